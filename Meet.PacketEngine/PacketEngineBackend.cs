@@ -1,0 +1,7 @@
+namespace Meet.PacketEngine;
+
+public enum PacketEngineBackend
+{
+    Sockets,
+    Dpdk,
+}
