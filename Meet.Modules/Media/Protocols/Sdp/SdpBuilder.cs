@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Meet.Modules.Media.Protocols.Dtls;
 
 namespace Meet.Modules.Media.Protocols.Sdp;
 
@@ -45,6 +46,15 @@ public static class SdpBuilder
             media.RtcpMux = true;
         }
     }
+
+    // RFC 5763 §5: "active" opens the DTLS connection (client), "passive" accepts it (server). actpass
+    // only appears in offers and must be resolved by the answer before the role is known.
+    public static DtlsRole ToDtlsRole(SdpSetupRole localSetup) => localSetup switch
+    {
+        SdpSetupRole.Active => DtlsRole.Client,
+        SdpSetupRole.Passive => DtlsRole.Server,
+        _ => throw new ArgumentException($"setup:{localSetup.ToText()} does not determine a DTLS role.", nameof(localSetup)),
+    };
 
     // Adds (or replaces) a=group:BUNDLE with every non-rejected m-section's mid (RFC 8843 §7).
     public static void SetBundle(SessionDescription session)

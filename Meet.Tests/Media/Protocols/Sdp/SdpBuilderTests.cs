@@ -156,6 +156,19 @@ public sealed class SdpBuilderTests
         text.Should().StartWith("v=0\r\no=- ").And.Contain("\r\nt=0 0\r\n").And.Contain("a=msid-semantic: WMS\r\n");
     }
 
+    [TestCase(SdpSetupRole.Active, DtlsRole.Client)]
+    [TestCase(SdpSetupRole.Passive, DtlsRole.Server)]
+    public void Negotiated_setup_maps_to_the_dtls_role(SdpSetupRole setup, DtlsRole role)
+    {
+        SdpBuilder.ToDtlsRole(setup).Should().Be(role);
+    }
+
+    [Test]
+    public void Unresolved_actpass_has_no_dtls_role()
+    {
+        FluentActions.Invoking(() => SdpBuilder.ToDtlsRole(SdpSetupRole.ActPass)).Should().Throw<ArgumentException>();
+    }
+
     [Test]
     public void Session_ids_are_random_positive_63_bit_numbers()
     {
