@@ -135,6 +135,34 @@ public sealed class DtlsEndpointTests
     }
 
     [Test]
+    public async Task Lost_flights_are_retransmitted_until_the_handshake_completes()
+    {
+        // Drop the client's first ClientHello and the server's first flight: only BouncyCastle's
+        // retransmission timer, driven by the queue's receive timeouts, can recover.
+        using var pair = DtlsTestPair.Create(deliver: (sender, index) => index != 0);
+
+        var (client, server) = await pair.HandshakeAsync();
+
+        client.Succeeded.Should().BeTrue(client.ToString());
+        server.Succeeded.Should().BeTrue(server.ToString());
+        client.Keys!.ExportedBlock.ToArray().Should().Equal(server.Keys!.ExportedBlock.ToArray());
+    }
+
+    [Test]
+    public async Task Datagrams_fed_before_start_are_kept_for_the_handshake()
+    {
+        // The browser's ClientHello can arrive before the SFU has processed the answer and started DTLS.
+        using var pair = DtlsTestPair.Create();
+        Task<DtlsHandshakeResult> client = pair.Client.Start();
+        SpinWait.SpinUntil(() => pair.Server.Counters.DatagramsFed > 0, TimeSpan.FromSeconds(10)).Should().BeTrue();
+
+        Task<DtlsHandshakeResult> server = pair.Server.Start();
+
+        (await server.WaitAsync(TimeSpan.FromSeconds(30))).Succeeded.Should().BeTrue();
+        (await client.WaitAsync(TimeSpan.FromSeconds(30))).Succeeded.Should().BeTrue();
+    }
+
+    [Test]
     public async Task Application_data_passes_both_ways_after_the_handshake()
     {
         var atServer = new BlockingCollection<byte[]>();

@@ -26,8 +26,12 @@ internal sealed class DtlsTestPair : IDisposable
 
     public static DtlsTestPair Create(
         Func<DtlsEndpointOptions, DtlsEndpointOptions>? client = null,
-        Func<DtlsEndpointOptions, DtlsEndpointOptions>? server = null)
+        Func<DtlsEndpointOptions, DtlsEndpointOptions>? server = null,
+        Func<DtlsRole, int, bool>? deliver = null)
     {
+        // deliver(sender, index of that sender's datagram) decides whether the wire carries it.
+        int clientSent = 0, serverSent = 0;
+        deliver ??= (_, _) => true;
         DtlsEndpoint? clientEndpoint = null;
         DtlsEndpoint? serverEndpoint = null;
         var clientOptions = new DtlsEndpointOptions
@@ -44,8 +48,20 @@ internal sealed class DtlsTestPair : IDisposable
             RemoteFingerprints = [ClientCertificate.Fingerprint],
             HandshakeTimeout = TimeSpan.FromSeconds(20),
         };
-        clientEndpoint = new DtlsEndpoint(client?.Invoke(clientOptions) ?? clientOptions, d => serverEndpoint!.Feed(d));
-        serverEndpoint = new DtlsEndpoint(server?.Invoke(serverOptions) ?? serverOptions, d => clientEndpoint.Feed(d));
+        clientEndpoint = new DtlsEndpoint(client?.Invoke(clientOptions) ?? clientOptions, d =>
+        {
+            if (deliver(DtlsRole.Client, Interlocked.Increment(ref clientSent) - 1))
+            {
+                serverEndpoint!.Feed(d);
+            }
+        });
+        serverEndpoint = new DtlsEndpoint(server?.Invoke(serverOptions) ?? serverOptions, d =>
+        {
+            if (deliver(DtlsRole.Server, Interlocked.Increment(ref serverSent) - 1))
+            {
+                clientEndpoint.Feed(d);
+            }
+        });
         return new DtlsTestPair(clientEndpoint, serverEndpoint);
     }
 
