@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Modules.Media.Protocols.Sdp;
+
+namespace Meet.Tests.Media.Protocols.Dtls;
+
+// A stock Chromium connects to our DTLS server the way it will to the SFU: it offers, SdpBuilder answers
+// ICE-lite + setup:passive with our certificate's fingerprint, a stand-in STUN responder lets ICE
+// succeed, and Chromium runs DTLS-SRTP against DtlsEndpoint over real UDP on the namespace's loopback.
+[TestFixture]
+[Category("Browser")]
+public sealed class DtlsChromeInteropTests
+{
+    private const int MediaPort = 40000;
+    private const string IceUfrag = "meet";
+    private const string IcePwd = "meetPasswordOf22Chars0";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private const string Page = """
+        <!doctype html><html><body><script>
+        const post = (path, body) => fetch(path, { method: 'POST', body }).then(r => r.text());
+        (async () => {
+          try {
+            const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+            const pc = new RTCPeerConnection();
+            for (const track of media.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
+            await pc.setLocalDescription(await pc.createOffer());
+            const answer = await post('/offer', pc.localDescription.sdp);
+            await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+            const deadline = Date.now() + 30000;
+            while (!['connected', 'failed'].includes(pc.connectionState) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+            let transport = {};
+            (await pc.getStats()).forEach(s => { if (s.type === 'transport') transport = s; });
+            await post('/result', JSON.stringify({ state: pc.connectionState, dtlsState: transport.dtlsState,
+              srtpCipher: transport.srtpCipher, dtlsRole: transport.dtlsRole, tlsVersion: transport.tlsVersion }));
+          } catch (e) { await post('/result', JSON.stringify({ error: String(e) })); }
+        })();
+        </script></body></html>
+        """;
+
+    [Test]
+    public async Task Chromium_completes_dtls_srtp_with_our_server_over_ice_lite()
+    {
+        var (ours, browser, mediaArrived) = await ConnectAsync(pinnedFingerprint: null);
+
+        browser.TryGetProperty("error", out JsonElement error).Should().BeFalse(error.ToString());
+        ours.Succeeded.Should().BeTrue(ours.ToString());
+        ours.Keys!.Profile.Should().Be(DtlsSrtpProfile.AeadAes128Gcm, "both sides prefer GCM");
+        browser.GetProperty("state").GetString().Should().Be("connected", browser.ToString());
+        browser.GetProperty("dtlsState").GetString().Should().Be("connected");
+        browser.GetProperty("dtlsRole").GetString().Should().Be("client", "our answer said setup:passive");
+        browser.GetProperty("srtpCipher").GetString().Should().Be("SRTP_AEAD_AES_128_GCM");
+        browser.GetProperty("tlsVersion").GetString().Should().Be("FEFD", "DTLS 1.2");
+        mediaArrived.Should().BeTrue("Chromium sends SRTP once DTLS completes");
+    }
+
+    [Test]
+    public async Task Chromium_certificate_that_differs_from_its_offer_fingerprint_fails_the_handshake()
+    {
+        var (ours, browser, _) = await ConnectAsync(pinnedFingerprint: DtlsTestPair.NewCertificate().Fingerprint);
+
+        ours.FailureReason.Should().Be(DtlsFailureReason.FingerprintMismatch);
+        browser.GetProperty("state").GetString().Should().Be("failed", browser.ToString());
+    }
+
+    private static async Task<(DtlsHandshakeResult Ours, JsonElement Browser, bool MediaArrived)> ConnectAsync(DtlsFingerprint? pinnedFingerprint)
+    {
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
+        using Socket udp = chromium.OpenUdp(MediaPort);
+        using var stop = new CancellationTokenSource();
+        var session = new BrowserSession(udp, pinnedFingerprint);
+        Task serving = ServeAsync(http, session, stop.Token);
+        Task pumping = session.PumpAsync(stop.Token);
+
+        chromium.Launch();
+        JsonElement browser;
+        try
+        {
+            browser = await session.Result.Task.WaitAsync(Deadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("Chromium reported nothing. Its log:\n" + chromium.Log);
+        }
+
+        DtlsHandshakeResult ours = await session.Dtls!.Completion.WaitAsync(Deadline);
+        bool mediaArrived = ours.Succeeded && SpinWait.SpinUntil(() => session.SrtpPackets > 0, TimeSpan.FromSeconds(10));
+        stop.Cancel();
+        await Task.WhenAll(serving, pumping);
+        session.Dtls.Dispose();
+        return (ours, browser, mediaArrived);
+    }
+
+    // One task per connection: Chromium opens speculative connections that never send a request, and a
+    // sequential server would wait on them forever.
+    private static async Task ServeAsync(Socket listener, BrowserSession session, CancellationToken cancellation)
+    {
+        var connections = new List<Task>();
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                connections.Add(HandleAsync(await listener.AcceptAsync(cancellation), session, cancellation));
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await Task.WhenAll(connections);
+    }
+
+    private static async Task HandleAsync(Socket client, BrowserSession session, CancellationToken cancellation)
+    {
+        using (client)
+        {
+            try
+            {
+                var (method, path, body) = await ReadRequestAsync(client, cancellation);
+                (int status, string type, string content) = (method, path) switch
+                {
+                    ("GET", "/") => (200, "text/html", Page),
+                    ("POST", "/offer") => (200, "text/plain", session.Answer(body)),
+                    ("POST", "/result") => (200, "text/plain", session.Report(body)),
+                    _ => (404, "text/plain", "not found"),
+                };
+                byte[] payload = Encoding.UTF8.GetBytes(content);
+                byte[] head = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 {status} X\r\nContent-Type: {type}\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
+                await client.SendAsync(head.Concat(payload).ToArray(), cancellation);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // A speculative connection closed without a request, or the test is over.
+            }
+        }
+    }
+
+    private static async Task<(string Method, string Path, string Body)> ReadRequestAsync(Socket client, CancellationToken cancellation)
+    {
+        var received = new List<byte>();
+        byte[] buffer = new byte[16384];
+        int headerEnd = -1, contentLength = 0;
+        while (true)
+        {
+            int n = await client.ReceiveAsync(buffer, cancellation);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.AddRange(buffer.AsSpan(0, n));
+            if (headerEnd < 0)
+            {
+                string soFar = Encoding.ASCII.GetString(received.ToArray());
+                headerEnd = soFar.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (headerEnd >= 0)
+                {
+                    string? length = soFar[..headerEnd].Split("\r\n")
+                        .FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                    contentLength = length is null ? 0 : int.Parse(length["Content-Length:".Length..].Trim());
+                }
+            }
+
+            if (headerEnd >= 0 && received.Count >= headerEnd + 4 + contentLength)
+            {
+                break;
+            }
+        }
+
+        string request = Encoding.UTF8.GetString(received.ToArray());
+        string[] line = request[..request.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
+        return (line[0], line[1], request[(headerEnd + 4)..]);
+    }
+
+    // pinnedFingerprint replaces the offer's a=fingerprint, to see a mismatch rejected.
+    private sealed class BrowserSession(Socket udp, DtlsFingerprint? pinnedFingerprint)
+    {
+        private EndPoint? _browser;
+        private int _srtpPackets;
+
+        public DtlsEndpoint? Dtls { get; private set; }
+
+        public TaskCompletionSource<JsonElement> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int SrtpPackets => Volatile.Read(ref _srtpPackets);
+
+        public string Answer(string offerText)
+        {
+            SessionDescription.TryParse(offerText, out SessionDescription? offer, out SdpParseError error).Should().BeTrue(error.ToString());
+            offer!.MediaDescriptions[0].Fingerprints[0].TryToDtls(out DtlsFingerprint? remote).Should().BeTrue();
+            var transport = new SdpTransportParameters(IceUfrag, IcePwd, DtlsTestPair.ServerCertificate.Fingerprint, SdpSetupRole.Passive)
+            {
+                Candidates = [new SdpCandidate { Foundation = "1", Transport = "udp", Priority = 2130706431, Address = "127.0.0.1", Port = MediaPort, Type = SdpCandidateType.Host }],
+            };
+            Dtls = new DtlsEndpoint(
+                new DtlsEndpointOptions
+                {
+                    Role = SdpBuilder.ToDtlsRole(transport.Setup),
+                    Certificate = DtlsTestPair.ServerCertificate,
+                    RemoteFingerprints = [pinnedFingerprint ?? remote!],
+                    HandshakeTimeout = Deadline,
+                },
+                d => udp.SendTo(d, SocketFlags.None, _browser!));
+            Dtls.Start();
+            return SdpBuilder.CreateAnswer(offer, transport, new SdpAnswerOptions(), SdpBuilder.NewSessionId()).ToString();
+        }
+
+        public string Report(string json)
+        {
+            Result.TrySetResult(JsonDocument.Parse(json).RootElement.Clone());
+            return "ok";
+        }
+
+        // RFC 7983 demultiplexing of what arrives on the media port.
+        public async Task PumpAsync(CancellationToken cancellation)
+        {
+            byte[] buffer = new byte[2048];
+            EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+            while (!cancellation.IsCancellationRequested)
+            {
+                SocketReceiveFromResult received;
+                try
+                {
+                    received = await udp.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                ReadOnlySpan<byte> datagram = buffer.AsSpan(0, received.ReceivedBytes);
+                _browser ??= received.RemoteEndPoint;
+                if (TestStunResponder.IsBindingRequest(datagram))
+                {
+                    udp.SendTo(TestStunResponder.BuildSuccess(datagram, (IPEndPoint)received.RemoteEndPoint, IcePwd), received.RemoteEndPoint);
+                }
+                else if (DtlsRecordHeader.IsDtls(datagram))
+                {
+                    Dtls?.Feed(datagram);
+                }
+                else if (datagram.Length > 0 && datagram[0] is >= 128 and <= 191)
+                {
+                    Interlocked.Increment(ref _srtpPackets);
+                }
+            }
+        }
+    }
+}
