@@ -63,7 +63,7 @@ public sealed class DtlsEndpoint : IDisposable
         // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
         // sends anything (BouncyCastle only checks its deadline when a receive wait expires).
         _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
-        var thread = new Thread(Run) { IsBackground = true, Name = $"dtls-{Role.ToString().ToLowerInvariant()}" };
+        var thread = new Thread(RunGuarded) { IsBackground = true, Name = $"dtls-{Role.ToString().ToLowerInvariant()}" };
         thread.Start();
         return Completion;
     }
@@ -127,10 +127,7 @@ public sealed class DtlsEndpoint : IDisposable
         lock (_gate)
         {
             transport = _state == DtlsState.Connected ? _transport : null;
-            if (_state is DtlsState.New or DtlsState.Handshaking or DtlsState.Connected)
-            {
-                _state = DtlsState.Closed;
-            }
+            TransitionTo(DtlsState.Closed);
         }
 
         _handshake.RecordFailure(DtlsFailureReason.Closed, "The endpoint was disposed.");
@@ -163,6 +160,24 @@ public sealed class DtlsEndpoint : IDisposable
         }
     }
 
+    // Top of the DTLS thread: whatever a hostile peer makes BouncyCastle (or a callback) throw must end
+    // this association only, never the process.
+    private void RunGuarded()
+    {
+        try
+        {
+            Run();
+        }
+        catch (Exception e)
+        {
+            _watchdog?.Dispose();
+            RecordFailureFrom(e);
+            TransitionTo(DtlsState.Failed);
+            _queue.Close();
+            _completion.TrySetResult(DtlsHandshakeResult.Failure(_handshake.Failure, _handshake.FailureDetail));
+        }
+    }
+
     private void Run()
     {
         DtlsTransport transport;
@@ -186,15 +201,18 @@ public sealed class DtlsEndpoint : IDisposable
         _watchdog?.Dispose();
         lock (_gate)
         {
-            if (_state != DtlsState.Handshaking || _handshake.Keys is null || _handshake.PeerFingerprint is null)
+            // The deadline watchdog may have fired while BouncyCastle was finishing; its verdict stands.
+            if (_state != DtlsState.Handshaking || _handshake.Failure != DtlsFailureReason.None
+                || _handshake.Keys is null || _handshake.PeerFingerprint is null)
             {
+                TransitionTo(DtlsState.Failed);
                 _queue.Close();
                 _completion.TrySetResult(DtlsHandshakeResult.Failure(_handshake.Failure, _handshake.FailureDetail ?? "The handshake ended without keys."));
                 return;
             }
 
             _transport = transport;
-            _state = DtlsState.Connected;
+            TransitionTo(DtlsState.Connected);
         }
 
         _completion.TrySetResult(DtlsHandshakeResult.Success(_handshake.Keys, _handshake.PeerFingerprint));
@@ -269,14 +287,14 @@ public sealed class DtlsEndpoint : IDisposable
         }
     }
 
-    // The only place the state changes, apart from Dispose's unconditional close.
+    // The only place the state changes. Failed and Closed are terminal.
     private bool TransitionTo(DtlsState next)
     {
         lock (_gate)
         {
             bool allowed = (_state, next) switch
             {
-                (DtlsState.New, DtlsState.Handshaking) => true,
+                (DtlsState.New, DtlsState.Handshaking or DtlsState.Closed) => true,
                 (DtlsState.Handshaking, DtlsState.Connected or DtlsState.Failed or DtlsState.Closed) => true,
                 (DtlsState.Connected, DtlsState.Failed or DtlsState.Closed) => true,
                 _ => false,

@@ -214,6 +214,59 @@ public sealed class DtlsEndpointTests
     }
 
     [Test]
+    public async Task A_throwing_application_data_callback_fails_only_this_association()
+    {
+        using var pair = DtlsTestPair.Create(server: o => WithData(o, _ => throw new InvalidOperationException("consumer bug")));
+        await pair.HandshakeAsync();
+
+        pair.Client.TrySend("boom"u8).Should().BeTrue();
+
+        SpinWait.SpinUntil(() => pair.Server.State == DtlsState.Failed, TimeSpan.FromSeconds(10)).Should().BeTrue();
+        pair.Server.TrySend("x"u8).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task Random_datagrams_during_the_handshake_end_it_with_a_typed_result()
+    {
+        var random = new Random(7);
+        using var server = new DtlsEndpoint(
+            new DtlsEndpointOptions
+            {
+                Role = DtlsRole.Server,
+                Certificate = DtlsTestPair.ServerCertificate,
+                RemoteFingerprints = [DtlsTestPair.ClientCertificate.Fingerprint],
+                HandshakeTimeout = TimeSpan.FromMilliseconds(500),
+            },
+            _ => { });
+        Task<DtlsHandshakeResult> completion = server.Start();
+
+        for (int i = 0; i < 500 && !completion.IsCompleted; i++)
+        {
+            byte[] datagram = new byte[random.Next(1, 300)];
+            random.NextBytes(datagram);
+            // Mostly well-formed headers (handshake, DTLS 1.0/1.2, epoch 0) so the engine parses the garbage.
+            datagram[0] = (byte)random.Next(20, 26);
+            if (datagram.Length > 13)
+            {
+                datagram[1] = 0xfe;
+                datagram[2] = random.Next(2) == 0 ? (byte)0xff : (byte)0xfd;
+                datagram[3] = 0;
+                datagram[4] = 0;
+                datagram[11] = (byte)((datagram.Length - 13) >> 8);
+                datagram[12] = (byte)(datagram.Length - 13);
+            }
+
+            server.Feed(datagram);
+        }
+
+        DtlsHandshakeResult result = await completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Succeeded.Should().BeFalse();
+        result.FailureReason.Should().BeOneOf(DtlsFailureReason.Timeout, DtlsFailureReason.ProtocolError);
+        server.State.Should().Be(DtlsState.Failed);
+    }
+
+    [Test]
     public void Non_dtls_datagrams_are_refused_and_counted()
     {
         using var endpoint = new DtlsEndpoint(
