@@ -41,18 +41,28 @@ public sealed class DtlsChromeInteropTests
         </script></body></html>
         """;
 
-    [Test]
-    public async Task Chromium_completes_dtls_srtp_with_our_server_over_ice_lite()
+    // Passive: we are the DTLS server (the SFU's case). Active: we are the DTLS client and Chromium the
+    // server (the .NET client library's case).
+    [TestCase(SdpSetupRole.Passive, "client")]
+    [TestCase(SdpSetupRole.Active, "server")]
+    public async Task Chromium_completes_dtls_srtp_with_our_endpoint_over_ice_lite(SdpSetupRole ourSetup, string chromiumRole)
     {
-        var (ours, browser, mediaArrived) = await ConnectAsync(pinnedFingerprint: null);
+        var (ours, browser, mediaArrived) = await ConnectAsync(pinnedFingerprint: null, ourSetup);
 
         browser.TryGetProperty("error", out JsonElement error).Should().BeFalse(error.ToString());
         ours.Succeeded.Should().BeTrue(ours.ToString());
-        ours.Keys!.Profile.Should().Be(DtlsSrtpProfile.AeadAes128Gcm, "both sides prefer GCM");
+        // Whoever is DTLS server picks the profile (RFC 5764 §4.1.1): we pick GCM; Chromium as server
+        // picks from its own preference list. Either way both ends must agree.
+        string expectedCipher = ours.Keys!.Profile == DtlsSrtpProfile.AeadAes128Gcm ? "SRTP_AEAD_AES_128_GCM" : "SRTP_AES128_CM_HMAC_SHA1_80";
+        if (ourSetup == SdpSetupRole.Passive)
+        {
+            ours.Keys.Profile.Should().Be(DtlsSrtpProfile.AeadAes128Gcm);
+        }
+
         browser.GetProperty("state").GetString().Should().Be("connected", browser.ToString());
         browser.GetProperty("dtlsState").GetString().Should().Be("connected");
-        browser.GetProperty("dtlsRole").GetString().Should().Be("client", "our answer said setup:passive");
-        browser.GetProperty("srtpCipher").GetString().Should().Be("SRTP_AEAD_AES_128_GCM");
+        browser.GetProperty("dtlsRole").GetString().Should().Be(chromiumRole, $"our answer said setup:{ourSetup}");
+        browser.GetProperty("srtpCipher").GetString().Should().Be(expectedCipher);
         browser.GetProperty("tlsVersion").GetString().Should().Be("FEFD", "DTLS 1.2");
         mediaArrived.Should().BeTrue("Chromium sends SRTP once DTLS completes");
     }
@@ -60,19 +70,20 @@ public sealed class DtlsChromeInteropTests
     [Test]
     public async Task Chromium_certificate_that_differs_from_its_offer_fingerprint_fails_the_handshake()
     {
-        var (ours, browser, _) = await ConnectAsync(pinnedFingerprint: DtlsTestPair.NewCertificate().Fingerprint);
+        var (ours, browser, _) = await ConnectAsync(pinnedFingerprint: DtlsTestPair.NewCertificate().Fingerprint, SdpSetupRole.Passive);
 
         ours.FailureReason.Should().Be(DtlsFailureReason.FingerprintMismatch);
         browser.GetProperty("state").GetString().Should().Be("failed", browser.ToString());
     }
 
-    private static async Task<(DtlsHandshakeResult Ours, JsonElement Browser, bool MediaArrived)> ConnectAsync(DtlsFingerprint? pinnedFingerprint)
+    private static async Task<(DtlsHandshakeResult Ours, JsonElement Browser, bool MediaArrived)> ConnectAsync(
+        DtlsFingerprint? pinnedFingerprint, SdpSetupRole ourSetup)
     {
         using var chromium = await NamespacedChromium.CreateAsync(Deadline);
         using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
         using Socket udp = chromium.OpenUdp(MediaPort);
         using var stop = new CancellationTokenSource();
-        var session = new BrowserSession(udp, pinnedFingerprint);
+        var session = new BrowserSession(udp, pinnedFingerprint, ourSetup);
         Task serving = ServeAsync(http, session, stop.Token);
         Task pumping = session.PumpAsync(stop.Token);
 
@@ -179,7 +190,7 @@ public sealed class DtlsChromeInteropTests
     }
 
     // pinnedFingerprint replaces the offer's a=fingerprint, to see a mismatch rejected.
-    private sealed class BrowserSession(Socket udp, DtlsFingerprint? pinnedFingerprint)
+    private sealed class BrowserSession(Socket udp, DtlsFingerprint? pinnedFingerprint, SdpSetupRole ourSetup)
     {
         private EndPoint? _browser;
         private int _srtpPackets;
@@ -194,7 +205,7 @@ public sealed class DtlsChromeInteropTests
         {
             SessionDescription.TryParse(offerText, out SessionDescription? offer, out SdpParseError error).Should().BeTrue(error.ToString());
             offer!.MediaDescriptions[0].Fingerprints[0].TryToDtls(out DtlsFingerprint? remote).Should().BeTrue();
-            var transport = new SdpTransportParameters(IceUfrag, IcePwd, DtlsTestPair.ServerCertificate.Fingerprint, SdpSetupRole.Passive)
+            var transport = new SdpTransportParameters(IceUfrag, IcePwd, DtlsTestPair.ServerCertificate.Fingerprint, ourSetup)
             {
                 Candidates = [new SdpCandidate { Foundation = "1", Transport = "udp", Priority = 2130706431, Address = "127.0.0.1", Port = MediaPort, Type = SdpCandidateType.Host }],
             };
@@ -206,7 +217,15 @@ public sealed class DtlsChromeInteropTests
                     RemoteFingerprints = [pinnedFingerprint ?? remote!],
                     HandshakeTimeout = Deadline,
                 },
-                d => udp.SendTo(d, SocketFlags.None, _browser!));
+                d =>
+                {
+                    // As DTLS client we may speak before Chromium's first ICE check tells us its address;
+                    // dropping is fine, BouncyCastle retransmits the ClientHello.
+                    if (Volatile.Read(ref _browser) is { } browser)
+                    {
+                        udp.SendTo(d, SocketFlags.None, browser);
+                    }
+                });
             Dtls.Start();
             return SdpBuilder.CreateAnswer(offer, transport, new SdpAnswerOptions(), SdpBuilder.NewSessionId()).ToString();
         }
@@ -235,7 +254,7 @@ public sealed class DtlsChromeInteropTests
                 }
 
                 ReadOnlySpan<byte> datagram = buffer.AsSpan(0, received.ReceivedBytes);
-                _browser ??= received.RemoteEndPoint;
+                Interlocked.CompareExchange(ref _browser, received.RemoteEndPoint, null);
                 if (TestStunResponder.IsBindingRequest(datagram))
                 {
                     udp.SendTo(TestStunResponder.BuildSuccess(datagram, (IPEndPoint)received.RemoteEndPoint, IcePwd), received.RemoteEndPoint);
