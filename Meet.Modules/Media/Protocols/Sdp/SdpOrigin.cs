@@ -10,7 +10,8 @@ public sealed record SdpOrigin(string Username, string SessionId, ulong SessionV
     {
         origin = null;
         string[] t = SdpText.Tokens(value);
-        if (t.Length != 6 || !SdpText.TryULong(t[1], out _) || !SdpText.TryULong(t[2], out ulong version))
+        // sess-id = 1*DIGIT (RFC 8866 §9); only the version is used as a number.
+        if (t.Length != 6 || t[1].Length > 64 || !t[1].All(char.IsAsciiDigit) || !SdpText.TryULong(t[2], out ulong version))
         {
             return false;
         }
