@@ -106,90 +106,18 @@ public sealed class DtlsChromeInteropTests
         return (ours, browser, mediaArrived);
     }
 
-    // One task per connection: Chromium opens speculative connections that never send a request, and a
-    // sequential server would wait on them forever.
-    private static async Task ServeAsync(Socket listener, BrowserSession session, CancellationToken cancellation)
-    {
-        var connections = new List<Task>();
-        while (!cancellation.IsCancellationRequested)
-        {
-            try
+    private static Task ServeAsync(Socket listener, BrowserSession session, CancellationToken cancellation) =>
+        TestHttpServer.ServeAsync(
+            listener,
+            (method, path, body) => (method, path) switch
             {
-                connections.Add(HandleAsync(await listener.AcceptAsync(cancellation), session, cancellation));
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+                ("GET", "/") => (200, "text/html", Page),
+                ("POST", "/offer") => (200, "text/plain", session.Answer(body)),
+                ("POST", "/result") => (200, "text/plain", session.Report(body)),
+                _ => (404, "text/plain", "not found"),
+            },
+            cancellation);
 
-        await Task.WhenAll(connections);
-    }
-
-    private static async Task HandleAsync(Socket client, BrowserSession session, CancellationToken cancellation)
-    {
-        using (client)
-        {
-            try
-            {
-                var (method, path, body) = await ReadRequestAsync(client, cancellation);
-                (int status, string type, string content) = (method, path) switch
-                {
-                    ("GET", "/") => (200, "text/html", Page),
-                    ("POST", "/offer") => (200, "text/plain", session.Answer(body)),
-                    ("POST", "/result") => (200, "text/plain", session.Report(body)),
-                    _ => (404, "text/plain", "not found"),
-                };
-                byte[] payload = Encoding.UTF8.GetBytes(content);
-                byte[] head = Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 {status} X\r\nContent-Type: {type}\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
-                await client.SendAsync(head.Concat(payload).ToArray(), cancellation);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-            {
-                // A speculative connection closed without a request, or the test is over.
-            }
-        }
-    }
-
-    private static async Task<(string Method, string Path, string Body)> ReadRequestAsync(Socket client, CancellationToken cancellation)
-    {
-        var received = new List<byte>();
-        byte[] buffer = new byte[16384];
-        int headerEnd = -1, contentLength = 0;
-        while (true)
-        {
-            int n = await client.ReceiveAsync(buffer, cancellation);
-            if (n == 0)
-            {
-                break;
-            }
-
-            received.AddRange(buffer.AsSpan(0, n));
-            if (headerEnd < 0)
-            {
-                string soFar = Encoding.ASCII.GetString(received.ToArray());
-                headerEnd = soFar.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (headerEnd >= 0)
-                {
-                    string? length = soFar[..headerEnd].Split("\r\n")
-                        .FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-                    contentLength = length is null ? 0 : int.Parse(length["Content-Length:".Length..].Trim());
-                }
-            }
-
-            if (headerEnd >= 0 && received.Count >= headerEnd + 4 + contentLength)
-            {
-                break;
-            }
-        }
-
-        string request = Encoding.UTF8.GetString(received.ToArray());
-        string[] line = request[..request.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
-        return (line[0], line[1], request[(headerEnd + 4)..]);
-    }
-
-    // pinnedFingerprint replaces the offer's a=fingerprint, to see a mismatch rejected.
     private sealed class BrowserSession(Socket udp, DtlsFingerprint? pinnedFingerprint, SdpSetupRole ourSetup)
     {
         private EndPoint? _browser;

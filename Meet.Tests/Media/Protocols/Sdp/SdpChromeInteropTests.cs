@@ -1,6 +1,7 @@
-using System.Text;
+using System.Net.Sockets;
 using System.Text.Json;
 using Meet.Modules.Media.Protocols.Sdp;
+using Meet.Tests.Media.Protocols.Dtls;
 
 namespace Meet.Tests.Media.Protocols.Sdp;
 
@@ -17,7 +18,7 @@ public sealed class SdpChromeInteropTests
     private const string Page = """
         <!doctype html><html><body><script>
         const answer = __ANSWER__;
-        function out(value) { console.log('OUT ' + btoa(JSON.stringify(value))); }
+        const out = value => fetch('/result', { method: 'POST', body: JSON.stringify(value) });
         (async () => {
           try {
             const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
@@ -61,7 +62,32 @@ public sealed class SdpChromeInteropTests
     private static async Task<JsonElement> RunAsync(string? answer)
     {
         string html = Page.Replace("__ANSWER__", answer is null ? "null" : JsonSerializer.Serialize(answer), StringComparison.Ordinal);
-        string encoded = await HeadlessChromium.RunPageAsync(html, Deadline);
-        return JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(encoded))).RootElement.Clone();
+        var result = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
+        using var stop = new CancellationTokenSource();
+        Task serving = TestHttpServer.ServeAsync(
+            http,
+            (method, path, body) => (method, path) switch
+            {
+                ("GET", "/") => (200, "text/html", html),
+                ("POST", "/result") => (200, "text/plain", result.TrySetResult(JsonDocument.Parse(body).RootElement.Clone()) ? "ok" : "again"),
+                _ => (404, "text/plain", "not found"),
+            },
+            stop.Token);
+        chromium.Launch();
+        try
+        {
+            return await result.Task.WaitAsync(Deadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("Chromium reported nothing. Its log:\n" + chromium.Log);
+        }
+        finally
+        {
+            stop.Cancel();
+            await serving;
+        }
     }
 }
