@@ -1,4 +1,5 @@
 using Meet.PacketEngine.Sockets;
+using Meet.PacketEngine.Sockets.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
