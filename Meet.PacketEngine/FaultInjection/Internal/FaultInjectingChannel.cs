@@ -8,11 +8,14 @@ internal sealed class FaultInjectingChannel : IPacketChannel, IPacketReceiver
     private readonly IPacketReceiver _receiver;
     private readonly FaultStage? _receiveStage;
     private readonly FaultStage? _sendStage;
+    private readonly Action<FaultInjectingChannel> _onDisposed;
     private IPacketChannel? _inner;
 
-    public FaultInjectingChannel(FaultInjectionOptions options, TimeProvider time, int seed, IPacketReceiver receiver)
+    public FaultInjectingChannel(FaultInjectionOptions options, TimeProvider time, int seed, IPacketReceiver receiver,
+        Action<FaultInjectingChannel> onDisposed)
     {
         _receiver = receiver;
+        _onDisposed = onDisposed;
         // Distinct seeds per direction keep the two directions' losses uncorrelated.
         if (options.Direction.HasFlag(FaultDirection.Receive))
             _receiveStage = new FaultStage(options, time, seed, options.MaxDatagramSize, () => _inner?.Counters, DeliverToReceiver);
@@ -65,6 +68,7 @@ internal sealed class FaultInjectingChannel : IPacketChannel, IPacketReceiver
     {
         _receiveStage?.Dispose();
         _sendStage?.Dispose();
+        _onDisposed(this);
         if (_inner is not null)
             await _inner.DisposeAsync().ConfigureAwait(false);
     }

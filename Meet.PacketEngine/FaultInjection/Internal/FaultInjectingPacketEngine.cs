@@ -5,7 +5,8 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
     private readonly IPacketEngine _inner;
     private readonly FaultInjectionOptions _options;
     private readonly TimeProvider _time;
-    private int _channels;
+    private readonly List<FaultInjectingChannel> _channels = [];
+    private int _bound;
 
     public FaultInjectingPacketEngine(IPacketEngine inner, FaultInjectionOptions options, TimeProvider time)
     {
@@ -21,8 +22,13 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
     {
         ArgumentNullException.ThrowIfNull(receiver);
         // Channels bound in the same order get the same seeds, so a test run replays exactly.
-        var seed = unchecked(_options.Seed + Interlocked.Increment(ref _channels) * 7919);
-        var channel = new FaultInjectingChannel(_options, _time, seed, receiver);
+        FaultInjectingChannel channel;
+        lock (_channels)
+        {
+            var seed = unchecked(_options.Seed + ++_bound * 7919);
+            channel = new FaultInjectingChannel(_options, _time, seed, receiver, Remove);
+            _channels.Add(channel);
+        }
         try
         {
             channel.Attach(_inner.Bind(localAddress, protocol, channel));
@@ -31,10 +37,25 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
         {
             channel.ReceiveStage?.Dispose();
             channel.SendStage?.Dispose();
+            Remove(channel);
             throw;
         }
         return channel;
     }
 
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+    private void Remove(FaultInjectingChannel channel)
+    {
+        lock (_channels)
+            _channels.Remove(channel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        FaultInjectingChannel[] channels;
+        lock (_channels)
+            channels = [.. _channels];
+        foreach (var channel in channels)
+            await channel.DisposeAsync().ConfigureAwait(false);
+        await _inner.DisposeAsync().ConfigureAwait(false);
+    }
 }
