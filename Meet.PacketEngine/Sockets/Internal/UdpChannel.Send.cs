@@ -17,7 +17,7 @@ internal sealed partial class UdpChannel
         var count = batch.Count;
         if (count == 0)
             return 0;
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Stopping)
         {
             Counters.AddDrop(DropReason.SendFailed, count);
             return 0;

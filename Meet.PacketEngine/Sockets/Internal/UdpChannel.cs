@@ -26,9 +26,15 @@ internal sealed partial class UdpChannel : IPacketChannel
     private readonly bool _useSendMmsg;
     private readonly int _maxGsoSegments;
     private volatile bool _gsoEnabled;
-    private volatile bool _stopping;
-    private int _disposed;
+    private int _state;
     private int _receiverFaultLogged;
+
+    private enum State
+    {
+        Running,
+        Stopping,
+        Closed,
+    }
 
     private UdpChannel(SocketsPacketEngine engine, Socket[] sockets, IPacketReceiver receiver, SocketsPacketEngineOptions options, ILogger logger)
     {
@@ -64,7 +70,7 @@ internal sealed partial class UdpChannel : IPacketChannel
 
     internal bool GsoEnabled => _gsoEnabled;
 
-    internal bool Stopping => _stopping;
+    internal bool Stopping => Volatile.Read(ref _state) != (int)State.Running;
 
     public static UdpChannel Bind(SocketsPacketEngine engine, PacketAddress localAddress, IPacketReceiver receiver,
         SocketsPacketEngineOptions options, ILogger logger)
@@ -156,15 +162,15 @@ internal sealed partial class UdpChannel : IPacketChannel
 
     internal void ReportReceiveError(int errno)
     {
-        if (!_stopping)
+        if (!Stopping)
             SocketsLog.ReceiveFailed(_logger, LocalAddress, errno);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // Only the first caller stops the loops; receive threads and senders see Stopping at once.
+        if (!TryTransition(State.Running, State.Stopping))
             return;
-        _stopping = true;
         foreach (var socket in _sockets)
         {
             try
@@ -183,8 +189,12 @@ internal sealed partial class UdpChannel : IPacketChannel
         }).ConfigureAwait(false);
         foreach (var socket in _sockets)
             socket.Dispose();
+        TryTransition(State.Stopping, State.Closed);
         _engine.Remove(this);
     }
+
+    private bool TryTransition(State from, State to) =>
+        Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
 
     private static int LastErrno() => Marshal.GetLastPInvokeError();
 }
