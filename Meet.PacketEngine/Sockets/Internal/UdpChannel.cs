@@ -70,6 +70,8 @@ internal sealed partial class UdpChannel : IPacketChannel
 
     internal bool GsoEnabled => _gsoEnabled;
 
+    internal Socket SendSocket => _sendSocket;
+
     internal bool Stopping => Volatile.Read(ref _state) != (int)State.Running;
 
     public static UdpChannel Bind(SocketsPacketEngine engine, PacketAddress localAddress, IPacketReceiver receiver,

@@ -26,6 +26,29 @@ public sealed class UdpChannelTests
     }
 
     [Test]
+    public async Task When_the_kernel_refuses_gso_the_burst_is_resent_plainly_and_gso_stays_off()
+    {
+        await using var engine = SocketsPacketEngineFactory.Create(new SocketsPacketEngineOptions { ReceiveLoops = 1 });
+        var receiver = new RecordingReceiver();
+        var destination = engine.Bind(Loopback, PacketProtocol.Udp, receiver);
+        var source = (UdpChannel)engine.Bind(Loopback, PacketProtocol.Udp, new RecordingReceiver());
+        // SO_NO_CHECK (no UDP checksums) makes Linux refuse UDP_SEGMENT sends with EINVAL
+        // (udp_send_skb), the same refusal a device without checksum offload gives (EIO).
+        source.SendSocket.SetRawSocketOption(1, 11, BitConverter.GetBytes(1));
+        var batch = new PacketBatch(8);
+        for (var i = 0; i < 8; i++)
+            batch.TryAdd(new byte[1000], destination.LocalAddress);
+
+        source.Send(batch).Should().Be(8);
+        source.Send(batch).Should().Be(8);
+
+        receiver.WaitFor(16).Should().BeTrue();
+        source.GsoEnabled.Should().BeFalse();
+        source.Counters.PacketsOut.Should().Be(16);
+        source.Counters.Dropped(DropReason.SendFailed).Should().Be(0);
+    }
+
+    [Test]
     public void Gso_groups_equal_datagrams_to_one_destination_up_to_the_segment_limit()
     {
         int[] lengths = [1200, 1200, 1200, 1200, 1200];
