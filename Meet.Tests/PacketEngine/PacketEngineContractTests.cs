@@ -72,8 +72,9 @@ public abstract class PacketEngineContractTests
                 batch.Commit(length, destination.LocalAddress);
             }
             source.Send(batch).Should().Be(batch.Count);
-            // Keep the window small enough for the receive buffer: the test checks delivery, not capacity.
-            receiver.WaitFor(sent - 256).Should().BeTrue();
+            // Keep the window within even an unprivileged receive buffer (rmem_max, ~90 datagrams):
+            // the test checks delivery, not capacity.
+            receiver.WaitFor(sent - 64).Should().BeTrue();
         }
         receiver.WaitFor(total).Should().BeTrue();
 
