@@ -107,6 +107,30 @@ public sealed class UdpChannelTests
         }
     }
 
+    [TestCase(SocketsPath.Batched)]
+    [TestCase(SocketsPath.Gso)]
+    public async Task A_batch_longer_than_one_sendmmsg_call_is_sent_completely(SocketsPath path)
+    {
+        // 300 datagrams rotating over three destinations: 300 messages, more than the 256 one
+        // sendmmsg call carries, and no GSO runs to shorten them.
+        await using var engine = SocketsPacketEngineFactory.Create(SocketsPacketEngineContractTests.OptionsFor(path));
+        var receivers = Enumerable.Range(0, 3).Select(_ => new RecordingReceiver()).ToArray();
+        var destinations = receivers.Select(r => engine.Bind(Loopback, PacketProtocol.Udp, r)).ToArray();
+        var source = engine.Bind(Loopback, PacketProtocol.Udp, new RecordingReceiver());
+        var batch = new PacketBatch(300, 256);
+        for (var i = 0; i < 300; i++)
+            batch.TryAdd(BitConverter.GetBytes(i), destinations[i % 3].LocalAddress);
+
+        source.Send(batch).Should().Be(300);
+
+        foreach (var (receiver, index) in receivers.Select((r, i) => (r, i)))
+        {
+            receiver.WaitFor(100).Should().BeTrue();
+            receiver.Datagrams.Select(d => BitConverter.ToInt32(d.Payload)).Should()
+                .BeEquivalentTo(Enumerable.Range(0, 300).Where(i => i % 3 == index));
+        }
+    }
+
     [TestCase(SocketsPath.Plain)]
     [TestCase(SocketsPath.Batched)]
     public async Task Sending_to_ipv6_from_an_ipv4_channel_is_counted_as_send_failed(SocketsPath path)
