@@ -14,20 +14,22 @@ public sealed class PacketEngineBenchmarkConfig : ManualConfig
             new PacketEngineColumn("Mpps", "Datagrams per second on the wall clock (from the median), millions", 0, (s, c) => WallPps(s, c) / 1e6),
             new PacketEngineColumn("vs plain", "Wall-clock rate relative to the plain socket loop, same method", 1,
                 (s, c) => WallPps(s, c) / WallPps(s, BaselineOf(s, c))),
-            new PacketEngineColumn("Mpps/core", "Datagrams delivered per CPU-second of the whole process (sender, receive loop and their kernel work), millions", 2,
-                (s, c) => CpuPps(c) / 1e6),
-            new PacketEngineColumn("core vs plain", "Per-core rate relative to the plain socket loop, same method", 3,
-                (s, c) => CpuPps(c) / CpuPps(BaselineOf(s, c))),
-            new PacketEngineColumn("Delivered", "Send: share of the datagrams sent in the per-core run that the receiver got", 4,
-                (s, c) => PacketEngineCpuReport.TryRead(Engine(c), Method(c), out _, out var sent, out var received, out _) && sent > 0
-                    ? (double)received / sent
-                    : double.NaN),
-            new PacketEngineColumn("Lost bursts", "Forward: bursts not fully delivered within 200 ms", 5,
-                (s, c) => Method(c) == nameof(PacketEngineBenchmarks.Forward)
-                    && PacketEngineCpuReport.TryRead(Engine(c), Method(c), out _, out _, out _, out var lost)
-                    ? lost
-                    : double.NaN));
+            new PacketEngineColumn("Mpps/core", "Send: datagrams delivered per CPU-second of the whole process (sender, receive loop and their kernel work), millions", 2,
+                (s, c) => Figure(c, f => f.PerCorePps) / 1e6),
+            new PacketEngineColumn("core vs plain", "Send: per-core rate relative to the plain socket loop", 3,
+                (s, c) => Figure(c, f => f.PerCorePps) / Figure(BaselineOf(s, c), f => f.PerCorePps)),
+            new PacketEngineColumn("send us/pkt", "Send: sender-thread CPU per datagram, µs (includes the kernel's loopback receive path, like sendto)", 4,
+                (s, c) => Figure(c, f => f.SendMicroseconds)),
+            new PacketEngineColumn("rx us/pkt", "Send: CPU of the rest of the process per delivered datagram, µs (the receive loop)", 5,
+                (s, c) => Figure(c, f => f.ReceiveMicroseconds)),
+            new PacketEngineColumn("Delivered", "Send: share of the datagrams sent in the per-core run that the receiver got", 6,
+                (s, c) => Figure(c, f => f.Delivered)),
+            new PacketEngineColumn("Lost bursts", "Forward: bursts not fully delivered within 200 ms", 7,
+                (s, c) => Method(c) == nameof(PacketEngineBenchmarks.Forward) ? Figure(c, f => f.LostBursts) : double.NaN));
     }
+
+    private static double Figure(BenchmarkCase? c, Func<PacketEngineCpuReport.Figures, double> select) =>
+        c is not null && PacketEngineCpuReport.Read(Engine(c), Method(c)) is { } figures ? select(figures) : double.NaN;
 
     private static string Engine(BenchmarkCase c) =>
         c.Parameters.Items.FirstOrDefault(p => p.Name == nameof(PacketEngineBenchmarks.Engine))?.Value as string ?? "";
@@ -40,11 +42,6 @@ public sealed class PacketEngineBenchmarkConfig : ManualConfig
         var median = c is null ? null : summary[c]?.ResultStatistics?.Median;
         return median is > 0 ? 1e9 / median.Value : double.NaN;
     }
-
-    private static double CpuPps(BenchmarkCase? c) =>
-        c is not null && PacketEngineCpuReport.TryRead(Engine(c), Method(c), out var cpu, out _, out var received, out _) && cpu > 0
-            ? received / cpu
-            : double.NaN;
 
     private static BenchmarkCase? BaselineOf(Summary summary, BenchmarkCase c) =>
         summary.BenchmarksCases.FirstOrDefault(other =>
