@@ -9,12 +9,13 @@ namespace Meet.Benchmarks.PacketEngine;
 // subscriber), loopback only.
 //   Send:    the benchmark thread sends bursts; the engine's receive loop drains concurrently.
 //   Forward: send a burst and wait until the receiving channel has delivered all of it.
-// Mean is per datagram. Extra columns: Mpps on the wall clock; for Send also Mpps per core, measured
-// in GlobalSetup over one second of sending outside BenchmarkDotNet's loop (whose overhead runs would
-// otherwise count): datagrams delivered to the receiver per CPU-second of the whole process (sender,
-// receive loop and the kernel work both do); both as ratios to the plain socket loop
-// (SendTo/ReceiveFrom). Forward has no per-core figure: its waiting thread spins on purpose.
-//   dotnet run -c Release --project Meet.Benchmarks -- --filter '*PacketEngineBenchmarks*' --job short
+// Mean is per datagram. Extra columns (PacketEngineBenchmarkConfig): Mpps on the wall clock; for Send
+// also the CPU figures of PacketEngineCpuMeasurement: Mpps per core (datagrams delivered per
+// CPU-second of the whole process) and its split into sender and receive side; rates as ratios to
+// the plain socket loop (SendTo/ReceiveFrom). Forward has no CPU figures: its waiting thread spins.
+// Run together with the kernel reference rows, joined into one table:
+//   dotnet run -c Release --project Meet.Benchmarks -- \
+//     --filter '*PacketEngineBenchmarks*' '*SocketsKernelReferenceBenchmarks*' --join --job short
 [MemoryDiagnoser]
 [Config(typeof(PacketEngineBenchmarkConfig))]
 public class PacketEngineBenchmarks
@@ -39,7 +40,7 @@ public class PacketEngineBenchmarks
     public void SetupSend()
     {
         Setup();
-        MeasureSendCpu(TimeSpan.FromSeconds(1));
+        PacketEngineCpuMeasurement.Run(Engine, nameof(Send), Send, () => _receiver.Count, TimeSpan.FromSeconds(1));
     }
 
     [GlobalSetup(Target = nameof(Forward))]
@@ -59,53 +60,6 @@ public class PacketEngineBenchmarks
             slot.Fill((byte)i);
             _batch.Commit(DatagramSize, _receiverChannel.LocalAddress);
         }
-    }
-
-    private void MeasureSendCpu(TimeSpan duration)
-    {
-        // Warm up (JIT, socket buffers), then measure.
-        for (var i = 0; i < 10_000; i++)
-            _sender.Send(_batch);
-        WaitForDrain();
-        var process = Process.GetCurrentProcess();
-        var receivedBefore = _receiver.Count;
-        var cpuBefore = process.TotalProcessorTime;
-        var senderBefore = ThreadCpuSeconds();
-        var clock = Stopwatch.StartNew();
-        long sent = 0;
-        while (clock.Elapsed < duration)
-            sent += _sender.Send(_batch);
-        var senderCpu = ThreadCpuSeconds() - senderBefore;
-        WaitForDrain();
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        PacketEngineCpuReport.Write(Engine, nameof(Send), new(cpu.TotalSeconds, senderCpu, sent, _receiver.Count - receivedBefore, 0));
-    }
-
-    // CPU time of the calling thread (utime + stime from /proc/thread-self/stat, in USER_HZ ticks).
-    // On loopback the sender's thread also runs the kernel's receive path up to the socket queue,
-    // exactly as the sendto reference figure does; the rest of the process is the engine's
-    // receive side (recvmmsg or ReceiveFrom plus delivery).
-    private static double ThreadCpuSeconds()
-    {
-        if (!File.Exists("/proc/thread-self/stat"))
-            return double.NaN;
-        var stat = File.ReadAllText("/proc/thread-self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields after the command name start at field 3 (state); utime and stime are 14 and 15.
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
-
-    // Lets the receive loop finish what is still queued (it blocks, using no CPU, once idle).
-    private void WaitForDrain()
-    {
-        long seen;
-        do
-        {
-            seen = _receiver.Count;
-            Thread.Sleep(20);
-        }
-        while (_receiver.Count != seen);
     }
 
     [Benchmark(OperationsPerInvoke = Burst)]
