@@ -205,6 +205,14 @@ internal sealed class IceTcpConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Close(null);
-        await Task.WhenAll(_receiving, _sending).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_receiving, _sending).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Shutting down: an unexpected failure of either loop is logged, not rethrown.
+            SocketsLog.IceTcpConnectionClosed(_channel.Logger, RemoteAddress, ex);
+        }
     }
 }

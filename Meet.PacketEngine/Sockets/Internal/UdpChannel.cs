@@ -77,7 +77,8 @@ internal sealed partial class UdpChannel : IPacketChannel
     public static UdpChannel Bind(SocketsPacketEngine engine, PacketAddress localAddress, IPacketReceiver receiver,
         SocketsPacketEngineOptions options, ILogger logger)
     {
-        var loops = options.EffectiveReceiveLoops;
+        // SO_REUSEPORT load-balances datagrams only on Linux (elsewhere the option means something else).
+        var loops = OperatingSystem.IsLinux() ? options.EffectiveReceiveLoops : 1;
         var sockets = new List<Socket>(loops);
         try
         {
