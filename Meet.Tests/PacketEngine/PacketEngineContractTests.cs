@@ -230,6 +230,19 @@ public abstract class PacketEngineContractTests
     }
 
     [Test]
+    public void A_receiver_can_dispose_its_channel_from_inside_the_callback()
+    {
+        Task? disposing = null;
+        var receiver = new RecordingReceiver { OnBatch = (channel, _) => disposing ??= channel.DisposeAsync().AsTask() };
+        var channel = Bind(receiver);
+
+        InjectDatagram(channel.LocalAddress, Payload(0, 100));
+
+        Poll.Until(() => Volatile.Read(ref disposing) is not null).Should().BeTrue();
+        disposing!.Wait(HangGuardMs).Should().BeTrue("a channel disposed from its own receive thread must not wait for itself");
+    }
+
+    [Test]
     public void Disposing_the_engine_closes_its_open_channels()
     {
         var receivers = Enumerable.Range(0, 4).Select(_ => new RecordingReceiver()).ToArray();

@@ -185,10 +185,15 @@ internal sealed partial class UdpChannel : IPacketChannel
                 // ENOTCONN on an unconnected UDP socket, but Linux has already woken the readers.
             }
         }
+        // A receiver may dispose its own channel from inside OnReceived: never wait for that thread.
+        var caller = Thread.CurrentThread;
         await Task.Run(() =>
         {
             foreach (var thread in _threads)
-                thread.Join(IdleReceiveTimeoutMs * 4);
+            {
+                if (thread != caller)
+                    thread.Join(IdleReceiveTimeoutMs * 4);
+            }
         }).ConfigureAwait(false);
         foreach (var socket in _sockets)
             socket.Dispose();
