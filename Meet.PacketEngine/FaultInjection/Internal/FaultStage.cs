@@ -55,15 +55,6 @@ internal sealed class FaultStage : IDisposable
         }
     }
 
-    public int Queued
-    {
-        get
-        {
-            lock (_lock)
-                return _releases.Count;
-        }
-    }
-
     /// <summary>Applies the faults to every datagram of <paramref name="input"/>; returns how many were not dropped.</summary>
     public int Process(PacketBatch input)
     {

@@ -116,6 +116,30 @@ public sealed class IceTcpChannelTests
     }
 
     [Test]
+    public void A_throwing_receiver_is_counted_and_the_connection_keeps_delivering()
+    {
+        var calls = 0;
+        var receiver = new RecordingReceiver
+        {
+            OnBatch = (_, _) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                    throw new InvalidOperationException("receiver bug");
+            },
+        };
+        var channel = Listen(receiver);
+        using var client = Connect(channel);
+
+        client.Send(Frame(0, 50));
+        Poll.Until(() => channel.Counters.Dropped(DropReason.ReceiverFault) == 1).Should().BeTrue();
+        client.Send(Frame(1, 50));
+
+        receiver.WaitFor(1).Should().BeTrue();
+        receiver.Datagrams.Should().ContainSingle().Which.Payload.Should().Equal(Frame(1, 50)[2..]);
+        channel.ConnectionCount.Should().Be(1);
+    }
+
+    [Test]
     public void Sending_to_an_address_without_a_connection_counts_unknown_peer()
     {
         var channel = Listen(new RecordingReceiver());
