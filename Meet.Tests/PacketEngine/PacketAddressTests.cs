@@ -64,4 +64,15 @@ public class PacketAddressTests
 
         System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(sockaddr).Should().Be(OperatingSystem.IsLinux() ? (ushort)10 : (ushort)23);
     }
+
+    [FsCheck.NUnit.Property]
+    public FsCheck.Property Random_sockaddr_bytes_never_throw_and_a_parsed_address_writes_back_the_same() =>
+        FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.ArbMap.Default.ArbFor<byte[]>(), bytes =>
+        {
+            if (!PacketAddress.TryFromSockaddr(bytes, out var address))
+                return true;
+            Span<byte> written = stackalloc byte[28];
+            var length = address.WriteSockaddr(written, asIPv6: !address.IsIPv4);
+            return PacketAddress.TryFromSockaddr(written[..length], out var again) && again == address;
+        });
 }

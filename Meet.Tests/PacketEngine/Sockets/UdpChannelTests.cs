@@ -80,6 +80,33 @@ public sealed class UdpChannelTests
         UdpChannel.CountGsoSegments([0, 0], [PeerA, PeerA], 0, 64).Should().Be(1);
     }
 
+    [FsCheck.NUnit.Property]
+    public FsCheck.Property Gso_runs_hold_one_destination_equal_sizes_but_a_shorter_last_and_fit_one_datagram() =>
+        FsCheck.Fluent.Prop.ForAll(
+            FsCheck.Fluent.ArbMap.Default.ArbFor<(byte Destination, bool Short)[]>(),
+            shape =>
+            {
+                if (shape.Length == 0)
+                    return true;
+                // Mostly 1,200-byte datagrams to a few destinations, some shorter, like an SFU's fan-out.
+                var lengths = shape.Select(s => s.Short ? 300 : 1200).ToArray();
+                var addresses = shape.Select(s => PacketAddress.FromIPv4(0x7F00_0001, (ushort)(5000 + s.Destination % 3))).ToArray();
+                for (var start = 0; start < lengths.Length;)
+                {
+                    var segments = UdpChannel.CountGsoSegments(lengths, addresses, start, 64);
+                    var run = Enumerable.Range(start, segments).ToArray();
+                    var ok = segments >= 1 && segments <= 64
+                        && run.All(i => addresses[i] == addresses[start])
+                        && run[..^1].All(i => lengths[i] == lengths[start])
+                        && lengths[run[^1]] <= lengths[start]
+                        && run.Sum(i => lengths[i]) <= UdpChannel.MaxGsoBytes;
+                    if (!ok)
+                        return false;
+                    start += segments;
+                }
+                return true;
+            });
+
     [Test]
     public async Task Several_receive_loops_share_one_port_and_serve_every_peer()
     {
