@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Meet.PacketEngine.Sockets.Internal;
+
+internal sealed partial class UdpChannel
+{
+    // recvmmsg into one PacketBatch per thread (Native.ReceiveMessages owns the pinned structures).
+    private sealed class MmsgReceiveLoop
+    {
+        private readonly UdpChannel _channel;
+        private readonly Socket _socket;
+        private readonly PacketBatch _batch;
+        private readonly Native.ReceiveMessages _messages;
+
+        public MmsgReceiveLoop(UdpChannel channel, Socket socket, int batchSize, int slotSize)
+        {
+            _channel = channel;
+            _socket = socket;
+            _batch = new PacketBatch(batchSize, slotSize);
+            _messages = new Native.ReceiveMessages(_batch);
+        }
+
+        public void Run()
+        {
+            var handle = _socket.SafeHandle;
+            while (!_channel.Stopping)
+            {
+                int received;
+                try
+                {
+                    received = _messages.Receive(handle);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                if (received > 0)
+                {
+                    Process(received);
+                    continue;
+                }
+                var errno = -received;
+                if (received == 0 || errno is Native.EAgain or Native.EIntr || _channel.Stopping)
+                    continue;
+                _channel.ReportReceiveError(errno);
+                Thread.Sleep(10);
+            }
+        }
+
+        private void Process(int received)
+        {
+            var lengths = _batch.Lengths;
+            var addresses = _batch.Addresses;
+            var counters = _channel.Counters;
+            var kept = 0;
+            long bytes = 0;
+            for (var i = 0; i < received; i++)
+            {
+                if (_messages.IsTruncated(i))
+                {
+                    counters.AddDrop(DropReason.Oversized);
+                    continue;
+                }
+                if (!PacketAddress.TryFromSockaddr(_messages.GetName(i), out var address))
+                {
+                    counters.AddDrop(DropReason.Malformed);
+                    continue;
+                }
+                var length = _messages.GetLength(i);
+                // Drops are rare: close the gap by copying rather than keeping an index map.
+                if (kept != i)
+                    _batch.GetSlot(i)[..length].CopyTo(_batch.GetSlot(kept));
+                lengths[kept] = length;
+                addresses[kept] = address;
+                bytes += length;
+                kept++;
+            }
+            if (kept == 0)
+                return;
+            _batch.SetCount(kept);
+            counters.AddReceived(kept, bytes);
+            _channel.Deliver(_batch);
+        }
+    }
+
+    // The portable path: one Socket.ReceiveFrom per datagram with a reused SocketAddress (0 B).
+    private sealed class ManagedReceiveLoop
+    {
+        private readonly UdpChannel _channel;
+        private readonly Socket _socket;
+        private readonly PacketBatch _batch;
+        private readonly SocketAddress _from;
+
+        public ManagedReceiveLoop(UdpChannel channel, Socket socket, int slotSize)
+        {
+            _channel = channel;
+            _socket = socket;
+            // Two slots so the receive span can reach one byte past slot 0: ReceiveFrom silently
+            // truncates, so a datagram that fills slotSize + 1 bytes is known to be oversized.
+            _batch = new PacketBatch(2, slotSize);
+            _from = new SocketAddress(socket.AddressFamily);
+        }
+
+        public void Run()
+        {
+            var slotSize = _batch.SlotSize;
+            var counters = _channel.Counters;
+            // Slot 0 plus the first byte of slot 1 (the batch has two, contiguous in one buffer).
+            var receiveSpan = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(_batch.GetSlot(0)), slotSize + 1);
+            while (!_channel.Stopping)
+            {
+                int length;
+                try
+                {
+                    length = _socket.ReceiveFrom(receiveSpan, SocketFlags.None, _from);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+                {
+                    continue;
+                }
+                catch (SocketException ex)
+                {
+                    if (_channel.Stopping)
+                        return;
+                    _channel.ReportReceiveError(ex.ErrorCode);
+                    Thread.Sleep(10);
+                    continue;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                if (_channel.Stopping)
+                    return;
+                if (length > slotSize)
+                {
+                    counters.AddDrop(DropReason.Oversized);
+                    continue;
+                }
+                if (!PacketAddress.TryFromSocketAddress(_from, out var address))
+                {
+                    counters.AddDrop(DropReason.Malformed);
+                    continue;
+                }
+                _batch.SetCount(1);
+                _batch.Lengths[0] = length;
+                _batch.Addresses[0] = address;
+                counters.AddReceived(1, length);
+                _channel.Deliver(_batch);
+            }
+        }
+    }
+}
