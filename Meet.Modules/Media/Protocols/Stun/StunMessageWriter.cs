@@ -31,16 +31,16 @@ public ref struct StunMessageWriter
 
     public readonly int Length => _length;
 
-    public void AddAttribute(StunAttributeType type, ReadOnlySpan<byte> value)
+    public void AddAttribute(StunAttributeType type, scoped ReadOnlySpan<byte> value)
     {
         var slot = Reserve(type, value.Length);
         if (!_overflow)
             value.CopyTo(slot);
     }
 
-    public void AddUsername(ReadOnlySpan<byte> username) => AddAttribute(StunAttributeType.Username, username);
+    public void AddUsername(scoped ReadOnlySpan<byte> username) => AddAttribute(StunAttributeType.Username, username);
 
-    public void AddSoftware(ReadOnlySpan<byte> software) => AddAttribute(StunAttributeType.Software, software);
+    public void AddSoftware(scoped ReadOnlySpan<byte> software) => AddAttribute(StunAttributeType.Software, software);
 
     public void AddPriority(uint priority)
     {
@@ -56,7 +56,7 @@ public ref struct StunMessageWriter
     public void AddIceControlled(ulong tieBreaker) => AddUInt64(StunAttributeType.IceControlled, tieBreaker);
 
     // RFC 8489 §14.8: class = code / 100 in 3 bits, number = code % 100.
-    public void AddErrorCode(int code, ReadOnlySpan<byte> reasonUtf8)
+    public void AddErrorCode(int code, scoped ReadOnlySpan<byte> reasonUtf8)
     {
         if (code is < 300 or > 699)
             throw new ArgumentOutOfRangeException(nameof(code), code, "STUN error codes are 300..699.");
@@ -87,7 +87,7 @@ public ref struct StunMessageWriter
     }
 
     // RFC 8489 §14.5: the header length must already count this attribute when the HMAC is taken.
-    public void AddMessageIntegrity(ReadOnlySpan<byte> key)
+    public void AddMessageIntegrity(scoped ReadOnlySpan<byte> key)
     {
         var covered = _length;
         var slot = Reserve(StunAttributeType.MessageIntegrity, StunMessage.MessageIntegritySize);
