@@ -13,6 +13,8 @@ public enum IceCheckResult
     BadRequest,
     // 401: wrong USERNAME or MESSAGE-INTEGRITY; sent without integrity since we cannot sign it.
     Unauthorized,
+    // 420: an authenticated check carried comprehension-required attributes we do not know (RFC 8489 §6.3.1.1).
+    UnknownAttribute,
     // 487: the peer claims the controlled role too; an ICE-lite agent cannot switch (RFC 8445 §7.3.1.1).
     RoleConflict,
 }

@@ -111,6 +111,19 @@ internal sealed class IceLiteAgent
             return Error(request, 401, "Unauthorized"u8, null, response, ref responseLength, IceCheckResult.Unauthorized);
         }
 
+        if (request.HasUnknownComprehensionRequired)
+        {
+            Counters.BadRequests++;
+            Span<ushort> unknown = stackalloc ushort[8];
+            var count = request.CopyUnknownComprehensionRequired(unknown);
+            var writer = new StunMessageWriter(response, StunMessageType.BindingErrorResponse, request.TransactionId);
+            writer.AddErrorCode(420, "Unknown Attribute"u8);
+            writer.AddUnknownAttributes(unknown[..count]);
+            writer.AddMessageIntegrity(generation.Key);
+            writer.AddFingerprint();
+            return writer.TryComplete(out responseLength) ? IceCheckResult.UnknownAttribute : Drop();
+        }
+
         if (request.TryGetIceControlled(out _))
         {
             Counters.RoleConflicts++;

@@ -228,6 +228,27 @@ public readonly ref struct StunMessage
         return false;
     }
 
+    // The types behind HasUnknownComprehensionRequired, for the UNKNOWN-ATTRIBUTES of a 420 response.
+    public int CopyUnknownComprehensionRequired(Span<ushort> destination)
+    {
+        var count = 0;
+        var offset = HeaderSize;
+        while (offset + 4 <= _message.Length && count < destination.Length)
+        {
+            var type = BinaryPrimitives.ReadUInt16BigEndian(_message[offset..]);
+            if (type == (ushort)StunAttributeType.MessageIntegrity)
+                break;
+            if (type < 0x8000 && !IsKnownComprehensionRequired(type) && !IsParsed(type))
+                destination[count++] = type;
+            offset += 4 + ((BinaryPrimitives.ReadUInt16BigEndian(_message[(offset + 2)..]) + 3) & ~3);
+        }
+        return count;
+    }
+
+    private static bool IsParsed(ushort type) => (StunAttributeType)type is StunAttributeType.Username
+        or StunAttributeType.XorMappedAddress or StunAttributeType.Priority or StunAttributeType.UseCandidate
+        or StunAttributeType.ErrorCode or StunAttributeType.MessageIntegrity;
+
     public bool TryGetAttribute(StunAttributeType type, out ReadOnlySpan<byte> value)
     {
         value = default;

@@ -70,6 +70,16 @@ public ref struct StunMessageWriter
         reasonUtf8.CopyTo(slot[4..]);
     }
 
+    // RFC 8489 §14.13: a list of 16-bit attribute types.
+    public void AddUnknownAttributes(scoped ReadOnlySpan<ushort> types)
+    {
+        var slot = Reserve(StunAttributeType.UnknownAttributes, types.Length * 2);
+        if (_overflow)
+            return;
+        for (var i = 0; i < types.Length; i++)
+            BinaryPrimitives.WriteUInt16BigEndian(slot[(i * 2)..], types[i]);
+    }
+
     // RFC 8489 §14.2; see StunMessage.TryGetXorMappedAddress for the layout.
     public void AddXorMappedAddress(PacketAddress address)
     {

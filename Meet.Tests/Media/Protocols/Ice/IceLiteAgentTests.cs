@@ -129,6 +129,32 @@ public class IceLiteAgentTests
     }
 
     [Test]
+    public void Unknown_comprehension_required_attribute_gets_420_listing_it()
+    {
+        var agent = NewAgent();
+
+        Send(agent, IceTestPeer.Check(Username, _server.Password, useCandidate: true, extraAttribute: 0x0030),
+            IceTestPeer.Client, out var response).Should().Be(IceCheckResult.UnknownAttribute);
+
+        StunMessage.TryParse(response.Bytes, out var parsed).Should().BeTrue();
+        parsed.TryGetErrorCode(out var code, out _).Should().BeTrue();
+        code.Should().Be(420);
+        parsed.TryGetAttribute(StunAttributeType.UnknownAttributes, out var unknown).Should().BeTrue();
+        unknown.ToArray().Should().Equal(0x00, 0x30);
+        agent.TryGetSelectedPath(out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void Unknown_comprehension_optional_attribute_is_ignored()
+    {
+        var agent = NewAgent();
+
+        // 0xC057 is Chrome's GOOG-NETWORK-INFO.
+        Send(agent, IceTestPeer.Check(Username, _server.Password, useCandidate: true, extraAttribute: 0xC057),
+            IceTestPeer.Client, out _).Should().Be(IceCheckResult.Nominated);
+    }
+
+    [Test]
     public void Peer_claiming_the_controlled_role_gets_487_signed()
     {
         var agent = NewAgent();

@@ -11,7 +11,7 @@ internal static class IceTestPeer
     public static readonly PacketAddress OtherClientPath = PacketAddress.FromEndPoint(IPEndPoint.Parse("127.0.0.2:50002"));
 
     public static byte[] Check(string username, string password, bool useCandidate = false, bool controlled = false,
-        bool priority = true, bool integrity = true, bool fingerprint = true)
+        bool priority = true, bool integrity = true, bool fingerprint = true, ushort extraAttribute = 0)
     {
         var buffer = new byte[512];
         var writer = new StunMessageWriter(buffer, StunMessageType.BindingRequest, StunTransactionId.NewRandom());
@@ -24,6 +24,8 @@ internal static class IceTestPeer
             writer.AddIceControlling(0x1234);
         if (useCandidate)
             writer.AddUseCandidate();
+        if (extraAttribute != 0)
+            writer.AddAttribute((StunAttributeType)extraAttribute, [1, 2, 3, 4]);
         if (integrity)
             writer.AddMessageIntegrity(System.Text.Encoding.ASCII.GetBytes(password));
         if (fingerprint)

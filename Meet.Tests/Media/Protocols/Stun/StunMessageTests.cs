@@ -189,6 +189,8 @@ public class StunMessageTests
             message.TryGetXorMappedAddress(out _);
             message.TryGetErrorCode(out _, out _);
             message.TryGetAttribute(StunAttributeType.Software, out _);
+            Span<ushort> unknown = stackalloc ushort[4];
+            message.CopyUnknownComprehensionRequired(unknown);
         }
     }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
 }
