@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Meet.PacketEngine;
 
@@ -280,6 +281,7 @@ public readonly ref struct StunMessage
     // rewritten as if MESSAGE-INTEGRITY were the last attribute. The span is read-only, so the
     // covered bytes are copied (stack for normal sizes, a pooled array otherwise) to patch the length.
     // For short-term credentials (ICE) the key is the password's UTF-8 bytes (§9.1.1).
+    [SkipLocalsInit] // the 1 KiB scratch copy is fully overwritten before use
     public bool VerifyMessageIntegrity(ReadOnlySpan<byte> key)
     {
         if (_messageIntegrity == 0)
