@@ -17,6 +17,39 @@ public class RtcpCompoundReaderTests
         "81ca0006 2a2b2c2d 0110 4162436445664768496a4b6c4d6e4f70 0000" +
         "afcd0006 2a2b2c2d 0a0b0c0d 00640002 00001005 20020a14 00000004");
 
+    // A browser's SR + SDES + REMB compound as captured in the Amazon Kinesis Video Streams WebRTC
+    // SDK tests (RtcpFunctionalityTest): SSRC 0xf12d7b4b, CNAME "/vmKQnGnUpO+p8dR", REMB for 2 SSRCs.
+    private static readonly byte[] CapturedSrSdesRemb = Hex(
+        "80c80006 f12d7b4b e1e32043 e53d102b bf58f7ef 000023f3 006cd375" +
+        "81ca0006 f12d7b4b 01102f76 6d4b516e 476e5570 4f2b7038 64520000" +
+        "8fce0006 f12d7b4b 00000000 52454d42 02122d97 0cef370d 2d073d1d");
+
+    [Test]
+    public void Captured_browser_compound_parses_packet_by_packet()
+    {
+        var reader = new RtcpCompoundReader(CapturedSrSdesRemb);
+
+        reader.MoveNext().Should().BeTrue();
+        RtcpSenderReport.TryParse(reader.CurrentPacket, out var sr).Should().BeTrue();
+        sr.Ssrc.Should().Be(0xf12d7b4b);
+        sr.NtpTimestamp.Should().Be(0xe1e32043e53d102b);
+        sr.RtpTimestamp.Should().Be(0xbf58f7ef);
+        sr.PacketCount.Should().Be(9203);
+        sr.OctetCount.Should().Be(0x6cd375);
+        reader.MoveNext().Should().BeTrue();
+        RtcpSdes.TryParse(reader.CurrentPacket, out var sdes).Should().BeTrue();
+        sdes.TryGetCname(out var ssrc, out var cname).Should().BeTrue();
+        ssrc.Should().Be(0xf12d7b4b);
+        System.Text.Encoding.ASCII.GetString(cname).Should().Be("/vmKQnGnUpO+p8dR");
+        reader.MoveNext().Should().BeTrue();
+        RtcpRemb.TryParse(reader.CurrentPacket, out var remb).Should().BeTrue();
+        remb.Bitrate.Should().Be(0x22d97UL << 4); // exp 4, mantissa 142743
+        remb.SsrcCount.Should().Be(2);
+        remb.GetSsrc(1).Should().Be(0x2d073d1d);
+        reader.MoveNext().Should().BeFalse();
+        reader.IsMalformed.Should().BeFalse();
+    }
+
     [Test]
     public void Chrome_compound_yields_its_three_packets()
     {

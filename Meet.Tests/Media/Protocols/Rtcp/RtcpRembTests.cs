@@ -25,6 +25,24 @@ public class RtcpRembTests
     }
 
     [Test]
+    public void Libwebrtc_remb_from_the_mediasoup_fixtures_is_read()
+    {
+        // Sender 0xfa17fa17 (libwebrtc's receive-only SSRC), exp 0, mantissa 122754, two SSRCs
+        // (mediasoup worker/test/src/RTC/RTCP/TestFeedbackPsRemb.cpp).
+        var packet = Hex("8fce0006 fa17fa17 00000000 52454d42 0201df82 02d03702 04a76747");
+
+        RtcpRemb.TryParse(packet, out var remb).Should().BeTrue();
+
+        remb.SenderSsrc.Should().Be(0xfa17fa17);
+        remb.Bitrate.Should().Be(122754);
+        remb.GetSsrc(0).Should().Be(0x02d03702);
+        remb.GetSsrc(1).Should().Be(0x04a76747);
+        var rewritten = new byte[remb.GetSerializedSize()];
+        remb.TryWrite(rewritten, out _).Should().BeTrue();
+        rewritten.Should().Equal(packet);
+    }
+
+    [Test]
     public void Other_application_feedback_is_not_remb()
     {
         var other = (byte[])ChromeRemb.Clone();

@@ -82,7 +82,6 @@ public class RtcpTransportFeedbackBuilderTests
         builder.Reset(5, 6, (byte)seed);
         var expected = new Dictionary<ushort, long>();
         var sequence = (ushort)random.Next(65536);
-        var first = sequence;
         var arrival = random.NextInt64(-1_000_000_000, 1_000_000_000) / 250 * 250;
         foreach (var step in (pattern ?? []).Take(300))
         {
@@ -112,6 +111,5 @@ public class RtcpTransportFeedbackBuilderTests
                 status.Should().Be(RtcpPacketStatus.NotReceived);
             }
         }
-        _ = first;
     }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 }

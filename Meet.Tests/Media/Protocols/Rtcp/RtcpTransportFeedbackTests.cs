@@ -46,6 +46,29 @@ public class RtcpTransportFeedbackTests
         packets[^1].Arrival.Should().Be(128_000 + (4 - 16 + 8 + 13) * 250);
     }
 
+    // Chrome feedback packets as published in pion/rtcp's transport_layer_cc_test.go. Both set the
+    // P bit: the first pads with just the count byte, the second with three bytes.
+    [TestCase("afcd0005 fa17fa17 43032fa0 00990001 3de80217 20019401", 153, 4057090, 23, new[] { 148 })]
+    [TestCase("afcd0007 fa17fa17 193dd8bb 00040007 10636e01 20074c24 24100c0c 10000003", 4, 1074030, 1,
+        new[] { 76, 36, 36, 16, 12, 12, 16 })]
+    public void Chrome_feedback_packets_decode(string hex, int baseSequence, int referenceTime, int feedbackCount, int[] deltas)
+    {
+        RtcpTransportFeedback.TryParse(Hex(hex), out var feedback).Should().BeTrue();
+
+        feedback.SenderSsrc.Should().Be(0xfa17fa17);
+        feedback.BaseSequenceNumber.Should().Be((ushort)baseSequence);
+        feedback.ReferenceTime.Should().Be(referenceTime);
+        feedback.FeedbackPacketCount.Should().Be((byte)feedbackCount);
+        var decoded = new List<int>();
+        var enumerator = feedback.GetEnumerator();
+        while (enumerator.MoveNext())
+        {
+            enumerator.CurrentStatus.Should().Be(RtcpPacketStatus.ReceivedSmallDelta);
+            decoded.Add(enumerator.CurrentDelta);
+        }
+        decoded.Should().Equal(deltas);
+    }
+
     [Test]
     public void One_bit_vector_chunk_is_decoded()
     {
