@@ -288,6 +288,22 @@ public class IceLiteAgentTests
     }
 
     [Test]
+    public void Answering_a_check_allocates_nothing()
+    {
+        var agent = NewAgent();
+        var request = IceTestPeer.Check(Username, _server.Password, useCandidate: true);
+        for (var i = 0; i < 100; i++)
+            agent.HandleBindingRequest(request, IceTestPeer.Client, _response, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+            agent.HandleBindingRequest(request, IceTestPeer.Client, _response, out _);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+    }
+
+    [Test]
     public void Random_bytes_never_throw() => Prop.ForAll<byte[]>(bytes =>
     {
         var agent = NewAgent();

@@ -85,6 +85,38 @@ public class RtcpCompoundReaderTests
     }
 
     [Test]
+    public void Walking_and_parsing_the_compound_allocates_nothing()
+    {
+        long sum = 0;
+        for (var i = 0; i < 100; i++)
+            sum += WalkAndParse(CapturedSrSdesRemb);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+            sum += WalkAndParse(CapturedSrSdesRemb);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        sum.Should().BeGreaterThan(0);
+
+        static long WalkAndParse(byte[] datagram)
+        {
+            long total = 0;
+            var reader = new RtcpCompoundReader(datagram);
+            while (reader.MoveNext())
+            {
+                if (RtcpSenderReport.TryParse(reader.CurrentPacket, out var sr))
+                    total += sr.PacketCount;
+                else if (RtcpSdes.TryParse(reader.CurrentPacket, out var sdes) && sdes.TryGetCname(out _, out var cname))
+                    total += cname.Length;
+                else if (RtcpRemb.TryParse(reader.CurrentPacket, out var remb))
+                    total += (long)remb.Bitrate;
+            }
+            return total;
+        }
+    }
+
+    [Test]
     public void Padding_on_a_packet_other_than_the_last_marks_the_compound_malformed()
     {
         var bytes = (byte[])ChromeCompound.Clone();

@@ -97,6 +97,26 @@ public class RtpHeaderTests
     }
 
     [Test]
+    public void Parsing_and_reading_an_extension_allocates_nothing()
+    {
+        var sum = 0;
+        for (var i = 0; i < 100; i++)
+            sum += ParseAndRead(ChromeOpus);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+            sum += ParseAndRead(ChromeOpus);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        sum.Should().Be(200 * 258);
+
+        static int ParseAndRead(byte[] packet) =>
+            RtpHeader.TryParse(packet, out var header) && header.TryGetExtension(packet, 3, out var value)
+                && TransportWideSequenceExtension.TryRead(value, out var sequence) ? sequence : 0;
+    }
+
+    [Test]
     public void Random_bytes_never_throw_and_offsets_stay_in_bounds() => Prop.ForAll<byte[]>(bytes =>
     {
         if (bytes.Length > 0)

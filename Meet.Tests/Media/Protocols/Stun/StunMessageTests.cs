@@ -129,6 +129,26 @@ public class StunMessageTests
     }
 
     [Test]
+    public void Verifying_a_check_allocates_nothing()
+    {
+        var key = Key(Rfc5769Password);
+        var verified = 0;
+        for (var i = 0; i < 100; i++)
+            verified += Verify(Rfc5769Request, key) ? 1 : 0;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+            verified += Verify(Rfc5769Request, key) ? 1 : 0;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        verified.Should().Be(200);
+
+        static bool Verify(byte[] packet, byte[] key) =>
+            StunMessage.TryParse(packet, out var message) && message.VerifyFingerprint() && message.VerifyMessageIntegrity(key);
+    }
+
+    [Test]
     public void Truncated_message_at_every_length_is_rejected()
     {
         foreach (var vector in new[] { Rfc5769Request, Rfc5769Ipv4Response, Rfc5769Ipv6Response, Rfc5769LongTermRequest })
