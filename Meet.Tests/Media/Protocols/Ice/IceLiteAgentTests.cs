@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using Meet.Modules.Media.Protocols.Ice;
 using Meet.Modules.Media.Protocols.Stun;
 using Meet.PacketEngine;
+using Meet.Tests.Media.Protocols.Stun;
 
 namespace Meet.Tests.Media.Protocols.Ice;
 
@@ -43,6 +44,21 @@ public class IceLiteAgentTests
         parsed.VerifyFingerprint().Should().BeTrue();
         agent.State.Should().Be(IceConnectionState.Checking);
         agent.TryGetSelectedPath(out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void Check_captured_from_chrome_is_answered_and_nominates()
+    {
+        var agent = new IceLiteAgent(new IceCredentials("uO5si1ua7cY4t8MM", StunMessageTests.ChromeBindingRequestPassword),
+            new IceCredentials("Lw8/0C1CrvhZC1gb", "unknownremotepasswordxx"), _time);
+
+        Send(agent, StunMessageTests.ChromeBindingRequest, IceTestPeer.Client, out var response)
+            .Should().Be(IceCheckResult.Nominated);
+
+        StunMessage.TryParse(response.Bytes, out var parsed).Should().BeTrue();
+        parsed.VerifyMessageIntegrity(Encoding.ASCII.GetBytes(StunMessageTests.ChromeBindingRequestPassword))
+            .Should().BeTrue();
+        agent.State.Should().Be(IceConnectionState.Connected);
     }
 
     [Test]

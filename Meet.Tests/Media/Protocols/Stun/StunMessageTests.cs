@@ -45,6 +45,54 @@ public class StunMessageTests
         "0014000b" + "6578616d706c652e6f726700" +
         "00080014" + "f67024656dd64a3e02b8e0712e85c9a28ca89666");
 
+    // A binding request Chrome sent on the wire, as published in SIPSorcery's STUN unit tests
+    // (TestMessageIntegrityAttributeForBindingRequest), with the receiver's ICE password.
+    // USERNAME "uO5si1ua7cY4t8MM:Lw8/0C1CrvhZC1gb", ICE-CONTROLLING, USE-CANDIDATE, PRIORITY.
+    internal static readonly byte[] ChromeBindingRequest = Convert.FromHexString(
+        "000100602112a4426964382b4c4544574d316430" +
+        "00060021" + "754f3573693175613763593474384d4d3a4c77382f304331437276685a43316762" + "000000" +
+        "802a0008" + "c03df51340f42246" +
+        "00250000" +
+        "00240004" + "6e7f1eff" +
+        "00080014" + "558269de1755cc662923e67dec876c073ad67815" +
+        "80280004" + "1cae892e");
+
+    internal const string ChromeBindingRequestPassword = "r89XhWC9k2kW4Pns75vmwHIa";
+
+    // Chrome's success response to a check (same source): XOR-MAPPED-ADDRESS 192.168.33.125:49608.
+    private static readonly byte[] ChromeBindingResponse = Convert.FromHexString(
+        "0101002c2112a4426a45382b4e5a4b5064317038" +
+        "00200008" + "0001e0dae1ba853f" +
+        "00080014" + "243724a0052d8897cea64e9069f639077db16e71" +
+        "80280004" + "de6a05ac");
+
+    [Test]
+    public void Chrome_binding_request_captured_on_the_wire_verifies()
+    {
+        StunMessage.TryParse(ChromeBindingRequest, out var message).Should().BeTrue();
+
+        message.TryGetUsername(out var username).Should().BeTrue();
+        Encoding.ASCII.GetString(username).Should().Be("uO5si1ua7cY4t8MM:Lw8/0C1CrvhZC1gb");
+        message.TryGetIceControlling(out var tieBreaker).Should().BeTrue();
+        tieBreaker.Should().Be(0xc03df51340f42246);
+        message.HasUseCandidate.Should().BeTrue();
+        message.TryGetPriority(out var priority).Should().BeTrue();
+        priority.Should().Be(0x6e7f1eff);
+        message.VerifyFingerprint().Should().BeTrue();
+        message.VerifyMessageIntegrity(Key(ChromeBindingRequestPassword)).Should().BeTrue();
+    }
+
+    [Test]
+    public void Chrome_binding_response_yields_the_mapped_address_and_its_fingerprint_verifies()
+    {
+        StunMessage.TryParse(ChromeBindingResponse, out var message).Should().BeTrue();
+
+        message.Type.Should().Be(StunMessageType.BindingSuccessResponse);
+        message.TryGetXorMappedAddress(out var mapped).Should().BeTrue();
+        mapped.Should().Be(PacketAddress.FromEndPoint(IPEndPoint.Parse("192.168.33.125:49608")));
+        message.VerifyFingerprint().Should().BeTrue();
+    }
+
     private static byte[] Key(string password) => Encoding.UTF8.GetBytes(password);
 
     [Test]
@@ -151,7 +199,7 @@ public class StunMessageTests
     [Test]
     public void Truncated_message_at_every_length_is_rejected()
     {
-        foreach (var vector in new[] { Rfc5769Request, Rfc5769Ipv4Response, Rfc5769Ipv6Response, Rfc5769LongTermRequest })
+        foreach (var vector in new[] { Rfc5769Request, Rfc5769Ipv4Response, Rfc5769Ipv6Response, Rfc5769LongTermRequest, ChromeBindingRequest, ChromeBindingResponse })
         {
             for (var length = 0; length < vector.Length; length++)
                 StunMessage.TryParse(vector.AsSpan(0, length), out _).Should().BeFalse($"length {length}");
