@@ -4,8 +4,8 @@ namespace Meet.Modules.Media.Protocols.Rtcp;
 // allowed, so the first packet need not be SR/RR. When a packet's length runs past the datagram
 // the walk stops and IsMalformed is set; packets already returned stay valid.
 //
-//   foreach-style:  var reader = new RtcpCompoundReader(datagram);
-//                   while (reader.MoveNext()) switch (reader.Current.PacketType) { ... reader.CurrentPacket ... }
+//   Usage:  var reader = new RtcpCompoundReader(datagram);
+//           while (reader.MoveNext()) switch (reader.Current.PacketType) { ... reader.CurrentPacket ... }
 public ref struct RtcpCompoundReader
 {
     private readonly ReadOnlySpan<byte> _datagram;
