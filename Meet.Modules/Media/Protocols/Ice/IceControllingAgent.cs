@@ -168,6 +168,42 @@ internal sealed class IceControllingAgent
         return false;
     }
 
+    // A full peer (not ICE-lite) checks us too, and only uses a pair once its own check succeeds
+    // (RFC 8445 §7.3). Answers authenticated checks; an unknown source becomes a peer-reflexive
+    // remote candidate (§7.3.1.3) that the normal pacing then checks. A peer that also claims the
+    // controlling role gets 487: this minimal agent never gives the role up (§7.3.1.1 would let the
+    // larger tie-breaker win; the client library only ever talks to servers in the controlled role).
+    // Returns true when `response` holds a reply for `source`.
+    public bool HandleBindingRequest(ReadOnlySpan<byte> packet, PacketAddress local, PacketAddress source,
+        Span<byte> response, out int responseLength)
+    {
+        responseLength = 0;
+        if (State == IceConnectionState.Closed || !StunMessage.TryParse(packet, out var request)
+            || request.Type != StunMessageType.BindingRequest || !request.VerifyFingerprint()
+            || !request.TryGetUsername(out var username)
+            || !IceCredentials.TrySplitUsername(username, out var receiver, out var sender)
+            || !receiver.SequenceEqual(_local.UfragBytes) || !sender.SequenceEqual(_remote.UfragBytes)
+            || !request.VerifyMessageIntegrity(_local.Key))
+            return false;
+
+        var writer = new StunMessageWriter(response,
+            request.TryGetIceControlling(out _) ? StunMessageType.BindingErrorResponse : StunMessageType.BindingSuccessResponse,
+            request.TransactionId);
+        if (request.TryGetIceControlling(out _))
+        {
+            writer.AddErrorCode(487, "Role Conflict"u8);
+        }
+        else
+        {
+            writer.AddXorMappedAddress(source);
+            if (request.TryGetPriority(out var priority) && _localCandidates.Contains(local) && !HasPair(local, source))
+                AddPeerReflexive(source, priority);
+        }
+        writer.AddMessageIntegrity(_local.Key);
+        writer.AddFingerprint();
+        return writer.TryComplete(out responseLength);
+    }
+
     public IceResponseResult HandleResponse(ReadOnlySpan<byte> packet, PacketAddress local, PacketAddress source)
     {
         if (State == IceConnectionState.Closed || !StunMessage.TryParse(packet, out var response)
@@ -268,6 +304,19 @@ internal sealed class IceControllingAgent
         pair.SentTimestamp = now;
         return true;
     }
+
+    private bool HasPair(PacketAddress local, PacketAddress remote) =>
+        _pairs.Exists(p => p.Local == local && p.Remote == remote);
+
+    private void AddPeerReflexive(PacketAddress address, uint priority) =>
+        AddRemoteCandidate(new IceCandidate
+        {
+            Foundation = "prflx",
+            Host = address.ToEndPoint().Address.ToString(),
+            Port = address.Port,
+            Priority = priority,
+            Type = IceCandidateType.PeerReflexive,
+        });
 
     private CandidatePair? FindInProgress(StunTransactionId transaction)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Meet.Modules.Media.Protocols.Ice;
-using Meet.Modules.Media.Protocols.Stun;
 using Meet.PacketEngine;
 
 namespace Meet.Tests.Media.Protocols.Ice;
@@ -10,15 +9,16 @@ namespace Meet.Tests.Media.Protocols.Ice;
 // ChromiumInNamespace). We offer a data channel, so Chromium answers and takes the controlled
 // role; its answer's ice-ufrag/ice-pwd are replaced by values we chose (SDP munging Chromium
 // allows for exactly these two lines), so the test knows the password without a back channel.
-// Chromium's own checks tell us its address (a peer-reflexive candidate); our checks and the
-// USE-CANDIDATE nomination must then be accepted by Chromium's STUN stack and its signed responses
-// accepted by ours.
+// The agent answers Chromium's checks and learns its address from them (peer-reflexive); our
+// checks and the USE-CANDIDATE nomination must be accepted by Chromium's STUN stack, its signed
+// responses by ours, and Chromium's own ICE must connect: its DTLS ClientHello (it is the
+// DTLS client, setup:active) is the proof.
 [Category("Browser")]
 [NonParallelizable]
 public class IceControllingAgentChromeInteropTests
 {
     [Test]
-    public async Task Agent_nominates_a_pair_with_chromium_as_the_controlled_peer()
+    public async Task Agent_and_chromium_both_connect_with_chromium_controlled()
     {
         using var chromium = new ChromiumInNamespace();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -31,33 +31,24 @@ public class IceControllingAgentChromeInteropTests
         chromium.Open(Page(ours, chromes, local));
 
         var buffer = new byte[2048];
-        var remote = default(PacketAddress);
+        var response = new byte[256];
         var sender = new IPEndPoint(IPAddress.Any, 0) as EndPoint;
+        var dtlsFrom = default(PacketAddress);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (agent.State != IceConnectionState.Connected)
+        while (agent.State != IceConnectionState.Connected || dtlsFrom.IsEmpty)
         {
-            DateTime.UtcNow.Should().BeBefore(deadline, "Chromium should answer and accept the nomination");
+            DateTime.UtcNow.Should().BeBefore(deadline, "both sides should reach connected");
             while (socket.Available > 0)
             {
                 var length = socket.ReceiveFrom(buffer, ref sender);
                 var source = PacketAddress.FromEndPoint((IPEndPoint)sender);
-                if (!StunMessage.TryParse(buffer.AsSpan(0, length), out var message))
-                    continue;
-                if (message.Type == StunMessageType.BindingRequest && remote.IsEmpty)
-                {
-                    // Chromium's first check reveals its address; pair with it as peer-reflexive.
-                    message.TryGetPriority(out var priority).Should().BeTrue();
-                    remote = source;
-                    agent.AddRemoteCandidate(new IceCandidate
-                    {
-                        Foundation = "prflx", Host = ((IPEndPoint)sender).Address.ToString(), Port = source.Port,
-                        Priority = priority, Type = IceCandidateType.PeerReflexive,
-                    }).Should().BeTrue();
-                }
-                else if (message.Type is StunMessageType.BindingSuccessResponse or StunMessageType.BindingErrorResponse)
-                {
-                    agent.HandleResponse(buffer.AsSpan(0, length), local, source);
-                }
+                var packet = buffer.AsSpan(0, length);
+                if (packet[0] == 22)
+                    dtlsFrom = source; // Chromium (setup:active) starts DTLS once its own ICE is connected.
+                else if (agent.HandleBindingRequest(packet, local, source, response, out var responseLength))
+                    socket.SendTo(response.AsSpan(0, responseLength), SocketFlags.None, sender);
+                else
+                    agent.HandleResponse(packet, local, source);
             }
             while (agent.TryPollTransmit(buffer, out var written, out _, out var to))
                 socket.SendTo(buffer.AsSpan(0, written), SocketFlags.None, to.ToEndPoint());
@@ -66,8 +57,8 @@ public class IceControllingAgentChromeInteropTests
 
         agent.TryGetSelectedPair(out var selectedLocal, out var selectedRemote).Should().BeTrue();
         selectedLocal.Should().Be(local);
-        selectedRemote.Should().Be(remote);
         selectedRemote.ToEndPoint().Address.Should().Be(chromium.BrowserAddress);
+        dtlsFrom.Should().Be(selectedRemote);
     }
 
     private static string Page(IceCredentials ours, IceCredentials chromes, PacketAddress local)

@@ -1,5 +1,6 @@
 using System.Net;
 using Meet.Modules.Media.Protocols.Ice;
+using Meet.Modules.Media.Protocols.Stun;
 using Meet.PacketEngine;
 
 namespace Meet.Tests.Media.Protocols.Ice;
@@ -171,6 +172,49 @@ public class IceControllingAgentTests
 
         _client.HandleResponse(_response.AsSpan(0, responseLength), local, ServerV6).Should().Be(IceResponseResult.Ignored);
         _client.HandleResponse(_response.AsSpan(0, responseLength), local, ServerV4).Should().Be(IceResponseResult.Succeeded);
+    }
+
+    [Test]
+    public void Check_from_a_full_peer_is_answered_and_its_source_becomes_a_peer_reflexive_pair()
+    {
+        var peer = PacketAddress.FromEndPoint(IPEndPoint.Parse("127.0.0.9:40000"));
+        var check = IceTestPeer.Check($"{_clientCredentials.Ufrag}:{_serverCredentials.Ufrag}", _clientCredentials.Password,
+            controlled: true);
+
+        _client.HandleBindingRequest(check, ClientV4, peer, _response, out var length).Should().BeTrue();
+
+        StunMessage.TryParse(_response.AsSpan(0, length), out var response).Should().BeTrue();
+        response.Type.Should().Be(StunMessageType.BindingSuccessResponse);
+        response.TryGetXorMappedAddress(out var mapped).Should().BeTrue();
+        mapped.Should().Be(peer);
+        response.VerifyMessageIntegrity(System.Text.Encoding.ASCII.GetBytes(_clientCredentials.Password)).Should().BeTrue();
+        var destinations = new List<PacketAddress>();
+        for (var i = 0; i < 20; i++)
+        {
+            while (_client.TryPollTransmit(_packet, out _, out _, out var remote))
+                destinations.Add(remote);
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+        destinations.Should().Contain(peer);
+    }
+
+    [Test]
+    public void Check_from_a_peer_claiming_control_gets_487_and_wrong_credentials_get_nothing()
+    {
+        var peer = PacketAddress.FromEndPoint(IPEndPoint.Parse("127.0.0.9:40000"));
+        var username = $"{_clientCredentials.Ufrag}:{_serverCredentials.Ufrag}";
+
+        _client.HandleBindingRequest(IceTestPeer.Check(username, _clientCredentials.Password), ClientV4, peer, _response,
+            out var length).Should().BeTrue();
+        StunMessage.TryParse(_response.AsSpan(0, length), out var response).Should().BeTrue();
+        response.Type.Should().Be(StunMessageType.BindingErrorResponse);
+        response.TryGetErrorCode(out var code, out _).Should().BeTrue();
+        code.Should().Be(487);
+
+        _client.HandleBindingRequest(IceTestPeer.Check(username, "wrongpasswordwrongpasswd"), ClientV4, peer, _response, out _)
+            .Should().BeFalse();
+        _client.HandleBindingRequest(IceTestPeer.Check("nope:" + _serverCredentials.Ufrag, _clientCredentials.Password),
+            ClientV4, peer, _response, out _).Should().BeFalse();
     }
 
     [Test]
