@@ -92,9 +92,21 @@ internal sealed class IceLiteAgent
     public IceCheckResult HandleBindingRequest(ReadOnlySpan<byte> packet, PacketAddress source, Span<byte> response,
         out int responseLength)
     {
+        if (!StunMessage.TryParse(packet, out var request))
+        {
+            responseLength = 0;
+            return Drop();
+        }
+        return HandleBindingRequest(request, source, response, out responseLength);
+    }
+
+    // For a demultiplexer that already parsed the message to find this agent by its ufrag
+    // (IceCredentials.TrySplitUsername), so the packet is parsed once.
+    public IceCheckResult HandleBindingRequest(StunMessage request, PacketAddress source, Span<byte> response,
+        out int responseLength)
+    {
         responseLength = 0;
-        if (State == IceConnectionState.Closed || !StunMessage.TryParse(packet, out var request)
-            || request.Type != StunMessageType.BindingRequest || !request.VerifyFingerprint())
+        if (State == IceConnectionState.Closed || request.Type != StunMessageType.BindingRequest || !request.VerifyFingerprint())
             return Drop();
         CheckConsent();
 

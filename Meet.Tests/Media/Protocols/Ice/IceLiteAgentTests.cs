@@ -76,6 +76,21 @@ public class IceLiteAgentTests
     }
 
     [Test]
+    public void Demultiplexer_can_parse_once_find_the_agent_by_ufrag_and_hand_over_the_message()
+    {
+        var agents = new Dictionary<string, IceLiteAgent> { [_server.Ufrag] = NewAgent() };
+        var packet = IceTestPeer.Check(Username, _server.Password, useCandidate: true);
+
+        StunMessage.TryParse(packet, out var message).Should().BeTrue();
+        message.TryGetUsername(out var username).Should().BeTrue();
+        IceCredentials.TrySplitUsername(username, out var receiver, out _).Should().BeTrue();
+        var agent = agents[Encoding.ASCII.GetString(receiver)];
+
+        agent.HandleBindingRequest(message, IceTestPeer.Client, _response, out var length).Should().Be(IceCheckResult.Nominated);
+        length.Should().BeGreaterThan(0);
+    }
+
+    [Test]
     public void Wrong_password_gets_401_without_integrity_and_is_counted()
     {
         var agent = NewAgent();
