@@ -1,0 +1,83 @@
+using Dapper;
+
+namespace Meet.Modules.Storage.Internal;
+
+internal sealed class ParticipantRepository(SqlDatabase database) : IParticipantRepository
+{
+    public Task<ParticipantAdmission> AdmitAsync(MeetingParticipant participant, CancellationToken cancellationToken)
+    {
+        var parameters = new
+        {
+            ParticipantId = database.Id(participant.ParticipantId),
+            participant.MeetingId,
+            participant.UserId,
+            participant.DisplayName,
+            Role = StatusText.Of(participant.Role),
+            Status = StatusText.Of(participant.ConnectionStatus),
+            ServerId = database.Id(participant.AssignedMediaServerId),
+            JoinTime = database.Timestamp(participant.JoinTime),
+        };
+        return database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // Holding the meeting row makes the count below see every earlier join of this meeting
+            // (PostgreSQL READ COMMITTED takes a fresh snapshot per statement), and refuses a meeting
+            // that ended in between.
+            var active = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+                database.LockActiveMeetingSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (active is null)
+                return new ParticipantAdmission(false, 0);
+
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO meeting_participants (participant_id, meeting_id, user_id, display_name, participant_role, connection_status,
+                                                  assigned_media_server_id, join_time, last_ping_at)
+                VALUES (@ParticipantId, @MeetingId, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime)
+                """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+                SELECT COUNT(*) FROM meeting_participants
+                WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED'
+                """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE meeting_sessions SET max_participants_count = @Count
+                WHERE meeting_id = @MeetingId AND max_participants_count < @Count
+                """, new { participant.MeetingId, Count = count }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new ParticipantAdmission(true, count);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MeetingParticipant>> ListAsync(string meetingId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<MeetingParticipant>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<ParticipantRow>(new CommandDefinition("""
+                SELECT participant_id AS ParticipantId, meeting_id AS MeetingId, user_id AS UserId, display_name AS DisplayName,
+                       participant_role AS Role, connection_status AS ConnectionStatus,
+                       assigned_media_server_id AS AssignedMediaServerId, join_time AS JoinTime
+                FROM meeting_participants WHERE meeting_id = @MeetingId ORDER BY join_time, participant_id
+                """, new { MeetingId = meetingId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToParticipant()).ToList();
+        }, cancellationToken);
+
+    public Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            SELECT COUNT(*) FROM meeting_participants
+            WHERE assigned_media_server_id = @ServerId AND connection_status = 'CONNECTED'
+            """, new { ServerId = database.Id(mediaServerId) }, cancellationToken: cancellationToken)), cancellationToken);
+
+    private sealed class ParticipantRow
+    {
+        public Guid ParticipantId { get; set; }
+        public string MeetingId { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string? DisplayName { get; set; }
+        public string Role { get; set; } = "";
+        public string ConnectionStatus { get; set; } = "";
+        public Guid AssignedMediaServerId { get; set; }
+        public DateTimeOffset JoinTime { get; set; }
+
+        public MeetingParticipant ToParticipant() => new(
+            ParticipantId, MeetingId, UserId, DisplayName,
+            StatusText.Parse<ParticipantRole>(Role), StatusText.Parse<ParticipantConnectionStatus>(ConnectionStatus),
+            AssignedMediaServerId, JoinTime);
+    }
+}

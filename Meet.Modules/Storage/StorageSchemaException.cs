@@ -1,0 +1,3 @@
+namespace Meet.Modules.Storage;
+
+public sealed class StorageSchemaException(string message) : Exception(message);
