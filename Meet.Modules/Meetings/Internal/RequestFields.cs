@@ -24,7 +24,17 @@ internal sealed class RequestFields(JsonElement root)
             Fail(name, $"must be a string, not {Describe(value.ValueKind)}");
             return null;
         }
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not a string .NET can decode.
+            Fail(name, "must be valid Unicode text");
+            return null;
+        }
         if (TextRules.Check(text, maxLength) is { } problem)
         {
             Fail(name, problem);

@@ -1,0 +1,35 @@
+using Meet.Modules.Storage;
+using Meet.Tests.Support;
+
+namespace Meet.Tests.Api;
+
+public sealed class StartupValidationTests
+{
+    [TestCase("Storage:Provider", "Oracle")]
+    [TestCase("Storage:SqliteFileName", "")]
+    [TestCase("Node:PublicIp", "not-an-ip")]
+    [TestCase("Node:Region", "")]
+    [TestCase("Node:HeartbeatInterval", "00:00:05")]
+    [TestCase("Auth:SigningKey", "too-short")]
+    [TestCase("Auth:TokenLifetime", "-00:00:01")]
+    [TestCase("PublicBaseUrl", "ftp://meet.example.test")]
+    [TestCase("RateLimiting:Join:TokenLimit", "0")]
+    public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
+    {
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+
+        failure.Which.ToString().Should().Contain(key);
+    }
+
+    [Test]
+    public async Task Postgres_without_a_connection_string_fails_start_up_naming_the_key()
+    {
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { ["Storage:Provider"] = "Postgres" });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+
+        failure.Which.Message.Should().Contain("Storage:PostgresConnectionString");
+    }
+}
