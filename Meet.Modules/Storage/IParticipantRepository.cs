@@ -2,7 +2,8 @@ namespace Meet.Modules.Storage;
 
 public interface IParticipantRepository
 {
-    // Inserts the participant and raises the meeting's max_participants_count in one transaction
+    // Inserts the participant and raises the meeting's max_participants_count (the peak of
+    // participants not DISCONNECTED) in one transaction
     // that holds the meeting row, so concurrent joins never lose an update.
     Task<ParticipantAdmission> AdmitAsync(MeetingParticipant participant, CancellationToken cancellationToken);
 

@@ -64,7 +64,7 @@ public sealed class ParticipantRepositoryTests(StorageProvider provider)
     {
         var admissions = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => participants.AdmitAsync(Participant($"usr_{i}"), CancellationToken.None)));
 
-        admissions.Select(a => a.ParticipantCount).Should().BeEquivalentTo(Enumerable.Range(1, 40));
+        admissions.Select(a => a.MaxParticipantsCount).Should().BeEquivalentTo(Enumerable.Range(1, 40));
         (await meetings.FindAsync("mtg-qwerty-9012-zxc", CancellationToken.None))!.MaxParticipantsCount.Should().Be(40);
     }
 

@@ -19,30 +19,28 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
         };
         return database.InTransactionAsync(async (connection, transaction) =>
         {
-            // Holding the meeting row makes the count below see every earlier join of this meeting
-            // (PostgreSQL READ COMMITTED takes a fresh snapshot per statement), and refuses a meeting
-            // that ended in between.
-            var active = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-                database.LockActiveMeetingSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (active is null)
-                return new ParticipantAdmission(false, 0);
-
-            await connection.ExecuteAsync(new CommandDefinition("""
+            // Inserting through a SELECT of the meeting row takes that row's lock (PostgreSQL) and
+            // refuses a meeting that is missing or ENDED, in one round trip. Holding the lock, the
+            // next statement's fresh snapshot (READ COMMITTED) sees every earlier join of this
+            // meeting, so the maximum cannot lose an update. SQLite serialises all writers anyway.
+            var inserted = await connection.ExecuteAsync(new CommandDefinition($"""
                 INSERT INTO meeting_participants (participant_id, meeting_id, user_id, display_name, participant_role, connection_status,
                                                   assigned_media_server_id, join_time, last_ping_at)
-                VALUES (@ParticipantId, @MeetingId, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime)
+                SELECT @ParticipantId, meeting_id, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime
+                FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'{database.RowLockClause}
                 """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (inserted == 0)
+                return new ParticipantAdmission(false, 0);
 
-            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-                SELECT COUNT(*) FROM meeting_participants
-                WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED'
+            var maximum = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+                UPDATE meeting_sessions
+                SET max_participants_count = CASE WHEN max_participants_count < live.n THEN live.n ELSE max_participants_count END
+                FROM (SELECT COUNT(*) AS n FROM meeting_participants
+                      WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED') AS live
+                WHERE meeting_id = @MeetingId
+                RETURNING max_participants_count
                 """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE meeting_sessions SET max_participants_count = @Count
-                WHERE meeting_id = @MeetingId AND max_participants_count < @Count
-                """, new { participant.MeetingId, Count = count }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return new ParticipantAdmission(true, count);
+            return new ParticipantAdmission(true, maximum);
         }, cancellationToken);
     }
 

@@ -5,14 +5,23 @@ namespace Meet.Modules.Storage.Internal;
 
 internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
 {
-    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource dataSource = Create(connectionString);
+
+    private static NpgsqlDataSource Create(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same dozen statements run all the time: let Npgsql prepare them server-side
+        // (parse and plan once per connection) unless the operator chose otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        return builder.Build();
+    }
 
     public override StorageProvider Provider => StorageProvider.Postgres;
 
     // NO KEY UPDATE conflicts with itself (so joins of one meeting queue up) but not with the
     // KEY SHARE lock that the participant row's foreign key takes.
-    public override string LockActiveMeetingSql =>
-        "SELECT 1 FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE' FOR NO KEY UPDATE";
+    public override string RowLockClause => " FOR NO KEY UPDATE";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -21,8 +21,9 @@ internal abstract class SqlDatabase : IAsyncDisposable
 
     public abstract object Id(Guid value);
 
-    // Row lock that serialises joins of one meeting; SQLite already serialises every writer.
-    public abstract string LockActiveMeetingSql { get; }
+    // Appended to a SELECT of the meeting row to lock it, serialising joins of one meeting;
+    // empty for SQLite, which already serialises every writer.
+    public abstract string RowLockClause { get; }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {

@@ -33,8 +33,7 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
-    public override string LockActiveMeetingSql =>
-        "SELECT 1 FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'";
+    public override string RowLockClause => "";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
