@@ -8,11 +8,17 @@ internal sealed class LatencyRecorder
 
     public int Errors { get; private set; }
 
+    public Dictionary<int, int> ErrorStatuses { get; } = [];
+
     public void Create(double milliseconds) => create.Add(milliseconds);
 
     public void Join(double milliseconds) => join.Add(milliseconds);
 
-    public void Error() => Errors++;
+    public void Error(int status)
+    {
+        Errors++;
+        ErrorStatuses[status] = ErrorStatuses.GetValueOrDefault(status) + 1;
+    }
 
     public static (double P50, double P99, int Count) Percentiles(IEnumerable<LatencyRecorder> recorders, bool joins)
     {

@@ -28,8 +28,8 @@ internal static class LoadCommand
         }
         Console.WriteLine($"Meet load: create+join pairs, {options.Concurrency} concurrent clients, {options.Seconds} s after {options.Warmup} s warm-up, {Environment.ProcessorCount} cores");
         Console.WriteLine();
-        Console.WriteLine("| target | pairs/s | requests/s | create p50 / p99 (ms) | join p50 / p99 (ms) | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| target | pairs/s | requests/s | create p50 / p99 (ms) | join p50 / p99 (ms) | errors | cores used by this process |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 
         if (options.Url is not null)
         {
@@ -74,13 +74,18 @@ internal static class LoadCommand
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         await RunPhaseAsync(client, options.Concurrency, TimeSpan.FromSeconds(options.Warmup));
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var recorders = await RunPhaseAsync(client, options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
         var elapsed = stopwatch.Elapsed.TotalSeconds;
+        // Host and load generator share this process: the cores it got show how contended the machine was.
+        foreach (var status in recorders.SelectMany(r => r.ErrorStatuses).GroupBy(e => e.Key))
+            Console.Error.WriteLine($"  HTTP {status.Key}: {status.Sum(e => e.Value)}");
+        var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / elapsed;
 
         var create = LatencyRecorder.Percentiles(recorders, joins: false);
         var join = LatencyRecorder.Percentiles(recorders, joins: true);
-        return new LoadResult(join.Count / elapsed, (create.Count + join.Count) / elapsed, create.P50, create.P99, join.P50, join.P99, recorders.Sum(r => r.Errors));
+        return new LoadResult(join.Count / elapsed, (create.Count + join.Count) / elapsed, create.P50, create.P99, join.P50, join.P99, recorders.Sum(r => r.Errors), cores);
     }
 
     private static async Task<LatencyRecorder[]> RunPhaseAsync(HttpClient client, int concurrency, TimeSpan duration)
@@ -97,7 +102,9 @@ internal static class LoadCommand
                 using var created = await client.PostAsync("/v1/meetings", Content(createBody));
                 if (created.StatusCode != HttpStatusCode.Created)
                 {
-                    recorder.Error();
+                    recorder.Error((int)created.StatusCode);
+                    if (recorder.Errors <= 3)
+                        Console.Error.WriteLine($"  create: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
                     continue;
                 }
                 var meetingId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString();
@@ -108,7 +115,9 @@ internal static class LoadCommand
                 await joined.Content.LoadIntoBufferAsync();
                 if (joined.StatusCode != HttpStatusCode.OK)
                 {
-                    recorder.Error();
+                    recorder.Error((int)joined.StatusCode);
+                    if (recorder.Errors <= 3)
+                        Console.Error.WriteLine($"  join: {(int)joined.StatusCode} {await joined.Content.ReadAsStringAsync()}");
                     continue;
                 }
                 recorder.Join(Stopwatch.GetElapsedTime(afterCreate).TotalMilliseconds);
@@ -127,7 +136,7 @@ internal static class LoadCommand
 
     private static void Print(string target, LoadResult r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {target} | {r.PairsPerSecond:F0} | {r.RequestsPerSecond:F0} | {r.CreateP50:F1} / {r.CreateP99:F1} | {r.JoinP50:F1} / {r.JoinP99:F1} | {r.Errors} |"));
+            $"| {target} | {r.PairsPerSecond:F0} | {r.RequestsPerSecond:F0} | {r.CreateP50:F1} / {r.CreateP99:F1} | {r.JoinP50:F1} / {r.JoinP99:F1} | {r.Errors} | {r.CoresUsed:F2} |"));
 
     private static LoadOptions? Parse(string[] args)
     {
@@ -159,5 +168,5 @@ internal static class LoadCommand
         public Uri? Url { get; set; }
     }
 
-    private sealed record LoadResult(double PairsPerSecond, double RequestsPerSecond, double CreateP50, double CreateP99, double JoinP50, double JoinP99, int Errors);
+    private sealed record LoadResult(double PairsPerSecond, double RequestsPerSecond, double CreateP50, double CreateP99, double JoinP50, double JoinP99, int Errors, double CoresUsed);
 }

@@ -45,7 +45,9 @@ internal static class JsonBody
                 {
                     try
                     {
-                        var document = JsonDocument.Parse(read.Buffer, DocumentOptions);
+                        // Copy: JsonDocument keeps using a single-segment buffer it was given, and the
+                        // pipe recycles that memory for other requests once it is advanced past.
+                        var document = JsonDocument.Parse(read.Buffer.ToArray(), DocumentOptions);
                         if (document.RootElement.ValueKind != JsonValueKind.Object)
                         {
                             document.Dispose();

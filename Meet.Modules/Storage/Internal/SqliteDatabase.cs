@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Meet.Modules.Storage.Internal;
@@ -14,6 +15,9 @@ internal sealed class SqliteDatabase : SqlDatabase
     // SQLite allows one writer at a time. Queuing writers on an async gate in-process is cheaper and
     // fairer than letting them collide on SQLITE_BUSY and back off; readers stay concurrent (WAL).
     private readonly SemaphoreSlim writeGate = new(1, 1);
+
+    private static readonly object Tuned = new();
+    private readonly ConditionalWeakTable<object, object> tunedHandles = new();
 
     public SqliteDatabase(string filePath)
     {
@@ -39,11 +43,17 @@ internal sealed class SqliteDatabase : SqlDatabase
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var pragma = connection.CreateCommand();
-        // Per-connection setting. In WAL mode NORMAL never corrupts the database; only the last
-        // commits before a power loss can roll back (sqlite.org/pragma.html#pragma_synchronous).
-        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-        pragma.ExecuteNonQuery();
+        // A setting of the physical connection, which the pool hands out again and again: set it
+        // once per handle. In WAL mode NORMAL never corrupts the database; only the last commits
+        // before a power loss can roll back (sqlite.org/pragma.html#pragma_synchronous).
+        var handle = connection.Handle!;
+        if (!tunedHandles.TryGetValue(handle, out _))
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            pragma.ExecuteNonQuery();
+            tunedHandles.AddOrUpdate(handle, Tuned);
+        }
         return connection;
     }
 
