@@ -18,6 +18,20 @@ public sealed class SqliteDatabaseTests
     }
 
     [Test]
+    public async Task Every_pooled_connection_commits_with_synchronous_normal()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+
+        // Two connections open at once are two physical connections from the pool.
+        await using var first = await database.OpenAsync(CancellationToken.None);
+        await using var second = await database.OpenAsync(CancellationToken.None);
+
+        // 1 = NORMAL (sqlite.org/pragma.html#pragma_synchronous); the default in WAL mode is 2 (FULL).
+        (await first.ExecuteScalarAsync<long>("PRAGMA synchronous")).Should().Be(1);
+        (await second.ExecuteScalarAsync<long>("PRAGMA synchronous")).Should().Be(1);
+    }
+
+    [Test]
     public void Timestamps_compare_as_text_in_time_order()
     {
         var database = new SqliteDatabase(":memory:");

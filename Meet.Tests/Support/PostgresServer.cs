@@ -51,7 +51,8 @@ internal sealed class PostgresServer : IAsyncDisposable
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+        // The admin string may disable pooling (one-off commands); the host must pool like in production.
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
     private static async Task<PostgresServer> StartAsync()
