@@ -14,7 +14,7 @@ public sealed class RestartApiTests
     {
         // No Auth:SigningKey: the generated key must be persisted in the data folder for the
         // host token to stay valid after the restart.
-        var dataDirectory = Directory.CreateTempSubdirectory("meet-restart-").FullName;
+        var dataDirectory = TempDirectory.Create("meet-restart-");
         string id, hostToken;
         await using (var first = await MeetTestHost.StartAsync(StorageProvider.Sqlite, dataDirectory, withSigningKey: false))
         {

@@ -42,7 +42,7 @@ internal sealed class MeetTestHost : IAsyncDisposable
         IReadOnlyDictionary<string, string>? settings = null,
         bool withSigningKey = true)
     {
-        dataDirectory ??= Directory.CreateTempSubdirectory("meet-host-").FullName;
+        dataDirectory ??= TempDirectory.Create("meet-host-");
         var config = new Dictionary<string, string>
         {
             ["contentRoot"] = AppContext.BaseDirectory,

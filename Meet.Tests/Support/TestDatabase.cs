@@ -12,7 +12,7 @@ internal static class TestDatabase
     {
         SqlDatabase database = provider == StorageProvider.Postgres
             ? new PostgresDatabase(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync())
-            : new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("meet-db-").FullName, "meet.db"));
+            : new SqliteDatabase(Path.Combine(TempDirectory.Create("meet-db-"), "meet.db"));
         if (migrate)
             await MigrationRunner.RunAsync(database, SchemaMigrations.All, DateTimeOffset.UtcNow, CancellationToken.None);
         return database;
