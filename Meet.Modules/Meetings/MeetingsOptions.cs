@@ -5,6 +5,4 @@ public sealed class MeetingsOptions
 {
     // joinUrl = {PublicBaseUrl}/j/{meetingId}. Empty: the scheme and host of the request.
     public string? PublicBaseUrl { get; set; }
-
-    public string SignalingHubPath { get; set; } = "/hubs/signaling";
 }

@@ -95,6 +95,30 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
     }
 
     [Test]
+    public async Task Rejoining_with_a_participant_token_keeps_the_identity_and_ignores_a_claimed_user_id()
+    {
+        var meeting = await CreateMeetingAsync();
+        var id = meeting.GetProperty("meetingId").GetString()!;
+        var first = await JoinAsync(id, userId: "usr_frank");
+
+        var again = await JoinAsync(id, userId: "usr_998273_alpha", token: first.GetProperty("accessToken").GetString());
+
+        again.GetProperty("userId").GetString().Should().Be("usr_frank");
+        again.GetProperty("role").GetString().Should().Be("participant");
+    }
+
+    [Test]
+    public async Task Join_with_a_token_of_another_meeting_is_a_403_problem()
+    {
+        var meeting = await CreateMeetingAsync();
+        var other = await CreateMeetingAsync();
+
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join", """{"userId":"u"}""", token: other.GetProperty("accessToken").GetString());
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Test]
     public async Task Join_of_an_unknown_meeting_is_a_404_problem()
     {
         await ShouldBeProblemAsync(await PostAsync("/v1/meetings/mtg-zzzzzz-0000-zzz/join", """{"userId":"u"}"""), HttpStatusCode.NotFound);

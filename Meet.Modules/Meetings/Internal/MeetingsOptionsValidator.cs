@@ -12,8 +12,6 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
              (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
              !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)))
             failures.Add($"{nameof(MeetingsOptions.PublicBaseUrl)} must be an absolute http(s) URL without query or fragment (was '{options.PublicBaseUrl}').");
-        if (string.IsNullOrEmpty(options.SignalingHubPath) || options.SignalingHubPath[0] != '/')
-            failures.Add($"Meetings:{nameof(MeetingsOptions.SignalingHubPath)} must start with '/'.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -26,6 +26,9 @@ internal sealed partial class MeetingsService(
     private const int MaxRegionLength = 64;
     private const int MaxIdAttempts = 8;
 
+    // Where the signaling module maps its SignalR hub; gRPC signaling is served at the base URL.
+    internal const string SignalingHubPath = "/hubs/signaling";
+
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadObjectAsync(request, optional: false, cancellationToken).ConfigureAwait(false);
@@ -106,9 +109,10 @@ internal sealed partial class MeetingsService(
             return problem;
 
         ParticipantRole role;
-        if (presented is { Role: ParticipantRole.Host })
+        if (presented is not null)
         {
-            role = ParticipantRole.Host;
+            // Rejoining with a token of this meeting keeps its identity and role.
+            role = presented.Role;
             userId = presented.UserId;
         }
         else if (userId is not null)
@@ -157,7 +161,7 @@ internal sealed partial class MeetingsService(
             issued.Token,
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
-            new SignalingEndpoints(baseUrl + options.Value.SignalingHubPath, baseUrl),
+            new SignalingEndpoints(baseUrl + SignalingHubPath, baseUrl),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region)));
     }
 
