@@ -17,30 +17,30 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
             ServerId = database.Id(participant.AssignedMediaServerId),
             JoinTime = database.Timestamp(participant.JoinTime),
         };
-        return database.InTransactionAsync(async (connection, transaction) =>
+        // Inserting through a SELECT of the meeting row takes that row's lock (PostgreSQL) and
+        // refuses a meeting that is missing or ENDED. Holding the lock, the UPDATE's own fresh
+        // snapshot (READ COMMITTED: one per statement) sees every earlier join of this meeting, so
+        // the maximum never loses an update. SQLite serialises all writers anyway. Both statements
+        // travel in one batch: one round trip on PostgreSQL.
+        var sql = $"""
+            INSERT INTO meeting_participants (participant_id, meeting_id, user_id, display_name, participant_role, connection_status,
+                                              assigned_media_server_id, join_time, last_ping_at)
+            SELECT @ParticipantId, meeting_id, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime
+            FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'{database.RowLockClause}
+            RETURNING 1;
+            UPDATE meeting_sessions
+            SET max_participants_count = CASE WHEN max_participants_count < live.n THEN live.n ELSE max_participants_count END
+            FROM (SELECT COUNT(*) AS n FROM meeting_participants
+                  WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED') AS live
+            WHERE meeting_id = @MeetingId
+            RETURNING max_participants_count;
+            """;
+        return database.AtomicBatchAsync(async (connection, transaction) =>
         {
-            // Inserting through a SELECT of the meeting row takes that row's lock (PostgreSQL) and
-            // refuses a meeting that is missing or ENDED, in one round trip. Holding the lock, the
-            // next statement's fresh snapshot (READ COMMITTED) sees every earlier join of this
-            // meeting, so the maximum cannot lose an update. SQLite serialises all writers anyway.
-            var inserted = await connection.ExecuteAsync(new CommandDefinition($"""
-                INSERT INTO meeting_participants (participant_id, meeting_id, user_id, display_name, participant_role, connection_status,
-                                                  assigned_media_server_id, join_time, last_ping_at)
-                SELECT @ParticipantId, meeting_id, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime
-                FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'{database.RowLockClause}
-                """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (inserted == 0)
-                return new ParticipantAdmission(false, 0);
-
-            var maximum = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-                UPDATE meeting_sessions
-                SET max_participants_count = CASE WHEN max_participants_count < live.n THEN live.n ELSE max_participants_count END
-                FROM (SELECT COUNT(*) AS n FROM meeting_participants
-                      WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED') AS live
-                WHERE meeting_id = @MeetingId
-                RETURNING max_participants_count
-                """, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return new ParticipantAdmission(true, maximum);
+            using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var inserted = (await results.ReadAsync<int>().ConfigureAwait(false)).Any();
+            var maximum = await results.ReadSingleOrDefaultAsync<int?>().ConfigureAwait(false);
+            return inserted ? new ParticipantAdmission(true, maximum ?? 0) : new ParticipantAdmission(false, 0);
         }, cancellationToken);
     }
 

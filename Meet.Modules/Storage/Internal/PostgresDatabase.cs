@@ -41,6 +41,14 @@ internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
         return result;
     }
 
+    public override async Task<T> AtomicBatchAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken cancellationToken)
+    {
+        // No BEGIN/COMMIT round trips: every statement of the batch precedes a single Sync, and
+        // PostgreSQL treats that as one implicit transaction (protocol-flow, "Pipelining").
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await work(connection, null).ConfigureAwait(false);
+    }
+
     public override object Timestamp(DateTimeOffset value) => value.UtcDateTime;
 
     public override object Id(Guid value) => value;

@@ -17,6 +17,11 @@ internal abstract class SqlDatabase : IAsyncDisposable
 
     public abstract Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
 
+    // For one command holding several statements that must apply together. PostgreSQL receives
+    // it as one batch (one round trip) and runs it as one implicit transaction; SQLite runs it
+    // in an explicit transaction. The transaction handed to the work is null for PostgreSQL.
+    public abstract Task<T> AtomicBatchAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken cancellationToken);
+
     public abstract object Timestamp(DateTimeOffset value);
 
     public abstract object Id(Guid value);

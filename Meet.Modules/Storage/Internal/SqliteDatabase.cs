@@ -89,6 +89,9 @@ internal sealed class SqliteDatabase : SqlDatabase
         }
     }
 
+    public override Task<T> AtomicBatchAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync<T>((connection, transaction) => work(connection, transaction), cancellationToken);
+
     public override object Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
