@@ -3,10 +3,29 @@ using Meet.Modules.Storage;
 using Meet.Modules.Storage.Internal;
 using Meet.Tests.Support;
 
-namespace Meet.Tests.Allocation;
+namespace Meet.Tests.Storage;
 
-public sealed class AllocationQueryPlanTests
+public sealed class MediaServerRepositoryTests
 {
+    [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.Postgres)]
+    public async Task Registering_an_address_again_keeps_its_server_id_and_takes_the_new_region(StorageProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var servers = new MediaServerRepository(database);
+        var at = new DateTimeOffset(2026, 6, 7, 12, 0, 0, TimeSpan.Zero);
+        var first = await servers.RegisterAsync("198.51.100.7", "eu", at, CancellationToken.None);
+        await servers.SetStatusAsync(first, MediaServerStatus.Offline, at, CancellationToken.None);
+
+        var second = await servers.RegisterAsync("198.51.100.7", "us", at.AddMinutes(1), CancellationToken.None);
+
+        second.Should().Be(first);
+        var server = await servers.FindAsync(first, CancellationToken.None);
+        server!.Region.Should().Be("us");
+        server.Status.Should().Be(MediaServerStatus.Online);
+        server.LastHeartbeatAt.Should().Be(at.AddMinutes(1));
+    }
+
     [Test]
     public async Task Postgres_plans_the_region_allocation_query_on_idx_servers_load()
     {
