@@ -32,4 +32,33 @@ public sealed class StartupValidationTests
 
         failure.Which.Message.Should().Contain("Storage:PostgresConnectionString");
     }
+
+    [Test]
+    public async Task Unreachable_postgres_fails_start_up_naming_the_connection_string_key()
+    {
+        // Port 1 on loopback: nothing listens there, the connection is refused at once.
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:PostgresConnectionString"] = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2",
+        });
+
+        var failure = await start.Should().ThrowAsync<StorageSchemaException>();
+
+        failure.Which.Message.Should().Contain("Storage:PostgresConnectionString");
+    }
+
+    [Test]
+    public async Task Sqlite_database_that_cannot_be_opened_fails_start_up_naming_the_data_directory()
+    {
+        // A folder where the database file should be: SQLite cannot open it as a database.
+        var dataDirectory = TempDirectory.Create("meet-baddb-");
+        Directory.CreateDirectory(Path.Combine(dataDirectory, "meet.db"));
+
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, dataDirectory);
+
+        var failure = await start.Should().ThrowAsync<StorageSchemaException>();
+
+        failure.Which.Message.Should().Contain("Storage:DataDirectory");
+    }
 }

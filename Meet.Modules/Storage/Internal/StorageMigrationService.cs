@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Meet.Modules.Storage.Internal.Migrations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,19 @@ internal sealed partial class StorageMigrationService(SqlDatabase database, Time
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var applied = await MigrationRunner.RunAsync(database, SchemaMigrations.All, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        int applied;
+        try
+        {
+            applied = await MigrationRunner.RunAsync(database, SchemaMigrations.All, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            // The driver's message says what failed but not which setting to fix.
+            var setting = database.Provider == StorageProvider.Postgres
+                ? $"{StorageOptions.SectionName}:{nameof(StorageOptions.PostgresConnectionString)}"
+                : $"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)} / {StorageOptions.SectionName}:{nameof(StorageOptions.SqliteFileName)}";
+            throw new StorageSchemaException($"Cannot open the {database.Provider} database configured by {setting}: {ex.Message}", ex);
+        }
         LogSchemaReady(database.Provider, SchemaMigrations.All[^1].Version, applied);
     }
 
