@@ -53,6 +53,9 @@ internal sealed class MeetTestHost : IAsyncDisposable
             ["PublicBaseUrl"] = PublicBaseUrl,
             ["Node:Region"] = Region,
             ["Node:DrainTimeout"] = "00:00:00",
+            // The 2 s staleness rule is tested with a manual clock (MediaNodeAllocatorTests); here a
+            // CI machine stalled for 2 s must not turn joins into 503s.
+            ["Node:StaleAfter"] = "00:00:30",
             ["RateLimiting:Join:TokenLimit"] = "1000000",
             ["RateLimiting:Join:TokensPerPeriod"] = "1000000",
         };
