@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Meet.Benchmarks.Load;
 
-// dotnet run -c Release --project Meet.Benchmarks -- load [--provider sqlite|postgres|both]
+// DOTNET_gcServer=1 dotnet run -c Release --project Meet.Benchmarks -- load [--provider sqlite|postgres|both]
 //     [--seconds 10] [--warmup 2] [--concurrency 32] [--url http://127.0.0.1:5000]
 // Drives POST /v1/meetings + POST /v1/meetings/{id}/join pairs over HTTP on loopback for a fixed
 // time. Without --url it starts the real host in-process (and a throwaway PostgreSQL) per provider.
@@ -26,7 +26,10 @@ internal static class LoadCommand
             Console.Error.WriteLine("usage: load [--provider sqlite|postgres|both] [--seconds N] [--warmup N] [--concurrency N] [--url URL]");
             return 2;
         }
-        Console.WriteLine($"Meet load: create+join pairs, {options.Concurrency} concurrent clients, {options.Seconds} s after {options.Warmup} s warm-up, {Environment.ProcessorCount} cores");
+        // The real host (Web SDK) runs with server GC; a console process must ask for it
+        // (DOTNET_gcServer=1) to measure the same thing.
+        Console.WriteLine($"Meet load: create+join pairs, {options.Concurrency} concurrent clients, {options.Seconds} s after {options.Warmup} s warm-up, " +
+            $"{Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation (set DOTNET_gcServer=1 to match the host)")} GC");
         Console.WriteLine();
         Console.WriteLine("| target | pairs/s | requests/s | create p50 / p99 (ms) | join p50 / p99 (ms) | errors | cores used by this process |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
