@@ -21,11 +21,40 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+pgroot=""
+stop_postgres() {
+  if [ -n "$pgroot" ] && [ -d "$pgroot/pg/data" ]; then
+    as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$pgroot/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$pgroot" ] && rm -rf "$pgroot"
+}
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap 'stop_postgres; rm -rf "$results"' EXIT
+
+# A throwaway PostgreSQL for the storage tests (shared/TESTING.md): the tests read its connection
+# string from MEET_TEST_POSTGRES (without it they start their own).
+start_postgres() {
+  local pgbin=/usr/lib/postgresql/15/bin port
+  pgroot=$(mktemp -d); chmod 755 "$pgroot"; mkdir "$pgroot/pg"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$pgroot/pg"
+  as_postgres $pgbin/initdb -D "$pgroot/pg/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null || return 1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+  as_postgres $pgbin/pg_ctl -D "$pgroot/pg/data" -l "$pgroot/pg/log" -w -t 30 \
+    -o "-p $port -k $pgroot/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    start >/dev/null || return 1
+  export MEET_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=false"
+}
 
 echo "== build"
 if ! dotnet build Meet.sln -c Release -nologo -v quiet; then
   echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== postgres"
+if ! start_postgres; then
+  echo "could not start PostgreSQL"
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -1,6 +1,25 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+using Meet.Modules.Allocation;
+using Meet.Modules.Hosting;
+using Meet.Modules.Meetings;
+using Meet.Modules.Storage;
 
-public partial class Program;
+public partial class Program
+{
+    // Tests and the load generator build the same application with extra configuration arguments.
+    public static WebApplication BuildApp(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddHostingModule(builder.Configuration);
+        builder.Services.AddStorageModule(builder.Configuration);
+        builder.Services.AddAllocationModule(builder.Configuration);
+        builder.Services.AddMeetingsModule(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseHostingModule();
+        app.MapHostingEndpoints();
+        app.MapMeetingsApi();
+        return app;
+    }
+
+    public static Task Main(string[] args) => BuildApp(args).RunAsync();
+}

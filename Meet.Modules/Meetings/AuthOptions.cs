@@ -1,0 +1,14 @@
+namespace Meet.Modules.Meetings;
+
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    // HS256 key, at least 32 bytes of UTF-8. Empty: a random key is generated once and kept in
+    // the data folder, so tokens survive restarts.
+    public string? SigningKey { get; set; }
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    public string Issuer { get; set; } = "meet";
+}

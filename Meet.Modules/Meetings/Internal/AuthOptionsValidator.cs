@@ -1,0 +1,22 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Meetings.Internal;
+
+internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    private const string Section = AuthOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var failures = new List<string>();
+        // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
+        if (!string.IsNullOrEmpty(options.SigningKey) && Encoding.UTF8.GetByteCount(options.SigningKey) < SigningKeyStore.MinimumKeyBytes)
+            failures.Add($"{Section}:{nameof(AuthOptions.SigningKey)} must be at least {SigningKeyStore.MinimumKeyBytes} bytes (256 bits) for HS256, or left empty to generate one.");
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(30))
+            failures.Add($"{Section}:{nameof(AuthOptions.TokenLifetime)} must be between 0 and 30 days.");
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+            failures.Add($"{Section}:{nameof(AuthOptions.Issuer)} must not be empty.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,12 @@
+namespace Meet.Modules.Meetings.Internal.Contracts;
+
+internal sealed record JoinMeetingResponse(
+    string MeetingId,
+    Guid ParticipantId,
+    string UserId,
+    string Role,
+    string AccessToken,
+    DateTime ExpiresAt,
+    bool Muted,
+    SignalingEndpoints Signaling,
+    MediaNodeResponse MediaNode);

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Meet.Modules.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Meet.Modules.Meetings.Internal;
+
+internal sealed class JwtMeetingTokens : IMeetingTokens
+{
+    internal const string Audience = "meet";
+    internal const string MeetingClaim = "mtg";
+    internal const string RoleClaim = "role";
+    internal const string ParticipantClaim = "pid";
+
+    private readonly JsonWebTokenHandler handler = new() { MaximumTokenSizeInBytes = 8 * 1024 };
+    private readonly SigningCredentials credentials;
+    private readonly TokenValidationParameters validation;
+    private readonly AuthOptions options;
+    private readonly TimeProvider clock;
+
+    public JwtMeetingTokens(IOptions<AuthOptions> options, AppDataDirectory dataDirectory, TimeProvider clock)
+    {
+        this.options = options.Value;
+        this.clock = clock;
+        var key = new SymmetricSecurityKey(SigningKeyStore.Load(this.options, dataDirectory));
+        credentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
+        validation = new TokenValidationParameters
+        {
+            ValidIssuer = this.options.Issuer,
+            ValidAudience = Audience,
+            IssuerSigningKey = key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            // Tokens are issued and checked by the same deployment; a small skew covers clock drift between nodes.
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public IssuedMeetingToken Issue(string meetingId, string userId, ParticipantRole role, Guid? participantId)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + options.TokenLifetime;
+        var claims = new Dictionary<string, object>(4)
+        {
+            [JwtRegisteredClaimNames.Sub] = userId,
+            [MeetingClaim] = meetingId,
+            [RoleClaim] = RoleName(role),
+        };
+        if (participantId is { } pid)
+            claims[ParticipantClaim] = pid.ToString("D");
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = claims,
+            SigningCredentials = credentials,
+        });
+        // JWT times are whole seconds.
+        return new IssuedMeetingToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+
+    public async Task<MeetingToken?> ValidateAsync(string token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > handler.MaximumTokenSizeInBytes)
+            return null;
+        var result = await handler.ValidateTokenAsync(token, validation).ConfigureAwait(false);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+            return null;
+        if (!jwt.TryGetPayloadValue<string>(MeetingClaim, out var meetingId) ||
+            !jwt.TryGetPayloadValue<string>(RoleClaim, out var roleName) ||
+            !TryParseRole(roleName, out var role) ||
+            string.IsNullOrEmpty(jwt.Subject))
+            return null;
+        Guid? participantId = jwt.TryGetPayloadValue<string>(ParticipantClaim, out var pid) &&
+                              Guid.TryParse(pid, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        return new MeetingToken(meetingId, jwt.Subject, role, participantId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+    }
+
+    internal static string RoleName(ParticipantRole role) => role switch
+    {
+        ParticipantRole.Host => "host",
+        ParticipantRole.Guest => "guest",
+        _ => "participant",
+    };
+
+    private static bool TryParseRole(string name, out ParticipantRole role)
+    {
+        role = name switch
+        {
+            "host" => ParticipantRole.Host,
+            "participant" => ParticipantRole.Participant,
+            "guest" => ParticipantRole.Guest,
+            _ => (ParticipantRole)(-1),
+        };
+        return Enum.IsDefined(role);
+    }
+}

@@ -1,0 +1,268 @@
+using System.Security.Cryptography;
+using Meet.Modules.Allocation;
+using Meet.Modules.Meetings.Internal.Contracts;
+using Meet.Modules.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Meet.Modules.Meetings.Internal;
+
+// The REST handlers: validate input, apply meeting policy, call storage and allocation.
+internal sealed partial class MeetingsService(
+    IMeetingRepository meetings,
+    IParticipantRepository participants,
+    IMediaNodeAllocator allocator,
+    IMeetingTokens tokens,
+    IOptions<MeetingsOptions> options,
+    MeetingsMetrics metrics,
+    TimeProvider clock,
+    ILogger<MeetingsService> logger)
+{
+    private const int MaxIdLength = 64;
+    private const int MaxTitleLength = 256;
+    private const int MaxDisplayNameLength = 128;
+    private const int MaxRegionLength = 64;
+    private const int MaxIdAttempts = 8;
+
+    // Where the signaling module maps its SignalR hub; gRPC signaling is served at the base URL.
+    internal const string SignalingHubPath = "/hubs/signaling";
+
+    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await JsonBody.ReadObjectAsync(request, optional: false, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        string? hostId, title;
+        bool allowGuests, defaultMuted;
+        using (document)
+        {
+            var fields = new RequestFields(document!.RootElement);
+            hostId = fields.String("hostId", required: true, MaxIdLength);
+            title = fields.String("meetingTitle", required: true, MaxTitleLength);
+            allowGuests = fields.Boolean("allowGuestJoin", defaultValue: false);
+            defaultMuted = fields.Boolean("defaultMuted", defaultValue: false);
+            if (fields.HasErrors)
+                return fields.ToProblem();
+        }
+
+        var now = Now();
+        for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
+        {
+            var meeting = new MeetingSession(MeetingIdGenerator.Next(), title!, hostId!, allowGuests, defaultMuted,
+                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0);
+            if (!await meetings.TryCreateAsync(meeting, cancellationToken).ConfigureAwait(false))
+                continue;
+            metrics.Created();
+            LogCreated(meeting.MeetingId, hostId!);
+            var token = tokens.Issue(meeting.MeetingId, hostId!, ParticipantRole.Host, participantId: null);
+            return TypedResults.Created($"/v1/meetings/{meeting.MeetingId}",
+                new CreateMeetingResponse(meeting.MeetingId, hostId!, JoinUrl(request, meeting.MeetingId), token.Token, now.UtcDateTime));
+        }
+        // 23^9 * 10^4 ids: eight collisions in a row means something else is wrong.
+        throw new InvalidOperationException($"No free meeting id after {MaxIdAttempts} attempts.");
+    }
+
+    public async Task<IResult> GetAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (meeting, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        return problem ?? TypedResults.Ok(ToResponse(meeting!, request));
+    }
+
+    public async Task<IResult> JoinAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        string? userId, displayName, region;
+        var (document, bodyProblem) = await JsonBody.ReadObjectAsync(request, optional: true, cancellationToken).ConfigureAwait(false);
+        if (bodyProblem is not null)
+            return bodyProblem;
+        using (document)
+        {
+            if (document is null)
+            {
+                (userId, displayName, region) = (null, null, null);
+            }
+            else
+            {
+                var fields = new RequestFields(document.RootElement);
+                userId = fields.String("userId", required: false, MaxIdLength);
+                displayName = fields.String("displayName", required: false, MaxDisplayNameLength);
+                region = fields.String("region", required: false, MaxRegionLength);
+                if (fields.HasErrors)
+                    return fields.ToProblem();
+            }
+        }
+
+        // A bearer token is optional here, but when sent it must be valid: a host rejoining must
+        // not be silently downgraded to participant.
+        MeetingToken? presented = null;
+        if (request.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+            if (authProblem is not null)
+                return authProblem;
+            presented = token;
+        }
+
+        var (meeting, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+
+        ParticipantRole role;
+        if (presented is not null)
+        {
+            // Rejoining with a token of this meeting keeps its identity and role.
+            role = presented.Role;
+            userId = presented.UserId;
+        }
+        else if (userId is not null)
+        {
+            role = ParticipantRole.Participant;
+        }
+        else if (meeting!.AllowGuestJoin)
+        {
+            role = ParticipantRole.Guest;
+            userId = "guest-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        }
+        else
+        {
+            metrics.JoinRefused("guests_not_allowed");
+            return Problem(StatusCodes.Status403Forbidden, "Guests not allowed", "This meeting does not allow guests: send a userId.");
+        }
+
+        var node = await allocator.AllocateAsync(region, cancellationToken).ConfigureAwait(false);
+        if (node is null)
+        {
+            metrics.JoinRefused("no_media_node");
+            LogNoMediaNode(meetingId, region);
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "No media server available",
+                "No media server has sent a heartbeat recently; retry shortly.");
+        }
+
+        var participant = new MeetingParticipant(Guid.NewGuid(), meetingId, userId, displayName, role,
+            ParticipantConnectionStatus.Connecting, node.ServerId, Now());
+        var admission = await participants.AdmitAsync(participant, cancellationToken).ConfigureAwait(false);
+        if (!admission.Admitted)
+        {
+            metrics.JoinRefused("ended");
+            return Gone(meetingId);
+        }
+
+        var roleName = JwtMeetingTokens.RoleName(role);
+        metrics.Joined(roleName);
+        var issued = tokens.Issue(meetingId, userId, role, participant.ParticipantId);
+        var baseUrl = BaseUrl(request);
+        return TypedResults.Ok(new JoinMeetingResponse(
+            meetingId,
+            participant.ParticipantId,
+            userId,
+            roleName,
+            issued.Token,
+            issued.ExpiresAt.UtcDateTime,
+            Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
+            new SignalingEndpoints(baseUrl + SignalingHubPath, baseUrl),
+            new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region)));
+    }
+
+    public async Task<IResult> EndAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        if (authProblem is not null)
+            return authProblem;
+        if (token!.Role != ParticipantRole.Host)
+            return Problem(StatusCodes.Status403Forbidden, "Host only", "Only the meeting's host can end it.");
+        var (meeting, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+
+        var endedAt = Now();
+        if (!await meetings.TryEndAsync(meetingId, endedAt, cancellationToken).ConfigureAwait(false))
+            return Gone(meetingId);
+        metrics.Ended();
+        LogEnded(meetingId);
+        return TypedResults.Ok(ToResponse(meeting! with { Status = MeetingStatus.Ended, EndedAt = endedAt }, request));
+    }
+
+    public async Task<IResult> ListParticipantsAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (_, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        if (authProblem is not null)
+            return authProblem;
+        var (_, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        var list = await participants.ListAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ParticipantsResponse(meetingId, list.Select(p => new ParticipantResponse(
+            p.ParticipantId, p.UserId, p.DisplayName, JwtMeetingTokens.RoleName(p.Role),
+            p.ConnectionStatus.ToString().ToLowerInvariant(), p.AssignedMediaServerId, p.JoinTime.UtcDateTime)).ToList()));
+    }
+
+    private async Task<(MeetingToken? Token, IResult? Problem)> AuthenticateAsync(HttpRequest request, string meetingId)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return (null, Problem(StatusCodes.Status401Unauthorized, "Token required", "Send the meeting's access token as 'Authorization: Bearer <token>'."));
+        }
+        var token = await tokens.ValidateAsync(header["Bearer ".Length..].Trim()).ConfigureAwait(false);
+        if (token is null)
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return (null, Problem(StatusCodes.Status401Unauthorized, "Invalid token", "The access token is malformed, expired or not signed by this server."));
+        }
+        if (!string.Equals(token.MeetingId, meetingId, StringComparison.Ordinal))
+            return (null, Problem(StatusCodes.Status403Forbidden, "Wrong meeting", "The access token belongs to another meeting."));
+        return (token, null);
+    }
+
+    private async Task<(MeetingSession? Meeting, IResult? Problem)> FindActiveAsync(string meetingId, CancellationToken cancellationToken)
+    {
+        // Ids this server never issues cannot exist: answer without a database round trip.
+        var meeting = MeetingIdGenerator.IsWellFormed(meetingId)
+            ? await meetings.FindAsync(meetingId, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (meeting is null)
+            return (null, Problem(StatusCodes.Status404NotFound, "Meeting not found", $"There is no meeting '{Truncate(meetingId)}'."));
+        if (meeting.Status == MeetingStatus.Ended)
+            return (meeting, Gone(meetingId));
+        return (meeting, null);
+    }
+
+    private MeetingResponse ToResponse(MeetingSession meeting, HttpRequest request) => new(
+        meeting.MeetingId, meeting.HostUserId, meeting.Title, meeting.Status.ToString().ToLowerInvariant(),
+        meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
+        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
+
+    private string JoinUrl(HttpRequest request, string meetingId) => $"{BaseUrl(request)}/j/{meetingId}";
+
+    private string BaseUrl(HttpRequest request) =>
+        string.IsNullOrEmpty(options.Value.PublicBaseUrl)
+            ? $"{request.Scheme}://{request.Host}"
+            : options.Value.PublicBaseUrl.TrimEnd('/');
+
+    // PostgreSQL keeps microseconds and JSON clients milliseconds: store what every reader sees.
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    private static IResult Gone(string meetingId) =>
+        Problem(StatusCodes.Status410Gone, "Meeting ended", $"The meeting '{meetingId}' has ended.");
+
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Meeting {MeetingId} created by {HostId}")]
+    private partial void LogCreated(string meetingId, string hostId);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Meeting {MeetingId} ended by its host")]
+    private partial void LogEnded(string meetingId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "No media node for a join of {MeetingId} (region {Region})")]
+    private partial void LogNoMediaNode(string meetingId, string? region);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Meet.Modules.Meetings.Internal;
+
+// Reads named fields from a JSON object and collects one message per bad field, so a 400 names
+// every field that is missing, wrongly typed or out of range (RFC 7807 "errors" extension).
+internal sealed class RequestFields(JsonElement root)
+{
+    private Dictionary<string, string[]>? errors;
+
+    public bool HasErrors => errors is not null;
+
+    public string? String(string name, bool required, int maxLength)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+                Fail(name, "is required");
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Fail(name, $"must be a string, not {Describe(value.ValueKind)}");
+            return null;
+        }
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not a string .NET can decode.
+            Fail(name, "must be valid Unicode text");
+            return null;
+        }
+        if (TextRules.Check(text, maxLength) is { } problem)
+        {
+            Fail(name, problem);
+            return null;
+        }
+        return text;
+    }
+
+    public bool Boolean(string name, bool defaultValue)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return defaultValue;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            return value.GetBoolean();
+        Fail(name, $"must be true or false, not {Describe(value.ValueKind)}");
+        return defaultValue;
+    }
+
+    public IResult ToProblem()
+    {
+        var detail = string.Join("; ", errors!.Select(e => $"{e.Key} {e.Value[0]}"));
+        return TypedResults.ValidationProblem(errors!, detail: detail, title: "The request has invalid fields.");
+    }
+
+    private void Fail(string name, string message) => (errors ??= new(StringComparer.Ordinal))[name] = [message];
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

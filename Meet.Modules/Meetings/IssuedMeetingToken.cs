@@ -1,0 +1,3 @@
+namespace Meet.Modules.Meetings;
+
+public readonly record struct IssuedMeetingToken(string Token, DateTimeOffset ExpiresAt);

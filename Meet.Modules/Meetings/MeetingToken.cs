@@ -1,0 +1,5 @@
+using Meet.Modules.Storage;
+
+namespace Meet.Modules.Meetings;
+
+public sealed record MeetingToken(string MeetingId, string UserId, ParticipantRole Role, Guid? ParticipantId, DateTimeOffset ExpiresAt);

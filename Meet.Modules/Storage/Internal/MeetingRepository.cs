@@ -1,0 +1,74 @@
+using Dapper;
+
+namespace Meet.Modules.Storage.Internal;
+
+internal sealed class MeetingRepository(SqlDatabase database) : IMeetingRepository
+{
+    private const string SelectColumns = """
+        SELECT meeting_id AS MeetingId, title AS Title, host_user_id AS HostUserId,
+               allow_guest_join AS AllowGuestJoin, default_muted AS DefaultMuted, session_status AS Status,
+               created_at AS CreatedAt, ended_at AS EndedAt, max_participants_count AS MaxParticipantsCount
+        FROM meeting_sessions
+        """;
+
+    public Task<bool> TryCreateAsync(MeetingSession meeting, CancellationToken cancellationToken)
+    {
+        var parameters = new
+        {
+            meeting.MeetingId,
+            meeting.Title,
+            meeting.HostUserId,
+            meeting.AllowGuestJoin,
+            meeting.DefaultMuted,
+            Status = StatusText.Of(meeting.Status),
+            CreatedAt = database.Timestamp(meeting.CreatedAt),
+        };
+        return database.WriteAsync(async connection =>
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO meeting_sessions (meeting_id, title, host_user_id, allow_guest_join, default_muted, session_status, created_at, max_participants_count)
+                VALUES (@MeetingId, @Title, @HostUserId, @AllowGuestJoin, @DefaultMuted, @Status, @CreatedAt, 0)
+                ON CONFLICT (meeting_id) DO NOTHING
+                """, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return inserted == 1;
+        }, cancellationToken);
+    }
+
+    public Task<MeetingSession?> FindAsync(string meetingId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<MeetingRow>(new CommandDefinition(
+                SelectColumns + " WHERE meeting_id = @MeetingId", new { MeetingId = meetingId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row?.ToMeeting();
+        }, cancellationToken);
+
+    public Task<bool> TryEndAsync(string meetingId, DateTimeOffset endedAt, CancellationToken cancellationToken)
+    {
+        var parameters = new { MeetingId = meetingId, EndedAt = database.Timestamp(endedAt) };
+        return database.WriteAsync(async connection =>
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE meeting_sessions SET session_status = 'ENDED', ended_at = @EndedAt
+                WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'
+                """, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return updated == 1;
+        }, cancellationToken);
+    }
+
+    private sealed class MeetingRow
+    {
+        public string MeetingId { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string HostUserId { get; set; } = "";
+        public bool AllowGuestJoin { get; set; }
+        public bool DefaultMuted { get; set; }
+        public string Status { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? EndedAt { get; set; }
+        public int MaxParticipantsCount { get; set; }
+
+        public MeetingSession ToMeeting() => new(
+            MeetingId, Title, HostUserId, AllowGuestJoin, DefaultMuted,
+            StatusText.Parse<MeetingStatus>(Status), CreatedAt, EndedAt, MaxParticipantsCount);
+    }
+}

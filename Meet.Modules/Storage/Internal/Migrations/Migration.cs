@@ -1,0 +1,3 @@
+namespace Meet.Modules.Storage.Internal.Migrations;
+
+internal sealed record Migration(int Version, string Name, string Sqlite, string Postgres);

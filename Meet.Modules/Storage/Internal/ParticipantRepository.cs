@@ -1,0 +1,81 @@
+using Dapper;
+
+namespace Meet.Modules.Storage.Internal;
+
+internal sealed class ParticipantRepository(SqlDatabase database) : IParticipantRepository
+{
+    public Task<ParticipantAdmission> AdmitAsync(MeetingParticipant participant, CancellationToken cancellationToken)
+    {
+        var parameters = new
+        {
+            ParticipantId = database.Id(participant.ParticipantId),
+            participant.MeetingId,
+            participant.UserId,
+            participant.DisplayName,
+            Role = StatusText.Of(participant.Role),
+            Status = StatusText.Of(participant.ConnectionStatus),
+            ServerId = database.Id(participant.AssignedMediaServerId),
+            JoinTime = database.Timestamp(participant.JoinTime),
+        };
+        // Inserting through a SELECT of the meeting row takes that row's lock (PostgreSQL) and
+        // refuses a meeting that is missing or ENDED. Holding the lock, the UPDATE's own fresh
+        // snapshot (READ COMMITTED: one per statement) sees every earlier join of this meeting, so
+        // the maximum never loses an update. SQLite serialises all writers anyway. Both statements
+        // travel in one batch: one round trip on PostgreSQL.
+        var sql = $"""
+            INSERT INTO meeting_participants (participant_id, meeting_id, user_id, display_name, participant_role, connection_status,
+                                              assigned_media_server_id, join_time, last_ping_at)
+            SELECT @ParticipantId, meeting_id, @UserId, @DisplayName, @Role, @Status, @ServerId, @JoinTime, @JoinTime
+            FROM meeting_sessions WHERE meeting_id = @MeetingId AND session_status = 'ACTIVE'{database.RowLockClause}
+            RETURNING 1;
+            UPDATE meeting_sessions
+            SET max_participants_count = CASE WHEN max_participants_count < live.n THEN live.n ELSE max_participants_count END
+            FROM (SELECT COUNT(*) AS n FROM meeting_participants
+                  WHERE meeting_id = @MeetingId AND connection_status <> 'DISCONNECTED') AS live
+            WHERE meeting_id = @MeetingId
+            RETURNING max_participants_count;
+            """;
+        return database.AtomicBatchAsync(async (connection, transaction) =>
+        {
+            using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var inserted = (await results.ReadAsync<int>().ConfigureAwait(false)).Any();
+            var maximum = await results.ReadSingleOrDefaultAsync<int?>().ConfigureAwait(false);
+            return inserted ? new ParticipantAdmission(true, maximum ?? 0) : new ParticipantAdmission(false, 0);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MeetingParticipant>> ListAsync(string meetingId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<MeetingParticipant>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<ParticipantRow>(new CommandDefinition("""
+                SELECT participant_id AS ParticipantId, meeting_id AS MeetingId, user_id AS UserId, display_name AS DisplayName,
+                       participant_role AS Role, connection_status AS ConnectionStatus,
+                       assigned_media_server_id AS AssignedMediaServerId, join_time AS JoinTime
+                FROM meeting_participants WHERE meeting_id = @MeetingId ORDER BY join_time, participant_id
+                """, new { MeetingId = meetingId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToParticipant()).ToList();
+        }, cancellationToken);
+
+    public Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            SELECT COUNT(*) FROM meeting_participants
+            WHERE assigned_media_server_id = @ServerId AND connection_status = 'CONNECTED'
+            """, new { ServerId = database.Id(mediaServerId) }, cancellationToken: cancellationToken)), cancellationToken);
+
+    private sealed class ParticipantRow
+    {
+        public Guid ParticipantId { get; set; }
+        public string MeetingId { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string? DisplayName { get; set; }
+        public string Role { get; set; } = "";
+        public string ConnectionStatus { get; set; } = "";
+        public Guid AssignedMediaServerId { get; set; }
+        public DateTimeOffset JoinTime { get; set; }
+
+        public MeetingParticipant ToParticipant() => new(
+            ParticipantId, MeetingId, UserId, DisplayName,
+            StatusText.Parse<ParticipantRole>(Role), StatusText.Parse<ParticipantConnectionStatus>(ConnectionStatus),
+            AssignedMediaServerId, JoinTime);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Meet.Modules.Storage;
+
+public readonly record struct MediaServerLoad(int ActiveConnections, int EgressMbps, decimal CpuUtilization);

@@ -1,0 +1,8 @@
+namespace Meet.Modules.Storage;
+
+public enum MediaServerStatus
+{
+    Online,
+    Draining,
+    Offline,
+}

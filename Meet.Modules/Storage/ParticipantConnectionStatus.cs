@@ -1,0 +1,8 @@
+namespace Meet.Modules.Storage;
+
+public enum ParticipantConnectionStatus
+{
+    Connecting,
+    Connected,
+    Disconnected,
+}

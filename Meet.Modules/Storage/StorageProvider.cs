@@ -1,0 +1,7 @@
+namespace Meet.Modules.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}

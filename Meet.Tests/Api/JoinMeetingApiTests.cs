@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Meet.Modules.Allocation;
+using Meet.Modules.Storage;
+using Meet.Tests.Support;
+
+namespace Meet.Tests.Api;
+
+[TestFixture(StorageProvider.Sqlite)]
+[TestFixture(StorageProvider.Postgres)]
+public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(provider)
+{
+    [Test]
+    public async Task Join_returns_a_participant_token_signaling_endpoints_and_this_node()
+    {
+        var meeting = await CreateMeetingAsync(defaultMuted: false);
+        var id = meeting.GetProperty("meetingId").GetString()!;
+
+        var joined = await JoinAsync(id, userId: "usr_bob");
+
+        joined.GetProperty("role").GetString().Should().Be("participant");
+        joined.GetProperty("userId").GetString().Should().Be("usr_bob");
+        joined.GetProperty("muted").GetBoolean().Should().BeFalse();
+        var token = TestTokens.Read(joined.GetProperty("accessToken").GetString()!);
+        token.GetPayloadValue<string>("mtg").Should().Be(id);
+        token.GetPayloadValue<string>("role").Should().Be("participant");
+        token.GetPayloadValue<string>("pid").Should().Be(joined.GetProperty("participantId").GetString());
+        joined.GetProperty("signaling").GetProperty("signalR").GetString().Should().Be($"{MeetTestHost.PublicBaseUrl}/hubs/signaling");
+        var node = joined.GetProperty("mediaNode");
+        node.GetProperty("serverId").GetGuid().Should().Be(Host.Get<ILocalMediaNode>().ServerId!.Value);
+        node.GetProperty("address").GetString().Should().Be("127.0.0.1");
+        node.GetProperty("region").GetString().Should().Be(MeetTestHost.Region);
+    }
+
+    [Test]
+    public async Task Join_records_a_connecting_participant_on_the_assigned_node()
+    {
+        var meeting = await CreateMeetingAsync();
+        var id = meeting.GetProperty("meetingId").GetString()!;
+        var joined = await JoinAsync(id, userId: "usr_carol");
+
+        var list = await (await GetAsync($"/v1/meetings/{id}/participants", meeting.GetProperty("accessToken").GetString())).Content.ReadFromJsonAsync<JsonElement>();
+
+        var participant = list.GetProperty("participants").EnumerateArray().Should().ContainSingle().Subject;
+        participant.GetProperty("participantId").GetString().Should().Be(joined.GetProperty("participantId").GetString());
+        participant.GetProperty("connectionStatus").GetString().Should().Be("connecting");
+        participant.GetProperty("mediaServerId").GetString().Should().Be(joined.GetProperty("mediaNode").GetProperty("serverId").GetString());
+    }
+
+    [Test]
+    public async Task Default_muted_applies_to_participants_but_not_to_the_host()
+    {
+        var meeting = await CreateMeetingAsync(defaultMuted: true);
+        var id = meeting.GetProperty("meetingId").GetString()!;
+
+        var participant = await JoinAsync(id, userId: "usr_dan");
+        var host = await JoinAsync(id, userId: null, token: meeting.GetProperty("accessToken").GetString());
+
+        participant.GetProperty("muted").GetBoolean().Should().BeTrue();
+        host.GetProperty("muted").GetBoolean().Should().BeFalse();
+        host.GetProperty("role").GetString().Should().Be("host");
+        host.GetProperty("userId").GetString().Should().Be("usr_998273_alpha");
+    }
+
+    [Test]
+    public async Task Guest_joins_without_user_id_when_the_meeting_allows_guests()
+    {
+        var meeting = await CreateMeetingAsync(allowGuestJoin: true);
+
+        var guest = await JoinAsync(meeting.GetProperty("meetingId").GetString()!, userId: null);
+
+        guest.GetProperty("role").GetString().Should().Be("guest");
+        guest.GetProperty("userId").GetString().Should().StartWith("guest-");
+    }
+
+    [Test]
+    public async Task Guest_is_refused_with_403_when_the_meeting_disallows_guests()
+    {
+        var meeting = await CreateMeetingAsync(allowGuestJoin: false);
+
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join", "{}");
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Test]
+    public async Task Join_without_a_body_is_a_guest_join()
+    {
+        var meeting = await CreateMeetingAsync(allowGuestJoin: true);
+
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Rejoining_with_a_participant_token_keeps_the_identity_and_ignores_a_claimed_user_id()
+    {
+        var meeting = await CreateMeetingAsync();
+        var id = meeting.GetProperty("meetingId").GetString()!;
+        var first = await JoinAsync(id, userId: "usr_frank");
+
+        var again = await JoinAsync(id, userId: "usr_998273_alpha", token: first.GetProperty("accessToken").GetString());
+
+        again.GetProperty("userId").GetString().Should().Be("usr_frank");
+        again.GetProperty("role").GetString().Should().Be("participant");
+    }
+
+    [Test]
+    public async Task Join_with_a_token_of_another_meeting_is_a_403_problem()
+    {
+        var meeting = await CreateMeetingAsync();
+        var other = await CreateMeetingAsync();
+
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join", """{"userId":"u"}""", token: other.GetProperty("accessToken").GetString());
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Test]
+    public async Task Join_of_an_unknown_meeting_is_a_404_problem()
+    {
+        await ShouldBeProblemAsync(await PostAsync("/v1/meetings/mtg-zzzzzz-0000-zzz/join", """{"userId":"u"}"""), HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Join_of_an_ended_meeting_is_a_410_problem()
+    {
+        var meeting = await CreateMeetingAsync();
+        var id = meeting.GetProperty("meetingId").GetString();
+        await PostAsync($"/v1/meetings/{id}/end", token: meeting.GetProperty("accessToken").GetString());
+
+        await ShouldBeProblemAsync(await PostAsync($"/v1/meetings/{id}/join", """{"userId":"u"}"""), HttpStatusCode.Gone);
+    }
+
+    [Test]
+    public async Task Join_with_an_invalid_bearer_token_is_a_401_not_a_silent_downgrade()
+    {
+        var meeting = await CreateMeetingAsync();
+
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join", """{"userId":"u"}""", token: "not-a-jwt");
+
+        await ShouldBeProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [TestCase("""{"userId":5}""", "userId")]
+    [TestCase("""{"displayName":true}""", "displayName")]
+    [TestCase("""{"userId":"u","region":""}""", "region")]
+    public async Task Join_with_a_bad_field_is_a_400_naming_the_field(string json, string field)
+    {
+        var meeting = await CreateMeetingAsync();
+
+        var problem = await ShouldBeProblemAsync(await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/join", json), HttpStatusCode.BadRequest);
+
+        problem.GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Max_participants_count_follows_joins()
+    {
+        var meeting = await CreateMeetingAsync();
+        var id = meeting.GetProperty("meetingId").GetString()!;
+        await JoinAsync(id, "u1");
+        await JoinAsync(id, "u2");
+        await JoinAsync(id, "u3");
+
+        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+
+        stored.GetProperty("maxParticipantsCount").GetInt32().Should().Be(3);
+    }
+}

@@ -1,0 +1,56 @@
+using Dapper;
+using Meet.Modules.Storage;
+using Meet.Modules.Storage.Internal;
+using Meet.Tests.Support;
+
+namespace Meet.Tests.Storage;
+
+public sealed class MediaServerRepositoryTests
+{
+    [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.Postgres)]
+    public async Task Registering_an_address_again_keeps_its_server_id_and_takes_the_new_region(StorageProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var servers = new MediaServerRepository(database);
+        var at = new DateTimeOffset(2026, 6, 7, 12, 0, 0, TimeSpan.Zero);
+        var first = await servers.RegisterAsync("198.51.100.7", "eu", at, CancellationToken.None);
+        await servers.SetStatusAsync(first, MediaServerStatus.Offline, at, CancellationToken.None);
+
+        var second = await servers.RegisterAsync("198.51.100.7", "us", at.AddMinutes(1), CancellationToken.None);
+
+        second.Should().Be(first);
+        var server = await servers.FindAsync(first, CancellationToken.None);
+        server!.Region.Should().Be("us");
+        server.Status.Should().Be(MediaServerStatus.Online);
+        server.LastHeartbeatAt.Should().Be(at.AddMinutes(1));
+    }
+
+    [Test]
+    public async Task Postgres_plans_the_region_allocation_query_on_idx_servers_load()
+    {
+        await using var database = (PostgresDatabase)await TestDatabase.CreateAsync(StorageProvider.Postgres);
+        // With a handful of rows every plan is a sequential scan: a table that fits in one page is
+        // cheaper to read whole. A realistic registry (thousands of nodes in dozens of regions,
+        // statistics up to date) is what makes the planner choose the index, so seed one. No
+        // enable_seqscan=off: the planner must pick the index on its own merits.
+        await database.WriteAsync(c => c.ExecuteAsync("""
+            INSERT INTO media_servers (ip_address, datacenter_region, server_status, active_connections_count, last_heartbeat_at)
+            SELECT '10.' || (i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256),
+                   'region-' || (i % 50),
+                   CASE WHEN i % 10 = 0 THEN 'DRAINING' WHEN i % 10 = 1 THEN 'OFFLINE' ELSE 'ONLINE' END,
+                   (i * 7919) % 1000,
+                   NOW()
+            FROM generate_series(1, 20000) AS i;
+            ANALYZE media_servers;
+            """), CancellationToken.None);
+
+        var plan = await database.ReadAsync(c => c.QueryAsync<string>(
+            "EXPLAIN " + MediaServerRepository.LeastLoadedInRegionSql,
+            new { Region = "region-7", Since = DateTime.UtcNow.AddSeconds(-2) }), CancellationToken.None);
+
+        var text = string.Join('\n', plan);
+        text.Should().Contain("idx_servers_load", text);
+        text.Should().NotContain("Sort", "the index already yields rows in active_connections_count order");
+    }
+}
