@@ -1,0 +1,228 @@
+// Thin C shim between Meet.PacketEngine (C#) and DPDK.
+//
+// rte_eth_rx_burst / rte_eth_tx_burst and most mbuf helpers are static inline in the DPDK
+// headers, so there is no symbol to P/Invoke: this file gives them one. It deliberately knows
+// nothing about Ethernet, IP or UDP; all protocol handling lives in C# (Meet.PacketEngine/Dpdk).
+// Every function returns >= 0 on success and a negative errno-style value on failure.
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#define MEET_MAX_BURST 512
+
+static struct rte_mempool *meet_pools[RTE_MAX_ETHPORTS];
+
+int meet_dpdk_version(void)
+{
+    return 1;
+}
+
+int meet_dpdk_eal_init(int argc, char **argv)
+{
+    int rc = rte_eal_init(argc, argv);
+    return rc < 0 ? -(rte_errno != 0 ? rte_errno : EINVAL) : rc;
+}
+
+int meet_dpdk_eal_cleanup(void)
+{
+    return rte_eal_cleanup();
+}
+
+const char *meet_dpdk_strerror(int error)
+{
+    return rte_strerror(error < 0 ? -error : error);
+}
+
+int meet_dpdk_port_count(void)
+{
+    return (int)rte_eth_dev_count_avail();
+}
+
+// Writes the driver name (e.g. "net_ring") of a port into name (NUL-terminated).
+int meet_dpdk_port_driver(uint16_t port, char *name, uint32_t capacity)
+{
+    struct rte_eth_dev_info info;
+    int rc;
+    if (!rte_eth_dev_is_valid_port(port))
+        return -ENODEV;
+    rc = rte_eth_dev_info_get(port, &info);
+    if (rc != 0)
+        return rc;
+    snprintf(name, capacity, "%s", info.driver_name != NULL ? info.driver_name : "");
+    return 0;
+}
+
+// One rx and one tx queue; the pool is sized by the caller and lives until meet_dpdk_port_close.
+// mac receives the port's 6-byte MAC address.
+int meet_dpdk_port_start(uint16_t port, uint16_t rx_descriptors, uint16_t tx_descriptors,
+                         uint32_t mbuf_count, uint32_t mbuf_cache, uint8_t *mac)
+{
+    struct rte_eth_conf conf;
+    struct rte_ether_addr address;
+    char pool_name[RTE_MEMPOOL_NAMESIZE];
+    int socket;
+    int rc;
+
+    if (!rte_eth_dev_is_valid_port(port))
+        return -ENODEV;
+    socket = rte_eth_dev_socket_id(port);
+    if (socket < 0)
+        socket = (int)rte_socket_id();
+
+    if (meet_pools[port] == NULL) {
+        snprintf(pool_name, sizeof pool_name, "meet_mbuf_%u", port);
+        meet_pools[port] = rte_pktmbuf_pool_create(pool_name, mbuf_count, mbuf_cache, 0,
+                                                   RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+        if (meet_pools[port] == NULL)
+            return -(rte_errno != 0 ? rte_errno : ENOMEM);
+    }
+
+    memset(&conf, 0, sizeof conf);
+    rc = rte_eth_dev_configure(port, 1, 1, &conf);
+    if (rc != 0)
+        return rc;
+    rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rx_descriptors, &tx_descriptors);
+    if (rc != 0)
+        return rc;
+    rc = rte_eth_rx_queue_setup(port, 0, rx_descriptors, (unsigned)socket, NULL, meet_pools[port]);
+    if (rc != 0)
+        return rc;
+    rc = rte_eth_tx_queue_setup(port, 0, tx_descriptors, (unsigned)socket, NULL);
+    if (rc != 0)
+        return rc;
+    rc = rte_eth_dev_start(port);
+    if (rc != 0)
+        return rc;
+    rc = rte_eth_macaddr_get(port, &address);
+    if (rc != 0)
+        return rc;
+    memcpy(mac, address.addr_bytes, RTE_ETHER_ADDR_LEN);
+    return 0;
+}
+
+int meet_dpdk_port_close(uint16_t port)
+{
+    int rc;
+    if (!rte_eth_dev_is_valid_port(port))
+        return -ENODEV;
+    rc = rte_eth_dev_stop(port);
+    if (rc != 0 && rc != -EINVAL)
+        return rc;
+    // The pool stays: DPDK cannot free a pool whose mbufs a stopped (not closed) port may still
+    // reference, and a later start of the same port reuses it.
+    return 0;
+}
+
+// Receives up to count frames and copies each into slots + i * slot_size. lengths[i] gets the
+// frame's full length, which may exceed slot_size: then only slot_size bytes were copied and the
+// caller counts the frame as oversized. Every mbuf is freed before returning.
+int meet_dpdk_rx_burst(uint16_t port, uint16_t queue, uint8_t *slots, uint32_t slot_size,
+                       int32_t *lengths, uint16_t count)
+{
+    struct rte_mbuf *mbufs[MEET_MAX_BURST];
+    uint16_t received;
+    uint16_t i;
+
+    if (count > MEET_MAX_BURST)
+        count = MEET_MAX_BURST;
+    received = rte_eth_rx_burst(port, queue, mbufs, count);
+    for (i = 0; i < received; i++) {
+        struct rte_mbuf *segment = mbufs[i];
+        uint8_t *destination = slots + (size_t)i * slot_size;
+        uint32_t remaining = slot_size;
+        lengths[i] = (int32_t)rte_pktmbuf_pkt_len(segment);
+        if (i + 1 < received)
+            rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void *));
+        // Multi-segment frames only appear with jumbo frames or scatter rx; walk the chain.
+        while (segment != NULL && remaining > 0) {
+            uint32_t length = rte_pktmbuf_data_len(segment);
+            if (length > remaining)
+                length = remaining;
+            memcpy(destination, rte_pktmbuf_mtod(segment, const uint8_t *), length);
+            destination += length;
+            remaining -= length;
+            segment = segment->next;
+        }
+    }
+    if (received > 0)
+        rte_pktmbuf_free_bulk(mbufs, received);
+    return received;
+}
+
+// Builds count frames, frame i being headers[i * header_stride .. + header_lengths[i]] followed by
+// payloads + i * payload_stride (payload_lengths[i] bytes), and transmits them. Returns how many
+// the driver accepted; the rest are freed here and are the caller's to count as drops.
+int meet_dpdk_tx_burst(uint16_t port, uint16_t queue,
+                       const uint8_t *headers, uint32_t header_stride, const int32_t *header_lengths,
+                       const uint8_t *payloads, uint32_t payload_stride, const int32_t *payload_lengths,
+                       uint16_t count)
+{
+    struct rte_mbuf *mbufs[MEET_MAX_BURST];
+    uint16_t sent;
+    uint16_t i;
+
+    if (count > MEET_MAX_BURST)
+        count = MEET_MAX_BURST;
+    if (count == 0)
+        return 0;
+    if (meet_pools[port] == NULL)
+        return -ENODEV;
+    if (rte_pktmbuf_alloc_bulk(meet_pools[port], mbufs, count) != 0)
+        return -ENOBUFS;
+    for (i = 0; i < count; i++) {
+        uint32_t header_length = (uint32_t)header_lengths[i];
+        uint32_t payload_length = payload_lengths != NULL ? (uint32_t)payload_lengths[i] : 0;
+        uint8_t *data = (uint8_t *)rte_pktmbuf_append(mbufs[i], (uint16_t)(header_length + payload_length));
+        if (data == NULL) {
+            rte_pktmbuf_free_bulk(mbufs, count);
+            return -EMSGSIZE;
+        }
+        memcpy(data, headers + (size_t)i * header_stride, header_length);
+        if (payload_length > 0)
+            memcpy(data + header_length, payloads + (size_t)i * payload_stride, payload_length);
+    }
+    sent = rte_eth_tx_burst(port, queue, mbufs, count);
+    if (sent < count)
+        rte_pktmbuf_free_bulk(mbufs + sent, count - sent);
+    return sent;
+}
+
+// stats: ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors, rx_nombuf.
+int meet_dpdk_port_stats(uint16_t port, uint64_t *stats)
+{
+    struct rte_eth_stats s;
+    int rc = rte_eth_stats_get(port, &s);
+    if (rc != 0)
+        return rc;
+    stats[0] = s.ipackets;
+    stats[1] = s.opackets;
+    stats[2] = s.ibytes;
+    stats[3] = s.obytes;
+    stats[4] = s.imissed;
+    stats[5] = s.ierrors;
+    stats[6] = s.oerrors;
+    stats[7] = s.rx_nombuf;
+    return 0;
+}
+
+// A thread that is not an EAL lcore has no mempool cache: every alloc/free then goes to the
+// shared ring, which costs about a third of the throughput. Registering gives it an lcore id.
+int meet_dpdk_thread_register(void)
+{
+    int rc = rte_thread_register();
+    return rc < 0 ? -(rte_errno != 0 ? rte_errno : EINVAL) : (int)rte_lcore_id();
+}
+
+void meet_dpdk_thread_unregister(void)
+{
+    rte_thread_unregister();
+}
