@@ -158,13 +158,11 @@ int meet_dpdk_rx_burst(uint16_t port, uint16_t queue, uint8_t *slots, uint32_t s
     return received;
 }
 
-// Builds count frames, frame i being headers[i * header_stride .. + header_lengths[i]] followed by
-// payloads + i * payload_stride (payload_lengths[i] bytes), and transmits them. Returns how many
-// the driver accepted; the rest are freed here and are the caller's to count as drops.
-int meet_dpdk_tx_burst(uint16_t port, uint16_t queue,
-                       const uint8_t *headers, uint32_t header_stride, const int32_t *header_lengths,
-                       const uint8_t *payloads, uint32_t payload_stride, const int32_t *payload_lengths,
-                       uint16_t count)
+// Builds count frames, frame i being headers[i * header_length ..] (header_length bytes, may be
+// 0) followed by payload_lengths[i] bytes from payloads[i], and transmits them. Returns how many the
+// driver accepted; the rest are freed here and are the caller's to count as drops.
+int meet_dpdk_tx_burst(uint16_t port, uint16_t queue, const uint8_t *headers, uint32_t header_length,
+                       const uint8_t *const *payloads, const int32_t *payload_lengths, uint16_t count)
 {
     struct rte_mbuf *mbufs[MEET_MAX_BURST];
     uint16_t sent;
@@ -174,26 +172,33 @@ int meet_dpdk_tx_burst(uint16_t port, uint16_t queue,
         count = MEET_MAX_BURST;
     if (count == 0)
         return 0;
-    if (meet_pools[port] == NULL)
+    if (port >= RTE_MAX_ETHPORTS || meet_pools[port] == NULL)
         return -ENODEV;
     if (rte_pktmbuf_alloc_bulk(meet_pools[port], mbufs, count) != 0)
         return -ENOBUFS;
     for (i = 0; i < count; i++) {
-        uint32_t header_length = (uint32_t)header_lengths[i];
-        uint32_t payload_length = payload_lengths != NULL ? (uint32_t)payload_lengths[i] : 0;
+        uint32_t payload_length = (uint32_t)payload_lengths[i];
         uint8_t *data = (uint8_t *)rte_pktmbuf_append(mbufs[i], (uint16_t)(header_length + payload_length));
         if (data == NULL) {
             rte_pktmbuf_free_bulk(mbufs, count);
             return -EMSGSIZE;
         }
-        memcpy(data, headers + (size_t)i * header_stride, header_length);
-        if (payload_length > 0)
-            memcpy(data + header_length, payloads + (size_t)i * payload_stride, payload_length);
+        if (header_length > 0)
+            memcpy(data, headers + (size_t)i * header_length, header_length);
+        memcpy(data + header_length, payloads[i], payload_length);
     }
     sent = rte_eth_tx_burst(port, queue, mbufs, count);
     if (sent < count)
         rte_pktmbuf_free_bulk(mbufs + sent, count - sent);
     return sent;
+}
+
+// Largest frame one mbuf holds (the pool's data room); larger frames must not reach tx_burst.
+int meet_dpdk_max_frame(uint16_t port)
+{
+    if (port >= RTE_MAX_ETHPORTS || meet_pools[port] == NULL)
+        return -ENODEV;
+    return (int)rte_pktmbuf_data_room_size(meet_pools[port]) - RTE_PKTMBUF_HEADROOM;
 }
 
 // stats: ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors, rx_nombuf.
