@@ -39,8 +39,13 @@ internal static unsafe partial class Native
         }
     }
 
-    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName == ShimLibrary ? _shimHandle : 0;
+    // "libc" alone would make the loader try libc.so, which on glibc systems is a linker script.
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) => libraryName switch
+    {
+        ShimLibrary => _shimHandle,
+        LibC => NativeLibrary.Load("libc.so.6"),
+        _ => 0,
+    };
 
     [LibraryImport(ShimLibrary, EntryPoint = "meet_dpdk_version")]
     public static partial int Version();
