@@ -28,6 +28,7 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
     private readonly bool _busyPoll;
     private readonly int _rxBurst;
     private readonly int _slotSize;
+    private readonly int _maxRxFrame;
     private readonly ILogger _logger;
     private readonly NeighbourTable _neighbours;
     private readonly DpdkChannel?[] _channels = new DpdkChannel?[ushort.MaxValue + 1];
@@ -64,6 +65,7 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
         // Room for a full frame of the MTU plus a VLAN tag; longer frames are counted as oversized.
         _slotSize = Math.Max(PacketBatch.DefaultSlotSize, _mtu + EthernetHeader.Size + 4);
         _rxFrames = new PacketBatch(_rxBurst, _slotSize);
+        _maxRxFrame = _mtu + EthernetHeader.Size + 4;
     }
 
     public PacketEngineBackend Backend => PacketEngineBackend.Dpdk;
@@ -229,7 +231,9 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
         {
             var length = lengthsSpan[i];
             frameBytes += length;
-            if (length > _slotSize)
+            // Longer than the MTU allows (plus one VLAN tag): e.g. af_packet hands over datagrams the
+            // kernel reassembled, because DPDK's af_packet PMD asks for PACKET_FANOUT_FLAG_DEFRAG.
+            if (length > _maxRxFrame)
             {
                 Counters.AddDrop(DropReason.Oversized);
                 continue;
