@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.InteropServices;
 using Meet.PacketEngine.Dpdk.Frames;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,7 +34,10 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
     private readonly NeighbourTable _neighbours;
     private readonly DpdkChannel?[] _channels = new DpdkChannel?[ushort.MaxValue + 1];
     private readonly DpdkChannel?[] _touched;
-    private readonly PacketBatch _rxFrames;
+    // Native arrays the rx burst fills: mbuf handles, their data pointers and frame lengths.
+    private readonly nint* _rxMbufs;
+    private readonly byte** _rxData;
+    private readonly int* _rxLengths;
     private readonly Lock _txLock = new();
     private readonly Lock _bindLock = new();
     private Thread? _pollThread;
@@ -62,10 +66,13 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
         // Our own address resolves to us, so a channel can send to itself (net_ring loops it back).
         _neighbours.Learn(_localIp, _localMac);
         _touched = new DpdkChannel?[_rxBurst];
-        // Room for a full frame of the MTU plus a VLAN tag; longer frames are counted as oversized.
-        _slotSize = Math.Max(PacketBatch.DefaultSlotSize, _mtu + EthernetHeader.Size + 4);
-        _rxFrames = new PacketBatch(_rxBurst, _slotSize);
+        // Channel batches hold UDP payloads, which are always smaller than the MTU.
+        _slotSize = Math.Max(PacketBatch.DefaultSlotSize, _mtu);
+        // A full frame of the MTU plus one VLAN tag; longer frames are counted as oversized.
         _maxRxFrame = _mtu + EthernetHeader.Size + 4;
+        _rxMbufs = (nint*)NativeMemory.AllocZeroed((nuint)_rxBurst, (nuint)sizeof(nint));
+        _rxData = (byte**)NativeMemory.AllocZeroed((nuint)_rxBurst, (nuint)sizeof(nint));
+        _rxLengths = (int*)NativeMemory.AllocZeroed((nuint)_rxBurst, sizeof(int));
     }
 
     public PacketEngineBackend Backend => PacketEngineBackend.Dpdk;
@@ -215,30 +222,30 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
         }
     }
 
-    /// <summary>One rx burst: classify every frame and deliver one batch per channel. Poll thread only.</summary>
+    /// <summary>
+    /// One rx burst: classify every frame in place in its mbuf, copy UDP payloads straight into the
+    /// owning channel's batch (the only copy), release the mbufs, then deliver one batch per
+    /// channel. Poll thread only.
+    /// </summary>
     internal int PollOnce()
     {
-        var frames = _rxFrames;
-        int received;
-        fixed (int* lengths = frames.Lengths)
-            received = Native.RxBurst(_port, 0, frames.GetSlotPointer(0), (uint)_slotSize, lengths, (ushort)_rxBurst);
+        var received = Native.RxPeek(_port, 0, _rxMbufs, _rxData, _rxLengths, (ushort)_rxBurst);
         if (received <= 0)
             return 0;
-        var lengthsSpan = frames.Lengths;
         var touchedCount = 0;
         long frameBytes = 0;
         for (var i = 0; i < received; i++)
         {
-            var length = lengthsSpan[i];
-            frameBytes += length;
-            // Longer than the MTU allows (plus one VLAN tag): e.g. af_packet hands over datagrams the
-            // kernel reassembled, because DPDK's af_packet PMD asks for PACKET_FANOUT_FLAG_DEFRAG.
-            if (length > _maxRxFrame)
+            var length = _rxLengths[i];
+            frameBytes += Math.Abs(length);
+            // Longer than the MTU allows (or spread over several mbufs): e.g. af_packet hands over
+            // datagrams the kernel reassembled, as DPDK's af_packet PMD sets PACKET_FANOUT_FLAG_DEFRAG.
+            if ((uint)length > (uint)_maxRxFrame)
             {
                 Counters.AddDrop(DropReason.Oversized);
                 continue;
             }
-            var frame = frames.GetSlot(i)[..length];
+            var frame = new ReadOnlySpan<byte>(_rxData[i], length);
             switch (FrameReader.Read(frame, _localMac, _localIp, out var datagram, out var arp, out var reason))
             {
                 case FrameKind.Udp:
@@ -268,6 +275,7 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
                     break;
             }
         }
+        Native.RxRelease(_rxMbufs, (ushort)received);
         Counters.AddReceived(received, frameBytes);
         for (var t = 0; t < touchedCount; t++)
         {
@@ -324,6 +332,10 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
         var sourcePort = channel.LocalAddress.Port;
         var sent = 0;
         long sentBytes = 0;
+        // An SFU sends runs of packets to one subscriber: resolve each destination once per run.
+        uint lastIp = 0;
+        var lastMac = default(MacAddress);
+        var haveLast = false;
         for (var start = 0; start < total; start += TxChunk)
         {
             var end = Math.Min(start + TxChunk, total);
@@ -342,12 +354,20 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
                     counters.AddDrop(DropReason.Oversized);
                     continue;
                 }
-                if (!_neighbours.TryGet(destination.IPv4HostOrder, out var mac))
+                var ip = destination.IPv4HostOrder;
+                if (!haveLast || ip != lastIp)
                 {
-                    counters.AddDrop(DropReason.UnknownPeer);
-                    RequestNeighbour(destination.IPv4HostOrder);
-                    continue;
+                    if (!_neighbours.TryGet(ip, out lastMac))
+                    {
+                        haveLast = false;
+                        counters.AddDrop(DropReason.UnknownPeer);
+                        RequestNeighbour(ip);
+                        continue;
+                    }
+                    lastIp = ip;
+                    haveLast = true;
                 }
+                var mac = lastMac;
                 FrameWriter.TryWriteUdpHeaders(
                     new Span<byte>(headers + count * FrameWriter.UdpHeadersSize, FrameWriter.UdpHeadersSize),
                     _localMac, mac, _localIp, sourcePort, destination.IPv4HostOrder, destination.Port,
@@ -440,6 +460,9 @@ internal sealed unsafe class DpdkPacketEngine : IPacketEngine
             _closed = true;
             Native.PortClose(_port);
         }
+        NativeMemory.Free(_rxMbufs);
+        NativeMemory.Free(_rxData);
+        NativeMemory.Free(_rxLengths);
         lock (PortClaimLock)
             ClaimedPorts.Remove(_port);
         DpdkLog.PortStopped(_logger, _port);

@@ -23,7 +23,7 @@ public sealed class DpdkPacketEngineOptions
     /// <summary>Overrides the port's own MAC address (e.g. for net_null, whose MAC is zero).</summary>
     public string? LocalMac { get; set; }
 
-    /// <summary>Largest IPv4 packet sent or accepted (the link MTU).</summary>
+    /// <summary>Largest IPv4 packet sent or accepted (the link MTU); at most 2000, one mbuf per frame.</summary>
     public int Mtu { get; set; } = 1500;
 
     public int RxBurst { get; set; } = 32;

@@ -29,7 +29,8 @@ internal sealed class DpdkPacketEngineOptionsValidator : IValidateOptions<DpdkPa
             errors.Add($"{prefix}LocalIp must be an IPv4 address (was '{options.LocalIp}').");
         if (options.LocalMac is not null && !MacAddress.TryParse(options.LocalMac, out _))
             errors.Add($"{prefix}LocalMac must look like 02:00:00:00:00:01 (was '{options.LocalMac}').");
-        Range(errors, "Mtu", options.Mtu, 576, 9000);
+        // A frame must fit one mbuf (2 KiB data room): no jumbo frames, no multi-segment chains.
+        Range(errors, "Mtu", options.Mtu, 576, 2000);
         Range(errors, "RxBurst", options.RxBurst, 1, MaxBurst);
         Range(errors, "RxDescriptors", options.RxDescriptors, 32, 32768);
         Range(errors, "TxDescriptors", options.TxDescriptors, 32, 32768);

@@ -76,8 +76,11 @@ internal static unsafe partial class Native
 
     // SuppressGCTransition is not used on the bursts: they can run for microseconds (copies of a
     // whole burst), longer than the GC should be kept waiting.
-    [LibraryImport(ShimLibrary, EntryPoint = "meet_dpdk_rx_burst")]
-    public static partial int RxBurst(ushort port, ushort queue, byte* slots, uint slotSize, int* lengths, ushort count);
+    [LibraryImport(ShimLibrary, EntryPoint = "meet_dpdk_rx_peek")]
+    public static partial int RxPeek(ushort port, ushort queue, nint* mbufs, byte** data, int* lengths, ushort count);
+
+    [LibraryImport(ShimLibrary, EntryPoint = "meet_dpdk_rx_release")]
+    public static partial void RxRelease(nint* mbufs, ushort count);
 
     [LibraryImport(ShimLibrary, EntryPoint = "meet_dpdk_tx_burst")]
     public static partial int TxBurst(ushort port, ushort queue, byte* headers, uint headerLength, byte** payloads, int* payloadLengths, ushort count);

@@ -122,40 +122,33 @@ int meet_dpdk_port_close(uint16_t port)
     return 0;
 }
 
-// Receives up to count frames and copies each into slots + i * slot_size. lengths[i] gets the
-// frame's full length, which may exceed slot_size: then only slot_size bytes were copied and the
-// caller counts the frame as oversized. Every mbuf is freed before returning.
-int meet_dpdk_rx_burst(uint16_t port, uint16_t queue, uint8_t *slots, uint32_t slot_size,
-                       int32_t *lengths, uint16_t count)
+// Receives up to count frames without copying: mbufs[i] is the buffer to hand back to
+// meet_dpdk_rx_release, data[i] its first byte and lengths[i] the frame length. A frame spread over
+// several segments (only possible above the pool's 2 KiB data room, i.e. beyond any MTU we accept)
+// reports its length negated so the caller drops it as oversized.
+int meet_dpdk_rx_peek(uint16_t port, uint16_t queue, void **mbufs, const uint8_t **data,
+                      int32_t *lengths, uint16_t count)
 {
-    struct rte_mbuf *mbufs[MEET_MAX_BURST];
+    struct rte_mbuf **received_mbufs = (struct rte_mbuf **)mbufs;
     uint16_t received;
     uint16_t i;
 
     if (count > MEET_MAX_BURST)
         count = MEET_MAX_BURST;
-    received = rte_eth_rx_burst(port, queue, mbufs, count);
+    received = rte_eth_rx_burst(port, queue, received_mbufs, count);
     for (i = 0; i < received; i++) {
-        struct rte_mbuf *segment = mbufs[i];
-        uint8_t *destination = slots + (size_t)i * slot_size;
-        uint32_t remaining = slot_size;
-        lengths[i] = (int32_t)rte_pktmbuf_pkt_len(segment);
-        if (i + 1 < received)
-            rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void *));
-        // Multi-segment frames only appear with jumbo frames or scatter rx; walk the chain.
-        while (segment != NULL && remaining > 0) {
-            uint32_t length = rte_pktmbuf_data_len(segment);
-            if (length > remaining)
-                length = remaining;
-            memcpy(destination, rte_pktmbuf_mtod(segment, const uint8_t *), length);
-            destination += length;
-            remaining -= length;
-            segment = segment->next;
-        }
+        struct rte_mbuf *m = received_mbufs[i];
+        data[i] = rte_pktmbuf_mtod(m, const uint8_t *);
+        lengths[i] = m->nb_segs == 1 ? (int32_t)rte_pktmbuf_data_len(m) : -(int32_t)rte_pktmbuf_pkt_len(m);
+        rte_prefetch0(data[i]);
     }
-    if (received > 0)
-        rte_pktmbuf_free_bulk(mbufs, received);
     return received;
+}
+
+void meet_dpdk_rx_release(void **mbufs, uint16_t count)
+{
+    if (count > 0)
+        rte_pktmbuf_free_bulk((struct rte_mbuf **)mbufs, count);
 }
 
 // Builds count frames, frame i being headers[i * header_length ..] (header_length bytes, may be
