@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Meet.PacketEngine.Dpdk.Frames;
 
@@ -25,6 +26,7 @@ internal readonly record struct EthernetHeader(MacAddress Destination, MacAddres
     public const ushort EtherTypeIPv4 = 0x0800;
     public const ushort EtherTypeArp = 0x0806;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> frame, out EthernetHeader header)
     {
         if (frame.Length < Size)

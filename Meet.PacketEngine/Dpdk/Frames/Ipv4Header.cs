@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Meet.PacketEngine.Dpdk.Frames;
 
@@ -47,6 +48,7 @@ internal readonly record struct Ipv4Header(
     /// Checks the fixed fields and that both lengths fit in <paramref name="packet"/>; trailing bytes
     /// beyond Total Length (Ethernet padding of short frames) are allowed and ignored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> packet, out Ipv4Header header)
     {
         header = default;
@@ -70,6 +72,7 @@ internal readonly record struct Ipv4Header(
     }
 
     /// <summary>A header (options included) verifies when its ones' complement sum is all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool HasValidChecksum(ReadOnlySpan<byte> header) => InternetChecksum.Compute(header) == 0;
 
     public int GetSerializedSize() => MinimumSize;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Meet.PacketEngine.Dpdk.Frames;
@@ -15,6 +16,7 @@ internal readonly record struct MacAddress(ulong Value)
     // The I/G bit (first octet, least significant bit) marks group addresses (IEEE 802-2014 8.2).
     public bool IsMulticast => (Value & 0x0100_0000_0000UL) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static MacAddress Read(ReadOnlySpan<byte> source) =>
         new(((ulong)BinaryPrimitives.ReadUInt16BigEndian(source) << 32) | BinaryPrimitives.ReadUInt32BigEndian(source[2..]));
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Meet.PacketEngine.Dpdk.Frames;
 
@@ -19,6 +20,7 @@ internal readonly record struct UdpHeader(ushort SourcePort, ushort DestinationP
     public const int Size = 8;
 
     /// <summary>Length covers header and payload and must fit in <paramref name="datagram"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> datagram, out UdpHeader header)
     {
         header = default;
@@ -39,6 +41,7 @@ internal readonly record struct UdpHeader(ushort SourcePort, ushort DestinationP
     /// Verifies the checksum over the pseudo-header and <paramref name="datagram"/> (header and
     /// payload, exactly Length bytes). Zero means the sender computed none (RFC 768), which IPv4 allows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool HasValidChecksum(ReadOnlySpan<byte> datagram, uint sourceIp, uint destinationIp)
     {
         if (BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]) == 0)
