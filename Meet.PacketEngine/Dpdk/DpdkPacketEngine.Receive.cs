@@ -69,7 +69,7 @@ internal sealed unsafe partial class DpdkPacketEngine
                 continue;
             }
             var frame = new ReadOnlySpan<byte>(_rxData[i], length);
-            switch (FrameReader.Read(frame, _localMac, _localIp, out var datagram, out var arp, out var reason))
+            switch (FrameReader.Read(frame, _localMac, _localIp, out var datagram, out var arp, out var reason, verifyUdpChecksum: false))
             {
                 case FrameKind.Udp:
                     Learn(datagram.SourceIp, datagram.SourceMac);
@@ -79,11 +79,7 @@ internal sealed unsafe partial class DpdkPacketEngine
                         Counters.AddDrop(DropReason.NotForUs);
                         break;
                     }
-                    var pending = channel.Pending;
-                    if (pending.Count == 0)
-                        _touched[touchedCount++] = channel;
-                    if (!pending.TryAdd(frame.Slice(datagram.PayloadOffset, datagram.PayloadLength), PacketAddress.FromIPv4(datagram.SourceIp, datagram.SourcePort)))
-                        channel.Counters.AddDrop(DropReason.Oversized);
+                    Accept(channel, frame, datagram, ref touchedCount);
                     break;
                 case FrameKind.ArpRequest:
                     Learn(arp.SenderIp, arp.SenderMac);
@@ -107,6 +103,38 @@ internal sealed unsafe partial class DpdkPacketEngine
             Deliver(channel);
         }
         return received;
+    }
+
+    // Copies the payload into the channel's batch, verifying a non-zero UDP checksum in the same
+    // pass (the one read of the payload on the receive path).
+    private void Accept(DpdkChannel channel, ReadOnlySpan<byte> frame, in UdpDatagramInfo datagram, ref int touchedCount)
+    {
+        var pending = channel.Pending;
+        var slot = pending.GetNextSlot();
+        if (datagram.PayloadLength > slot.Length)
+        {
+            channel.Counters.AddDrop(DropReason.Oversized);
+            return;
+        }
+        var payload = frame.Slice(datagram.PayloadOffset, datagram.PayloadLength);
+        if (datagram.ChecksumVerified)
+        {
+            payload.CopyTo(slot);
+        }
+        else
+        {
+            var udp = frame.Slice(datagram.PayloadOffset - UdpHeader.Size, UdpHeader.Size);
+            var sum = InternetChecksum.PseudoHeader(datagram.SourceIp, _localIp, Ipv4Header.ProtocolUdp, (ushort)(UdpHeader.Size + datagram.PayloadLength));
+            sum = InternetChecksum.AccumulateAndCopy(payload, slot, InternetChecksum.Accumulate(udp, sum));
+            if (InternetChecksum.Finish(sum) != 0)
+            {
+                Counters.AddDrop(DropReason.BadUdpChecksum);
+                return;
+            }
+        }
+        if (pending.Count == 0)
+            _touched[touchedCount++] = channel;
+        pending.Commit(datagram.PayloadLength, PacketAddress.FromIPv4(datagram.SourceIp, datagram.SourcePort));
     }
 
     private void Deliver(DpdkChannel channel)

@@ -12,7 +12,8 @@ internal static class FrameReader
         uint localIp,
         out UdpDatagramInfo datagram,
         out ArpPacket arp,
-        out DropReason reason)
+        out DropReason reason,
+        bool verifyUdpChecksum = true)
     {
         datagram = default;
         arp = default;
@@ -25,7 +26,7 @@ internal static class FrameReader
         switch (ethernet.EtherType)
         {
             case EthernetHeader.EtherTypeIPv4:
-                return ReadIPv4(packet, ethernet.Source, localIp, out datagram, out reason);
+                return ReadIPv4(packet, ethernet.Source, localIp, verifyUdpChecksum, out datagram, out reason);
             case EthernetHeader.EtherTypeArp:
                 if (!ArpPacket.TryParse(packet, out arp))
                     return Drop(DropReason.Malformed, out reason);
@@ -42,7 +43,7 @@ internal static class FrameReader
         }
     }
 
-    private static FrameKind ReadIPv4(ReadOnlySpan<byte> packet, MacAddress sourceMac, uint localIp, out UdpDatagramInfo datagram, out DropReason reason)
+    private static FrameKind ReadIPv4(ReadOnlySpan<byte> packet, MacAddress sourceMac, uint localIp, bool verifyUdpChecksum, out UdpDatagramInfo datagram, out DropReason reason)
     {
         datagram = default;
         if (!Ipv4Header.TryParse(packet, out var ip))
@@ -61,7 +62,7 @@ internal static class FrameReader
         if (!UdpHeader.TryParse(udpBytes, out var udp))
             return Drop(DropReason.Malformed, out reason);
         udpBytes = udpBytes[..udp.Length];
-        if (!UdpHeader.HasValidChecksum(udpBytes, ip.Source, ip.Destination))
+        if (verifyUdpChecksum && !UdpHeader.HasValidChecksum(udpBytes, ip.Source, ip.Destination))
             return Drop(DropReason.BadUdpChecksum, out reason);
         datagram = new UdpDatagramInfo(
             sourceMac,
@@ -69,7 +70,8 @@ internal static class FrameReader
             udp.SourcePort,
             udp.DestinationPort,
             EthernetHeader.Size + ip.HeaderLength + UdpHeader.Size,
-            udp.Length - UdpHeader.Size);
+            udp.Length - UdpHeader.Size,
+            verifyUdpChecksum || udp.Checksum == 0);
         reason = default;
         return FrameKind.Udp;
     }

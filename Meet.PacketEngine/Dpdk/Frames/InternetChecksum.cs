@@ -62,6 +62,55 @@ internal static class InternetChecksum
         return sum;
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/> and adds it to the running
+    /// sum in the same pass: a received payload is read once to verify and store it, not twice.
+    /// </summary>
+    public static ulong AccumulateAndCopy(ReadOnlySpan<byte> source, Span<byte> destination, ulong sum = 0)
+    {
+        if (destination.Length < source.Length)
+            throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var length = source.Length;
+        var offset = 0;
+        if (Vector512.IsHardwareAccelerated && length >= 128)
+        {
+            var low = Vector512<uint>.Zero;
+            var high = Vector512<uint>.Zero;
+            var mask = Vector512.Create(0xFFFFu);
+            for (; offset <= length - 64; offset += 64)
+            {
+                var bytes = Vector512.LoadUnsafe(ref Unsafe.Add(ref from, offset));
+                bytes.StoreUnsafe(ref Unsafe.Add(ref to, offset));
+                var words = bytes.AsUInt32();
+                low += words & mask;
+                high += words >>> 16;
+            }
+            sum += Vector512.Sum(Vector512.WidenLower(low) + Vector512.WidenUpper(low))
+                + Vector512.Sum(Vector512.WidenLower(high) + Vector512.WidenUpper(high));
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= 64)
+        {
+            var low = Vector256<uint>.Zero;
+            var high = Vector256<uint>.Zero;
+            var mask = Vector256.Create(0xFFFFu);
+            for (; offset <= length - 32; offset += 32)
+            {
+                var bytes = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, offset));
+                bytes.StoreUnsafe(ref Unsafe.Add(ref to, offset));
+                var words = bytes.AsUInt32();
+                low += words & mask;
+                high += words >>> 16;
+            }
+            sum += Vector256.Sum(Vector256.WidenLower(low) + Vector256.WidenUpper(low))
+                + Vector256.Sum(Vector256.WidenLower(high) + Vector256.WidenUpper(high));
+        }
+        var tail = source[offset..];
+        tail.CopyTo(destination[offset..]);
+        return Accumulate(tail, sum);
+    }
+
     /// <summary>Folds a running sum and returns the checksum to write (network order value).</summary>
     public static ushort Finish(ulong sum)
     {

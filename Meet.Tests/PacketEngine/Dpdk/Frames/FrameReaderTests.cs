@@ -45,7 +45,7 @@ public class FrameReaderTests
 
         Read(frame, out var datagram, out _).Should().Be(FrameKind.Udp);
 
-        datagram.Should().Be(new UdpDatagramInfo(PeerMac, PeerIp, 40000, 5004, 42, 5));
+        datagram.Should().Be(new UdpDatagramInfo(PeerMac, PeerIp, 40000, 5004, 42, 5, true));
     }
 
     [Test]
@@ -112,6 +112,17 @@ public class FrameReaderTests
         frame[^1] ^= 0x80;
         Read(frame, out _, out var reason).Should().Be(FrameKind.Dropped);
         reason.Should().Be(DropReason.BadUdpChecksum);
+    }
+
+    [Test]
+    public void Deferred_udp_checksum_is_left_to_the_caller_and_flagged()
+    {
+        var frame = UdpFrame([1, 2, 3]);
+        frame[^1] ^= 0x80;
+
+        FrameReader.Read(frame, LocalMac, LocalIp, out var datagram, out _, out _, verifyUdpChecksum: false).Should().Be(FrameKind.Udp);
+
+        datagram.ChecksumVerified.Should().BeFalse();
     }
 
     [Test]

@@ -22,7 +22,7 @@ public class FrameWriterTests
 
         written.Should().Be(42);
         FrameReader.Read(frame, PeerMac, 0x0A630002, out var datagram, out _, out _).Should().Be(FrameKind.Udp);
-        datagram.Should().Be(new UdpDatagramInfo(LocalMac, 0x0A630001, 5004, 40000, 42, payloadLength));
+        datagram.Should().Be(new UdpDatagramInfo(LocalMac, 0x0A630001, 5004, 40000, 42, payloadLength, true));
         Ipv4Header.TryParse(frame.AsSpan(14), out var ip).Should().BeTrue();
         ip.IsFragment.Should().BeFalse();
         (ip.FlagsAndFragmentOffset & Ipv4Header.DontFragment).Should().NotBe(0);

@@ -35,6 +35,20 @@ public class InternetChecksumTests
             InternetChecksum.Compute(data) == ReferenceChecksum.Compute(data)).QuickCheckThrowOnFailure();
 
     [Test]
+    public void Accumulate_and_copy_sums_like_accumulate_and_copies_every_length()
+    {
+        var data = new byte[1500];
+        new Random(768).NextBytes(data);
+        for (var length = 0; length <= data.Length; length += length < 200 ? 1 : 37)
+        {
+            var copy = new byte[length];
+            var sum = InternetChecksum.AccumulateAndCopy(data.AsSpan(0, length), copy, 12345);
+            InternetChecksum.Finish(sum).Should().Be(InternetChecksum.Finish(InternetChecksum.Accumulate(data.AsSpan(0, length), 12345)), $"length {length}");
+            copy.Should().Equal(data[..length], $"length {length}");
+        }
+    }
+
+    [Test]
     public void All_ones_data_does_not_overflow_the_vector_lanes()
     {
         var data = Enumerable.Repeat((byte)0xFF, 65_535).ToArray();
