@@ -39,14 +39,14 @@ public class ArpPacketTests
             ArpPacket.TryParse(Captured.AsSpan(0, length), out _).Should().BeFalse($"length {length}");
     }
 
-    [TestCase(0, 0x00)] // hardware type 0x0001 → 0x0001 with high byte changed below
-    [TestCase(2, 0x86)] // protocol type IPv6
-    [TestCase(4, 0x08)] // hardware length 8
-    [TestCase(5, 0x10)] // protocol length 16
+    [TestCase(1, 0x06, TestName = "Hardware_type_other_than_ethernet_is_refused")]
+    [TestCase(2, 0x86, TestName = "Protocol_type_other_than_ipv4_is_refused")]
+    [TestCase(4, 0x08, TestName = "Hardware_length_other_than_6_is_refused")]
+    [TestCase(5, 0x10, TestName = "Protocol_length_other_than_4_is_refused")]
     public void Other_hardware_or_protocol_types_are_refused(int offset, byte value)
     {
         var bytes = Captured.ToArray();
-        bytes[offset] = value == 0 ? (byte)0x01 : value;
+        bytes[offset] = value;
         ArpPacket.TryParse(bytes, out _).Should().BeFalse();
     }
 
