@@ -89,6 +89,8 @@ internal static class DpdkSelfTest
             ContractBindErrors(engine, result);
             MalformedFrames(engine, result);
             UnknownPeer(engine, result);
+            SendRefusals(engine, result);
+            result["pollThreadLcore"] = engine.PollThreadLcore;
             result["affinityCpus"] = Environment.ProcessorCount;
             result["affinityAfterInit"] = GetAffinityCount();
         }
@@ -243,6 +245,22 @@ internal static class DpdkSelfTest
         result["unknownPeer.sent"] = channel.Send(batch);
         result["unknownPeer.drops"] = channel.Counters.Dropped(DropReason.UnknownPeer);
         result["unknownPeer.arpRequests"] = engine.ArpRequestsSent - requestsBefore;
+        channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private static void SendRefusals(DpdkPacketEngine engine, Dictionary<string, object?> result)
+    {
+        var receiver = new CollectingReceiver();
+        var channel = engine.Bind(PacketAddress.FromIPv4(engine.LocalIp, 7500), PacketProtocol.Udp, receiver);
+        var batch = new PacketBatch(3);
+        batch.TryAdd(Pattern(1473, 1), channel.LocalAddress); // 1,501-byte IPv4 packet: above the MTU
+        batch.TryAdd(Pattern(10, 2), PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Parse("2001:db8::1"), 9)));
+        batch.TryAdd(Pattern(1472, 3), channel.LocalAddress); // exactly the MTU
+        result["refusals.sent"] = channel.Send(batch);
+        receiver.WaitFor(1);
+        result["refusals.oversized"] = channel.Counters.Dropped(DropReason.Oversized);
+        result["refusals.sendFailed"] = channel.Counters.Dropped(DropReason.SendFailed);
+        result["refusals.receivedLengths"] = receiver.Payloads.Select(p => p.Length).ToArray();
         channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 

@@ -14,6 +14,7 @@ internal sealed unsafe partial class DpdkPacketEngine
     private void PollLoop()
     {
         var lcore = Native.ThreadRegister();
+        Volatile.Write(ref _pollThreadLcore, lcore);
         if (lcore < 0)
             DpdkLog.ThreadRegisterFailed(_logger, Native.DescribeError(lcore));
         try

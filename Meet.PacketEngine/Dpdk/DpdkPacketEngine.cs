@@ -44,6 +44,7 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
     private volatile bool _stopping;
     private bool _closed;
     private int _nextEphemeralPort = FirstEphemeralPort;
+    private int _pollThreadLcore = -1;
     private long _arpRepliesSent;
     private long _arpRequestsSent;
     private uint _lastLearnedIp;
@@ -87,6 +88,9 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
     public ushort PortId => _port;
 
     public long ArpRepliesSent => Interlocked.Read(ref _arpRepliesSent);
+
+    /// <summary>The EAL lcore id the poll thread registered as, or negative (not started, or registration failed).</summary>
+    public int PollThreadLcore => Volatile.Read(ref _pollThreadLcore);
 
     public long ArpRequestsSent => Interlocked.Read(ref _arpRequestsSent);
 

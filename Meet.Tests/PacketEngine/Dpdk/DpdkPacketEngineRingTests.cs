@@ -129,6 +129,21 @@ public class DpdkPacketEngineRingTests
     }
 
     [Test]
+    public void Datagrams_above_the_mtu_and_ipv6_destinations_are_refused_on_send()
+    {
+        Long("refusals.sent").Should().Be(1);
+        Long("refusals.oversized").Should().Be(1);
+        Long("refusals.sendFailed").Should().Be(1, "the backend owns one IPv4 address and cannot reach IPv6");
+        _result.GetProperty("refusals.receivedLengths").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(1472);
+    }
+
+    [Test]
+    public void The_poll_thread_is_registered_with_the_eal()
+    {
+        Long("pollThreadLcore").Should().BeGreaterThanOrEqualTo(0);
+    }
+
+    [Test]
     public void Eal_init_leaves_the_process_cpu_affinity_as_it_was()
     {
         Long("affinityAfterInit").Should().Be(Long("affinityCpus"));
