@@ -43,6 +43,7 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
     private Thread? _pollThread;
     private volatile bool _stopping;
     private bool _closed;
+    private int _disposed;
     private int _nextEphemeralPort = FirstEphemeralPort;
     private int _pollThreadLcore = -1;
     private long _arpRepliesSent;
@@ -197,11 +198,8 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
 
     public ValueTask DisposeAsync()
     {
-        lock (_bindLock)
-        {
-            if (_closed)
-                return ValueTask.CompletedTask;
-        }
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return ValueTask.CompletedTask;
         _stopping = true;
         // A receiver may dispose the engine from its callback, i.e. on the poll thread itself.
         if (_pollThread is not null && _pollThread != Thread.CurrentThread)
