@@ -106,17 +106,20 @@ internal sealed unsafe partial class DpdkPacketEngine
         SendRawFrame(frame);
     }
 
-    // At most one request per address per second, so a burst of sends to an unresolved peer does
-    // not become a broadcast storm; the sends themselves are dropped as UnknownPeer meanwhile.
+    // At most one request per address per second, so sends to unresolved peers do not become a
+    // broadcast storm; the sends themselves are dropped as UnknownPeer meanwhile. A small table
+    // indexed by the address's low bits remembers recent requests (a collision only costs an extra
+    // request, never a missing one).
     private void RequestNeighbour(uint ip)
     {
         var now = Environment.TickCount64;
+        var slot = (int)(ip & (ArpRequestSlots - 1));
         lock (_txLock)
         {
-            if (ip == _lastArpRequestIp && now - _lastArpRequestTicks < 1000)
+            if (_arpRequestIps[slot] == ip && now - _arpRequestTicks[slot] < 1000)
                 return;
-            _lastArpRequestIp = ip;
-            _lastArpRequestTicks = now;
+            _arpRequestIps[slot] = ip;
+            _arpRequestTicks[slot] = now;
         }
         SendArp(new ArpPacket(ArpPacket.OperationRequest, _localMac, _localIp, default, ip), MacAddress.Broadcast);
         Interlocked.Increment(ref _arpRequestsSent);

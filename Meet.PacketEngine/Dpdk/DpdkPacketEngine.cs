@@ -17,6 +17,7 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
 {
     private const int TxChunk = 32;
     private const int FirstEphemeralPort = 49152;
+    private const int ArpRequestSlots = 64;
     private static readonly Lock PortClaimLock = new();
     private static readonly HashSet<ushort> ClaimedPorts = [];
 
@@ -50,8 +51,8 @@ internal sealed unsafe partial class DpdkPacketEngine : IPacketEngine
     private long _arpRequestsSent;
     private uint _lastLearnedIp;
     private MacAddress _lastLearnedMac;
-    private uint _lastArpRequestIp;
-    private long _lastArpRequestTicks;
+    private readonly uint[] _arpRequestIps = new uint[ArpRequestSlots];
+    private readonly long[] _arpRequestTicks = new long[ArpRequestSlots];
 
     private DpdkPacketEngine(DpdkPacketEngineOptions options, MacAddress localMac, int maxFrame, ILogger logger)
     {
