@@ -177,6 +177,7 @@ internal static class DpdkSelfTest
         receiver.WaitFor(sent);
         result["concurrent.attempted"] = threads * batches * perBatch;
         result["concurrent.sent"] = sent;
+        result["concurrent.sendFailed"] = channel.Counters.Dropped(DropReason.SendFailed);
         result["concurrent.received"] = receiver.Payloads.Count;
         result["concurrent.distinct"] = receiver.Payloads.Select(p => Convert.ToHexString(p)).Distinct().Count();
         channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
