@@ -54,21 +54,36 @@ internal sealed unsafe class DpdkBenchmarkHarness : IAsyncDisposable
     /// The floor: the same frames through the shim's tx and rx bursts with no C# protocol work
     /// (headers prebuilt once, received frames released unread) — what "through a shim" costs.
     /// </summary>
-    public int StepShimOnly()
+    public int StepShimOnly() => ShimSend() + ShimReceive();
+
+    /// <summary>Contract send, shim receive: isolates the cost of the C# send path.</summary>
+    public int StepContractSend() => _channel.Send(_batch) + ShimReceive();
+
+    /// <summary>Shim send, contract receive: isolates the cost of the C# receive path.</summary>
+    public int StepContractReceive() => ShimSend() + Engine.PollOnce();
+
+    private int ShimSend()
     {
         fixed (byte* headers = _floorHeaders)
         fixed (nint* payloads = _floorPayloads)
         fixed (int* lengths = _floorLengths)
+        {
+            var sent = Native.TxBurst(Engine.PortId, 0, headers, FrameWriter.UdpHeadersSize, (byte**)payloads, lengths, Burst);
+            FloorSent += Math.Max(sent, 0);
+            return sent;
+        }
+    }
+
+    private int ShimReceive()
+    {
         fixed (nint* mbufs = _floorMbufs)
         fixed (nint* data = _floorData)
         fixed (int* rxLengths = _floorRxLengths)
         {
-            var sent = Native.TxBurst(Engine.PortId, 0, headers, FrameWriter.UdpHeadersSize, (byte**)payloads, lengths, Burst);
             var received = Native.RxPeek(Engine.PortId, 0, mbufs, (byte**)data, rxLengths, Burst);
             Native.RxRelease(mbufs, (ushort)Math.Max(received, 0));
-            FloorSent += sent;
-            FloorReceived += received;
-            return sent + received;
+            FloorReceived += Math.Max(received, 0);
+            return received;
         }
     }
 

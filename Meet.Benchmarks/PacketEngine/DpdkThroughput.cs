@@ -17,8 +17,8 @@ internal static class DpdkThroughput
         if (args is ["--vdev", var single, var secondsText, ..])
             return Measure(single, double.Parse(secondsText, CultureInfo.InvariantCulture), args.Contains("--no-udp-checksum"));
         var seconds = args.Length > 0 ? args[0] : "3";
-        Console.WriteLine("| vdev | UDP checksum | contract: packets/s rx+tx (M) | ns per packet | delivered | B allocated per packet | shim only (M) | contract / shim |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| vdev | UDP checksum | contract: packets/s rx+tx (M) | ns per packet | delivered | B allocated per packet | shim only (M) | contract / shim | C# send ns/packet | C# receive ns/packet |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (vdev, checksum) in new[] { ("net_null0,size=1242", true), ("net_null0,size=1242", false), ("net_ring0", true), ("net_ring0", false) })
             RunChild(null, vdev, seconds, checksum);
         RunAfPacket(seconds);
@@ -68,54 +68,42 @@ internal static class DpdkThroughput
         var harness = new DpdkBenchmarkHarness(vdev, udpChecksum: !noChecksum);
         try
         {
-            // Contract and floor alternate in slices so machine noise hits both alike.
-            double contractSeconds = 0, floorSeconds = 0;
-            long contractPackets = 0, floorPackets = 0, sent = 0, received = 0;
+            // The variants alternate in short slices so machine noise hits all of them alike. Each
+            // is rated by the packets that made both legs (sent and received).
+            Func<int>[] variants = [harness.Step, harness.StepShimOnly, harness.StepContractSend, harness.StepContractReceive];
+            var seconds_ = new double[variants.Length];
+            var packets_ = new long[variants.Length];
+            long sent = 0, received = 0, contractPackets = 0;
             var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var total = Stopwatch.StartNew();
-            var slice = 0;
-            while (total.Elapsed.TotalSeconds < seconds)
+            for (var slice = 0; total.Elapsed.TotalSeconds < seconds; slice++)
             {
+                var v = slice % variants.Length;
                 var warm = total.Elapsed.TotalSeconds > Math.Min(0.5, seconds / 4);
-                var sentBefore = harness.Counters.PacketsOut;
-                var receivedBefore = harness.Receiver.Packets;
-                var floorSentBefore = harness.FloorSent;
-                var floorReceivedBefore = harness.FloorReceived;
+                var outBefore = harness.Counters.PacketsOut + harness.FloorSent;
+                var inBefore = harness.Receiver.Packets + harness.FloorReceived;
                 var started = Stopwatch.GetTimestamp();
                 for (var i = 0; i < 512; i++)
-                {
-                    if (slice % 2 == 0)
-                        harness.Step();
-                    else
-                        harness.StepShimOnly();
-                }
+                    variants[v]();
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                if (warm)
+                var sliceSent = harness.Counters.PacketsOut + harness.FloorSent - outBefore;
+                var sliceReceived = harness.Receiver.Packets + harness.FloorReceived - inBefore;
+                if (!warm)
+                    continue;
+                seconds_[v] += elapsed;
+                packets_[v] += Math.Min(sliceSent, sliceReceived);
+                if (v == 0)
                 {
-                    if (slice % 2 == 0)
-                    {
-                        var s = harness.Counters.PacketsOut - sentBefore;
-                        var r = harness.Receiver.Packets - receivedBefore;
-                        sent += s;
-                        received += r;
-                        contractPackets += Math.Min(s, r);
-                        contractSeconds += elapsed;
-                    }
-                    else
-                    {
-                        floorPackets += Math.Min(harness.FloorSent - floorSentBefore, harness.FloorReceived - floorReceivedBefore);
-                        floorSeconds += elapsed;
-                    }
+                    sent += sliceSent;
+                    received += sliceReceived;
+                    contractPackets += Math.Min(sliceSent, sliceReceived);
                 }
-                slice++;
             }
             var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-            var contractRate = contractPackets / contractSeconds;
-            var floorRate = floorPackets / floorSeconds;
+            double Rate(int v) => packets_[v] / seconds_[v];
             var name = vdev.Split(',')[0];
-            // One "packet" = sent once and received once; only what made both legs counts.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {(noChecksum ? "off" : "on")} | {contractRate / 1e6:F2} | {1e9 / contractRate:F0} | {(double)received / Math.Max(1, sent):P0} | {(double)allocated / Math.Max(1, contractPackets):F3} | {floorRate / 1e6:F2} | {contractRate / floorRate:F2} |"));
+                $"| {name} | {(noChecksum ? "off" : "on")} | {Rate(0) / 1e6:F2} | {1e9 / Rate(0):F0} | {(double)received / Math.Max(1, sent):P0} | {(double)allocated / Math.Max(1, contractPackets):F3} | {Rate(1) / 1e6:F2} | {Rate(0) / Rate(1):F2} | {1e9 / Rate(2) - 1e9 / Rate(1):F0} | {1e9 / Rate(3) - 1e9 / Rate(1):F0} |"));
             return 0;
         }
         finally
