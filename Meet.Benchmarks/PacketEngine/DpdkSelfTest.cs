@@ -286,6 +286,8 @@ internal static class DpdkSelfTest
             ["engine.drops"] = Snapshot(engine.Counters),
             ["engine.arpReplies"] = engine.ArpRepliesSent,
             ["engine.neighbours"] = engine.Neighbours.Count,
+            // ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors, rx_nombuf
+            ["port.stats"] = engine.GetPortStats(),
         };
         channel.DisposeAsync().AsTask().GetAwaiter().GetResult();
         engine.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -45,6 +45,9 @@ public class DpdkPacketEngineAfPacketTests
         _peer.GetProperty("echo.before").GetInt32().Should().Be(20);
         _server.GetProperty("channel.packetsIn").GetInt64().Should().BeGreaterThanOrEqualTo(40);
         _server.GetProperty("channel.packetsOut").GetInt64().Should().Be(_server.GetProperty("channel.packetsIn").GetInt64());
+        var portStats = _server.GetProperty("port.stats").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        portStats[1].Should().BeGreaterThanOrEqualTo(40, "the port's own opackets count the echoes");
+        portStats[6].Should().Be(0, "no transmit errors");
     }
 
     [Test]
