@@ -9,6 +9,7 @@ public partial class Program
     public static WebApplication BuildApp(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddAppSettingsBesideBinaries();
         builder.Services.AddHostingModule(builder.Configuration);
         builder.Services.AddStorageModule(builder.Configuration);
         builder.Services.AddAllocationModule(builder.Configuration);
