@@ -66,6 +66,9 @@ public sealed partial class SrtpContext : IDisposable
     // Test hook: RFC 7714 §17's vector is protected under SRTCP index 0x5d4.
     internal void SetNextRtcpIndex(uint ssrc, uint index) => _outbound.GetOrAdd(ssrc).NextRtcpIndex = index;
 
+    // Benchmark hook: lets a fixed ring of protected packets be unprotected again and again.
+    internal void ResetInboundReplayState() => _inbound.ResetReplayState();
+
     private static void ValidateLength(Span<byte> buffer, int length)
     {
         if ((uint)length > (uint)buffer.Length)
