@@ -6,7 +6,14 @@ using Meet.Modules.Media.Protocols.Srtp.Crypto;
 namespace Meet.Benchmarks.Protocols;
 
 // Per-packet SRTP cost of each implementation path, with Debian's libsrtp2 in the same run.
-// Packet = 12-byte RTP header + payload, Size bytes in all.
+// Packet = 12-byte RTP header + payload, Size bytes in all. Cases:
+//   GCM-EVP        AEAD_AES_128_GCM through libcrypto EVP (default on Linux)
+//   GCM-AesGcm     AEAD_AES_128_GCM through System.Security.Cryptography.AesGcm (portable fallback)
+//   CM-AESNI+SHA1  AES-CM on AES-NI intrinsics + HMAC over libcrypto SHA-1 (default on x64 Linux)
+//   CM-EVP+SHA1    AES-CM through libcrypto EVP + HMAC over libcrypto SHA-1
+//   CM-AESNI+HMAC  AES-CM on AES-NI intrinsics + IncrementalHash HMAC-SHA1
+//   CM-Portable    AES-CM from an ECB ICryptoTransform + IncrementalHash HMAC-SHA1 (portable fallback)
+//   *-libsrtp2     Debian's libsrtp2 2.5 (NSS crypto backend), the yardstick
 //   dotnet run -c Release --project Meet.Benchmarks -- --filter '*SrtpBenchmarks*' --job short
 [MemoryDiagnoser]
 public class SrtpBenchmarks
@@ -35,14 +42,14 @@ public class SrtpBenchmarks
 
     public static IEnumerable<string> Cases =>
     [
-        "GCM OpenSSL",
-        "GCM Portable",
-        "GCM libsrtp2",
-        "CM AES-NI+OpenSSL-SHA1",
-        "CM OpenSSL-CTR+OpenSSL-SHA1",
-        "CM AES-NI+Portable-HMAC",
-        "CM Portable",
-        "CM libsrtp2",
+        "GCM-EVP",
+        "GCM-AesGcm",
+        "GCM-libsrtp2",
+        "CM-AESNI+SHA1",
+        "CM-EVP+SHA1",
+        "CM-AESNI+HMAC",
+        "CM-Portable",
+        "CM-libsrtp2",
     ];
 
     [GlobalSetup]
@@ -64,12 +71,12 @@ public class SrtpBenchmarks
         {
             var paths = Case switch
             {
-                "GCM OpenSSL" => new SrtpCryptoPaths(SrtpCipherPath.OpenSsl, SrtpMacPath.Auto),
-                "GCM Portable" => new SrtpCryptoPaths(SrtpCipherPath.Portable, SrtpMacPath.Auto),
-                "CM AES-NI+OpenSSL-SHA1" => new SrtpCryptoPaths(SrtpCipherPath.AesNi, SrtpMacPath.OpenSsl),
-                "CM OpenSSL-CTR+OpenSSL-SHA1" => new SrtpCryptoPaths(SrtpCipherPath.OpenSsl, SrtpMacPath.OpenSsl),
-                "CM AES-NI+Portable-HMAC" => new SrtpCryptoPaths(SrtpCipherPath.AesNi, SrtpMacPath.Portable),
-                "CM Portable" => new SrtpCryptoPaths(SrtpCipherPath.Portable, SrtpMacPath.Portable),
+                "GCM-EVP" => new SrtpCryptoPaths(SrtpCipherPath.OpenSsl, SrtpMacPath.Auto),
+                "GCM-AesGcm" => new SrtpCryptoPaths(SrtpCipherPath.Portable, SrtpMacPath.Auto),
+                "CM-AESNI+SHA1" => new SrtpCryptoPaths(SrtpCipherPath.AesNi, SrtpMacPath.OpenSsl),
+                "CM-EVP+SHA1" => new SrtpCryptoPaths(SrtpCipherPath.OpenSsl, SrtpMacPath.OpenSsl),
+                "CM-AESNI+HMAC" => new SrtpCryptoPaths(SrtpCipherPath.AesNi, SrtpMacPath.Portable),
+                "CM-Portable" => new SrtpCryptoPaths(SrtpCipherPath.Portable, SrtpMacPath.Portable),
                 _ => throw new ArgumentOutOfRangeException(nameof(Case), Case, null),
             };
             _sender = new SrtpContext(_keys, paths);
