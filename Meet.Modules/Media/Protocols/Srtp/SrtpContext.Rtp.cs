@@ -30,7 +30,7 @@ public sealed partial class SrtpContext
         // The sender estimates its own index exactly as a receiver will, so packets handed over out
         // of order (retransmissions, rewritten sequence numbers) get the ROC the receiver expects.
         // Refusing a repeated index keeps keystream and GCM nonces from ever being reused.
-        error = SrtpStream.EstimateRtpIndex(stream.Rtp, sequence, out ulong index);
+        error = SrtpStream.EstimateRtpIndex(in stream.Rtp, sequence, out ulong index);
         if (error == SrtpError.None)
         {
             error = stream.Rtp.Check(index);
@@ -73,16 +73,19 @@ public sealed partial class SrtpContext
         // An unknown SSRC gets state only once a packet from it authenticates, so forged packets
         // with random SSRCs cannot grow the table.
         var stream = _inbound.Find(ssrc);
-        var window = stream is null ? default : stream.Rtp;
-        error = SrtpStream.EstimateRtpIndex(window, sequence, out ulong index);
-        if (error == SrtpError.None)
+        ulong index = sequence;
+        if (stream is not null)
         {
-            error = window.Check(index);
-        }
+            error = SrtpStream.EstimateRtpIndex(in stream.Rtp, sequence, out index);
+            if (error == SrtpError.None)
+            {
+                error = stream.Rtp.Check(index);
+            }
 
-        if (error != SrtpError.None)
-        {
-            return false;
+            if (error != SrtpError.None)
+            {
+                return false;
+            }
         }
 
         if (!_rtp.UnprotectRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16)))
