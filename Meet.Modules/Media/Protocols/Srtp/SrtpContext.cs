@@ -23,12 +23,12 @@ public sealed partial class SrtpContext : IDisposable
     }
 
     internal SrtpContext(SrtpKeyingMaterial keys, SrtpCryptoPaths paths)
-        : this(SrtpSessionKeys.Derive(keys, rtcp: false), SrtpSessionKeys.Derive(keys, rtcp: true), paths)
+        : this(SrtpSessionKeys.Derive(keys, rtcp: false), SrtpSessionKeys.Derive(keys, rtcp: true), paths, ownsKeys: true)
     {
     }
 
     // Session keys directly: the RFC 7714 vectors are stated below key derivation.
-    internal SrtpContext(SrtpSessionKeys rtpKeys, SrtpSessionKeys rtcpKeys, SrtpCryptoPaths paths)
+    internal SrtpContext(SrtpSessionKeys rtpKeys, SrtpSessionKeys rtcpKeys, SrtpCryptoPaths paths, bool ownsKeys = false)
     {
         Profile = rtpKeys.Profile;
         _rtp = SrtpTransform.Create(rtpKeys, paths);
@@ -40,6 +40,15 @@ public sealed partial class SrtpContext : IDisposable
         {
             _rtp.Dispose();
             throw;
+        }
+        finally
+        {
+            // The ciphers hold their own copies (key schedules, EVP contexts, HMAC pad states).
+            if (ownsKeys)
+            {
+                rtpKeys.ClearSecrets();
+                rtcpKeys.ClearSecrets();
+            }
         }
     }
 

@@ -27,6 +27,12 @@ internal sealed class SrtpSessionKeys
 
     public byte[] AuthKey { get; }
 
+    public void ClearSecrets()
+    {
+        CryptographicOperations.ZeroMemory(EncryptionKey);
+        CryptographicOperations.ZeroMemory(AuthKey);
+    }
+
     public static SrtpSessionKeys Derive(SrtpKeyingMaterial master, bool rtcp)
     {
         var parameters = SrtpProfileParameters.For(master.Profile);
@@ -35,7 +41,9 @@ internal sealed class SrtpSessionKeys
         var salt = new byte[parameters.SessionSaltLength];
         var auth = new byte[parameters.AuthKeyLength];
         using var aes = Aes.Create();
-        aes.Key = master.MasterKey.ToArray();
+        var masterKey = master.MasterKey.ToArray();
+        aes.Key = masterKey;
+        CryptographicOperations.ZeroMemory(masterKey);
         DeriveKey(aes, master.MasterSalt, (byte)(EncryptionLabel + offset), key);
         DeriveKey(aes, master.MasterSalt, (byte)(SaltLabel + offset), salt);
         DeriveKey(aes, master.MasterSalt, (byte)(AuthenticationLabel + offset), auth);

@@ -17,7 +17,8 @@ internal sealed unsafe partial class LibSrtp : IDisposable
 
     private nint _session;
 
-    public LibSrtp(SrtpProtectionProfile profile, SrtpKeyingMaterial keys, bool outbound, uint windowSize = 1024)
+    public LibSrtp(
+        SrtpProtectionProfile profile, SrtpKeyingMaterial keys, bool outbound, uint windowSize = 1024, bool encryptRtcp = true)
     {
         if (Initialised.Value != ErrOk)
         {
@@ -34,6 +35,11 @@ internal sealed unsafe partial class LibSrtp : IDisposable
         {
             srtp_crypto_policy_set_rtp_default(&policy.Rtp);
             srtp_crypto_policy_set_rtcp_default(&policy.Rtcp);
+        }
+
+        if (!encryptRtcp)
+        {
+            policy.Rtcp.SecurityServices = 2; // sec_serv_auth: SRTCP sent with E = 0
         }
 
         // libsrtp takes master key || master salt in one buffer and copies it during srtp_create.

@@ -162,5 +162,27 @@ public class SrtpContextLibSrtpTests
         }
     }
 
+    // AES-CM only: libsrtp 2.5 has no 16-byte-tag authenticate-only GCM policy; RFC 7714 §17.3's
+    // vector covers GCM with E = 0 in SrtpContextTests.
+    [TestCaseSource(typeof(SrtpTestData), nameof(SrtpTestData.CmPaths))]
+    public void Libsrtp_authenticated_only_srtcp_is_accepted_by_ours_and_tampering_rejected(SrtpProtectionProfile profile, string paths)
+    {
+        var keys = SrtpTestData.Keys(profile);
+        using var theirs = new LibSrtp(profile, keys, outbound: true, encryptRtcp: false);
+        using var ours = new SrtpContext(keys, SrtpTestData.Parse(paths));
+        var rtcp = SrtpTestData.Rtcp(Ssrc, 3);
+        var buffer = SrtpTestData.WithRoom(rtcp, 256);
+        int length = rtcp.Length;
+        theirs.ProtectRtcp(buffer, ref length).Should().Be(LibSrtp.ErrOk);
+        buffer.AsSpan(8, rtcp.Length - 8).ToArray().Should().Equal(rtcp.AsSpan(8).ToArray(), "E = 0 leaves the body in the clear");
+        var tampered = buffer.AsSpan(0, length).ToArray();
+        tampered[20] ^= 0x01;
+
+        ours.TryUnprotectRtcp(tampered, tampered.Length, out _, out var error).Should().BeFalse();
+        error.Should().Be(SrtpError.AuthenticationFailed);
+        ours.TryUnprotectRtcp(buffer, length, out int plainLength, out error).Should().BeTrue(error.ToString());
+        buffer.AsSpan(0, plainLength).ToArray().Should().Equal(rtcp);
+    }
+
     private static byte[] WithRoom(byte[] packet) => SrtpTestData.WithRoom(packet, 256);
 }

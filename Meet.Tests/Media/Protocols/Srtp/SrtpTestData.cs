@@ -36,9 +36,12 @@ internal static class SrtpTestData
     public static IEnumerable<TestCaseData> GcmPaths() =>
         AllPaths().Where(c => (SrtpProtectionProfile)c.Arguments[0]! == SrtpProtectionProfile.AeadAes128Gcm);
 
+    public static IEnumerable<TestCaseData> CmPaths() =>
+        AllPaths().Where(c => (SrtpProtectionProfile)c.Arguments[0]! == SrtpProtectionProfile.AesCm128HmacSha1_80);
+
     public static SrtpKeyingMaterial Keys(SrtpProtectionProfile profile, byte seed = 1)
     {
-        int keyLength = profile == SrtpProtectionProfile.AeadAes128Gcm ? 16 : 16;
+        const int keyLength = 16;
         int saltLength = profile == SrtpProtectionProfile.AeadAes128Gcm ? 12 : 14;
         var key = Enumerable.Range(0, keyLength).Select(i => (byte)(seed + (i * 7))).ToArray();
         var salt = Enumerable.Range(0, saltLength).Select(i => (byte)(seed + 100 + (i * 3))).ToArray();

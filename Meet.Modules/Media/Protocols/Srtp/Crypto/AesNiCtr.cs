@@ -110,6 +110,8 @@ internal sealed class AesNiCtr : CtrCipher
         }
     }
 
+    public override void Dispose() => ((Span<Vector128<byte>>)_keys).Clear();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Block(Vector128<uint> baseBlock, uint counter) =>
         baseBlock.WithElement(3, BinaryPrimitives.ReverseEndianness(counter)).AsByte();
