@@ -60,6 +60,17 @@ public sealed partial class SrtpContext : IDisposable
     // Bytes TryProtectRtcp appends: the tag and the E||SRTCP index word.
     public int RtcpOverhead => _rtcp.TagLength + SrtpProfileParameters.SrtcpIndexLength;
 
+    // Drops the per-SSRC state (ROC, replay windows, SRTCP index) of a source that has gone away,
+    // so long sessions with SSRC churn do not accumulate it. A later packet from the SSRC starts a
+    // new stream at ROC 0.
+    public bool RemoveStream(uint ssrc)
+    {
+        ThrowIfDisposed();
+        bool outbound = _outbound.Remove(ssrc);
+        bool inbound = _inbound.Remove(ssrc);
+        return outbound || inbound;
+    }
+
     public void Dispose()
     {
         if (_disposed)

@@ -53,6 +53,13 @@ public sealed class SrtpSession : IDisposable
     public bool TryUnprotectRtcp(Span<byte> buffer, int length, out int unprotectedLength, out SrtpError error) =>
         _inbound.TryUnprotectRtcp(buffer, length, out unprotectedLength, out error);
 
+    public bool RemoveStream(uint ssrc)
+    {
+        bool outbound = _outbound.RemoveStream(ssrc);
+        bool inbound = _inbound.RemoveStream(ssrc);
+        return outbound || inbound;
+    }
+
     public void Dispose()
     {
         _outbound.Dispose();

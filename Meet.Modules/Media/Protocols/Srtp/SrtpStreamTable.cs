@@ -39,6 +39,16 @@ internal sealed class SrtpStreamTable
         return stream;
     }
 
+    public bool Remove(uint ssrc)
+    {
+        if (_last is not null && _lastSsrc == ssrc)
+        {
+            _last = null;
+        }
+
+        return _streams.Remove(ssrc);
+    }
+
     // Forgets every stream's replay state without allocating (benchmarks replay a fixed ring of
     // packets through one context).
     public void ResetReplayState()

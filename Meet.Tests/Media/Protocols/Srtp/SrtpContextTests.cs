@@ -305,6 +305,19 @@ public class SrtpContextTests
         }
     }
 
+    [TestCaseSource(typeof(SrtpTestData), nameof(SrtpTestData.AllPaths))]
+    public void Removed_stream_starts_over_and_accepts_a_previously_seen_index(SrtpProtectionProfile profile, string paths)
+    {
+        using var pair = new ContextPair(profile, paths);
+        var wire = Protect(pair.Sender, SrtpTestData.Rtp(50, 9, 30));
+        Unprotect(pair.Receiver, (byte[])wire.Clone()).Should().Be(SrtpError.None);
+
+        pair.Receiver.RemoveStream(9).Should().BeTrue();
+
+        Unprotect(pair.Receiver, wire).Should().Be(SrtpError.None);
+        pair.Receiver.RemoveStream(12345).Should().BeFalse();
+    }
+
     [Test]
     public void Length_beyond_the_buffer_is_a_programming_error()
     {

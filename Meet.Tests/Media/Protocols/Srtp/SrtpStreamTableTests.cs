@@ -32,4 +32,17 @@ public class SrtpStreamTableTests
         stream.Rtp.Check(5).Should().Be(SrtpError.None);
         stream.Rtcp.Check(5).Should().Be(SrtpError.None);
     }
+
+    [Test]
+    public void Removed_stream_is_gone_even_when_it_was_the_cached_one()
+    {
+        var table = new SrtpStreamTable();
+        table.GetOrAdd(1);
+
+        table.Remove(1).Should().BeTrue();
+
+        table.Find(1).Should().BeNull();
+        table.Remove(1).Should().BeFalse();
+        table.Count.Should().Be(0);
+    }
 }
