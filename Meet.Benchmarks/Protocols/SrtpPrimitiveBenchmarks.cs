@@ -22,6 +22,7 @@ public class SrtpPrimitiveBenchmarks
     private HmacSha1 _incrementalHash = null!;
     private AeadCipher _evpGcm = null!;
     private AeadCipher _aesGcm = null!;
+    private AeadCipher _aesNiGcm = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +35,7 @@ public class SrtpPrimitiveBenchmarks
         _incrementalHash = HmacSha1.Create(new byte[20], SrtpMacPath.Portable);
         _evpGcm = AeadCipher.Create(key, SrtpCipherPath.OpenSsl);
         _aesGcm = AeadCipher.Create(key, SrtpCipherPath.Portable);
+        _aesNiGcm = AeadCipher.Create(key, SrtpCipherPath.AesNi);
     }
 
     [GlobalCleanup]
@@ -46,6 +48,7 @@ public class SrtpPrimitiveBenchmarks
         _incrementalHash.Dispose();
         _evpGcm.Dispose();
         _aesGcm.Dispose();
+        _aesNiGcm.Dispose();
     }
 
     [Benchmark]
@@ -65,6 +68,9 @@ public class SrtpPrimitiveBenchmarks
 
     [Benchmark]
     public void GcmEvp() => _evpGcm.Encrypt(_nonce, _aad, default, _data, _tag);
+
+    [Benchmark]
+    public void GcmAesNi() => _aesNiGcm.Encrypt(_nonce, _aad, default, _data, _tag);
 
     [Benchmark]
     public void GcmAesGcm() => _aesGcm.Encrypt(_nonce, _aad, default, _data, _tag);

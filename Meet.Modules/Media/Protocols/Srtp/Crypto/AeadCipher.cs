@@ -11,6 +11,7 @@ internal abstract class AeadCipher : IDisposable
     {
         SrtpCipherPath.Auto => Native.IsOpenSslAvailable ? new OpenSslAesGcm(key) : new PortableAesGcm(key),
         SrtpCipherPath.OpenSsl => new OpenSslAesGcm(key),
+        SrtpCipherPath.AesNi => new AesNiGcm(key),
         SrtpCipherPath.Portable => new PortableAesGcm(key),
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "No such AES-GCM implementation."),
     };

@@ -112,6 +112,18 @@ internal sealed class AesNiCtr : CtrCipher
 
     public override void Dispose() => ((Span<Vector128<byte>>)_keys).Clear();
 
+    // One block of plain AES-128, for GCM's hash key and tag mask.
+    public Vector128<byte> EncryptBlock(Vector128<byte> block)
+    {
+        block = Sse2.Xor(block, _keys[0]);
+        for (int round = 1; round < 10; round++)
+        {
+            block = X86Aes.Encrypt(block, _keys[round]);
+        }
+
+        return X86Aes.EncryptLast(block, _keys[10]);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Block(Vector128<uint> baseBlock, uint counter) =>
         baseBlock.WithElement(3, BinaryPrimitives.ReverseEndianness(counter)).AsByte();
