@@ -19,7 +19,8 @@ public class NativeTests
         using var ctr = CtrCipher.Create(key, SrtpCipherPath.Auto);
         using var mac = HmacSha1.Create(new byte[20], SrtpMacPath.Auto);
 
-        gcm.Should().BeOfType(Native.IsOpenSslAvailable ? typeof(OpenSslAesGcm) : typeof(PortableAesGcm));
+        gcm.Should().BeOfType(Native.IsOpenSslAvailable ? typeof(OpenSslAesGcm)
+            : AesNiGcm.IsSupported ? typeof(AesNiGcm) : typeof(PortableAesGcm));
         ctr.Should().BeOfType(AesNiCtr.IsSupported ? typeof(AesNiCtr)
             : Native.IsOpenSslAvailable ? typeof(OpenSslAesCtr) : typeof(PortableAesCtr));
         mac.Should().BeOfType(Native.IsOpenSslAvailable ? typeof(OpenSslHmacSha1) : typeof(PortableHmacSha1));

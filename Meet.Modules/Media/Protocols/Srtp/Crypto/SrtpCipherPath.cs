@@ -7,7 +7,7 @@ internal enum SrtpCipherPath
     Auto,
     // libcrypto EVP (GCM or CTR).
     OpenSsl,
-    // AES-CTR on System.Runtime.Intrinsics.X86.Aes (AES-CM profile only).
+    // System.Runtime.Intrinsics.X86: AES-NI for CTR; AES-NI + PCLMULQDQ for GCM.
     AesNi,
     // AesGcm / ECB ICryptoTransform: works everywhere .NET does.
     Portable,
