@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Meet.Modules.Media.Protocols.Srtp;
 using Meet.Modules.Media.Protocols.Srtp.Crypto;
+using Meet.Tests.Media.Protocols.Srtp;
 
 namespace Meet.Benchmarks.Protocols;
 
@@ -25,8 +26,8 @@ public class SrtpBenchmarks
 
     private SrtpContext? _sender;
     private SrtpContext? _receiver;
-    private SrtpLibSrtp? _libSender;
-    private SrtpLibSrtp? _libReceiver;
+    private LibSrtp? _libSender;
+    private LibSrtp? _libReceiver;
     private SrtpKeyingMaterial _keys = null!;
     private SrtpProtectionProfile _profile;
     private byte[] _buffer = [];
@@ -66,8 +67,8 @@ public class SrtpBenchmarks
 
         if (Case.EndsWith("libsrtp2", StringComparison.Ordinal))
         {
-            _libSender = new SrtpLibSrtp(_profile, _keys, outbound: true);
-            _libReceiver = new SrtpLibSrtp(_profile, _keys, outbound: false);
+            _libSender = new LibSrtp(_profile, _keys, outbound: true);
+            _libReceiver = new LibSrtp(_profile, _keys, outbound: false);
         }
         else
         {
@@ -152,7 +153,7 @@ public class SrtpBenchmarks
                 // libsrtp has no way to forget replay state: start a fresh session (native memory
                 // only; its cost is spread over RingSize packets).
                 _libReceiver.Dispose();
-                _libReceiver = new SrtpLibSrtp(_profile, _keys, outbound: false);
+                _libReceiver = new LibSrtp(_profile, _keys, outbound: false);
             }
             else
             {

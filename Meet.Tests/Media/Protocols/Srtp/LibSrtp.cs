@@ -3,7 +3,8 @@ using Meet.Modules.Media.Protocols.Srtp;
 
 namespace Meet.Tests.Media.Protocols.Srtp;
 
-// libsrtp2 2.5 (Debian libsrtp2-1) as the independent implementation our SRTP must agree with.
+// libsrtp2 2.5 (Debian libsrtp2-1) as the independent implementation our SRTP must agree with;
+// Meet.Benchmarks compiles this same file as its yardstick.
 // One instance is one srtp_t with a single any_inbound or any_outbound policy.
 internal sealed unsafe partial class LibSrtp : IDisposable
 {
