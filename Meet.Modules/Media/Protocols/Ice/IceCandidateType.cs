@@ -1,0 +1,9 @@
+namespace Meet.Modules.Media.Protocols.Ice;
+
+public enum IceCandidateType
+{
+    Host,
+    ServerReflexive,
+    PeerReflexive,
+    Relayed,
+}

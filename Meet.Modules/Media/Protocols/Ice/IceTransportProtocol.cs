@@ -1,0 +1,7 @@
+namespace Meet.Modules.Media.Protocols.Ice;
+
+public enum IceTransportProtocol
+{
+    Udp,
+    Tcp,
+}
