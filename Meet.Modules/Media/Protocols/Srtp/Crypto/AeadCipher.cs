@@ -1,0 +1,27 @@
+namespace Meet.Modules.Media.Protocols.Srtp.Crypto;
+
+// AES-128-GCM with a 12-byte nonce and 16-byte tag, in place. The associated data comes in two parts
+// because SRTCP's (RFC 7714 §9.1) is the 8-byte header plus the E||index word that sits after the tag.
+internal abstract class AeadCipher : IDisposable
+{
+    public const int NonceLength = 12;
+    public const int TagLength = 16;
+
+    public static AeadCipher Create(ReadOnlySpan<byte> key, SrtpCipherPath path) => path switch
+    {
+        SrtpCipherPath.Auto => Native.IsOpenSslAvailable ? new OpenSslAesGcm(key) : new PortableAesGcm(key),
+        SrtpCipherPath.OpenSsl => new OpenSslAesGcm(key),
+        SrtpCipherPath.AesNi => new AesNiGcm(key),
+        SrtpCipherPath.Portable => new PortableAesGcm(key),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "No such AES-GCM implementation."),
+    };
+
+    public abstract void Encrypt(
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad1, ReadOnlySpan<byte> aad2, Span<byte> data, Span<byte> tag);
+
+    // On false the data span holds garbage: callers drop the packet.
+    public abstract bool Decrypt(
+        ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad1, ReadOnlySpan<byte> aad2, Span<byte> data, ReadOnlySpan<byte> tag);
+
+    public abstract void Dispose();
+}
