@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 
 # System packages the tests use: libsrtp2 (SRTP interop), openssl (DTLS interop),
 # DPDK (packet engine backend), iproute2 (network namespaces), postgresql (storage),
-# chromium (ICE interop in a network namespace).
+# chromium (browser interop tests in a network namespace).
 packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,10 @@
+namespace Meet.Modules.Media.Protocols.Dtls;
+
+public enum DtlsState
+{
+    New,
+    Handshaking,
+    Connected,
+    Failed,
+    Closed,
+}

@@ -1,0 +1,7 @@
+namespace Meet.Modules.Media.Protocols.Sdp;
+
+public enum SdpRidDirection
+{
+    Send,
+    Recv,
+}
