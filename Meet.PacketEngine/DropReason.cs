@@ -27,4 +27,6 @@ public enum DropReason
     BadFraming,
     /// <summary>No transport owns this remote address or ufrag.</summary>
     UnknownPeer,
+    /// <summary>The <see cref="IPacketReceiver"/> threw while handling the batch; counted per datagram of that batch.</summary>
+    ReceiverFault,
 }

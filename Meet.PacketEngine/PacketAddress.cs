@@ -13,6 +13,11 @@ namespace Meet.PacketEngine;
 public readonly struct PacketAddress : IEquatable<PacketAddress>
 {
     private const ulong Ipv4MappedPrefix = 0x0000_FFFF_0000_0000UL;
+    private const ushort AfInet = 2;
+
+    // The native AF_INET6 value, which is not AddressFamily.InterNetworkV6 (23, the Windows value):
+    // Linux uses 10. SocketAddress buffers and recvmmsg names hold the native value.
+    private static readonly ushort AfInet6 = OperatingSystem.IsWindows() ? (ushort)23 : OperatingSystem.IsLinux() ? (ushort)10 : (ushort)30;
 
     // The 128-bit address in network order, split big-endian into two halves.
     private readonly ulong _high;
@@ -75,14 +80,14 @@ public readonly struct PacketAddress : IEquatable<PacketAddress>
         address = default;
         if (sockaddr.Length < 8)
             return false;
-        var family = (AddressFamily)BinaryPrimitives.ReadUInt16LittleEndian(sockaddr);
+        var family = BinaryPrimitives.ReadUInt16LittleEndian(sockaddr);
         var port = BinaryPrimitives.ReadUInt16BigEndian(sockaddr[2..]);
-        if (family == AddressFamily.InterNetwork)
+        if (family == AfInet)
         {
             address = FromIPv4(sockaddr.Slice(4, 4), port);
             return true;
         }
-        if (family == AddressFamily.InterNetworkV6 && sockaddr.Length >= 24)
+        if (family == AfInet6 && sockaddr.Length >= 24)
         {
             address = FromIPv6(sockaddr.Slice(8, 16), port);
             return true;
@@ -96,13 +101,13 @@ public readonly struct PacketAddress : IEquatable<PacketAddress>
         if (IsIPv4 && !asIPv6)
         {
             destination[..16].Clear();
-            BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)AddressFamily.InterNetwork);
+            BinaryPrimitives.WriteUInt16LittleEndian(destination, AfInet);
             BinaryPrimitives.WriteUInt16BigEndian(destination[2..], Port);
             BinaryPrimitives.WriteUInt32BigEndian(destination[4..], IPv4HostOrder);
             return 16;
         }
         destination[..28].Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)AddressFamily.InterNetworkV6);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination, AfInet6);
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], Port);
         BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _high);
         BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _low);

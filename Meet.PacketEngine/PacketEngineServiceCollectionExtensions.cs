@@ -14,10 +14,12 @@ public static class PacketEngineServiceCollectionExtensions
         if (!string.IsNullOrEmpty(backendText) && !Enum.TryParse(backendText, ignoreCase: true, out backend))
             throw new PacketEngineException(
                 $"PacketEngine:Backend is '{backendText}'; expected one of: {string.Join(", ", Enum.GetNames<PacketEngineBackend>())}.");
-        return backend switch
+        var registered = backend switch
         {
             PacketEngineBackend.Dpdk => services.AddDpdkPacketEngine(section),
             _ => services.AddSocketsPacketEngine(section),
         };
+        // No-op unless PacketEngine:FaultInjection:Enabled is true.
+        return registered.AddPacketEngineFaultInjection(section);
     }
 }

@@ -52,4 +52,16 @@ public class PacketAddressTests
     {
         PacketAddress.TryFromSockaddr(new byte[7], out _).Should().BeFalse();
     }
+
+    [Test]
+    public void Ipv6_sockaddr_carries_the_kernels_af_inet6_value_not_the_managed_enum()
+    {
+        // AddressFamily.InterNetworkV6 is 23 (Windows); the Linux kernel only accepts 10.
+        var address = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.IPv6Loopback, 3478));
+        Span<byte> sockaddr = stackalloc byte[28];
+
+        address.WriteSockaddr(sockaddr).Should().Be(28);
+
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(sockaddr).Should().Be(OperatingSystem.IsLinux() ? (ushort)10 : (ushort)23);
+    }
 }

@@ -1,0 +1,9 @@
+namespace Meet.PacketEngine.FaultInjection;
+
+[Flags]
+public enum FaultDirection
+{
+    Receive = 1,
+    Send = 2,
+    Both = Receive | Send,
+}

@@ -1,0 +1,89 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Meet.PacketEngine.Sockets.Internal;
+
+// Linux x86-64/arm64 socket calls that .NET does not expose: recvmmsg/sendmmsg move a whole batch
+// per syscall, and the UDP_SEGMENT control message (UDP GSO, Linux 4.18) lets one sendmsg carry
+// many same-size datagrams to one destination. Layouts are the LP64 glibc ones.
+internal static unsafe partial class Native
+{
+    private const string LibC = "libc";
+
+    public const int SolSocket = 1;
+    public const int SoReusePort = 15;
+    public const int SolUdp = 17;
+    // linux/udp.h: set the GSO segment size, as a socket option or a per-call cmsg.
+    public const int UdpSegment = 103;
+
+    public const int MsgTrunc = 0x20;
+    public const int MsgWaitForOne = 0x10000;
+
+    public const int EIntr = 4;
+    public const int EIo = 5;
+    public const int EAgain = 11;
+    public const int EInval = 22;
+    public const int EMsgSize = 90;
+    public const int ENoProtoOpt = 92;
+    public const int EOpNotSupp = 95;
+
+    // Largest sockaddr we read or write (sockaddr_in6), rounded up to keep slots aligned.
+    public const int SockaddrSlotSize = 32;
+
+    // CMSG_SPACE(sizeof(uint16_t)) on LP64: 16-byte header plus the value padded to 8.
+    public const int GsoCmsgSpace = 24;
+    public const int GsoCmsgLength = 18;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MMsgHdr
+    {
+        public MsgHdr Header;
+        public uint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CmsgHdr
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
+    }
+
+    [LibraryImport(LibC, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int RecvMmsg(SafeSocketHandle socket, MMsgHdr* messages, uint count, int flags, void* timeout);
+
+    [LibraryImport(LibC, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMmsg(SafeSocketHandle socket, MMsgHdr* messages, uint count, int flags);
+
+    [LibraryImport(LibC, EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSockOpt(SafeSocketHandle socket, int level, int name, void* value, uint* length);
+
+    public static bool IsSupported => OperatingSystem.IsLinux() && (RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64);
+
+    /// <summary>True when the kernel knows UDP_SEGMENT (getsockopt fails with ENOPROTOOPT before Linux 4.18).</summary>
+    public static bool ProbeUdpGso(SafeSocketHandle socket)
+    {
+        int value = 0;
+        uint length = sizeof(int);
+        return GetSockOpt(socket, SolUdp, UdpSegment, &value, &length) == 0;
+    }
+}
