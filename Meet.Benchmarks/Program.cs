@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Meet.Benchmarks.Load;
+using Meet.Benchmarks.PacketEngine;
 
 namespace Meet.Benchmarks;
 
@@ -11,6 +12,11 @@ internal static class BenchmarkProgram
     {
         if (args is ["load", .. var loadArgs])
             return await LoadCommand.RunAsync(loadArgs);
+        // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.
+        if (args is ["dpdk-selftest", .. var selfTestArgs])
+            return DpdkSelfTest.Run(selfTestArgs);
+        if (args is ["dpdk-bench", .. var benchArgs])
+            return DpdkThroughput.Run(benchArgs);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }
