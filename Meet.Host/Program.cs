@@ -18,6 +18,7 @@ public partial class Program
         app.UseHostingModule();
         app.MapHostingEndpoints();
         app.MapMeetingsApi();
+        app.MapWebClient();
         return app;
     }
 
