@@ -67,12 +67,10 @@ internal sealed class SessionRegistry(
         var role = token.Role.ToString().ToLowerInvariant();
         var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
 
-        MeetingRoster roster;
         SignalingSession? replaced = null;
         lock (rosterGate)
         {
-            roster = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay));
-            if (roster.TryGet(participantId, out var existing))
+            if (rosters.TryGetValue(token.MeetingId, out var existingRoster) && existingRoster.TryGet(participantId, out var existing))
                 replaced = existing;
         }
         if (replaced is not null)
@@ -81,8 +79,6 @@ internal sealed class SessionRegistry(
             replaced.Peer.SendError(SignalingErrorCodes.WrongState, "replaced by a newer connection of the same participant");
             replaced.Peer.Close();
             await LeaveAsync(replaced).ConfigureAwait(false);
-            lock (rosterGate)
-                roster = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay));
         }
 
         if (Media is { } media)
@@ -98,13 +94,10 @@ internal sealed class SessionRegistry(
             }
         }
 
-        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, roster.Snapshot(participantId));
+        IReadOnlyList<ParticipantInfo> others;
         lock (rosterGate)
-        {
-            if (!rosters.TryGetValue(token.MeetingId, out var current) || current != roster)
-                rosters[token.MeetingId] = roster;
-            roster.Add(session);
-        }
+            others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session);
+        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others);
         logger.LogInformation("Participant {ParticipantId} joined meeting {MeetingId} over signaling", participantId, token.MeetingId);
         return (session, welcome);
     }

@@ -49,6 +49,9 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public IMediaParticipant? Media { get; set; }
 
+    // The roster change this session's welcome snapshot already reflects.
+    public long RosterSequence { get; set; }
+
     public ParticipantInfo Info => new(ParticipantId, DisplayName, AudioMuted, VideoMuted, false);
 
     public TimeSpan SilentFor => time.GetElapsedTime(Interlocked.Read(ref lastSeenTimestamp));
