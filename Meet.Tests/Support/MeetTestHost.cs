@@ -40,7 +40,8 @@ internal sealed class MeetTestHost : IAsyncDisposable
         StorageProvider provider,
         string? dataDirectory = null,
         IReadOnlyDictionary<string, string>? settings = null,
-        bool withSigningKey = true)
+        bool withSigningKey = true,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= TempDirectory.Create("meet-host-");
         var config = new Dictionary<string, string>
@@ -63,7 +64,7 @@ internal sealed class MeetTestHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             config[key] = value;
 
-        var app = Program.BuildApp(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray());
+        var app = Program.BuildApp(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray(), services);
         try
         {
             await app.StartAsync().ConfigureAwait(false);
