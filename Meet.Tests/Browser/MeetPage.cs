@@ -44,7 +44,9 @@ internal static class MeetPage
 
     public static async Task<IReadOnlyDictionary<string, RemoteStats>> StatsAsync(IPage page)
     {
-        var json = await page.EvaluateAsync<JsonElement>("() => window.meet ? window.meet.stats() : ({})");
+        var text = await page.EvaluateAsync<string>("async () => JSON.stringify(window.meet ? await window.meet.stats() : {})");
+        using var document = JsonDocument.Parse(text);
+        var json = document.RootElement;
         var result = new Dictionary<string, RemoteStats>();
         foreach (var property in json.EnumerateObject())
         {
