@@ -106,6 +106,22 @@ public sealed class LandingPageTests
     }
 
     [Test]
+    public async Task Denied_camera_says_so_and_still_joins_the_meeting()
+    {
+        var (_, _, joinUrl) = await harness.CreateMeetingAsync();
+        var blocking = await harness.LaunchAsync(fakeUi: false);
+        var page = await harness.NewParticipantAsync(blocking, grantMedia: false);
+
+        await MeetPage.JoinFromLandingAsync(page, "Gina", link: joinUrl);
+
+        await page.WaitForSelectorAsync("#media-error", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
+        (await page.InnerTextAsync("#media-error")).Should().Contain("Camera access was denied");
+        (await MeetPage.WaitForStateAsync(page, TimeSpan.FromSeconds(20), "joined", "failed")).Should().Be("joined");
+        (await page.IsDisabledAsync("#toggle-camera")).Should().BeTrue();
+        await blocking.CloseAsync();
+    }
+
+    [Test]
     public async Task Join_links_and_assets_are_served_by_the_host()
     {
         var index = await harness.Host.Client.GetAsync("/j/mtg-anything");

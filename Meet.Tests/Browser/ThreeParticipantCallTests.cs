@@ -87,7 +87,7 @@ public sealed class ThreeParticipantCallTests
         await WaitForCountsAsync(media, c => c.Participants == before.Participants + 2 && c.Producers == before.Producers + 4 && c.Consumers == before.Consumers + 4);
     }
 
-    private static async Task<IReadOnlyDictionary<string, MeetPage.RemoteStats>> WaitForMediaAsync(IPage page, string[] from)
+    internal static async Task<IReadOnlyDictionary<string, MeetPage.RemoteStats>> WaitForMediaAsync(IPage page, string[] from)
     {
         var deadline = DateTime.UtcNow + MediaTimeout;
         IReadOnlyDictionary<string, MeetPage.RemoteStats> stats = new Dictionary<string, MeetPage.RemoteStats>();

@@ -1,13 +1,13 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
-import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage } from './signaling';
+import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
 // The hook the browser tests read (Meet.Tests/Browser): identity, timing and per-participant stats.
 export interface MeetTestHook {
   meetingId: string;
   participantId: string | null;
-  state: 'joining' | 'joined' | 'left' | 'failed';
+  state: 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
   joinStartedAt: number;
   firstRemoteFrameAt: number | null;
   remoteParticipants(): string[];
@@ -109,12 +109,6 @@ class MeetingPage {
     }
     this.hook.participantId = joined.participantId;
 
-    const { stream, error } = await mediaPromise;
-    this.local = stream;
-    if (error) this.showMediaError(error);
-    if (stream) this.localVideo.srcObject = stream;
-    this.updateButtons();
-
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
     // proxy this browser cannot reach, so only its path is used.
@@ -123,35 +117,48 @@ class MeetingPage {
       participantUpdate: update => this.onParticipantUpdate(update),
       error: (code, message) => this.showStatus(`Server error ${code}: ${message}`),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
-      reconnecting: () => this.showStatus('Connection lost. Reconnecting…', true),
+      reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
       reconnected: () => void this.onReconnected(),
       closed: () => this.onClosed(),
     });
-    this.media = new MediaSession(this.signaling, {
-      track: (participantId, track) => this.onRemoteTrack(participantId, track),
-      trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
-      connectionState: (pc, state) => this.onConnectionState(pc, state),
+    // Signaling connects while the camera starts; publishing waits for the camera.
+    const localReady = mediaPromise.then(({ stream, error }) => {
+      this.local = stream;
+      if (error) this.showMediaError(error);
+      if (stream) this.localVideo.srcObject = stream;
+      this.updateButtons();
     });
-
     try {
-      const welcome = await this.signaling.start(this.displayName);
-      this.hook.participantId = welcome.participantId;
-      for (const p of welcome.participants) {
-        if (p.participantId !== welcome.participantId) this.ensureTile(p.participantId, p.displayName, p);
-      }
-      await this.media.publish(stream, simulcastWanted());
-      if (stream) {
-        // Start as the REST join said (defaultMuted) and tell the server so others see it.
-        if (joined.muted) this.setMuted('audio', true);
-      }
-      this.hook.state = 'joined';
-      this.hideStatus();
+      await this.joinCall(() => this.signaling!.start(this.displayName), localReady);
+      if (this.local && joined.muted) this.setMuted('audio', true); // defaultMuted: others see it too
     } catch (e) {
       const code = hubErrorCode(e);
       this.fail(code === 404 ? 'This meeting does not exist.'
         : code === 410 ? 'This meeting has ended.'
           : `Could not connect to the meeting: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  // Joins the signaling session and (re)builds both PeerConnections. The server ends a session
+  // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
+  private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
+    this.media?.close();
+    for (const id of [...this.tiles.keys()]) this.removeTile(id);
+    const media = new MediaSession(this.signaling!, {
+      track: (participantId, track) => this.onRemoteTrack(participantId, track),
+      trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
+      connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
+    });
+    this.media = media;
+    const welcome = await join();
+    this.hook.participantId = welcome.participantId;
+    for (const p of welcome.participants) {
+      if (p.participantId !== welcome.participantId) this.ensureTile(p.participantId, p.displayName, p);
+    }
+    await localReady;
+    await media.publish(this.local, simulcastWanted());
+    this.hook.state = 'joined';
+    this.hideStatus();
   }
 
   private onParticipantUpdate(update: ParticipantUpdateMessage): void {
@@ -246,13 +253,17 @@ class MeetingPage {
   }
 
   private async onReconnected(): Promise<void> {
-    this.showStatus('Reconnected.');
+    this.showStatus('Reconnected. Rejoining…');
     try {
-      await this.signaling?.rejoin(this.displayName);
-    } catch {
-      // The server kept the session across the reconnect: nothing to redo.
+      await this.joinCall(() => this.signaling!.rejoin(this.displayName));
+      // Mute state belongs to the old session: tell the new one.
+      for (const kind of ['audio', 'video'] as const) {
+        const track = kind === 'audio' ? this.local?.getAudioTracks()[0] : this.local?.getVideoTracks()[0];
+        if (track && !track.enabled) this.signaling?.setMuted(kind, true).catch(() => undefined);
+      }
+    } catch (e) {
+      this.showStatus(`Could not rejoin the meeting: ${e instanceof Error ? e.message : String(e)}`, true);
     }
-    window.setTimeout(() => this.hideStatus(), 1500);
   }
 
   private onClosed(): void {
