@@ -45,6 +45,9 @@ public sealed class ThreeParticipantCallTests
             ids.Add((await MeetPage.ParticipantIdAsync(page))!);
         }
 
+        foreach (var page in pages)
+            (await page.EvaluateAsync<int>("() => window.meet.videoEncodings()")).Should().Be(3, "the camera is published as q/h/f simulcast");
+
         var first = new List<IReadOnlyDictionary<string, MeetPage.RemoteStats>>();
         for (var i = 0; i < pages.Length; i++)
             first.Add(await WaitForMediaAsync(pages[i], ids.Where((_, j) => j != i).ToArray()));

@@ -12,6 +12,8 @@ export interface MeetTestHook {
   firstRemoteFrameAt: number | null;
   remoteParticipants(): string[];
   stats(): Promise<Record<string, RemoteStats>>;
+  // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
+  videoEncodings(): number;
   leave(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ class MeetingPage {
       firstRemoteFrameAt: null,
       remoteParticipants: () => [...this.tiles.keys()],
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
+      videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       leave: () => this.leave(),
     };
     window.meet = this.hook;
@@ -360,8 +363,9 @@ class MeetingPage {
   }
 }
 
-// Simulcast is on unless the page says otherwise (?simulcast=0): the SFU answers without
-// a=simulcast when it cannot receive layers, and Chromium then sends only the first encoding.
+// Simulcast (q/h/f) is on unless the page says ?simulcast=0: the SFU receives the layers and
+// forwards the best one each subscriber gets (docs/sfu.md); a server that answers without
+// a=simulcast makes Chromium fall back to one encoding.
 function simulcastWanted(): boolean {
-  return new URLSearchParams(location.search).get('simulcast') === '1';
+  return new URLSearchParams(location.search).get('simulcast') !== '0';
 }
