@@ -1,7 +1,7 @@
 using Meet.Modules.Signaling.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +21,9 @@ public static class SignalingModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService<HeartbeatMonitor>();
+        var grpcEndpoint = new GrpcEndpoint();
+        services.AddSingleton(grpcEndpoint);
+        services.Configure<KestrelServerOptions>(kestrel => grpcEndpoint.Configure(kestrel, configuration));
 
         var maxMessage = configuration.GetSection(SignalingOptions.SectionName).Get<SignalingOptions>()?.MaximumReceiveMessageSize
                          ?? new SignalingOptions().MaximumReceiveMessageSize;
