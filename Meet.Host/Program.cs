@@ -1,5 +1,6 @@
 using Meet.Modules.Allocation;
 using Meet.Modules.Hosting;
+using Meet.Modules.Media;
 using Meet.Modules.Meetings;
 using Meet.Modules.Signaling;
 using Meet.Modules.Storage;
@@ -17,6 +18,7 @@ public partial class Program
         builder.Services.AddStorageModule(builder.Configuration);
         builder.Services.AddAllocationModule(builder.Configuration);
         builder.Services.AddMeetingsModule(builder.Configuration);
+        builder.Services.AddMediaModule(builder.Configuration);
         builder.Services.AddSignalingModule(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 

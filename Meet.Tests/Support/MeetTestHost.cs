@@ -58,6 +58,8 @@ internal sealed class MeetTestHost : IAsyncDisposable
             ["Node:DrainTimeout"] = "00:00:00",
             ["RateLimiting:Join:TokenLimit"] = "1000000",
             ["RateLimiting:Join:TokensPerPeriod"] = "1000000",
+            // Test hosts run side by side: each takes a free media port and announces it.
+            ["Media:UdpPort"] = "0",
         };
         if (withSigningKey)
             config["Auth:SigningKey"] = SigningKey;
