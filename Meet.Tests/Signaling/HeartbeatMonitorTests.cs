@@ -1,4 +1,6 @@
 using Codesprintpro.Video.Signaling.V1;
+using Meet.Modules.Client;
+using Meet.Modules.Signaling;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Meet.Tests.Signaling;
@@ -66,5 +68,27 @@ public sealed class HeartbeatMonitorTests : SignalingTestBase
         joined!.Update.Action.Should().Be(ParticipantUpdate.Types.Action.Joined);
         left!.Update.Action.Should().Be(ParticipantUpdate.Types.Action.Left);
         Media.Participants.Should().ContainKey(alice.ParticipantId).And.NotContainKey(bob.ParticipantId);
+    }
+
+    [TestCase(SignalingTransport.Grpc)]
+    [TestCase(SignalingTransport.SignalR)]
+    public async Task The_client_library_heartbeat_keeps_a_session_past_the_timeout(SignalingTransport transport)
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        await using var client = new MeetClient(new MeetClientOptions
+        {
+            BaseAddress = Host.BaseAddress,
+            GrpcAddress = GrpcAddress,
+            Transport = transport,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+        });
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<ErrorMessage>();
+        client.ErrorReceived += errors.Enqueue;
+        await client.JoinAsync(meetingId, "Alice", userId: "usr_alice");
+
+        await Task.Delay(HeartbeatTimeout * 3);
+
+        errors.Should().BeEmpty();
+        Media.Participants.Should().ContainKey(client.ParticipantId!);
     }
 }
