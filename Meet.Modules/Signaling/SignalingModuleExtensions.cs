@@ -39,6 +39,9 @@ public static class SignalingModuleExtensions
         {
             grpc.MaxReceiveMessageSize = maxMessage;
             grpc.EnableDetailedErrors = false;
+            // gRPC's catch-all "/{service}/{method}" for unknown services would otherwise win over REST
+            // routes like POST /v1/meetings when a request's content type rules the REST endpoint out.
+            grpc.IgnoreUnknownServices = true;
         });
         return services;
     }
