@@ -23,14 +23,14 @@ internal sealed class GrpcEndpoint
 
     public void Configure(KestrelServerOptions kestrel, IConfiguration configuration)
     {
-        var grpcUrl = configuration[$"{SignalingOptions.SectionName}:GrpcUrl"];
+        var grpcUrl = configuration[$"{SignalingOptions.SectionName}:GrpcUrl"] ?? SignalingOptions.DefaultGrpcUrl;
         if (string.IsNullOrWhiteSpace(grpcUrl))
             return;
         if (!configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             var urls = configuration["urls"];
             foreach (var url in (string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Listen(kestrel, url, HttpProtocols.Http1AndHttp2);
+                Listen(kestrel, url, url.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1);
         }
         listener = Listen(kestrel, grpcUrl, HttpProtocols.Http2);
     }
