@@ -1,7 +1,7 @@
 using Meet.Modules.Signaling.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +21,9 @@ public static class SignalingModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService<HeartbeatMonitor>();
+        var grpcEndpoint = new GrpcEndpoint();
+        services.AddSingleton(grpcEndpoint);
+        services.Configure<KestrelServerOptions>(kestrel => grpcEndpoint.Configure(kestrel, configuration));
 
         var maxMessage = configuration.GetSection(SignalingOptions.SectionName).Get<SignalingOptions>()?.MaximumReceiveMessageSize
                          ?? new SignalingOptions().MaximumReceiveMessageSize;
@@ -36,6 +39,9 @@ public static class SignalingModuleExtensions
         {
             grpc.MaxReceiveMessageSize = maxMessage;
             grpc.EnableDetailedErrors = false;
+            // gRPC's catch-all "/{service}/{method}" for unknown services would otherwise win over REST
+            // routes like POST /v1/meetings when a request's content type rules the REST endpoint out.
+            grpc.IgnoreUnknownServices = true;
         });
         return services;
     }

@@ -5,6 +5,12 @@ public sealed class SignalingOptions
 {
     public const string SectionName = "Signaling";
 
+    // The HTTP/2-only (h2c prior knowledge) endpoint gRPC signaling listens on beside `urls`; empty turns
+    // it off (gRPC then needs an HTTPS endpoint, where ALPN picks HTTP/2). See GrpcEndpoint.
+    public const string DefaultGrpcUrl = "http://localhost:5001";
+
+    public string GrpcUrl { get; set; } = DefaultGrpcUrl;
+
     // A client that sends nothing (not even Ping) for this long is dropped and its media freed.
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

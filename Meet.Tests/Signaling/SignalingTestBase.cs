@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Meet.Modules.Media;
+using Meet.Modules.Signaling.Internal;
 using Meet.Modules.Storage;
 using Meet.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,8 @@ public abstract class SignalingTestBase
     internal MeetTestHost Host { get; private set; } = null!;
 
     internal FakeMediaModule Media { get; } = new();
+
+    internal Uri GrpcAddress => Host.Get<GrpcEndpoint>().Address!;
 
     protected virtual TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(30);
 

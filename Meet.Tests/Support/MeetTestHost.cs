@@ -48,6 +48,8 @@ internal sealed class MeetTestHost : IAsyncDisposable
         {
             ["contentRoot"] = AppContext.BaseDirectory,
             ["urls"] = "http://127.0.0.1:0",
+            // gRPC signaling's HTTP/2-only endpoint, also on a free port (appsettings.json says 5001).
+            ["Signaling:GrpcUrl"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Storage:Provider"] = provider.ToString(),
             ["Storage:DataDirectory"] = dataDirectory,

@@ -22,18 +22,6 @@ internal static class GrpcMapping
         },
     };
 
-    public static ParticipantUpdateMessage FromProto(ParticipantUpdate update) => new(
-        update.ParticipantId,
-        update.DisplayName,
-        update.Action switch
-        {
-            ParticipantUpdate.Types.Action.Joined => ParticipantUpdateMessage.Joined,
-            ParticipantUpdate.Types.Action.Left => ParticipantUpdateMessage.Left,
-            ParticipantUpdate.Types.Action.Muted => ParticipantUpdateMessage.Muted,
-            _ => ParticipantUpdateMessage.Unmuted,
-        },
-        update.Kind.Length == 0 ? null : update.Kind);
-
     public static Welcome ToProto(WelcomeMessage welcome)
     {
         var proto = new Welcome { ParticipantId = welcome.ParticipantId, MeetingId = welcome.MeetingId, Role = welcome.Role, DisplayName = welcome.DisplayName };
@@ -41,11 +29,4 @@ internal static class GrpcMapping
             proto.Participants.Add(new ProtoParticipantInfo { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised });
         return proto;
     }
-
-    public static WelcomeMessage FromProto(Welcome welcome) => new(
-        welcome.ParticipantId,
-        welcome.MeetingId,
-        welcome.Role,
-        welcome.DisplayName,
-        welcome.Participants.Select(p => new Signaling.ParticipantInfo(p.ParticipantId, p.DisplayName, p.AudioMuted, p.VideoMuted, p.HandRaised)).ToArray());
 }

@@ -98,6 +98,7 @@ internal sealed class SessionRegistry(
         lock (rosterGate)
             others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session);
         var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others);
+        await MarkAsync(token.ParticipantId.Value, ParticipantConnectionStatus.Connected).ConfigureAwait(false);
         logger.LogInformation("Participant {ParticipantId} joined meeting {MeetingId} over signaling", participantId, token.MeetingId);
         return (session, welcome);
     }
@@ -122,7 +123,22 @@ internal sealed class SessionRegistry(
                 logger.LogWarning(ex, "Freeing the media of {ParticipantId} failed", session.ParticipantId);
             }
         }
+        await MarkAsync(Guid.Parse(session.ParticipantId), ParticipantConnectionStatus.Disconnected).ConfigureAwait(false);
         logger.LogInformation("Participant {ParticipantId} left meeting {MeetingId}", session.ParticipantId, session.MeetingId);
+    }
+
+    // meeting_participants.connection_status feeds the node's load and the meeting's peak count; a
+    // failed write must not fail the session, so it is logged.
+    private async Task MarkAsync(Guid participantId, ParticipantConnectionStatus status)
+    {
+        try
+        {
+            await services.GetRequiredService<IParticipantRepository>().SetConnectionStatusAsync(participantId, status, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Could not mark participant {ParticipantId} {Status}", participantId, status);
+        }
     }
 
     public string AnswerPublisherOffer(SignalingSession session, string sdp)

@@ -7,6 +7,8 @@ internal sealed class SignalingOptionsValidator : IValidateOptions<SignalingOpti
     public ValidateOptionsResult Validate(string? name, SignalingOptions options)
     {
         var failures = new List<string>();
+        if (!string.IsNullOrEmpty(options.GrpcUrl) && !(Uri.TryCreate(options.GrpcUrl, UriKind.Absolute, out var grpc) && grpc.Scheme is "http" or "https"))
+            failures.Add($"Signaling:GrpcUrl must be an absolute http(s) URL or empty (was '{options.GrpcUrl}').");
         if (options.HeartbeatTimeout <= TimeSpan.Zero)
             failures.Add($"Signaling:HeartbeatTimeout must be positive (was '{options.HeartbeatTimeout}').");
         if (options.MaximumReceiveMessageSize is < 4096 or > 16 * 1024 * 1024)
