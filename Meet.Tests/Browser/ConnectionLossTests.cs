@@ -53,7 +53,7 @@ public sealed partial class ConnectionLossTests
         secondId.Should().NotBeNull();
         await ThreeParticipantCallTests.WaitForCountsAsync(media, c => c.Participants == 2 && c.Consumers == 4);
         // The rejoined page has a new subscriber PeerConnection receiving Alice again. (Alice
-        // decoding Bob's *re-published* tracks under the same participant id is the SFU's part;
+        // decoding Bob's re-published tracks depends on the SFU's m-line reuse after a leave;
         // see docs/web-client.md "Known gaps".)
         await ThreeParticipantCallTests.WaitForMediaAsync(bob, [(await MeetPage.ParticipantIdAsync(alice))!]);
         (await alice.QuerySelectorAllAsync($".tile[data-participant-id='{secondId}']")).Should().HaveCount(1);
