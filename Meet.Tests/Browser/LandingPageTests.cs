@@ -121,21 +121,6 @@ public sealed class LandingPageTests
         await blocking.CloseAsync();
     }
 
-    [Test]
-    public async Task Join_links_and_assets_are_served_by_the_host()
-    {
-        var index = await harness.Host.Client.GetAsync("/j/mtg-anything");
-        index.StatusCode.Should().Be(HttpStatusCode.OK);
-        var html = await index.Content.ReadAsStringAsync();
-        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
-        script.Should().NotBeEmpty();
-
-        var asset = await harness.Host.Client.GetAsync(script);
-        asset.StatusCode.Should().Be(HttpStatusCode.OK);
-        asset.Headers.CacheControl!.MaxAge.Should().BeGreaterThan(TimeSpan.FromDays(1));
-        index.Headers.CacheControl!.NoCache.Should().BeTrue();
-    }
-
     private static async Task WaitForParticipantIdAsync(IPage page)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
