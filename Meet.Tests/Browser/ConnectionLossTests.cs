@@ -52,10 +52,10 @@ public sealed partial class ConnectionLossTests
         var secondId = await MeetPage.ParticipantIdAsync(bob);
         secondId.Should().NotBeNull();
         await ThreeParticipantCallTests.WaitForCountsAsync(media, c => c.Participants == 2 && c.Consumers == 4);
-        // The rejoined page has a new subscriber PeerConnection receiving Alice again. (Alice
-        // decoding Bob's re-published tracks depends on the SFU's m-line reuse after a leave;
-        // see docs/web-client.md "Known gaps".)
+        // Both directions flow again: Bob's new subscriber PeerConnection receives Alice, and
+        // Alice's existing one (its idle m-sections reused) receives Bob's re-published tracks.
         await ThreeParticipantCallTests.WaitForMediaAsync(bob, [(await MeetPage.ParticipantIdAsync(alice))!]);
+        await ThreeParticipantCallTests.WaitForMediaAsync(alice, [secondId!]);
         (await alice.QuerySelectorAllAsync($".tile[data-participant-id='{secondId}']")).Should().HaveCount(1);
     }
 

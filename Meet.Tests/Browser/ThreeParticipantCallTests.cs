@@ -88,6 +88,37 @@ public sealed class ThreeParticipantCallTests
         }
         (await MeetPage.StateAsync(carol)).Should().Be("left");
         await WaitForCountsAsync(media, c => c.Participants == before.Participants + 2 && c.Producers == before.Producers + 4 && c.Consumers == before.Consumers + 4);
+        foreach (var page in pages)
+            await page.Context.CloseAsync();
+        await WaitForCountsAsync(media, c => c == before);
+    }
+
+    [Test]
+    public async Task Someone_joining_after_another_left_is_seen_and_heard_by_those_who_stayed()
+    {
+        var media = harness.Host.Get<IMediaModule>();
+        var before = media.GetResourceCounts();
+        var alice = await harness.NewParticipantAsync(browser);
+        await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
+        await MeetPage.WaitForStateAsync(alice, MediaTimeout, "joined");
+        var bob = await harness.NewParticipantAsync(browser);
+        await MeetPage.JoinFromLandingAsync(bob, "Bob", link: alice.Url);
+        await MeetPage.WaitForStateAsync(bob, MediaTimeout, "joined");
+        await WaitForMediaAsync(alice, [(await MeetPage.ParticipantIdAsync(bob))!]);
+
+        // Bob's leave turns Alice's two subscriber m-sections idle; Dave's tracks reuse them.
+        await bob.ClickAsync("#leave");
+        await alice.WaitForSelectorAsync(".tile", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        var dave = await harness.NewParticipantAsync(browser);
+        await MeetPage.JoinFromLandingAsync(dave, "Dave", link: alice.Url);
+        await MeetPage.WaitForStateAsync(dave, MediaTimeout, "joined");
+
+        await WaitForMediaAsync(alice, [(await MeetPage.ParticipantIdAsync(dave))!]);
+        await WaitForMediaAsync(dave, [(await MeetPage.ParticipantIdAsync(alice))!]);
+        await alice.Context.CloseAsync();
+        await bob.Context.CloseAsync();
+        await dave.Context.CloseAsync();
+        await WaitForCountsAsync(media, c => c == before);
     }
 
     internal static async Task<IReadOnlyDictionary<string, MeetPage.RemoteStats>> WaitForMediaAsync(IPage page, string[] from)
