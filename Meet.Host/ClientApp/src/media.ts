@@ -19,8 +19,8 @@ export interface RemoteStats {
   frameHeight: number;
 }
 
-// Simulcast layers (TESTING.md): low to high, so a server that ignores a=simulcast still gets the
-// first (lowest) encoding only when it asked for it; see `simulcast` below.
+// Simulcast layers (TESTING.md): quarter, half and full resolution, listed low to high as rids
+// q/h/f. Chromium starts on the lowest and adds layers as bandwidth feedback allows.
 const simulcastEncodings: RTCRtpEncodingParameters[] = [
   { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
   { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
