@@ -98,7 +98,16 @@ internal sealed class BrowserHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var browser in browsers)
-            await browser.CloseAsync();
+        {
+            try
+            {
+                await browser.CloseAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // A test crashed this browser on purpose.
+            }
+        }
         playwright.Dispose();
         await Host.DisposeAsync();
     }
