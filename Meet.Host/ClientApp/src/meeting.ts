@@ -118,7 +118,8 @@ class MeetingPage {
     this.signaling = new SignalingClient(hubUrl.pathname + hubUrl.search, joined.accessToken, {
       subscriberOffer: sdp => void this.media?.onSubscriberOffer(sdp),
       participantUpdate: update => this.onParticipantUpdate(update),
-      error: (code, message) => this.showStatus(`Server error ${code}: ${message}`),
+      // 410: the host ended the meeting while we were in it; the server closes our session next.
+      error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
       reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
       reconnected: () => void this.onReconnected(),
@@ -265,12 +266,13 @@ class MeetingPage {
         if (track && !track.enabled) this.signaling?.setMuted(kind, true).catch(() => undefined);
       }
     } catch (e) {
-      this.showStatus(`Could not rejoin the meeting: ${e instanceof Error ? e.message : String(e)}`, true);
+      if (hubErrorCode(e) === 410) this.fail('This meeting has ended.', 'Meeting ended');
+      else this.showStatus(`Could not rejoin the meeting: ${e instanceof Error ? e.message : String(e)}`, true);
     }
   }
 
   private onClosed(): void {
-    if (this.left) return;
+    if (this.left || this.hook.state === 'failed') return;
     this.hook.state = 'failed';
     const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
     rejoin.onclick = () => location.reload();
@@ -323,13 +325,13 @@ class MeetingPage {
     mount(h('main', { class: 'landing' }, h('h1', {}, 'You left the meeting'), rejoin, h('p', {}, h('a', { href: '/' }, 'Back to start'))));
   }
 
-  private fail(message: string): void {
+  private fail(message: string, title = 'Cannot join'): void {
     this.hook.state = 'failed';
     this.signaling?.leave().catch(() => undefined);
     this.media?.close();
     this.local?.getTracks().forEach(t => t.stop());
     mount(h('main', { class: 'landing' },
-      h('h1', {}, 'Cannot join'),
+      h('h1', {}, title),
       h('p', { id: 'meeting-error', class: 'error', role: 'alert' }, message),
       h('p', {}, h('a', { href: '/' }, 'Back to start'))));
   }
