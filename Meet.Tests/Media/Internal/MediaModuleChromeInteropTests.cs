@@ -107,6 +107,7 @@ public sealed class MediaModuleChromeInteropTests
         await serving;
         await browserMedia.DisposeAsync();
 
+        await TestContext.Out.WriteLineAsync($"Chromium: {report}; .NET subscriber received {bot.Received.Count} packets");
         report.TryGetProperty("error", out var error).Should().BeFalse(error.ToString());
         report.GetProperty("pub").GetString().Should().Be("connected", report.ToString());
         report.GetProperty("sub").GetString().Should().Be("connected", report.ToString());
