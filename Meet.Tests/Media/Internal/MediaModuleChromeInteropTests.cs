@@ -30,7 +30,10 @@ public sealed class MediaModuleChromeInteropTests
           try {
             const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
             const pub = new RTCPeerConnection();
-            for (const track of media.getTracks()) pub.addTransceiver(track, { direction: 'sendonly', streams: [media] });
+            const simulcast = location.hash === '#simulcast';
+            for (const track of media.getTracks()) pub.addTransceiver(track, { direction: 'sendonly', streams: [media],
+              sendEncodings: simulcast && track.kind === 'video'
+                ? [{ rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] : undefined });
             await pub.setLocalDescription(await pub.createOffer());
             await pub.setRemoteDescription({ type: 'answer', sdp: await post('/publish', pub.localDescription.sdp) });
             const sub = new RTCPeerConnection();
@@ -55,8 +58,11 @@ public sealed class MediaModuleChromeInteropTests
         })();
         """ + "</script></body></html>";
 
-    [Test]
-    public async Task Chromium_publishes_to_and_receives_from_a_dotnet_participant_through_the_sfu()
+    // Simulcast: Chromium sends rids q/h/f on SSRCs announced nowhere; the SFU learns them from the mid
+    // and rid header extensions and forwards one layer.
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Chromium_publishes_to_and_receives_from_a_dotnet_participant_through_the_sfu(bool simulcast)
     {
         using var chromium = await NamespacedChromium.CreateAsync(Deadline);
         using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
@@ -77,7 +83,7 @@ public sealed class MediaModuleChromeInteropTests
         var result = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serving = TestHttpServer.ServeAsync(http, (method, path, body) => (method, path) switch
         {
-            ("GET", "/") => (200, "text/html", Page),
+            ("GET", "/") => (200, "text/html", simulcast ? Page.Replace("location.hash === '#simulcast'", "true", StringComparison.Ordinal) : Page),
             ("POST", "/publish") => (200, "text/plain", browserMedia.AnswerPublisherOffer(body).Sdp ?? "error"),
             ("POST", "/suboffer") => (200, "text/plain", browser.Offers.Reader.TryRead(out var offer) ? offer : ""),
             ("POST", "/subanswer") => (200, "text/plain", browserMedia.ApplySubscriberAnswer(body).ErrorMessage ?? "ok"),
