@@ -6,6 +6,7 @@ using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.PacketEngine.Sockets;
+using Meet.Tests.Client.Media;
 using Meet.Tests.Media.Protocols.Dtls;
 
 namespace Meet.Tests.Media.Internal;
@@ -40,7 +41,7 @@ public sealed class MediaModuleChromeInteropTests
             const streams = new Set();
             sub.ontrack = e => e.streams.forEach(s => streams.add(s.id));
             const deadline = Date.now() + 30000;
-            let inbound = 0;
+            let inbound = 0, decoded = 0;
             while (Date.now() < deadline) {
               const offer = await post('/suboffer', '');
               if (offer) {
@@ -48,12 +49,12 @@ public sealed class MediaModuleChromeInteropTests
                 await sub.setLocalDescription(await sub.createAnswer());
                 await post('/subanswer', sub.localDescription.sdp);
               }
-              inbound = 0;
-              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') inbound += s.packetsReceived; });
-              if (pub.connectionState === 'connected' && inbound > 20) break;
+              inbound = 0; decoded = 0;
+              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') { inbound += s.packetsReceived; decoded += s.framesDecoded || 0; } });
+              if (pub.connectionState === 'connected' && inbound > 20 && decoded > 10) break;
               await sleep(100);
             }
-            await post('/result', JSON.stringify({ pub: pub.connectionState, sub: sub.connectionState, inbound, streams: [...streams] }));
+            await post('/result', JSON.stringify({ pub: pub.connectionState, sub: sub.connectionState, inbound, decoded, streams: [...streams] }));
           } catch (e) { await post('/result', JSON.stringify({ error: String(e) })); }
         })();
         """ + "</script></body></html>";
@@ -118,6 +119,7 @@ public sealed class MediaModuleChromeInteropTests
         report.GetProperty("pub").GetString().Should().Be("connected", report.ToString());
         report.GetProperty("sub").GetString().Should().Be("connected", report.ToString());
         report.GetProperty("inbound").GetInt32().Should().BeGreaterThan(20, "Chromium receives the .NET client's video");
+        report.GetProperty("decoded").GetInt32().Should().BeGreaterThan(10, "Chromium decodes the ffmpeg-encoded VP8 the .NET client sends");
         report.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).Should().Contain("bot");
         var chromeVideo = bot.SubscriberPc.RemoteTracks.Single(t => t.Kind == "video");
         chromeVideo.StreamId.Should().Be("chrome");
@@ -130,18 +132,28 @@ public sealed class MediaModuleChromeInteropTests
         return "ok";
     }
 
+    // Streams the ffmpeg clip in a loop at 30 fps, packetized per RFC 7741.
     private static async Task SendAsync(SfuTestParticipant bot, CancellationToken cancel)
     {
+        var clip = IvfTestFiles.Vp8Clip;
+        IvfReader.TryParse(clip, out var ivf).Should().BeTrue();
+        var payload = new byte[1200];
         ushort sequence = 1;
         uint timestamp = 0;
         for (var frame = 0; !cancel.IsCancellationRequested; frame++)
         {
-            var key = frame % 15 == 0 || bot.PlisReceived.Count > 0 && frame % 5 == 0;
-            bot.PublisherPc.SendRtp(BotSsrc, 96, sequence++, timestamp, true, SfuTestParticipant.Vp8Payload(key));
+            var f = ivf.Frames[frame % ivf.Frames.Count];
+            var data = clip.AsSpan(f.Offset, f.Length);
+            var count = Vp8Packetizer.GetPacketCount(data.Length, payload.Length);
+            for (var i = 0; i < count; i++)
+            {
+                var length = Vp8Packetizer.WritePayload(data, i, payload.Length, payload);
+                bot.PublisherPc.SendRtp(BotSsrc, 96, sequence++, timestamp, i == count - 1, payload.AsSpan(0, length));
+            }
             timestamp += 3000;
             try
             {
-                await Task.Delay(20, cancel);
+                await Task.Delay(33, cancel);
             }
             catch (OperationCanceledException)
             {
