@@ -15,9 +15,15 @@ internal sealed partial class MediaParticipant
 
     public void AddConsumerLocked(Producer producer)
     {
-        var mid = (_nextMid++).ToString(CultureInfo.InvariantCulture);
-        var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, mid);
-        _slots.Add(new SubscriberSlot(mid, producer.Kind, producer.Codecs) { Consumer = consumer });
+        var slot = _slots.FirstOrDefault(s => s.Reusable && s.Kind == producer.Kind && s.HasSameCodecs(producer.Codecs));
+        if (slot is null)
+        {
+            slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), producer.Kind, producer.Codecs);
+            _slots.Add(slot);
+        }
+        var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, slot.Mid);
+        slot.Consumer = consumer;
+        slot.Reusable = false;
         producer.AddConsumer(consumer);
         _subscriberDirty = true;
         // A new consumer starts on a keyframe (SPEC "SFU behaviour"): ask now, coalesced per publisher.
@@ -80,9 +86,10 @@ internal sealed partial class MediaParticipant
                     section.RtcpFeedbacks.Add(new SdpRtcpFeedback(codec.PayloadType, "ccm", "fir"));
                 }
             }
+            SdpBuilder.ApplyTransport(section, transport);
+            slot.OfferedInactive = slot.Consumer is null;
             if (slot.Consumer is { } consumer)
             {
-                SdpBuilder.ApplyTransport(section, transport);
                 section.Direction = SdpDirection.SendOnly;
                 // msid stream id = the publisher's participant id, so clients group its tracks into one tile.
                 var msid = new SdpMsid(consumer.Producer.ParticipantId, consumer.Producer.TrackId);
@@ -95,8 +102,6 @@ internal sealed partial class MediaParticipant
             }
             else
             {
-                // RFC 8843 §7.3.3 / JSEP §5.2.2: a stopped section is offered with port 0, outside BUNDLE.
-                section.Port = 0;
                 section.Direction = SdpDirection.Inactive;
             }
             session.MediaDescriptions.Add(section);
@@ -132,6 +137,8 @@ internal sealed partial class MediaParticipant
                 _subscriberNegotiated = true;
             }
             _offerOutstanding = false;
+            foreach (var slot in _slots)
+                slot.Reusable = slot.OfferedInactive && slot.Consumer is null;
             next = TryCreateSubscriberOfferLocked();
         }
         if (next is not null)
