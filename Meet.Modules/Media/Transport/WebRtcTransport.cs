@@ -138,6 +138,19 @@ internal sealed partial class WebRtcTransport : IDisposable
             return _remoteIceUfrag is null || (_remoteIceUfrag == ufrag && _remoteIcePassword == password);
     }
 
+    // Benchmarks and unit tests skip ICE and DTLS: the transport is connected to `remote` with these keys.
+    internal void ConnectForTesting(SrtpSession srtp, PacketAddress remote)
+    {
+        lock (_lock)
+        {
+            _srtp = srtp;
+            _remote = remote;
+            _addresses.Add(remote);
+        }
+        _registry.RegisterAddress(remote, this);
+        TransitionTo(MediaConnectionState.Connected);
+    }
+
     private void TransitionTo(MediaConnectionState next)
     {
         lock (_lock)
