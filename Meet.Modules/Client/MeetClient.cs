@@ -59,6 +59,9 @@ public sealed class MeetClient : IAsyncDisposable
 
     public ClientPeerConnection? Subscriber { get; private set; }
 
+    // The REST join result (its AccessToken also authorizes REST calls for this participant).
+    public MeetingJoined? Joined => joined;
+
     public string? ParticipantId => joined?.ParticipantId;
 
     public string? MeetingId => joined?.MeetingId;
