@@ -26,6 +26,7 @@ public partial class Program
         app.UseHostingModule();
         app.MapHostingEndpoints();
         app.MapMeetingsApi();
+        app.MapWebClient();
         app.MapSignaling();
         return app;
     }

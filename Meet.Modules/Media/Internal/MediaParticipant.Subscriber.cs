@@ -15,9 +15,20 @@ internal sealed partial class MediaParticipant
 
     public void AddConsumerLocked(Producer producer)
     {
-        var mid = (_nextMid++).ToString(CultureInfo.InvariantCulture);
+        // An idle slot of the same kind (its consumer left) is reused, as mediasoup does, so the
+        // subscriber's m-sections do not grow with every join and leave.
+        var slot = _slots.FirstOrDefault(s => s.Consumer is null && s.Kind == producer.Kind);
+        var mid = slot?.Mid ?? (_nextMid++).ToString(CultureInfo.InvariantCulture);
         var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, mid);
-        _slots.Add(new SubscriberSlot(mid, producer.Kind, producer.Codecs) { Consumer = consumer });
+        if (slot is null)
+        {
+            _slots.Add(new SubscriberSlot(mid, producer.Kind, producer.Codecs) { Consumer = consumer });
+        }
+        else
+        {
+            slot.Codecs = producer.Codecs;
+            slot.Consumer = consumer;
+        }
         producer.AddConsumer(consumer);
         _subscriberDirty = true;
         // A new consumer starts on a keyframe (SPEC "SFU behaviour"): ask now, coalesced per publisher.
@@ -95,8 +106,11 @@ internal sealed partial class MediaParticipant
             }
             else
             {
-                // RFC 8843 §7.3.3 / JSEP §5.2.2: a stopped section is offered with port 0, outside BUNDLE.
-                section.Port = 0;
+                // An idle slot stays an inactive member of BUNDLE rather than a stopped (port 0)
+                // section: Chromium's max-bundle refuses an offer whose every section is stopped
+                // ("no bundle group found"), and a stopped section could never carry the next
+                // consumer of its kind.
+                SdpBuilder.ApplyTransport(section, transport);
                 section.Direction = SdpDirection.Inactive;
             }
             session.MediaDescriptions.Add(section);

@@ -8,7 +8,8 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public MediaKind Kind { get; } = kind;
 
-    public IReadOnlyList<RtpCodec> Codecs { get; } = codecs;
+    // Replaced when an idle slot is reused for a producer of the same kind.
+    public IReadOnlyList<RtpCodec> Codecs { get; set; } = codecs;
 
     public Consumer? Consumer { get; set; }
 }
