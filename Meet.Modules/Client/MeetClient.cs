@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Meet.Modules.Client.Internal;
+using Meet.Modules.Client.Media;
 using Meet.Modules.Signaling;
 
 namespace Meet.Modules.Client;
@@ -24,6 +25,7 @@ public sealed class MeetClient : IAsyncDisposable
     private string displayName = "";
     private Task? heartbeat;
     private int reconnecting;
+    private Task subscriberAnswers = Task.CompletedTask;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -34,6 +36,9 @@ public sealed class MeetClient : IAsyncDisposable
     }
 
     public event Action<string>? SubscriberOfferReceived;
+
+    // Decrypted RTP arriving on the built-in subscriber PC (AnswerSubscriberOffers).
+    public event ClientPacketCallback? SubscriberRtpReceived;
 
     public event Action<ParticipantUpdateMessage>? ParticipantUpdated;
 
@@ -48,6 +53,14 @@ public sealed class MeetClient : IAsyncDisposable
 
     // Reconnecting gave up (or the server refused the session for good).
     public event Action<Exception?>? Disconnected;
+
+    // The media side, once PublishAsync ran / the first subscriber offer was answered (AnswerSubscriberOffers).
+    public ClientPeerConnection? Publisher { get; private set; }
+
+    public ClientPeerConnection? Subscriber { get; private set; }
+
+    // The REST join result (its AccessToken also authorizes REST calls for this participant).
+    public MeetingJoined? Joined => joined;
 
     public string? ParticipantId => joined?.ParticipantId;
 
@@ -83,6 +96,35 @@ public sealed class MeetClient : IAsyncDisposable
 
     public Task<string> SendPublisherOfferAsync(string sdp, CancellationToken cancellationToken = default) =>
         Current.PublisherOfferAsync(sdp, cancellationToken);
+
+    // Offers the tracks on the publisher PC, applies the server's answer and waits for DTLS-SRTP; then
+    // send RTP with Publisher.SendRtp. Track stream ids should be this participant's id (contract 1).
+    public async Task<ClientPeerConnection> PublishAsync(IReadOnlyList<ClientMediaTrack> tracks, CancellationToken cancellationToken = default)
+    {
+        Publisher ??= new ClientPeerConnection();
+        var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
+        Publisher.ApplyAnswer(answer);
+        if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
+            throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
+        return Publisher;
+    }
+
+    private async Task AnswerSubscriberOfferAsync(string offer)
+    {
+        try
+        {
+            if (Subscriber is null)
+            {
+                Subscriber = new ClientPeerConnection();
+                Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
+            }
+            await SendSubscriberAnswerAsync(Subscriber.AnswerOffer(offer), lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or SignalingErrorException or InvalidOperationException or OperationCanceledException)
+        {
+            ErrorReceived?.Invoke(new ErrorMessage(SignalingErrorCodes.BadRequest, $"could not answer the subscriber offer: {ex.Message}"));
+        }
+    }
 
     public Task SendSubscriberAnswerAsync(string sdp, CancellationToken cancellationToken = default) =>
         Current.SubscriberAnswerAsync(sdp, cancellationToken);
@@ -243,6 +285,10 @@ public sealed class MeetClient : IAsyncDisposable
         }
         if (heartbeat is not null)
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Publisher is not null)
+            await Publisher.DisposeAsync().ConfigureAwait(false);
+        if (Subscriber is not null)
+            await Subscriber.DisposeAsync().ConfigureAwait(false);
         lifetime.Dispose();
         if (ownsHttp)
             http.Dispose();
@@ -251,7 +297,13 @@ public sealed class MeetClient : IAsyncDisposable
     // Keeps the roster and forwards to the public events.
     private sealed class Events(MeetClient client) : ISignalingEvents
     {
-        public void OnSubscriberOffer(string sdp) => client.SubscriberOfferReceived?.Invoke(sdp);
+        public void OnSubscriberOffer(string sdp)
+        {
+            // Offers are answered in arrival order: the server keeps one outstanding at a time.
+            if (client.options.AnswerSubscriberOffers)
+                client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.AnswerSubscriberOfferAsync(sdp), TaskScheduler.Default).Unwrap();
+            client.SubscriberOfferReceived?.Invoke(sdp);
+        }
 
         public void OnParticipantUpdate(ParticipantUpdateMessage update)
         {

@@ -14,4 +14,10 @@ public sealed class MeetClientOptions
 
     // Must be well under the server's Signaling:HeartbeatTimeout.
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Answer every server (subscriber PC) offer with the built-in ClientPeerConnection, as a bot wants;
+    // off, the application answers SubscriberOfferReceived itself.
+    public bool AnswerSubscriberOffers { get; init; }
+
+    public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 }

@@ -124,6 +124,20 @@ public sealed class SignalingGrpcServiceTests : SignalingTestBase
     }
 
     [Test]
+    public async Task Ending_the_meeting_ends_its_live_streams_with_410()
+    {
+        var (meetingId, hostToken) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice);
+
+        await EndMeetingAsync(meetingId, hostToken);
+
+        (await client.NextErrorAsync()).Code.Should().Be(410);
+        (await client.NextAsync()).Should().BeNull();
+        await EventuallyAsync(() => !Media.Participants.ContainsKey(alice.ParticipantId), "the media participant is freed");
+    }
+
+    [Test]
     public async Task Malformed_sdp_oversized_sdp_and_an_empty_message_get_coded_errors_and_the_stream_goes_on()
     {
         var (meetingId, _) = await CreateMeetingAsync();

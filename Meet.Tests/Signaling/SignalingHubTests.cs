@@ -177,6 +177,21 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     }
 
     [Test]
+    public async Task Ending_the_meeting_closes_its_live_sessions_with_410()
+    {
+        var (meetingId, hostToken) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        await client.JoinAsync("Alice");
+
+        await EndMeetingAsync(meetingId, hostToken);
+
+        await EventuallyAsync(() => client.IsClosed, "the session is closed");
+        client.Errors.Should().ContainSingle().Which.Code.Should().Be(410);
+        await EventuallyAsync(() => !Media.Participants.ContainsKey(alice.ParticipantId), "the media participant is freed");
+    }
+
+    [Test]
     public async Task Malformed_sdp_gets_400_and_the_connection_keeps_working()
     {
         var (meetingId, _) = await CreateMeetingAsync();

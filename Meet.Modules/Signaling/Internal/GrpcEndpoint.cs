@@ -17,9 +17,19 @@ internal sealed class GrpcEndpoint
     private ListenOptions? listener;
 
     // The address gRPC clients use, with the real port once the server has started (port 0 = any).
-    public Uri? Address => listener?.IPEndPoint is { } endpoint
-        ? new Uri($"http://{(endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : endpoint.Address)}:{endpoint.Port}".Replace("http://::1", "http://[::1]", StringComparison.Ordinal))
-        : null;
+    public Uri? Address
+    {
+        get
+        {
+            if (listener?.IPEndPoint is not { } endpoint)
+                return null;
+            // A wildcard bind is reachable on loopback; UriBuilder brackets IPv6 literals.
+            var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+                : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+                : endpoint.Address;
+            return new UriBuilder(Uri.UriSchemeHttp, host.ToString(), endpoint.Port).Uri;
+        }
+    }
 
     public void Configure(KestrelServerOptions kestrel, IConfiguration configuration)
     {

@@ -27,6 +27,18 @@ internal sealed class SessionRegistry(
 
     public IEnumerable<SignalingSession> Sessions => rosters.Values.SelectMany(r => r.Members);
 
+    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.ToArray();
+
+    public IReadOnlyList<SignalingSession> SessionsOf(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Members.ToArray() : [];
+
+    // Ending a meeting over REST does not pass through signaling, so the monitor asks storage.
+    public async Task<bool> HasEndedAsync(string meetingId, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var meeting = await scope.ServiceProvider.GetRequiredService<IMeetingRepository>().FindAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        return meeting is null || meeting.Status == MeetingStatus.Ended;
+    }
+
     public int RosterCount(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Count : 0;
 
     // Validates the token and that the meeting is live; meetingId, when given, must be the token's meeting.
