@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Meet.Benchmarks.Load;
 using Meet.Benchmarks.PacketEngine;
+using Meet.Benchmarks.Signaling;
 
 namespace Meet.Benchmarks;
 
@@ -12,6 +13,8 @@ internal static class BenchmarkProgram
     {
         if (args is ["load", .. var loadArgs])
             return await LoadCommand.RunAsync(loadArgs);
+        if (args is ["signaling-join", .. var joinArgs])
+            return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.
         if (args is ["dpdk-selftest", .. var selfTestArgs])
             return DpdkSelfTest.Run(selfTestArgs);

@@ -47,6 +47,7 @@ internal static class LoadCommand
             [
                 $"--contentRoot={AppContext.BaseDirectory}",
                 "--urls=http://127.0.0.1:0",
+                "--Signaling:GrpcUrl=http://127.0.0.1:0",
                 "--Logging:LogLevel:Default=Warning",
                 $"--Storage:Provider={provider}",
                 $"--Storage:DataDirectory={dataDirectory}",

@@ -42,8 +42,6 @@ public static class HostingModuleExtensions
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapOpenApi();
-        endpoints.MapGet("/", () => Results.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
-        endpoints.MapGet("/j/{meetingId}", (string meetingId) => Results.Content(LandingPage.JoinHtml, "text/html; charset=utf-8")).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -10,4 +10,8 @@ public interface IParticipantRepository
     Task<IReadOnlyList<MeetingParticipant>> ListAsync(string meetingId, CancellationToken cancellationToken);
 
     Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken);
+
+    // Signaling marks a participant CONNECTED when its session opens and DISCONNECTED when it ends;
+    // last_ping_at records the change. False when no such participant exists.
+    Task<bool> SetConnectionStatusAsync(Guid participantId, ParticipantConnectionStatus status, DateTimeOffset at, CancellationToken cancellationToken);
 }

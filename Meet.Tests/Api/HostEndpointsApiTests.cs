@@ -62,6 +62,6 @@ public sealed class HostEndpointsApiTests(StorageProvider provider) : ApiTestBas
         var response = await Client.GetAsync("/");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("/v1/meetings");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("<div id=\"app\">");
     }
 }

@@ -40,13 +40,16 @@ internal sealed class MeetTestHost : IAsyncDisposable
         StorageProvider provider,
         string? dataDirectory = null,
         IReadOnlyDictionary<string, string>? settings = null,
-        bool withSigningKey = true)
+        bool withSigningKey = true,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= TempDirectory.Create("meet-host-");
         var config = new Dictionary<string, string>
         {
             ["contentRoot"] = AppContext.BaseDirectory,
             ["urls"] = "http://127.0.0.1:0",
+            // gRPC signaling's HTTP/2-only endpoint, also on a free port (appsettings.json says 5001).
+            ["Signaling:GrpcUrl"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Storage:Provider"] = provider.ToString(),
             ["Storage:DataDirectory"] = dataDirectory,
@@ -58,6 +61,8 @@ internal sealed class MeetTestHost : IAsyncDisposable
             ["Node:StaleAfter"] = "00:00:30",
             ["RateLimiting:Join:TokenLimit"] = "1000000",
             ["RateLimiting:Join:TokensPerPeriod"] = "1000000",
+            // Test hosts run side by side: each takes a free media port and announces it.
+            ["Media:UdpPort"] = "0",
         };
         if (withSigningKey)
             config["Auth:SigningKey"] = SigningKey;
@@ -66,7 +71,7 @@ internal sealed class MeetTestHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             config[key] = value;
 
-        var app = Program.BuildApp(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray());
+        var app = Program.BuildApp(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray(), services);
         try
         {
             await app.StartAsync().ConfigureAwait(false);

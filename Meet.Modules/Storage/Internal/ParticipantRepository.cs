@@ -56,6 +56,12 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
             return rows.Select(row => row.ToParticipant()).ToList();
         }, cancellationToken);
 
+    public Task<bool> SetConnectionStatusAsync(Guid participantId, ParticipantConnectionStatus status, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(async connection => await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE meeting_participants SET connection_status = @Status, last_ping_at = @At WHERE participant_id = @ParticipantId
+            """, new { ParticipantId = database.Id(participantId), Status = StatusText.Of(status), At = database.Timestamp(at) }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0,
+            cancellationToken);
+
     public Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => connection.ExecuteScalarAsync<int>(new CommandDefinition("""
             SELECT COUNT(*) FROM meeting_participants

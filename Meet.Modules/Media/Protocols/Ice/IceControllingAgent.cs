@@ -12,7 +12,7 @@ namespace Meet.Modules.Media.Protocols.Ice;
 // pair was nominated last, so nominating exactly one avoids the two sides disagreeing. Checks are
 // retransmitted with exponential back-off; the selected pair is kept alive with RFC 7675 consent
 // checks. Like the lite agent it owns no socket: the caller polls for packets to send.
-internal sealed class IceControllingAgent
+public sealed class IceControllingAgent
 {
     private const ushort MaxLocalPreference = 65535;
 

@@ -107,7 +107,7 @@ internal sealed class NamespacedChromium : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private T InNamespace<T>(Func<T> create)
+    public T InNamespace<T>(Func<T> create)
     {
         T? result = default;
         Exception? failure = null;

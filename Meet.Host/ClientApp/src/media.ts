@@ -1,0 +1,151 @@
+import type { SignalingClient } from './signaling';
+
+// The two PeerConnections of SPEC "Media": the publisher (we offer, the SFU answers) carries our
+// camera and microphone; the subscriber (the SFU offers, we answer) carries everyone else, one
+// MediaStream per remote participant because the SFU sets the msid stream id to the publisher's
+// participantId.
+
+export interface RemoteTrackHandlers {
+  track(participantId: string, track: MediaStreamTrack, stream: MediaStream): void;
+  trackEnded(participantId: string, track: MediaStreamTrack): void;
+  connectionState(pc: 'publisher' | 'subscriber', state: RTCPeerConnectionState): void;
+}
+
+export interface RemoteStats {
+  framesDecoded: number;
+  videoPacketsReceived: number;
+  audioPacketsReceived: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+// Simulcast layers (TESTING.md): quarter, half and full resolution, listed low to high as rids
+// q/h/f. Chromium starts on the lowest and adds layers as bandwidth feedback allows.
+const simulcastEncodings: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', maxBitrate: 1_500_000 },
+];
+
+export class MediaSession {
+  readonly publisher: RTCPeerConnection;
+  readonly subscriber: RTCPeerConnection;
+  private readonly owners = new Map<string, string>(); // remote track id -> participantId
+  private subscriberQueue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers) {
+    // No ICE servers: the SFU is ICE-lite and announces its host candidate in every SDP it sends.
+    const config: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    this.publisher = new RTCPeerConnection(config);
+    this.subscriber = new RTCPeerConnection(config);
+    this.publisher.onicecandidate = e => { if (e.candidate) this.trickle('publisher', e.candidate); };
+    this.subscriber.onicecandidate = e => { if (e.candidate) this.trickle('subscriber', e.candidate); };
+    this.publisher.onconnectionstatechange = () => handlers.connectionState('publisher', this.publisher.connectionState);
+    this.subscriber.onconnectionstatechange = () => handlers.connectionState('subscriber', this.subscriber.connectionState);
+    this.subscriber.ontrack = e => this.onTrack(e);
+  }
+
+  // Adds our tracks and runs the first publisher negotiation. With no local media (camera denied)
+  // nothing is published and the publisher stays idle.
+  async publish(stream: MediaStream | null, simulcast: boolean): Promise<void> {
+    if (!stream || stream.getTracks().length === 0) return;
+    for (const track of stream.getAudioTracks()) {
+      this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    }
+    for (const track of stream.getVideoTracks()) {
+      this.publisher.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [stream],
+        sendEncodings: simulcast ? simulcastEncodings.map(e => ({ ...e })) : undefined,
+      });
+    }
+    await this.negotiatePublisher();
+  }
+
+  async negotiatePublisher(iceRestart = false): Promise<void> {
+    const offer = await this.publisher.createOffer({ iceRestart });
+    await this.publisher.setLocalDescription(offer);
+    const answer = await this.signaling.publisherOffer(offer.sdp!);
+    await this.publisher.setRemoteDescription({ type: 'answer', sdp: answer });
+  }
+
+  // Offers are applied one at a time in arrival order (Contract 1: one outstanding at a time).
+  onSubscriberOffer(sdp: string): Promise<void> {
+    this.subscriberQueue = this.subscriberQueue.then(async () => {
+      if (this.closed) return;
+      await this.subscriber.setRemoteDescription({ type: 'offer', sdp });
+      const answer = await this.subscriber.createAnswer();
+      await this.subscriber.setLocalDescription(answer);
+      await this.signaling.subscriberAnswer(answer.sdp!);
+    }).catch(error => console.error('subscriber negotiation failed', error));
+    return this.subscriberQueue;
+  }
+
+  async remoteStats(): Promise<Record<string, RemoteStats>> {
+    const result: Record<string, RemoteStats> = {};
+    for (const receiver of this.subscriber.getReceivers()) {
+      const owner = this.owners.get(receiver.track.id);
+      if (!owner) continue;
+      const entry = result[owner] ??= { framesDecoded: 0, videoPacketsReceived: 0, audioPacketsReceived: 0, frameWidth: 0, frameHeight: 0 };
+      const report = await receiver.getStats();
+      report.forEach(s => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') {
+          entry.framesDecoded += s.framesDecoded ?? 0;
+          entry.videoPacketsReceived += s.packetsReceived ?? 0;
+          entry.frameWidth = Math.max(entry.frameWidth, s.frameWidth ?? 0);
+          entry.frameHeight = Math.max(entry.frameHeight, s.frameHeight ?? 0);
+        } else if (s.kind === 'audio') {
+          entry.audioPacketsReceived += s.packetsReceived ?? 0;
+        }
+      });
+    }
+    return result;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.publisher.close();
+    this.subscriber.close();
+  }
+
+  private onTrack(e: RTCTrackEvent): void {
+    const stream = e.streams[0];
+    if (!stream) return;
+    const participantId = stream.id;
+    this.owners.set(e.track.id, participantId);
+    // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on
+    // the stream and mutes/ends the track.
+    stream.onremovetrack = ev => this.handlers.trackEnded(participantId, ev.track);
+    e.track.addEventListener('ended', () => this.handlers.trackEnded(participantId, e.track));
+    this.handlers.track(participantId, e.track, stream);
+  }
+
+  private trickle(target: 'publisher' | 'subscriber', candidate: RTCIceCandidate): void {
+    // The SFU is ICE-lite: our candidates only speed up its consent; a refusal is harmless.
+    if (this.closed || !candidate.candidate) return;
+    this.signaling.iceCandidate(target, candidate).catch(() => undefined);
+  }
+}
+
+export async function getLocalMedia(): Promise<{ stream: MediaStream | null; error: string | null }> {
+  const constraints: MediaStreamConstraints = { audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } };
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia(constraints), error: null };
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    // Try each kind alone: a denied or missing camera should still let the microphone through.
+    const partial = await navigator.mediaDevices.getUserMedia({ audio: true }).catch(() => null);
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      return { stream: partial, error: 'Camera access was denied. Others cannot see you; allow the camera in your browser settings and rejoin.' };
+    }
+    if (name === 'NotFoundError' || name === 'OverconstrainedError') {
+      return { stream: partial, error: 'No camera was found. You joined without video.' };
+    }
+    if (name === 'NotReadableError') {
+      return { stream: partial, error: 'The camera is in use by another application.' };
+    }
+    return { stream: partial, error: `The camera could not be started (${name || String(error)}).` };
+  }
+}

@@ -1,0 +1,373 @@
+import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
+import { h, mount, storage } from './dom';
+import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
+
+// The hook the browser tests read (Meet.Tests/Browser): identity, timing and per-participant stats.
+export interface MeetTestHook {
+  meetingId: string;
+  participantId: string | null;
+  state: 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+  joinStartedAt: number;
+  firstRemoteFrameAt: number | null;
+  remoteParticipants(): string[];
+  stats(): Promise<Record<string, RemoteStats>>;
+  // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
+  videoEncodings(): number;
+  leave(): Promise<void>;
+}
+
+declare global {
+  interface Window { meet?: MeetTestHook }
+}
+
+interface Tile {
+  element: HTMLElement;
+  video: HTMLVideoElement;
+  audio: HTMLAudioElement;
+  name: HTMLElement;
+  badges: HTMLElement;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+export function showMeeting(meetingId: string): void {
+  if (!storage.name) {
+    askName(meetingId);
+    return;
+  }
+  void new MeetingPage(meetingId, storage.name).start();
+}
+
+function askName(meetingId: string): void {
+  const name = h('input', { id: 'name', required: '', maxlength: '64', placeholder: 'Your name', autocomplete: 'name' });
+  const go = h('button', { id: 'join', type: 'submit' }, 'Join meeting');
+  const form = h('form', { class: 'landing' }, h('h1', {}, 'Join meeting'), h('p', { class: 'muted' }, meetingId),
+    h('label', { for: 'name' }, 'Your name'), name, go);
+  form.onsubmit = e => {
+    e.preventDefault();
+    if (!name.value.trim()) return;
+    storage.name = name.value.trim();
+    showMeeting(meetingId);
+  };
+  mount(form);
+  name.focus();
+}
+
+class MeetingPage {
+  private readonly tiles = new Map<string, Tile>();
+  private readonly grid = h('section', { id: 'grid', class: 'grid', 'aria-label': 'Participants' });
+  private readonly status = h('div', { id: 'status', class: 'banner', role: 'status', hidden: '' });
+  private readonly mediaError = h('div', { id: 'media-error', class: 'banner warn', role: 'alert', hidden: '' });
+  private readonly localVideo = h('video', { id: 'local-video', autoplay: '', playsinline: '' });
+  private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
+  private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
+  private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
+  private readonly hook: MeetTestHook;
+  private signaling: SignalingClient | null = null;
+  private media: MediaSession | null = null;
+  private local: MediaStream | null = null;
+  private left = false;
+
+  constructor(private readonly meetingId: string, private readonly displayName: string) {
+    this.localVideo.muted = true;
+    this.hook = {
+      meetingId,
+      participantId: null,
+      state: 'joining',
+      joinStartedAt: performance.now(),
+      firstRemoteFrameAt: null,
+      remoteParticipants: () => [...this.tiles.keys()],
+      stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
+      videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
+      leave: () => this.leave(),
+    };
+    window.meet = this.hook;
+  }
+
+  async start(): Promise<void> {
+    mount(h('main', { class: 'meeting' },
+      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId)),
+      this.status, this.mediaError,
+      this.grid,
+      h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
+      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.leaveButton)));
+    this.showStatus('Joining…');
+    this.micButton.onclick = () => this.toggle('audio');
+    this.cameraButton.onclick = () => this.toggle('video');
+    this.leaveButton.onclick = () => void this.leave();
+
+    // The REST join and the camera prompt run in parallel: both are on the join-time path.
+    this.hook.joinStartedAt = performance.now();
+    const mediaPromise = navigator.mediaDevices
+      ? getLocalMedia()
+      : Promise.resolve({ stream: null, error: 'This page is not a secure context (use HTTPS or localhost): no camera or microphone.' });
+    let joined: JoinMeetingResponse;
+    try {
+      joined = await joinMeeting(this.meetingId, storage.userId, this.displayName, storage.hostToken(this.meetingId));
+    } catch (error) {
+      (await mediaPromise).stream?.getTracks().forEach(t => t.stop());
+      this.fail(describeJoinError(error));
+      return;
+    }
+    this.hook.participantId = joined.participantId;
+
+    const hubUrl = new URL(joined.signaling.signalR, location.origin);
+    // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
+    // proxy this browser cannot reach, so only its path is used.
+    this.signaling = new SignalingClient(hubUrl.pathname + hubUrl.search, joined.accessToken, {
+      subscriberOffer: sdp => void this.media?.onSubscriberOffer(sdp),
+      participantUpdate: update => this.onParticipantUpdate(update),
+      // 410: the host ended the meeting while we were in it; the server closes our session next.
+      error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
+      mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
+      reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
+      reconnected: () => void this.onReconnected(),
+      closed: () => this.onClosed(),
+    });
+    // Signaling connects while the camera starts; publishing waits for the camera.
+    const localReady = mediaPromise.then(({ stream, error }) => {
+      this.local = stream;
+      if (error) this.showMediaError(error);
+      if (stream) this.localVideo.srcObject = stream;
+      this.updateButtons();
+    });
+    try {
+      await this.joinCall(() => this.signaling!.start(this.displayName), localReady);
+      if (this.local && joined.muted) this.setMuted('audio', true); // defaultMuted: others see it too
+    } catch (e) {
+      const code = hubErrorCode(e);
+      this.fail(code === 404 ? 'This meeting does not exist.'
+        : code === 410 ? 'This meeting has ended.'
+          : `Could not connect to the meeting: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // Joins the signaling session and (re)builds both PeerConnections. The server ends a session
+  // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
+  private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
+    this.media?.close();
+    for (const id of [...this.tiles.keys()]) this.removeTile(id);
+    const media = new MediaSession(this.signaling!, {
+      track: (participantId, track) => this.onRemoteTrack(participantId, track),
+      trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
+      connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
+    });
+    this.media = media;
+    const welcome = await join();
+    this.hook.participantId = welcome.participantId;
+    for (const p of welcome.participants) {
+      if (p.participantId !== welcome.participantId) this.ensureTile(p.participantId, p.displayName, p);
+    }
+    await localReady;
+    await media.publish(this.local, simulcastWanted());
+    this.hook.state = 'joined';
+    this.hideStatus();
+  }
+
+  private onParticipantUpdate(update: ParticipantUpdateMessage): void {
+    if (update.participantId === this.hook.participantId) return;
+    switch (update.action) {
+      case 'JOINED':
+        this.ensureTile(update.participantId, update.displayName);
+        break;
+      case 'LEFT':
+        this.removeTile(update.participantId);
+        break;
+      case 'MUTED':
+      case 'UNMUTED': {
+        const tile = this.ensureTile(update.participantId, update.displayName);
+        const muted = update.action === 'MUTED';
+        if (update.kind === 'audio') tile.audioMuted = muted;
+        if (update.kind === 'video') tile.videoMuted = muted;
+        this.renderBadges(tile);
+        break;
+      }
+    }
+  }
+
+  private ensureTile(participantId: string, displayName?: string, info?: ParticipantInfo): Tile {
+    let tile = this.tiles.get(participantId);
+    if (!tile) {
+      const video = h('video', { autoplay: '', playsinline: '' });
+      video.muted = true; // sound plays through the audio element, so autoplay rules never stall video
+      const audio = h('audio', { autoplay: '' });
+      const name = h('span', { class: 'name' });
+      const badges = h('span', { class: 'badges' });
+      const element = h('div', { class: 'tile', 'data-participant-id': participantId }, video, audio, h('div', { class: 'label' }, name, badges));
+      tile = { element, video, audio, name, badges, audioMuted: false, videoMuted: false };
+      this.tiles.set(participantId, tile);
+      this.grid.append(element);
+      this.layout();
+      video.addEventListener('loadeddata', () => this.onFirstFrame());
+      const withCallback = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
+      withCallback.requestVideoFrameCallback?.(() => this.onFirstFrame());
+    }
+    if (displayName) tile.name.textContent = displayName;
+    else if (!tile.name.textContent) tile.name.textContent = 'Guest';
+    if (info) {
+      tile.audioMuted = info.audioMuted;
+      tile.videoMuted = info.videoMuted;
+    }
+    this.renderBadges(tile);
+    return tile;
+  }
+
+  private removeTile(participantId: string): void {
+    const tile = this.tiles.get(participantId);
+    if (!tile) return;
+    tile.video.srcObject = null;
+    tile.audio.srcObject = null;
+    tile.element.remove();
+    this.tiles.delete(participantId);
+    this.layout();
+  }
+
+  private onRemoteTrack(participantId: string, track: MediaStreamTrack): void {
+    const tile = this.ensureTile(participantId);
+    const target = track.kind === 'video' ? tile.video : tile.audio;
+    const stream = (target.srcObject as MediaStream | null) ?? new MediaStream();
+    stream.getTracks().filter(t => t.kind === track.kind && t.id !== track.id).forEach(t => stream.removeTrack(t));
+    if (!stream.getTrackById(track.id)) stream.addTrack(track);
+    target.srcObject = stream;
+    target.play().catch(() => {
+      if (track.kind === 'audio') this.showStatus('Click anywhere to turn on sound.', true, () => tile.audio.play());
+    });
+  }
+
+  private onRemoteTrackEnded(participantId: string, track: MediaStreamTrack): void {
+    const tile = this.tiles.get(participantId);
+    if (!tile) return;
+    for (const element of [tile.video, tile.audio]) {
+      const stream = element.srcObject as MediaStream | null;
+      if (stream?.getTrackById(track.id)) stream.removeTrack(track);
+    }
+  }
+
+  private onFirstFrame(): void {
+    if (this.hook.firstRemoteFrameAt === null) this.hook.firstRemoteFrameAt = performance.now();
+  }
+
+  private onConnectionState(pc: 'publisher' | 'subscriber', state: RTCPeerConnectionState): void {
+    if (this.left) return;
+    if (state === 'failed') this.showStatus(`Media connection (${pc}) failed. Trying again…`, true);
+    else if (state === 'disconnected') this.showStatus('Media connection interrupted…', true);
+    else if (state === 'connected' && this.hook.state === 'joined') this.hideStatus();
+    if (state === 'failed' && pc === 'publisher') void this.media?.negotiatePublisher(true).catch(e => console.error(e));
+  }
+
+  private async onReconnected(): Promise<void> {
+    this.showStatus('Reconnected. Rejoining…');
+    try {
+      await this.joinCall(() => this.signaling!.rejoin(this.displayName));
+      // Mute state belongs to the old session: tell the new one.
+      for (const kind of ['audio', 'video'] as const) {
+        const track = kind === 'audio' ? this.local?.getAudioTracks()[0] : this.local?.getVideoTracks()[0];
+        if (track && !track.enabled) this.signaling?.setMuted(kind, true).catch(() => undefined);
+      }
+    } catch (e) {
+      if (hubErrorCode(e) === 410) this.fail('This meeting has ended.', 'Meeting ended');
+      else this.showStatus(`Could not rejoin the meeting: ${e instanceof Error ? e.message : String(e)}`, true);
+    }
+  }
+
+  private onClosed(): void {
+    if (this.left || this.hook.state === 'failed') return;
+    this.hook.state = 'failed';
+    const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
+    rejoin.onclick = () => location.reload();
+    this.status.replaceChildren('Connection to the meeting was lost. ', rejoin);
+    this.status.classList.add('warn');
+    this.status.hidden = false;
+    this.media?.close();
+  }
+
+  private toggle(kind: 'audio' | 'video'): void {
+    const tracks = kind === 'audio' ? this.local?.getAudioTracks() : this.local?.getVideoTracks();
+    if (!tracks?.length) return;
+    this.setMuted(kind, tracks[0].enabled);
+  }
+
+  private setMuted(kind: 'audio' | 'video', muted: boolean): void {
+    const tracks = kind === 'audio' ? this.local?.getAudioTracks() : this.local?.getVideoTracks();
+    tracks?.forEach(t => { t.enabled = !muted; });
+    this.updateButtons();
+    this.signaling?.setMuted(kind, muted).catch(() => undefined);
+  }
+
+  private updateButtons(): void {
+    const audio = this.local?.getAudioTracks()[0];
+    const video = this.local?.getVideoTracks()[0];
+    this.micButton.disabled = !audio;
+    this.cameraButton.disabled = !video;
+    const micOff = !audio || !audio.enabled;
+    const camOff = !video || !video.enabled;
+    this.micButton.textContent = micOff ? 'Unmute' : 'Mute';
+    this.micButton.setAttribute('aria-pressed', String(micOff));
+    this.cameraButton.textContent = camOff ? 'Start video' : 'Stop video';
+    this.cameraButton.setAttribute('aria-pressed', String(camOff));
+    this.localVideo.classList.toggle('off', camOff);
+  }
+
+  private async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    this.hook.state = 'left';
+    try {
+      await this.signaling?.leave();
+    } catch {
+      // Leaving must always work locally; the server also frees us when the socket closes.
+    }
+    this.media?.close();
+    this.local?.getTracks().forEach(t => t.stop());
+    const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
+    rejoin.onclick = () => location.reload();
+    mount(h('main', { class: 'landing' }, h('h1', {}, 'You left the meeting'), rejoin, h('p', {}, h('a', { href: '/' }, 'Back to start'))));
+  }
+
+  private fail(message: string, title = 'Cannot join'): void {
+    this.hook.state = 'failed';
+    this.signaling?.leave().catch(() => undefined);
+    this.media?.close();
+    this.local?.getTracks().forEach(t => t.stop());
+    mount(h('main', { class: 'landing' },
+      h('h1', {}, title),
+      h('p', { id: 'meeting-error', class: 'error', role: 'alert' }, message),
+      h('p', {}, h('a', { href: '/' }, 'Back to start'))));
+  }
+
+  private renderBadges(tile: Tile): void {
+    tile.badges.textContent = [tile.audioMuted ? 'muted' : '', tile.videoMuted ? 'video off' : ''].filter(Boolean).join(' · ');
+    tile.element.classList.toggle('video-off', tile.videoMuted);
+  }
+
+  // Columns grow with the square root of the count so tiles stay close to 16:9 on any screen.
+  private layout(): void {
+    const count = Math.max(1, this.tiles.size);
+    this.grid.style.setProperty('--columns', String(Math.ceil(Math.sqrt(count))));
+    this.grid.classList.toggle('empty', this.tiles.size === 0);
+  }
+
+  private showStatus(text: string, warn = false, onClick?: () => unknown): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('warn', warn);
+    this.status.hidden = false;
+    this.status.onclick = onClick ? () => { void onClick(); this.hideStatus(); } : null;
+  }
+
+  private hideStatus(): void {
+    this.status.hidden = true;
+  }
+
+  private showMediaError(text: string): void {
+    this.mediaError.textContent = text;
+    this.mediaError.hidden = false;
+  }
+}
+
+// Simulcast (q/h/f) is on unless the page says ?simulcast=0: the SFU receives the layers and
+// forwards the best one each subscriber gets (docs/sfu.md); a server that answers without
+// a=simulcast makes Chromium fall back to one encoding.
+function simulcastWanted(): boolean {
+  return new URLSearchParams(location.search).get('simulcast') !== '0';
+}

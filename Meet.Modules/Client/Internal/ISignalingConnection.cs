@@ -1,0 +1,21 @@
+using Meet.Modules.Signaling;
+
+namespace Meet.Modules.Client.Internal;
+
+// One signaling connection over one transport; MeetClient makes a new one for every reconnect.
+internal interface ISignalingConnection : IAsyncDisposable
+{
+    Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, CancellationToken cancellationToken);
+
+    Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken);
+
+    Task SubscriberAnswerAsync(string sdp, CancellationToken cancellationToken);
+
+    Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken);
+
+    Task PingAsync(CancellationToken cancellationToken);
+
+    Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken);
+
+    Task LeaveAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,18 @@
+using Meet.Modules.Signaling;
+
+namespace Meet.Modules.Client.Internal;
+
+// What a connection reports back to MeetClient.
+internal interface ISignalingEvents
+{
+    void OnSubscriberOffer(string sdp);
+
+    void OnParticipantUpdate(ParticipantUpdateMessage update);
+
+    void OnError(ErrorMessage error);
+
+    void OnMediaReconnect(string reason);
+
+    // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).
+    void OnClosed(ISignalingConnection connection, Exception? error);
+}

@@ -1,0 +1,103 @@
+using Meet.Modules.Signaling;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meet.Modules.Client.Internal;
+
+// The hub of ISSUE5 contract 2, the same one the web client uses.
+internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePack, ISignalingEvents events) : ISignalingConnection
+{
+    private HubConnection? connection;
+    private volatile bool leaving;
+
+    private HubConnection Hub => connection ?? throw new InvalidOperationException("not connected");
+
+    public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, CancellationToken cancellationToken)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        if (messagePack)
+            builder.AddMessagePackProtocol();
+        connection = builder.Build();
+        connection.On<string>("SubscriberOffer", events.OnSubscriberOffer);
+        connection.On<ParticipantUpdateMessage>("ParticipantUpdate", events.OnParticipantUpdate);
+        connection.On<ErrorMessage>("Error", events.OnError);
+        connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
+        connection.Closed += error =>
+        {
+            if (!leaving)
+                events.OnClosed(this, error);
+            return Task.CompletedTask;
+        };
+        try
+        {
+            await connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+        {
+            throw new SignalingErrorException((int)status, ex.Message);
+        }
+        return await Call(() => connection.InvokeAsync<WelcomeMessage>("Join", displayName, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync<string>("PublisherOffer", sdp, cancellationToken));
+
+    public Task SubscriberAnswerAsync(string sdp, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("SubscriberAnswer", sdp, cancellationToken));
+
+    public Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("IceCandidate", subscriber ? "subscriber" : "publisher", candidate, sdpMid, sdpMLineIndex, cancellationToken));
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync<long>("Ping", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), cancellationToken));
+
+    public Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("SetMuted", kind, muted, cancellationToken));
+
+    public async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        leaving = true;
+        if (connection is { State: HubConnectionState.Connected })
+            await Call(() => connection.InvokeAsync("Leave", cancellationToken)).ConfigureAwait(false);
+    }
+
+    // Hub failures arrive as "<code>: message" (contract 2), behind SignalR's own prefix
+    // "An unexpected error occurred invoking 'X' on the server. HubException: ".
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            throw ParseHubError(ex.Message);
+        }
+    }
+
+    internal static SignalingErrorException ParseHubError(string text)
+    {
+        const string Marker = "HubException: ";
+        var marker = text.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (marker >= 0)
+            text = text[(marker + Marker.Length)..];
+        var colon = text.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && int.TryParse(text.AsSpan(0, colon), out var code)
+            ? new SignalingErrorException(code, text[(colon + 2)..])
+            : new SignalingErrorException(SignalingErrorCodes.BadRequest, text);
+    }
+
+    private static Task Call(Func<Task> call) => Call<object?>(async () =>
+    {
+        await call().ConfigureAwait(false);
+        return null;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        leaving = true;
+        if (connection is not null)
+            await connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

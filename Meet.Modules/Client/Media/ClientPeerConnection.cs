@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Modules.Media.Protocols.Ice;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Protocols.Sdp;
+using Meet.Modules.Media.Protocols.Srtp;
+using Meet.PacketEngine;
+
+namespace Meet.Modules.Client.Media;
+
+// A PeerConnection-lite for tests, bots and the load generator: its own UDP socket, a controlling ICE
+// agent, the DTLS client and SRTP. Use one per PeerConnection: CreateOffer + ApplyAnswer for the
+// publisher side, AnswerOffer for the subscriber side. Not on any server path, so it allocates freely.
+public sealed class ClientPeerConnection : IAsyncDisposable
+{
+    private static readonly Lazy<DtlsCertificate> SharedCertificate =
+        new(() => DtlsCertificate.CreateSelfSigned(DateTimeOffset.UtcNow, TimeSpan.FromDays(30), "meet-client"));
+
+    private readonly Socket _socket;
+    private readonly PacketAddress _local;
+    private readonly IceCredentials _localIce = IceCredentials.Generate();
+    private readonly string _sessionId = SdpBuilder.NewSessionId();
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource<bool> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<ClientRemoteTrack> _remoteTracks = [];
+    private readonly Thread _receiveThread;
+    private Thread? _pumpThread;
+    private IceControllingAgent? _ice;
+    private DtlsEndpoint? _dtls;
+    private SrtpSession? _srtp;
+    private PacketAddress _remote;
+    private ulong _version;
+    private long _rtpReceived;
+    private long _rtcpReceived;
+    private long _dropped;
+
+    public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        var address = localAddress ?? IPAddress.Loopback;
+        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(address, 0));
+        _local = PacketAddress.FromEndPoint((IPEndPoint)_socket.LocalEndPoint!);
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "client-media-rx" };
+        _receiveThread.Start();
+    }
+
+    public event ClientPacketCallback? RtpReceived;
+
+    public event ClientPacketCallback? RtcpReceived;
+
+    public DtlsFingerprint Fingerprint => SharedCertificate.Value.Fingerprint;
+
+    public IPEndPoint LocalEndPoint => _local.ToEndPoint();
+
+    public long RtpPacketsReceived => Interlocked.Read(ref _rtpReceived);
+
+    public long RtcpPacketsReceived => Interlocked.Read(ref _rtcpReceived);
+
+    public long PacketsDropped => Interlocked.Read(ref _dropped);
+
+    public bool IsConnected => _connected.Task.IsCompletedSuccessfully && _connected.Task.Result;
+
+    public IReadOnlyList<ClientRemoteTrack> RemoteTracks
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _remoteTracks];
+        }
+    }
+
+    // Completes true once DTLS is up and SRTP keys exist, false when the handshake failed.
+    public Task<bool> Connected => _connected.Task;
+
+    // Publisher side: an offer with one sendonly m-section per track (a=ssrc announced, no simulcast).
+    public string CreateOffer(IReadOnlyList<ClientMediaTrack> tracks)
+    {
+        ArgumentNullException.ThrowIfNull(tracks);
+        var session = SdpBuilder.CreateSession(_sessionId, ++_version, iceLite: false);
+        var transport = LocalTransport(SdpSetupRole.ActPass);
+        for (var i = 0; i < tracks.Count; i++)
+        {
+            var track = tracks[i];
+            var section = new SdpMediaDescription
+            {
+                Media = track.Kind,
+                Protocol = "UDP/TLS/RTP/SAVPF",
+                Mid = i.ToString(CultureInfo.InvariantCulture),
+                Formats = [track.PayloadType.ToString(CultureInfo.InvariantCulture)],
+                Direction = SdpDirection.SendOnly,
+                Msids = [new SdpMsid(track.StreamId, track.TrackId)],
+                RtpMaps = [new SdpRtpMap(track.PayloadType, track.Codec, track.ClockRate, track.Channels)],
+                Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
+                Ssrcs = [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
+            };
+            if (track.Kind == "video")
+            {
+                section.RtcpFeedbacks.Add(new SdpRtcpFeedback(track.PayloadType, "nack"));
+                section.RtcpFeedbacks.Add(new SdpRtcpFeedback(track.PayloadType, "nack", "pli"));
+                section.RtcpFeedbacks.Add(new SdpRtcpFeedback(track.PayloadType, "ccm", "fir"));
+            }
+            SdpBuilder.ApplyTransport(section, transport);
+            session.MediaDescriptions.Add(section);
+        }
+        SdpBuilder.SetBundle(session);
+        return session.ToString();
+    }
+
+    public void ApplyAnswer(string answerSdp)
+    {
+        if (!SessionDescription.TryParse(answerSdp, out var answer, out var error))
+            throw new FormatException("Malformed SDP answer: " + error);
+        SetRemote(answer);
+    }
+
+    // Subscriber side: answers the server's offer (recvonly, setup:active so we are the DTLS client).
+    public string AnswerOffer(string offerSdp)
+    {
+        if (!SessionDescription.TryParse(offerSdp, out var offer, out var error))
+            throw new FormatException("Malformed SDP offer: " + error);
+        var answer = SdpBuilder.CreateAnswer(offer, LocalTransport(SdpSetupRole.Active),
+            new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false }, _sessionId, ++_version);
+        lock (_lock)
+        {
+            _remoteTracks.Clear();
+            foreach (var section in offer.MediaDescriptions.Where(m => !m.IsRejected && m.Mid is not null))
+            {
+                var ssrc = section.Ssrcs.FirstOrDefault()?.Ssrc ?? 0;
+                var msid = section.Msids.FirstOrDefault();
+                _remoteTracks.Add(new ClientRemoteTrack(section.Mid!, section.Media, ssrc, msid?.StreamId ?? "", msid?.TrackId ?? ""));
+            }
+        }
+        SetRemote(offer);
+        return answer.ToString();
+    }
+
+    private SdpTransportParameters LocalTransport(SdpSetupRole setup)
+    {
+        var candidate = new SdpCandidate
+        {
+            Foundation = "1",
+            Component = 1,
+            Transport = "UDP",
+            Priority = IceCandidate.ComputePriority(IceCandidateType.Host, 65535, 1),
+            Address = _local.ToEndPoint().Address.ToString(),
+            Port = _local.Port,
+            Type = SdpCandidateType.Host,
+        };
+        return new SdpTransportParameters(_localIce.Ufrag, _localIce.Password, Fingerprint, setup) { Candidates = [candidate] };
+    }
+
+    private void SetRemote(SessionDescription remote)
+    {
+        var section = remote.MediaDescriptions.FirstOrDefault(m => !m.IsRejected)
+            ?? throw new FormatException("The description has no active m-section.");
+        lock (_lock)
+        {
+            if (_ice is not null)
+                return;
+            var ice = new IceCredentials(section.IceUfrag ?? remote.IceUfrag!, section.IcePwd ?? remote.IcePwd!);
+            var fingerprints = (section.Fingerprints.Count > 0 ? section.Fingerprints : remote.Fingerprints)
+                .Select(f => f.TryToDtls(out var d) ? d : null).OfType<DtlsFingerprint>().ToList();
+            _ice = new IceControllingAgent(_localIce, ice, _time);
+            _ice.AddLocalCandidate(_local);
+            foreach (var candidate in section.Candidates)
+            {
+                if (IceCandidate.TryParse(candidate.ToString(), out var parsed))
+                    _ice.AddRemoteCandidate(parsed);
+            }
+            _dtls = new DtlsEndpoint(new DtlsEndpointOptions
+            {
+                Role = DtlsRole.Client,
+                Certificate = SharedCertificate.Value,
+                RemoteFingerprints = fingerprints,
+            }, SendDatagram);
+        }
+        _pumpThread = new Thread(PumpLoop) { IsBackground = true, Name = "client-media-ice" };
+        _pumpThread.Start();
+    }
+
+    // Paces ICE checks and consent; starts DTLS once a pair is selected.
+    private void PumpLoop()
+    {
+        var buffer = new byte[1500];
+        var dtlsStarted = false;
+        while (!_stop.IsCancellationRequested)
+        {
+            lock (_lock)
+            {
+                while (_ice!.TryPollTransmit(buffer, out var written, out _, out var remote))
+                    _socket.SendTo(buffer.AsSpan(0, written), SocketFlags.None, remote.ToEndPoint());
+                if (!dtlsStarted && _ice.TryGetSelectedPair(out _, out var selected))
+                {
+                    _remote = selected;
+                    dtlsStarted = true;
+                    _ = _dtls!.Start().ContinueWith(t => OnDtlsCompleted(t.Result), TaskScheduler.Default);
+                }
+            }
+            _stop.Token.WaitHandle.WaitOne(10);
+        }
+    }
+
+    private void OnDtlsCompleted(DtlsHandshakeResult result)
+    {
+        if (!result.Succeeded)
+        {
+            _connected.TrySetResult(false);
+            return;
+        }
+        var keys = result.Keys!;
+        lock (_lock)
+            _srtp = SrtpSession.FromDtlsExport((SrtpProtectionProfile)keys.Profile, keys.ExportedBlock.Span, isDtlsClient: true);
+        _connected.TrySetResult(true);
+    }
+
+    private void SendDatagram(ReadOnlySpan<byte> datagram)
+    {
+        PacketAddress remote;
+        lock (_lock)
+            remote = _remote;
+        if (!remote.IsEmpty && !_stop.IsCancellationRequested)
+            _socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
+    }
+
+    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> buffer = stackalloc byte[1500];
+        var writer = new RtpPacketWriter(buffer, payloadType, sequenceNumber, timestamp, ssrc, marker);
+        if (!writer.TryComplete(payload, 0, out var length))
+            return false;
+        lock (_lock)
+        {
+            if (_srtp is null || !_srtp.TryProtectRtp(buffer, length, out var protectedLength, out _))
+                return false;
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remote.ToEndPoint());
+            return true;
+        }
+    }
+
+    public bool SendRtcp(ReadOnlySpan<byte> compound)
+    {
+        Span<byte> buffer = stackalloc byte[1500];
+        compound.CopyTo(buffer);
+        lock (_lock)
+        {
+            if (_srtp is null || !_srtp.TryProtectRtcp(buffer, compound.Length, out var protectedLength, out _))
+                return false;
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remote.ToEndPoint());
+            return true;
+        }
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = new byte[2048];
+        EndPoint from = new IPEndPoint(_local.ToEndPoint().AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, ref from);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed by DisposeAsync, or an ICMP error reported on the socket: keep going unless stopping.
+                continue;
+            }
+            try
+            {
+                Handle(buffer.AsSpan(0, length), PacketAddress.FromEndPoint((IPEndPoint)from));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A bad packet must not kill the client's receive loop.
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+    }
+
+    private void Handle(Span<byte> packet, PacketAddress source)
+    {
+        if (packet.Length < 4)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+        var first = packet[0];
+        if (first <= 3)
+        {
+            lock (_lock)
+                _ice?.HandleResponse(packet, _local, source);
+            return;
+        }
+        if (first is >= 20 and <= 63)
+        {
+            DtlsEndpoint? dtls;
+            lock (_lock)
+                dtls = _dtls;
+            if (dtls is null || !dtls.Feed(packet))
+                Interlocked.Increment(ref _dropped);
+            return;
+        }
+        if (first is < 128 or > 191)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+        var isRtcp = packet[1] is >= 192 and <= 223;
+        int plain;
+        lock (_lock)
+        {
+            if (_srtp is null || !(isRtcp ? _srtp.TryUnprotectRtcp(packet, packet.Length, out plain, out _)
+                    : _srtp.TryUnprotectRtp(packet, packet.Length, out plain, out _)))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+        }
+        if (isRtcp)
+        {
+            Interlocked.Increment(ref _rtcpReceived);
+            RtcpReceived?.Invoke(packet[..plain]);
+        }
+        else
+        {
+            Interlocked.Increment(ref _rtpReceived);
+            RtpReceived?.Invoke(packet[..plain]);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+            return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        DtlsEndpoint? dtls;
+        SrtpSession? srtp;
+        lock (_lock)
+        {
+            dtls = _dtls;
+            srtp = _srtp;
+            _srtp = null;
+            _ice?.Close();
+        }
+        dtls?.Dispose();
+        _socket.Dispose();
+        _receiveThread.Join(TimeSpan.FromSeconds(2));
+        _pumpThread?.Join(TimeSpan.FromSeconds(2));
+        srtp?.Dispose();
+        _connected.TrySetResult(false);
+        _stop.Dispose();
+    }
+}

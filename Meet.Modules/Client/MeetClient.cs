@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Meet.Modules.Client.Internal;
+using Meet.Modules.Client.Media;
+using Meet.Modules.Signaling;
+
+namespace Meet.Modules.Client;
+
+// A participant from .NET (tests, bots, the load generator): REST to create/join, then signaling over
+// gRPC or SignalR with heartbeats and reconnects (exponential backoff with jitter, same token, so the
+// server swaps the old session for the new one). Events are raised on thread-pool threads.
+public sealed class MeetClient : IAsyncDisposable
+{
+    private readonly MeetClientOptions options;
+    private readonly HttpClient http;
+    private readonly bool ownsHttp;
+    private readonly Events events;
+    private readonly ConcurrentDictionary<string, ParticipantInfo> participants = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly Random jitter = new();
+    private ISignalingConnection? connection;
+    private MeetingJoined? joined;
+    private string displayName = "";
+    private Task? heartbeat;
+    private int reconnecting;
+    private Task subscriberAnswers = Task.CompletedTask;
+
+    public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
+    {
+        this.options = options;
+        ownsHttp = httpClient is null;
+        http = httpClient ?? new HttpClient { BaseAddress = options.BaseAddress };
+        events = new Events(this);
+    }
+
+    public event Action<string>? SubscriberOfferReceived;
+
+    // Decrypted RTP arriving on the built-in subscriber PC (AnswerSubscriberOffers).
+    public event ClientPacketCallback? SubscriberRtpReceived;
+
+    public event Action<ParticipantUpdateMessage>? ParticipantUpdated;
+
+    public event Action<ErrorMessage>? ErrorReceived;
+
+    public event Action<string>? MediaReconnectRequested;
+
+    // attempt number, delay before it
+    public event Action<int, TimeSpan>? Reconnecting;
+
+    public event Action<WelcomeMessage>? Reconnected;
+
+    // Reconnecting gave up (or the server refused the session for good).
+    public event Action<Exception?>? Disconnected;
+
+    // The media side, once PublishAsync ran / the first subscriber offer was answered (AnswerSubscriberOffers).
+    public ClientPeerConnection? Publisher { get; private set; }
+
+    public ClientPeerConnection? Subscriber { get; private set; }
+
+    // The REST join result (its AccessToken also authorizes REST calls for this participant).
+    public MeetingJoined? Joined => joined;
+
+    public string? ParticipantId => joined?.ParticipantId;
+
+    public string? MeetingId => joined?.MeetingId;
+
+    // Everyone else in the meeting, kept from the welcome and the participant updates.
+    public IReadOnlyDictionary<string, ParticipantInfo> Participants => participants;
+
+    public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(options.BaseAddress, "v1/meetings"), new { hostId, meetingTitle = title, allowGuestJoin }, cancellationToken).ConfigureAwait(false);
+        var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        return new MeetingCreated(Text(body, "meetingId"), Text(body, "hostId"), Text(body, "joinUrl"), Text(body, "accessToken"));
+    }
+
+    // POST /v1/meetings/{id}/join, then the signaling session. Pass a token to keep an identity (the host's).
+    public async Task<WelcomeMessage> JoinAsync(string meetingId, string displayName, string? userId = null, string? token = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.BaseAddress, $"v1/meetings/{Uri.EscapeDataString(meetingId)}/join"))
+        {
+            Content = JsonContent.Create(new { userId, displayName }),
+        };
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        joined = new MeetingJoined(Text(body, "meetingId"), Text(body, "participantId"), Text(body, "role"), Text(body, "accessToken"));
+        this.displayName = displayName;
+        var welcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        heartbeat ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
+        return welcome;
+    }
+
+    public Task<string> SendPublisherOfferAsync(string sdp, CancellationToken cancellationToken = default) =>
+        Current.PublisherOfferAsync(sdp, cancellationToken);
+
+    // Offers the tracks on the publisher PC, applies the server's answer and waits for DTLS-SRTP; then
+    // send RTP with Publisher.SendRtp. Track stream ids should be this participant's id (contract 1).
+    public async Task<ClientPeerConnection> PublishAsync(IReadOnlyList<ClientMediaTrack> tracks, CancellationToken cancellationToken = default)
+    {
+        Publisher ??= new ClientPeerConnection();
+        var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
+        Publisher.ApplyAnswer(answer);
+        if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
+            throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
+        return Publisher;
+    }
+
+    private async Task AnswerSubscriberOfferAsync(string offer)
+    {
+        try
+        {
+            if (Subscriber is null)
+            {
+                Subscriber = new ClientPeerConnection();
+                Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
+            }
+            await SendSubscriberAnswerAsync(Subscriber.AnswerOffer(offer), lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or SignalingErrorException or InvalidOperationException or OperationCanceledException)
+        {
+            ErrorReceived?.Invoke(new ErrorMessage(SignalingErrorCodes.BadRequest, $"could not answer the subscriber offer: {ex.Message}"));
+        }
+    }
+
+    public Task SendSubscriberAnswerAsync(string sdp, CancellationToken cancellationToken = default) =>
+        Current.SubscriberAnswerAsync(sdp, cancellationToken);
+
+    public Task SendIceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken = default) =>
+        Current.IceCandidateAsync(subscriber, candidate, sdpMid, sdpMLineIndex, cancellationToken);
+
+    public Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken = default) =>
+        Current.SetMutedAsync(kind, muted, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken = default) => Current.PingAsync(cancellationToken);
+
+    public async Task LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        await lifetime.CancelAsync().ConfigureAwait(false);
+        var current = Interlocked.Exchange(ref connection, null);
+        if (current is null)
+            return;
+        await current.LeaveAsync(cancellationToken).ConfigureAwait(false);
+        await current.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Drops the signaling connection without leaving, as a network failure would; the client reconnects.
+    public async Task SimulateConnectionLossAsync()
+    {
+        var current = Interlocked.Exchange(ref connection, null);
+        if (current is null)
+            return;
+        await current.DisposeAsync().ConfigureAwait(false);
+        events.OnClosed(current, new IOException("connection lost (simulated)"));
+    }
+
+    private ISignalingConnection Current => connection ?? throw new InvalidOperationException("not joined (or reconnecting)");
+
+    private async Task<WelcomeMessage> ConnectAsync(CancellationToken cancellationToken)
+    {
+        ISignalingConnection next = options.Transport switch
+        {
+            SignalingTransport.Grpc => new GrpcSignalingConnection(options.GrpcAddress ?? options.BaseAddress, events),
+            SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(options.BaseAddress, messagePack: true, events),
+            _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
+        };
+        try
+        {
+            var welcome = await next.ConnectAsync(joined!.MeetingId, joined.AccessToken, displayName, cancellationToken).ConfigureAwait(false);
+            participants.Clear();
+            foreach (var participant in welcome.Participants)
+                participants[participant.ParticipantId] = participant;
+            var previous = Interlocked.Exchange(ref connection, next);
+            if (previous is not null)
+                await previous.DisposeAsync().ConfigureAwait(false);
+            return welcome;
+        }
+        catch
+        {
+            await next.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(lifetime.Token).ConfigureAwait(false))
+            {
+                if (connection is { } current)
+                {
+                    try
+                    {
+                        await current.PingAsync(lifetime.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is SignalingErrorException or InvalidOperationException or IOException)
+                    {
+                        // The closed handler reconnects.
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReconnectAsync(ISignalingConnection lost, Exception? error)
+    {
+        if (lifetime.IsCancellationRequested || Interlocked.Exchange(ref reconnecting, 1) == 1)
+            return;
+        try
+        {
+            Interlocked.CompareExchange(ref connection, null, lost);
+            await lost.DisposeAsync().ConfigureAwait(false);
+            for (var attempt = 0; attempt < options.Reconnect.MaxAttempts && !lifetime.IsCancellationRequested; attempt++)
+            {
+                var delay = options.Reconnect.GetDelay(attempt, jitter);
+                Reconnecting?.Invoke(attempt + 1, delay);
+                try
+                {
+                    await Task.Delay(delay, lifetime.Token).ConfigureAwait(false);
+                    var welcome = await ConnectAsync(lifetime.Token).ConfigureAwait(false);
+                    Reconnected?.Invoke(welcome);
+                    return;
+                }
+                catch (SignalingErrorException ex) when (ex.Code is SignalingErrorCodes.Unauthorized or SignalingErrorCodes.Forbidden or SignalingErrorCodes.NotFound or SignalingErrorCodes.MeetingEnded)
+                {
+                    // Retrying cannot help: the token or the meeting is no longer good.
+                    error = ex;
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    error = ex;
+                }
+            }
+            if (!lifetime.IsCancellationRequested)
+                Disconnected?.Invoke(error);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref reconnecting, 0);
+        }
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = text;
+            try
+            {
+                using var problem = JsonDocument.Parse(text);
+                if (problem.RootElement.TryGetProperty("detail", out var d) && d.GetString() is { } s)
+                    detail = s;
+            }
+            catch (JsonException)
+            {
+            }
+            throw new SignalingErrorException((int)response.StatusCode, detail);
+        }
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string Text(JsonElement body, string name) => body.GetProperty(name).GetString() ?? "";
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await LeaveAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SignalingErrorException or IOException or InvalidOperationException or OperationCanceledException)
+        {
+        }
+        if (heartbeat is not null)
+            await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Publisher is not null)
+            await Publisher.DisposeAsync().ConfigureAwait(false);
+        if (Subscriber is not null)
+            await Subscriber.DisposeAsync().ConfigureAwait(false);
+        lifetime.Dispose();
+        if (ownsHttp)
+            http.Dispose();
+    }
+
+    // Keeps the roster and forwards to the public events.
+    private sealed class Events(MeetClient client) : ISignalingEvents
+    {
+        public void OnSubscriberOffer(string sdp)
+        {
+            // Offers are answered in arrival order: the server keeps one outstanding at a time.
+            if (client.options.AnswerSubscriberOffers)
+                client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.AnswerSubscriberOfferAsync(sdp), TaskScheduler.Default).Unwrap();
+            client.SubscriberOfferReceived?.Invoke(sdp);
+        }
+
+        public void OnParticipantUpdate(ParticipantUpdateMessage update)
+        {
+            switch (update.Action)
+            {
+                case ParticipantUpdateMessage.Joined:
+                    client.participants[update.ParticipantId] = new ParticipantInfo(update.ParticipantId, update.DisplayName, false, false, false);
+                    break;
+                case ParticipantUpdateMessage.Left:
+                    client.participants.TryRemove(update.ParticipantId, out _);
+                    break;
+                default:
+                    if (client.participants.TryGetValue(update.ParticipantId, out var info))
+                    {
+                        var muted = update.Action == ParticipantUpdateMessage.Muted;
+                        client.participants[update.ParticipantId] = update.Kind == "audio" ? info with { AudioMuted = muted } : info with { VideoMuted = muted };
+                    }
+                    break;
+            }
+            client.ParticipantUpdated?.Invoke(update);
+        }
+
+        public void OnError(ErrorMessage error) => client.ErrorReceived?.Invoke(error);
+
+        public void OnMediaReconnect(string reason) => client.MediaReconnectRequested?.Invoke(reason);
+
+        public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Meet.Modules.Client;
+
+public sealed class MeetClientOptions
+{
+    // The REST API and SignalR hub, e.g. http://127.0.0.1:5000/.
+    public required Uri BaseAddress { get; init; }
+
+    // The HTTP/2-only gRPC endpoint (Signaling:GrpcUrl); for HTTPS hosts the base address serves it too.
+    public Uri? GrpcAddress { get; init; }
+
+    public SignalingTransport Transport { get; init; } = SignalingTransport.Grpc;
+
+    public ReconnectBackoff Reconnect { get; init; } = ReconnectBackoff.Default;
+
+    // Must be well under the server's Signaling:HeartbeatTimeout.
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Answer every server (subscriber PC) offer with the built-in ClientPeerConnection, as a bot wants;
+    // off, the application answers SubscriberOfferReceived itself.
+    public bool AnswerSubscriberOffers { get; init; }
+
+    public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,3 @@
+namespace Meet.Modules.Client;
+
+public sealed record MeetingCreated(string MeetingId, string HostId, string JoinUrl, string AccessToken);

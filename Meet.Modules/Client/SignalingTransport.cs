@@ -1,0 +1,8 @@
+namespace Meet.Modules.Client;
+
+public enum SignalingTransport
+{
+    Grpc,
+    SignalR,
+    SignalRMessagePack,
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Modules.Media.Routing;
+using Meet.Modules.Media.Transport;
+using Meet.PacketEngine;
+
+namespace Meet.Modules.Media.Internal;
+
+// The SFU: routers per meeting, the shared media port and its demultiplexer. Control-plane calls
+// (participants, SDP) serialise on Control; the packet path only reads concurrent tables and
+// copy-on-write arrays.
+internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IAsyncDisposable
+{
+    private readonly Dictionary<string, Router> _routers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ulong, WebRtcTransport> _byUfrag = new();
+    private readonly ConcurrentDictionary<PacketAddress, WebRtcTransport> _byAddress = new();
+    private readonly TimeProvider _time;
+    private ITimer? _timer;
+    private int _ticks;
+    private int _nextId;
+
+    public MediaModule(string publicIp, TimeProvider time)
+    {
+        if (!IPAddress.TryParse(publicIp, out _))
+            throw new ArgumentException($"Node:PublicIp must be an IP address (was '{publicIp}').", nameof(publicIp));
+        PublicIp = publicIp;
+        _time = time;
+        Counters = new MediaCounters();
+        Sender = new MediaSender(Counters);
+        // One certificate per process (RFC 8827 §6.5 allows reuse); its fingerprint goes in every SDP.
+        Certificate = DtlsCertificate.CreateSelfSigned(time.GetUtcNow(), TimeSpan.FromDays(30));
+    }
+
+    public Lock Control { get; } = new();
+
+    public MediaCounters Counters { get; }
+
+    public MediaSender Sender { get; }
+
+    public DtlsCertificate Certificate { get; }
+
+    public string PublicIp { get; }
+
+    public TimeProvider Time => _time;
+
+    public IPacketChannel? Channel => Sender.Channel;
+
+    // The port announced in candidates: the one actually bound (Media:UdpPort 0 = any free port).
+    public int Port => Sender.Channel?.LocalAddress.Port ?? 0;
+
+    public void Start(IPacketEngine engine, int udpPort)
+    {
+        var channel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, udpPort)), PacketProtocol.Udp,
+            new MediaPacketReceiver(this));
+        Sender.Channel = channel;
+        _timer = _time.CreateTimer(static s => ((MediaModule)s!).OnTick(), this, TimeSpan.FromMilliseconds(100),
+            TimeSpan.FromMilliseconds(100));
+    }
+
+    public string NextId(string prefix) => prefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public IMediaParticipant AddParticipant(MediaParticipantRequest request, IMediaParticipantListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentException.ThrowIfNullOrEmpty(request.MeetingId);
+        ArgumentException.ThrowIfNullOrEmpty(request.ParticipantId);
+
+        MediaParticipant? previous;
+        lock (Control)
+        {
+            previous = _routers.TryGetValue(request.MeetingId, out var r)
+                ? r.Participants.FirstOrDefault(p => p.ParticipantId == request.ParticipantId)
+                : null;
+        }
+        // A participant that rejoins (e.g. after a reconnect) replaces its old media.
+        previous?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        MediaParticipant participant;
+        lock (Control)
+        {
+            if (!_routers.TryGetValue(request.MeetingId, out var router))
+            {
+                router = new Router(request.MeetingId);
+                _routers.Add(request.MeetingId, router);
+            }
+            participant = new MediaParticipant(this, router, request, listener);
+            router.Participants.Add(participant);
+            foreach (var other in router.Participants)
+            {
+                if (other == participant)
+                    continue;
+                foreach (var producer in other.Producers)
+                    participant.AddConsumerLocked(producer);
+            }
+        }
+        participant.DeliverSubscriberOffer();
+        return participant;
+    }
+
+    // Called by a participant leaving, under Control.
+    public void RemoveParticipantLocked(MediaParticipant participant)
+    {
+        var router = participant.Router;
+        router.Participants.Remove(participant);
+        if (router.Participants.Count == 0)
+            _routers.Remove(router.MeetingId);
+    }
+
+    public MediaResourceCounts GetResourceCounts()
+    {
+        lock (Control)
+        {
+            int participants = 0, transports = 0, producers = 0, consumers = 0;
+            foreach (var router in _routers.Values)
+            {
+                foreach (var p in router.Participants)
+                {
+                    participants++;
+                    transports += p.TransportCount;
+                    producers += p.Producers.Count();
+                    consumers += p.ConsumerCount;
+                }
+            }
+            return new MediaResourceCounts(_routers.Count, participants, transports, producers, consumers);
+        }
+    }
+
+    public void RegisterUfrag(ulong ufragKey, WebRtcTransport transport) => _byUfrag[ufragKey] = transport;
+
+    public void UnregisterUfrag(ulong ufragKey, WebRtcTransport transport) =>
+        _byUfrag.TryRemove(new KeyValuePair<ulong, WebRtcTransport>(ufragKey, transport));
+
+    public void RegisterAddress(in PacketAddress address, WebRtcTransport transport) => _byAddress[address] = transport;
+
+    public void UnregisterAddress(in PacketAddress address, WebRtcTransport transport) =>
+        _byAddress.TryRemove(new KeyValuePair<PacketAddress, WebRtcTransport>(address, transport));
+
+    public bool TryGetByUfrag(ulong key, out WebRtcTransport transport) => _byUfrag.TryGetValue(key, out transport!);
+
+    public bool TryGetByAddress(in PacketAddress address, out WebRtcTransport transport) => _byAddress.TryGetValue(address, out transport!);
+
+    private void OnTick()
+    {
+        MediaParticipant[] participants;
+        lock (Control)
+            participants = _routers.Values.SelectMany(r => r.Participants).ToArray();
+        var tick = Interlocked.Increment(ref _ticks);
+        // RTCP reports about once a second (RFC 3550 §6.2 leaves the interval to the application;
+        // WebRTC uses ~1 s for video).
+        var reports = tick % 10 == 0;
+        foreach (var participant in participants)
+        {
+            try
+            {
+                participant.OnTick(reports, Sender);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The participant left while the tick ran.
+            }
+        }
+        Sender.Flush();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        MediaParticipant[] participants;
+        lock (Control)
+            participants = _routers.Values.SelectMany(r => r.Participants).ToArray();
+        foreach (var participant in participants)
+            await participant.DisposeAsync().ConfigureAwait(false);
+        if (_timer is not null)
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        var channel = Sender.Channel;
+        Sender.Channel = null;
+        if (channel is not null)
+            await channel.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Media.Internal;
+
+internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MediaOptions options)
+    {
+        var failures = new List<string>();
+        if (options.UdpPort is < 0 or > 65535)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.UdpPort)} must be 0..65535 (was {options.UdpPort}).");
+        if (options.LastN < 1)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

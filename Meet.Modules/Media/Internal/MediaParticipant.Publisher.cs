@@ -1,0 +1,262 @@
+using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Modules.Media.Protocols.Ice;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Protocols.Sdp;
+using Meet.Modules.Media.Routing;
+using Meet.Modules.Media.Transport;
+
+namespace Meet.Modules.Media.Internal;
+
+internal sealed partial class MediaParticipant
+{
+    private static readonly SdpAnswerOptions PublisherAnswerOptions = new() { AcceptDataChannel = false };
+
+    private readonly string _publisherSessionId = SdpBuilder.NewSessionId();
+    private ulong _publisherVersion;
+    private int _midExtensionId;
+    private int _ridExtensionId;
+    private int _repairedRidExtensionId;
+
+    public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
+    {
+        if (string.IsNullOrEmpty(offerSdp))
+            return SdpNegotiationResult.Failure(400, "The offer is empty.");
+        if (!SessionDescription.TryParse(offerSdp, out var offer, out var parseError))
+            return SdpNegotiationResult.Failure(400, $"Malformed SDP offer: {parseError}");
+        if (!TryReadRemoteTransport(offer, out var remote, out var message))
+            return SdpNegotiationResult.Failure(400, message);
+
+        // The offerer says actpass (RFC 8842 §5.2); we answer passive and are the DTLS server. An
+        // offerer insisting on passive makes us the client.
+        var localSetup = remote.Setup == SdpSetupRole.Passive ? SdpSetupRole.Active : SdpSetupRole.Passive;
+        List<MediaParticipant> affected = [];
+        string answerText;
+        lock (_module.Control)
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            if (_publisherVersion == 0)
+                Publisher.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
+            else if (!Publisher.RemoteIceMatches(remote.Ice.Ufrag, remote.Ice.Password))
+                Publisher.RestartIce(remote.Ice);
+
+            SessionDescription answer;
+            try
+            {
+                answer = SdpBuilder.CreateAnswer(offer, TransportParameters(Publisher, localSetup), PublisherAnswerOptions,
+                    _publisherSessionId, ++_publisherVersion);
+            }
+            catch (ArgumentException e)
+            {
+                return SdpNegotiationResult.Failure(400, "Unsupported SDP offer: " + e.Message);
+            }
+
+            for (var i = 0; i < answer.MediaDescriptions.Count; i++)
+            {
+                var section = answer.MediaDescriptions[i];
+                if (section.IsRejected || section.Media is not ("audio" or "video"))
+                    continue;
+                // The SFU only receives on this PeerConnection.
+                section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
+            }
+            SyncProducersLocked(offer, answer, affected);
+            answerText = answer.ToString();
+        }
+        foreach (var other in affected)
+            other.DeliverSubscriberOffer();
+        return SdpNegotiationResult.Success(answerText);
+    }
+
+    private static bool IsSending(SdpMediaDescription offered) =>
+        offered.Direction is null or SdpDirection.SendRecv or SdpDirection.SendOnly;
+
+    private SdpTransportParameters TransportParameters(WebRtcTransport transport, SdpSetupRole setup)
+    {
+        var ice = transport.LocalIce;
+        var port = (ushort)_module.Port;
+        var candidate = new SdpCandidate
+        {
+            Foundation = "1",
+            Component = 1,
+            Transport = "UDP",
+            Priority = IceCandidate.ComputePriority(IceCandidateType.Host, 65535, 1),
+            Address = _module.PublicIp,
+            Port = port,
+            Type = SdpCandidateType.Host,
+        };
+        return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate] };
+    }
+
+    private readonly record struct RemoteTransport(IceCredentials Ice, IReadOnlyList<DtlsFingerprint> Fingerprints, SdpSetupRole? Setup);
+
+    // BUNDLE puts one transport under every m-section; read it from the first that carries it, falling
+    // back to session-level attributes (RFC 8839 §5.4, RFC 8122 §5).
+    private static bool TryReadRemoteTransport(SessionDescription sdp, out RemoteTransport remote, out string message)
+    {
+        remote = default;
+        var section = sdp.MediaDescriptions.FirstOrDefault(m => !m.IsRejected);
+        if (section is null)
+        {
+            message = "The description has no active m-section.";
+            return false;
+        }
+        var ufrag = section.IceUfrag ?? sdp.IceUfrag;
+        var password = section.IcePwd ?? sdp.IcePwd;
+        if (!IceCredentials.IsValidUfrag(ufrag) || !IceCredentials.IsValidPassword(password))
+        {
+            message = "Missing or invalid a=ice-ufrag / a=ice-pwd.";
+            return false;
+        }
+        var fingerprints = new List<DtlsFingerprint>();
+        foreach (var fingerprint in section.Fingerprints.Count > 0 ? section.Fingerprints : sdp.Fingerprints)
+        {
+            if (fingerprint.TryToDtls(out var parsed))
+                fingerprints.Add(parsed);
+        }
+        if (fingerprints.Count == 0)
+        {
+            message = "Missing or unsupported a=fingerprint.";
+            return false;
+        }
+        remote = new RemoteTransport(new IceCredentials(ufrag!, password!), fingerprints, section.Setup ?? sdp.Setup);
+        message = "";
+        return true;
+    }
+
+    // Producers follow the offer's sending m-sections: new mids become producers, sections that stop
+    // sending (or are rejected) close theirs.
+    private void SyncProducersLocked(SessionDescription offer, SessionDescription answer, List<MediaParticipant> affected)
+    {
+        foreach (var extmap in answer.MediaDescriptions.SelectMany(m => m.Extmaps))
+        {
+            if (extmap.Uri == SdpAnswerOptions.MidUri)
+                _midExtensionId = extmap.Id;
+            else if (extmap.Uri == SdpAnswerOptions.RidUri)
+                _ridExtensionId = extmap.Id;
+            else if (extmap.Uri == SdpAnswerOptions.RepairedRidUri)
+                _repairedRidExtensionId = extmap.Id;
+        }
+
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < offer.MediaDescriptions.Count; i++)
+        {
+            var offered = offer.MediaDescriptions[i];
+            var answered = answer.MediaDescriptions[i];
+            if (answered.IsRejected || offered.Mid is null || offered.Media is not ("audio" or "video") || !IsSending(offered))
+                continue;
+            live.Add(offered.Mid);
+            if (_producers.ContainsKey(offered.Mid))
+                continue;
+            var producer = CreateProducer(offered, answered);
+            _producers.Add(offered.Mid, producer);
+            RegisterSdpSsrcs(offered, producer);
+            foreach (var other in Router.Participants)
+            {
+                if (other != this && !other._closed)
+                {
+                    other.AddConsumerLocked(producer);
+                    affected.Add(other);
+                }
+            }
+        }
+
+        foreach (var mid in _producers.Keys.Where(m => !live.Contains(m)).ToList())
+        {
+            CloseProducerLocked(_producers[mid], affected);
+            _producers.Remove(mid);
+        }
+    }
+
+    private Producer CreateProducer(SdpMediaDescription offered, SdpMediaDescription answered)
+    {
+        var codecs = answered.RtpMaps
+            .Where(r => !r.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase))
+            .Select(r => new RtpCodec(r.PayloadType, r.EncodingName, r.ClockRate, r.Channels, answered.FindFmtp(r.PayloadType)?.Parameters))
+            .ToList();
+        var rids = offered.Simulcast is { Send.Count: > 0 }
+            ? offered.Rids.Where(r => r.Direction == SdpRidDirection.Send).Select(r => r.Id).ToList()
+            : [];
+        var id = _module.NextId("producer-");
+        var trackId = offered.Msids.FirstOrDefault()?.TrackId ?? id;
+        var kind = offered.Media == "audio" ? MediaKind.Audio : MediaKind.Video;
+        return new Producer(id, ParticipantId, Publisher, kind, offered.Mid!, trackId, codecs, rids, _module.Counters);
+    }
+
+    // Without simulcast Chrome announces its SSRCs (a=ssrc, a=ssrc-group:FID primary rtx).
+    private void RegisterSdpSsrcs(SdpMediaDescription offered, Producer producer)
+    {
+        var rtx = offered.SsrcGroups.Where(g => g.Semantics == "FID" && g.Ssrcs.Count == 2).Select(g => g.Ssrcs[1]).ToHashSet();
+        var primary = offered.Ssrcs.Select(s => s.Ssrc).Where(s => !rtx.Contains(s)).Distinct().ToList();
+        if (producer.Layers.Length == 1 && primary.Count >= 1)
+            AddSsrcEntry(new SsrcEntry(primary[0], producer, 0));
+        foreach (var ssrc in rtx)
+            AddSsrcEntry(new SsrcEntry(ssrc, producer, -1));
+    }
+
+    private void AddSsrcEntry(SsrcEntry entry)
+    {
+        var table = _ssrcTable.Where(e => e.Ssrc != entry.Ssrc).Append(entry).ToArray();
+        Volatile.Write(ref _ssrcTable, table);
+        if (entry.Layer >= 0)
+        {
+            var layer = entry.Producer.Layers[entry.Layer];
+            layer.Ssrc = entry.Ssrc;
+            layer.HasSsrc = true;
+        }
+    }
+
+    // An SSRC not announced in SDP (simulcast): its mid and rid header extensions say which producer
+    // and layer it is (RFC 8852 §3, RFC 8843 §15). Runs once per new SSRC, not per packet.
+    private void LearnSsrc(Span<byte> packet, in RtpHeader header, MediaSender sender)
+    {
+        const int MaxSsrcs = 64;
+        if (_midExtensionId == 0 || !header.TryGetExtension(packet, _midExtensionId, out var midValue)
+            || !SdesValueExtension.TryRead(midValue, out var mid))
+        {
+            _module.Counters.Drop(MediaDropReason.UnknownSsrc);
+            return;
+        }
+        Producer? learned;
+        int learnedLayer;
+        lock (_module.Control)
+        {
+            if (_closed || _ssrcTable.Length >= MaxSsrcs)
+            {
+                _module.Counters.Drop(MediaDropReason.UnknownSsrc);
+                return;
+            }
+            Span<char> midChars = stackalloc char[Math.Min(mid.Length, 64)];
+            var midLength = System.Text.Encoding.ASCII.GetChars(mid[..midChars.Length], midChars);
+            _producers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(midChars[..midLength], out var producer);
+            if (producer is null)
+            {
+                _module.Counters.Drop(MediaDropReason.UnknownSsrc);
+                return;
+            }
+            var layer = 0;
+            if (_repairedRidExtensionId != 0 && header.TryGetExtension(packet, _repairedRidExtensionId, out _))
+                layer = -1;
+            else if (_ridExtensionId != 0 && header.TryGetExtension(packet, _ridExtensionId, out var ridValue)
+                && SdesValueExtension.TryRead(ridValue, out var rid))
+                layer = producer.FindLayer(rid);
+            else if (producer.Layers.Length > 1)
+                layer = -1;
+            AddSsrcEntry(new SsrcEntry(header.Ssrc, producer, layer));
+            learned = layer >= 0 ? producer : null;
+            learnedLayer = layer;
+        }
+        learned?.OnRtp(packet, header, learnedLayer, sender);
+    }
+
+    private void CloseProducerLocked(Producer producer, List<MediaParticipant> affected)
+    {
+        foreach (var consumer in producer.Consumers)
+        {
+            var subscriber = Router.Participants.FirstOrDefault(p => p.ParticipantId == consumer.SubscriberId);
+            if (subscriber is not null && subscriber.RemoveConsumerLocked(consumer))
+                affected.Add(subscriber);
+        }
+        producer.Close();
+        Volatile.Write(ref _ssrcTable, _ssrcTable.Where(e => e.Producer != producer).ToArray());
+    }
+}

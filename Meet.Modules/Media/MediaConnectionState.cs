@@ -1,0 +1,11 @@
+namespace Meet.Modules.Media;
+
+public enum MediaConnectionState
+{
+    New,
+    Connecting,
+    Connected,
+    Disconnected,
+    Failed,
+    Closed,
+}

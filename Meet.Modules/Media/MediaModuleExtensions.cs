@@ -1,0 +1,31 @@
+using Meet.Modules.Allocation;
+using Meet.Modules.Media.Internal;
+using Meet.PacketEngine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Media;
+
+public static class MediaModuleExtensions
+{
+    // The SFU and the packet engine it runs on; the media port is bound by a hosted service at start-up.
+    public static IServiceCollection AddMediaModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddPacketEngine(configuration);
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>();
+        // Node:PublicIp is owned (and validated) by the allocation module; the SFU announces it as its candidate.
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
+        services.AddHostedService<MediaPortService>();
+        return services;
+    }
+}

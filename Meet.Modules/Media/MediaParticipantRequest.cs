@@ -1,0 +1,3 @@
+namespace Meet.Modules.Media;
+
+public sealed record MediaParticipantRequest(string MeetingId, string ParticipantId, string DisplayName);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Transport;
+
+namespace Meet.Modules.Media.Routing;
+
+// One subscriber's copy of one producer (mediasoup's SimpleConsumer/SimulcastConsumer): its own SSRC,
+// and sequence numbers and timestamps rewritten so that switching layers looks like one continuous
+// stream. It switches layers only on a keyframe of the target layer.
+internal sealed class Consumer
+{
+    private readonly WebRtcTransport _transport;
+    private int _currentLayer = -1;
+    private ushort _sequenceDelta;
+    private uint _timestampDelta;
+    private ushort _lastSequenceOut;
+    private uint _lastTimestampOut;
+    private long _lastSendTimestamp;
+
+    public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid)
+    {
+        Id = id;
+        Producer = producer;
+        SubscriberId = subscriberId;
+        _transport = transport;
+        Mid = mid;
+        Ssrc = RandomSsrc();
+        // RFC 3550 §5.1: initial sequence number and timestamp are random.
+        _lastSequenceOut = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
+        _lastTimestampOut = (uint)RandomNumberGenerator.GetInt32(0, int.MaxValue);
+    }
+
+    public string Id { get; }
+
+    public Producer Producer { get; }
+
+    public string SubscriberId { get; }
+
+    public string Mid { get; }
+
+    public WebRtcTransport Transport => _transport;
+
+    public uint Ssrc { get; }
+
+    public int CurrentLayer => _currentLayer;
+
+    public long PacketsSent { get; private set; }
+
+    public long OctetsSent { get; private set; }
+
+    public bool IsClosed { get; set; }
+
+    public uint LastTimestampOut => _lastTimestampOut;
+
+    public long LastSendTimestamp => _lastSendTimestamp;
+
+    public int ClockRate => Producer.Codecs.Count > 0 ? Producer.Codecs[0].ClockRate : 90000;
+
+    public bool Forward(ReadOnlySpan<byte> packet, in RtpHeader header, int layer, bool keyFrame, long now, MediaSender sender)
+    {
+        if (layer != _currentLayer)
+        {
+            if (!_transport.IsConnected)
+                return false;
+            var target = Producer.BestLayer;
+            if (layer != target && _currentLayer >= 0)
+                return false;
+            if (!keyFrame)
+            {
+                // A decoder can only start (or change resolution) on a keyframe.
+                Producer.RequestKeyFrame(layer, sender);
+                return false;
+            }
+            SwitchTo(layer, header, now);
+        }
+        else if (Producer.Kind == MediaKind.Video && Producer.BestLayer != layer)
+        {
+            Producer.RequestKeyFrame(Producer.BestLayer, sender);
+        }
+
+        var sequence = (ushort)(header.SequenceNumber + _sequenceDelta);
+        var timestamp = header.Timestamp + _timestampDelta;
+        if (!_transport.SendRtp(packet, Ssrc, sequence, timestamp, sender))
+            return false;
+        if ((ushort)(sequence - _lastSequenceOut) < 0x8000)
+        {
+            _lastSequenceOut = sequence;
+            _lastTimestampOut = timestamp;
+            _lastSendTimestamp = now;
+        }
+        PacketsSent++;
+        OctetsSent += header.PayloadLength;
+        return true;
+    }
+
+    private void SwitchTo(int layer, in RtpHeader header, long now)
+    {
+        // Continue right after the last packet sent; the timestamp advances by the wall-clock gap so the
+        // receiver's jitter buffer sees no jump (at least one tick so frames never share a timestamp).
+        var elapsedTicks = _lastSendTimestamp == 0 ? 0 : now - _lastSendTimestamp;
+        var elapsed = (uint)Math.Max(1, elapsedTicks * ClockRate / Stopwatch.Frequency);
+        _sequenceDelta = (ushort)(_lastSequenceOut + 1 - header.SequenceNumber);
+        _timestampDelta = _lastTimestampOut + elapsed - header.Timestamp;
+        _currentLayer = layer;
+    }
+
+    // The subscriber lost the picture (PLI/FIR): ask the publisher for a keyframe of the layer we send.
+    public void RequestKeyFrame(MediaSender sender) =>
+        Producer.RequestKeyFrame(_currentLayer >= 0 ? _currentLayer : Producer.BestLayer, sender);
+
+    private static uint RandomSsrc()
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        RandomNumberGenerator.Fill(bytes);
+        var ssrc = BitConverter.ToUInt32(bytes);
+        return ssrc <= Producer.RtcpSenderSsrc ? ssrc + 2 : ssrc;
+    }
+}

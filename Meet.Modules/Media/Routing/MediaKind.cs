@@ -1,0 +1,7 @@
+namespace Meet.Modules.Media.Routing;
+
+internal enum MediaKind
+{
+    Audio,
+    Video,
+}

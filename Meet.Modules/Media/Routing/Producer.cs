@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Meet.Modules.Media.Protocols.Rtcp;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Transport;
+
+namespace Meet.Modules.Media.Routing;
+
+// One published track (mediasoup's Producer): its simulcast layers, the consumers fed from it and
+// keyframe requests towards the publisher, coalesced to one per layer per 300 ms (SPEC "SFU behaviour").
+internal sealed class Producer
+{
+    private static readonly long KeyFrameRequestInterval = Stopwatch.Frequency * 300 / 1000;
+    private static readonly long LayerActiveWindow = Stopwatch.Frequency * 2;
+
+    private readonly MediaCounters _counters;
+    private Consumer[] _consumers = [];
+    private volatile int _bestLayer;
+
+    public Producer(string id, string participantId, WebRtcTransport transport, MediaKind kind, string mid, string trackId,
+        IReadOnlyList<RtpCodec> codecs, IReadOnlyList<string> rids, MediaCounters counters)
+    {
+        Id = id;
+        ParticipantId = participantId;
+        Transport = transport;
+        Kind = kind;
+        Mid = mid;
+        TrackId = trackId;
+        Codecs = codecs;
+        _counters = counters;
+        Layers = rids.Count == 0 ? [new ProducerLayer("")] : rids.Select(r => new ProducerLayer(r)).ToArray();
+        // Until layers are seen, aim at the lowest: it is the one Chrome always sends first.
+        _bestLayer = 0;
+    }
+
+    public string Id { get; }
+
+    public string ParticipantId { get; }
+
+    public WebRtcTransport Transport { get; }
+
+    public MediaKind Kind { get; }
+
+    public string Mid { get; }
+
+    public string TrackId { get; }
+
+    public IReadOnlyList<RtpCodec> Codecs { get; }
+
+    public ProducerLayer[] Layers { get; }
+
+    public bool IsClosed { get; private set; }
+
+    public int BestLayer => _bestLayer;
+
+    public Consumer[] Consumers => Volatile.Read(ref _consumers);
+
+    public int FindLayer(ReadOnlySpan<byte> rid)
+    {
+        if (Layers.Length == 1)
+            return 0;
+        Span<char> chars = stackalloc char[16];
+        if (rid.Length > chars.Length)
+            return -1;
+        for (var i = 0; i < rid.Length; i++)
+            chars[i] = (char)rid[i];
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            if (Layers[i].Rid.AsSpan().SequenceEqual(chars[..rid.Length]))
+                return i;
+        }
+        return -1;
+    }
+
+    // The forwarding hot path: one decrypted packet of layer `layer`, fanned out to every consumer.
+    public void OnRtp(Span<byte> packet, in RtpHeader header, int layer, MediaSender sender)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Layers[layer].OnPacket(header.SequenceNumber, now);
+        var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
+        var consumers = Consumers;
+        for (var i = 0; i < consumers.Length; i++)
+        {
+            if (consumers[i].Forward(packet, header, layer, keyFrame, now, sender))
+                _counters.RtpOut();
+        }
+    }
+
+    private bool IsKeyFrame(ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var payload = header.GetPayload(packet);
+        for (var i = 0; i < Codecs.Count; i++)
+        {
+            var codec = Codecs[i];
+            if (codec.PayloadType != header.PayloadType)
+                continue;
+            if (codec.IsVp8)
+                return Vp8PayloadDescriptor.TryParse(payload, out var vp8) && vp8.IsKeyFrame;
+            if (codec.IsH264)
+                return H264Payload.IsKeyFrame(payload);
+            // VP9/AV1: no layer-aware parsing yet, so every packet is a switching point.
+            return true;
+        }
+        return false;
+    }
+
+    public void AddConsumer(Consumer consumer)
+    {
+        lock (Layers)
+            Volatile.Write(ref _consumers, [.. _consumers, consumer]);
+    }
+
+    public void RemoveConsumer(Consumer consumer)
+    {
+        lock (Layers)
+            Volatile.Write(ref _consumers, _consumers.Where(c => c != consumer).ToArray());
+    }
+
+    public void Close()
+    {
+        IsClosed = true;
+        lock (Layers)
+            Volatile.Write(ref _consumers, []);
+    }
+
+    // PLI towards the publisher (RFC 4585 §6.3.1), at most one per layer per 300 ms; a request inside
+    // the window is remembered and sent by the periodic tick when the window ends.
+    public void RequestKeyFrame(int layer, MediaSender sender)
+    {
+        if (Kind == MediaKind.Audio || (uint)layer >= (uint)Layers.Length)
+            return;
+        var state = Layers[layer];
+        var now = Stopwatch.GetTimestamp();
+        if (now - state.LastKeyFrameRequest < KeyFrameRequestInterval || !state.HasSsrc)
+        {
+            Volatile.Write(ref state.KeyFrameRequestPending, 1);
+            return;
+        }
+        SendPli(state, now, sender);
+    }
+
+    private void SendPli(ProducerLayer state, long now, MediaSender sender)
+    {
+        state.LastKeyFrameRequest = now;
+        Volatile.Write(ref state.KeyFrameRequestPending, 0);
+        Span<byte> buffer = stackalloc byte[RtcpPli.Size];
+        if (new RtcpPli(RtcpSenderSsrc, state.Ssrc).TryWrite(buffer, out var written) && Transport.SendRtcp(buffer[..written], sender))
+            _counters.KeyFrameRequested();
+    }
+
+    // SSRC the SFU uses as "sender" in the RTCP it originates towards publishers.
+    public const uint RtcpSenderSsrc = 1;
+
+    // Periodic: pending keyframe requests whose window has passed, and which layers are arriving.
+    public void OnTick(MediaSender sender)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var best = 0;
+        for (var i = 0; i < Layers.Length; i++)
+        {
+            var state = Layers[i];
+            if (state.PacketsReceived > 0 && now - state.LastPacketTimestamp < LayerActiveWindow)
+                best = i;
+            if (Volatile.Read(ref state.KeyFrameRequestPending) == 1 && state.HasSsrc && now - state.LastKeyFrameRequest >= KeyFrameRequestInterval)
+                SendPli(state, now, sender);
+        }
+        _bestLayer = best;
+    }
+}

@@ -1,0 +1,56 @@
+namespace Meet.Modules.Media.Routing;
+
+// Receive statistics of one simulcast layer (one SSRC) of a producer, for receiver reports
+// (RFC 3550 §6.4.1) and for telling which layers are currently arriving.
+internal sealed class ProducerLayer
+{
+    public ProducerLayer(string rid) => Rid = rid;
+
+    public string Rid { get; }
+
+    public uint Ssrc { get; set; }
+
+    public bool HasSsrc { get; set; }
+
+    public long LastPacketTimestamp { get; set; }
+
+    public long PacketsReceived { get; set; }
+
+    public uint BaseSequence { get; set; }
+
+    // Highest sequence number with its wrap count in the high 16 bits (RFC 3550 Appendix A.1).
+    public uint ExtendedHighestSequence { get; set; }
+
+    public bool Started { get; set; }
+
+    // Middle 32 bits of the last sender report's NTP time and when it arrived, for LSR/DLSR.
+    public uint LastSenderReport { get; set; }
+
+    public long LastSenderReportTimestamp { get; set; }
+
+    public long LastKeyFrameRequest { get; set; }
+
+    public int KeyFrameRequestPending;
+
+    public void OnPacket(ushort sequenceNumber, long now)
+    {
+        LastPacketTimestamp = now;
+        PacketsReceived++;
+        if (!Started)
+        {
+            Started = true;
+            BaseSequence = sequenceNumber;
+            ExtendedHighestSequence = sequenceNumber;
+            return;
+        }
+        var highest = (ushort)ExtendedHighestSequence;
+        var delta = (ushort)(sequenceNumber - highest);
+        if (delta != 0 && delta < 0x8000)
+        {
+            var cycles = ExtendedHighestSequence & 0xFFFF_0000u;
+            if (sequenceNumber < highest)
+                cycles += 0x1_0000u;
+            ExtendedHighestSequence = cycles | sequenceNumber;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Meet.Modules.Media.Transport;
+
+internal sealed class MediaCounters
+{
+    private readonly long[] _drops = new long[Enum.GetValues<MediaDropReason>().Length];
+    private long _rtpReceived;
+    private long _rtpForwarded;
+    private long _rtcpReceived;
+    private long _keyFrameRequestsSent;
+
+    public long RtpReceived => Interlocked.Read(ref _rtpReceived);
+
+    public long RtpForwarded => Interlocked.Read(ref _rtpForwarded);
+
+    public long RtcpReceived => Interlocked.Read(ref _rtcpReceived);
+
+    public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
+
+    public long Dropped(MediaDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
+
+    public long TotalDropped
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 0; i < _drops.Length; i++)
+                sum += Interlocked.Read(ref _drops[i]);
+            return sum;
+        }
+    }
+
+    public void Drop(MediaDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
+
+    public void RtpIn() => Interlocked.Increment(ref _rtpReceived);
+
+    public void RtpOut() => Interlocked.Increment(ref _rtpForwarded);
+
+    public void RtcpIn() => Interlocked.Increment(ref _rtcpReceived);
+
+    public void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequestsSent);
+}

@@ -1,0 +1,10 @@
+namespace Meet.Modules.Media.Transport;
+
+internal enum PacketKind
+{
+    Unknown,
+    Stun,
+    Dtls,
+    Rtp,
+    Rtcp,
+}

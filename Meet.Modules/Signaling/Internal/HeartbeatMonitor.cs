@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Meet.Modules.Signaling.Internal;
+
+// Drops sessions whose client has been silent for Signaling:HeartbeatTimeout, which frees their media
+// (a dead TCP connection can take minutes to notice otherwise), and closes the sessions of ended meetings.
+internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider time, ILogger<HeartbeatMonitor> logger) : BackgroundService
+{
+    // One storage read per live meeting per interval: how quickly an ended meeting's sessions close.
+    private static readonly TimeSpan EndedCheckInterval = TimeSpan.FromSeconds(1);
+
+    private async Task CloseEndedMeetingsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var meetingId in registry.LiveMeetingIds)
+        {
+            bool ended;
+            try
+            {
+                ended = await registry.HasEndedAsync(meetingId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not check whether meeting {MeetingId} ended", meetingId);
+                continue;
+            }
+            if (!ended)
+                continue;
+            foreach (var session in registry.SessionsOf(meetingId))
+            {
+                session.Peer.SendError(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
+                session.Peer.Close();
+                await registry.LeaveAsync(session).ConfigureAwait(false);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timeout = registry.Options.HeartbeatTimeout;
+        var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        using var timer = new PeriodicTimer(period, time);
+        var lastEndedCheck = time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (time.GetElapsedTime(lastEndedCheck) >= EndedCheckInterval)
+                {
+                    lastEndedCheck = time.GetTimestamp();
+                    await CloseEndedMeetingsAsync(stoppingToken).ConfigureAwait(false);
+                }
+                foreach (var session in registry.Sessions.ToArray())
+                {
+                    if (session.SilentFor <= timeout)
+                        continue;
+                    logger.LogInformation("Dropping silent participant {ParticipantId} of {MeetingId}", session.ParticipantId, session.MeetingId);
+                    session.Peer.SendError(SignalingErrorCodes.HeartbeatTimeout, $"no message for {timeout.TotalSeconds:0.###} s; the session was closed");
+                    session.Peer.Close();
+                    await registry.LeaveAsync(session).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

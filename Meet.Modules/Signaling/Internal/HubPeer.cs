@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Meet.Modules.Signaling.Internal;
+
+// Sends to one SignalR connection without awaiting: callers are roster batches and the media thread.
+internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId, HubCallerContext context) : ISignalingPeer
+{
+    private IClientProxy Client => hub.Clients.Client(connectionId);
+
+    public void SendSubscriberOffer(string sdp) => _ = Client.SendAsync("SubscriberOffer", sdp);
+
+    public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
+    {
+        foreach (var update in updates)
+            _ = Client.SendAsync("ParticipantUpdate", update);
+    }
+
+    public void SendError(int code, string message) => _ = Client.SendAsync("Error", new ErrorMessage(code, message));
+
+    public void SendMediaReconnect(string reason) => _ = Client.SendAsync("MediaReconnect", new MediaReconnectMessage(reason));
+
+    public void Close()
+    {
+        // Let the error queued just before go out first.
+        _ = Task.Delay(100).ContinueWith(_ => context.Abort(), TaskScheduler.Default);
+    }
+}

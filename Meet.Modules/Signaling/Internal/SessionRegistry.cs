@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using Meet.Modules.Media;
+using Meet.Modules.Meetings;
+using Meet.Modules.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Signaling.Internal;
+
+// Every live session of this node, grouped by meeting; the join/leave logic both transports share.
+internal sealed class SessionRegistry(
+    IMeetingTokens tokens,
+    IServiceScopeFactory scopes,
+    IServiceProvider services,
+    IOptions<SignalingOptions> options,
+    TimeProvider time,
+    ILogger<SessionRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, MeetingRoster> rosters = new(StringComparer.Ordinal);
+    private readonly Lock rosterGate = new();
+
+    // Optional so the host still runs signaling-only when no media module is registered.
+    private IMediaModule? Media => services.GetService<IMediaModule>();
+
+    public SignalingOptions Options => options.Value;
+
+    public IEnumerable<SignalingSession> Sessions => rosters.Values.SelectMany(r => r.Members);
+
+    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.ToArray();
+
+    public IReadOnlyList<SignalingSession> SessionsOf(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Members.ToArray() : [];
+
+    // Ending a meeting over REST does not pass through signaling, so the monitor asks storage.
+    public async Task<bool> HasEndedAsync(string meetingId, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var meeting = await scope.ServiceProvider.GetRequiredService<IMeetingRepository>().FindAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        return meeting is null || meeting.Status == MeetingStatus.Ended;
+    }
+
+    public int RosterCount(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Count : 0;
+
+    // Validates the token and that the meeting is live; meetingId, when given, must be the token's meeting.
+    public async Task<MeetingToken> AuthenticateAsync(string? token, string? meetingId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+            throw new SignalingException(SignalingErrorCodes.Unauthorized, "a join token is required");
+        var validated = await tokens.ValidateAsync(token).ConfigureAwait(false)
+                        ?? throw new SignalingException(SignalingErrorCodes.Unauthorized, "the token is invalid or expired");
+        if (meetingId is not null && !string.Equals(meetingId, validated.MeetingId, StringComparison.Ordinal))
+            throw new SignalingException(SignalingErrorCodes.Forbidden, "the token belongs to another meeting");
+        if (validated.ParticipantId is null)
+            throw new SignalingException(SignalingErrorCodes.Forbidden, "the token carries no participant; join through POST /v1/meetings/{id}/join first");
+        await EnsureMeetingLiveAsync(validated.MeetingId, cancellationToken).ConfigureAwait(false);
+        return validated;
+    }
+
+    private async Task EnsureMeetingLiveAsync(string meetingId, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var meeting = await scope.ServiceProvider.GetRequiredService<IMeetingRepository>().FindAsync(meetingId, cancellationToken).ConfigureAwait(false)
+                      ?? throw new SignalingException(SignalingErrorCodes.NotFound, "unknown meeting");
+        if (meeting.Status == MeetingStatus.Ended)
+            throw new SignalingException(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
+    }
+
+    public async Task<(SignalingSession Session, WelcomeMessage Welcome)> JoinAsync(MeetingToken token, string? displayName, ISignalingPeer peer, CancellationToken cancellationToken)
+    {
+        var name = displayName?.Trim() ?? "";
+        if (name.Length == 0)
+            name = token.UserId;
+        if (name.Length > 64 || name.Any(char.IsControl))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "displayName must be at most 64 characters without control characters");
+        // Re-checked at join time: the meeting may have ended since the connection was opened.
+        await EnsureMeetingLiveAsync(token.MeetingId, cancellationToken).ConfigureAwait(false);
+
+        var participantId = token.ParticipantId!.Value.ToString("D");
+        var role = token.Role.ToString().ToLowerInvariant();
+        var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
+
+        SignalingSession? replaced = null;
+        lock (rosterGate)
+        {
+            if (rosters.TryGetValue(token.MeetingId, out var existingRoster) && existingRoster.TryGet(participantId, out var existing))
+                replaced = existing;
+        }
+        if (replaced is not null)
+        {
+            // The same participant reconnected on a new connection: the old one goes.
+            replaced.Peer.SendError(SignalingErrorCodes.WrongState, "replaced by a newer connection of the same participant");
+            replaced.Peer.Close();
+            await LeaveAsync(replaced).ConfigureAwait(false);
+        }
+
+        if (Media is { } media)
+        {
+            try
+            {
+                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name), session);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Media participant for {ParticipantId} could not be created", participantId);
+                throw new SignalingException(SignalingErrorCodes.Internal, "the media server could not add the participant");
+            }
+        }
+
+        IReadOnlyList<ParticipantInfo> others;
+        lock (rosterGate)
+            others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session);
+        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others);
+        await MarkAsync(token.ParticipantId.Value, ParticipantConnectionStatus.Connected).ConfigureAwait(false);
+        logger.LogInformation("Participant {ParticipantId} joined meeting {MeetingId} over signaling", participantId, token.MeetingId);
+        return (session, welcome);
+    }
+
+    public async Task LeaveAsync(SignalingSession session)
+    {
+        if (!session.TransitionTo(SessionState.Left))
+            return;
+        lock (rosterGate)
+        {
+            if (rosters.TryGetValue(session.MeetingId, out var roster) && roster.Remove(session) && roster.IsEmpty)
+                rosters.TryRemove(new KeyValuePair<string, MeetingRoster>(session.MeetingId, roster));
+        }
+        if (session.Media is { } media)
+        {
+            try
+            {
+                await media.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Freeing the media of {ParticipantId} failed", session.ParticipantId);
+            }
+        }
+        await MarkAsync(Guid.Parse(session.ParticipantId), ParticipantConnectionStatus.Disconnected).ConfigureAwait(false);
+        logger.LogInformation("Participant {ParticipantId} left meeting {MeetingId}", session.ParticipantId, session.MeetingId);
+    }
+
+    // meeting_participants.connection_status feeds the node's load and the meeting's peak count; a
+    // failed write must not fail the session, so it is logged.
+    private async Task MarkAsync(Guid participantId, ParticipantConnectionStatus status)
+    {
+        try
+        {
+            await services.GetRequiredService<IParticipantRepository>().SetConnectionStatusAsync(participantId, status, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Could not mark participant {ParticipantId} {Status}", participantId, status);
+        }
+    }
+
+    public string AnswerPublisherOffer(SignalingSession session, string sdp)
+    {
+        CheckSdp(session, sdp);
+        var media = RequireMedia(session);
+        if (session.State is SessionState.Joining or SessionState.Reconnecting)
+            session.TransitionTo(SessionState.Negotiating);
+        return Unwrap(media.AnswerPublisherOffer(sdp)) ?? "";
+    }
+
+    public void ApplySubscriberAnswer(SignalingSession session, string sdp)
+    {
+        CheckSdp(session, sdp);
+        Unwrap(RequireMedia(session).ApplySubscriberAnswer(sdp));
+    }
+
+    public void AddRemoteCandidate(SignalingSession session, string target, string candidate, string? sdpMid)
+    {
+        EnsureLive(session);
+        if (target is not ("publisher" or "subscriber"))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "target must be \"publisher\" or \"subscriber\"");
+        if (candidate.Length > 1024 || (sdpMid?.Length ?? 0) > 64)
+            throw new SignalingException(SignalingErrorCodes.TooLarge, "the candidate is too long");
+        // An empty candidate is the end-of-candidates marker (RFC 8838 §8.2): nothing to do.
+        if (candidate.Length == 0)
+            return;
+        Unwrap(RequireMedia(session).AddRemoteCandidate(candidate, sdpMid, target == "subscriber"));
+    }
+
+    public void SetMuted(SignalingSession session, string kind, bool muted)
+    {
+        EnsureLive(session);
+        if (kind is not ("audio" or "video"))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "kind must be \"audio\" or \"video\"");
+        if (!session.SetMuted(kind, muted))
+            return;
+        if (rosters.TryGetValue(session.MeetingId, out var roster))
+            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, muted ? ParticipantUpdateMessage.Muted : ParticipantUpdateMessage.Unmuted, kind));
+    }
+
+    private void CheckSdp(SignalingSession session, string? sdp)
+    {
+        EnsureLive(session);
+        if (string.IsNullOrEmpty(sdp))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "the SDP is empty");
+        if (sdp.Length > Options.MaximumSdpSize)
+            throw new SignalingException(SignalingErrorCodes.TooLarge, $"the SDP is larger than {Options.MaximumSdpSize} characters");
+        // RFC 8866 §5: every session description starts with the version line.
+        if (!sdp.StartsWith("v=0", StringComparison.Ordinal))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "malformed SDP: it must start with \"v=0\"");
+    }
+
+    private static void EnsureLive(SignalingSession session)
+    {
+        if (session.State == SessionState.Left)
+            throw new SignalingException(SignalingErrorCodes.WrongState, "the session has left");
+    }
+
+    private static IMediaParticipant RequireMedia(SignalingSession session) =>
+        session.Media ?? throw new SignalingException(SignalingErrorCodes.MediaUnavailable, "no media module runs on this node");
+
+    private static string? Unwrap(SdpNegotiationResult result) =>
+        result.Succeeded ? result.Sdp : throw new SignalingException(result.ErrorCode == 0 ? SignalingErrorCodes.Internal : result.ErrorCode, result.ErrorMessage ?? "media negotiation failed");
+}

@@ -1,0 +1,10 @@
+namespace Meet.Modules.Signaling.Internal;
+
+internal enum SessionState
+{
+    Joining,
+    Negotiating,
+    Connected,
+    Reconnecting,
+    Left,
+}

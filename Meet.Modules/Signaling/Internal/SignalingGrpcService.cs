@@ -1,0 +1,95 @@
+using Grpc.Core;
+using Meet.Modules.Signaling.Grpc;
+
+namespace Meet.Modules.Signaling.Internal;
+
+// ISSUE5 contract 3: the seed's EstablishSession stream. The first message authenticates (meeting_id +
+// token); afterwards a bad message gets an ErrorDetails and the stream goes on.
+internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvider time) : SignalingService.SignalingServiceBase
+{
+    public override async Task EstablishSession(IAsyncStreamReader<ClientMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
+    {
+        var peer = new GrpcPeer(context.CancellationToken);
+        var writer = peer.WriteLoopAsync(responseStream);
+        SignalingSession? session = null;
+        try
+        {
+            if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                return;
+            var first = requestStream.Current;
+            try
+            {
+                if (first.MeetingId.Length == 0)
+                    throw new SignalingException(SignalingErrorCodes.BadRequest, "the first message must carry meeting_id and token");
+                var token = await registry.AuthenticateAsync(first.Token, first.MeetingId, context.CancellationToken).ConfigureAwait(false);
+                var (joined, welcome) = await registry.JoinAsync(token, first.DisplayName, peer, context.CancellationToken).ConfigureAwait(false);
+                session = joined;
+                peer.Send(new ServerMessage { Welcome = GrpcMapping.ToProto(welcome) });
+                if (first.PayloadCase != ClientMessage.PayloadOneofCase.None)
+                    Handle(session, first, peer);
+            }
+            catch (SignalingException ex)
+            {
+                // Without a session there is nothing to keep the stream open for.
+                peer.SendError(ex.Code, ex.Message);
+                return;
+            }
+
+            while (await requestStream.MoveNext(peer.Closed).ConfigureAwait(false))
+            {
+                if (requestStream.Current.PayloadCase == ClientMessage.PayloadOneofCase.Leave)
+                    break;
+                Handle(session, requestStream.Current, peer);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client went away or the heartbeat monitor closed the session.
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            if (session is not null)
+                await registry.LeaveAsync(session).ConfigureAwait(false);
+            peer.Complete();
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    private void Handle(SignalingSession session, ClientMessage message, GrpcPeer peer)
+    {
+        try
+        {
+            session.OnMessage();
+            switch (message.PayloadCase)
+            {
+                case ClientMessage.PayloadOneofCase.Sdp when message.Sdp.Type == SessionDescription.Types.Type.Offer:
+                    var answer = registry.AnswerPublisherOffer(session, message.Sdp.SdpPlaintext);
+                    peer.Send(new ServerMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Answer, SdpPlaintext = answer } });
+                    break;
+                case ClientMessage.PayloadOneofCase.Sdp:
+                    registry.ApplySubscriberAnswer(session, message.Sdp.SdpPlaintext);
+                    break;
+                case ClientMessage.PayloadOneofCase.Candidate:
+                    var target = message.Candidate.Target == IceCandidate.Types.Target.Subscriber ? "subscriber" : "publisher";
+                    registry.AddRemoteCandidate(session, target, message.Candidate.CandidateSdp, message.Candidate.SdpMid.Length == 0 ? null : message.Candidate.SdpMid);
+                    break;
+                case ClientMessage.PayloadOneofCase.Ping:
+                    peer.Send(new ServerMessage { Pong = new HeartbeatAck { ClientTimestampMs = message.Ping.ClientTimestampMs, ServerTimestampMs = time.GetUtcNow().ToUnixTimeMilliseconds() } });
+                    break;
+                case ClientMessage.PayloadOneofCase.Mute:
+                    registry.SetMuted(session, message.Mute.Kind, message.Mute.Muted);
+                    break;
+                default:
+                    // No payload, or a oneof case from a newer client that this server does not know.
+                    throw new SignalingException(SignalingErrorCodes.BadRequest, "unknown or empty message");
+            }
+        }
+        catch (SignalingException ex)
+        {
+            peer.SendError(ex.Code, ex.Message);
+        }
+    }
+}

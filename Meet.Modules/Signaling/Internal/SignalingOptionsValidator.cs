@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Signaling.Internal;
+
+internal sealed class SignalingOptionsValidator : IValidateOptions<SignalingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SignalingOptions options)
+    {
+        var failures = new List<string>();
+        if (!string.IsNullOrEmpty(options.GrpcUrl) && !(Uri.TryCreate(options.GrpcUrl, UriKind.Absolute, out var grpc) && grpc.Scheme is "http" or "https"))
+            failures.Add($"Signaling:GrpcUrl must be an absolute http(s) URL or empty (was '{options.GrpcUrl}').");
+        if (options.HeartbeatTimeout <= TimeSpan.Zero)
+            failures.Add($"Signaling:HeartbeatTimeout must be positive (was '{options.HeartbeatTimeout}').");
+        if (options.MaximumReceiveMessageSize is < 4096 or > 16 * 1024 * 1024)
+            failures.Add($"Signaling:MaximumReceiveMessageSize must be between 4096 and 16777216 bytes (was {options.MaximumReceiveMessageSize}).");
+        if (options.MaximumSdpSize <= 0 || options.MaximumSdpSize > options.MaximumReceiveMessageSize)
+            failures.Add($"Signaling:MaximumSdpSize must be positive and at most Signaling:MaximumReceiveMessageSize (was {options.MaximumSdpSize}).");
+        if (options.MessagesPerSecond <= 0)
+            failures.Add($"Signaling:MessagesPerSecond must be positive (was {options.MessagesPerSecond}).");
+        if (options.MessageBurst <= 0)
+            failures.Add($"Signaling:MessageBurst must be positive (was {options.MessageBurst}).");
+        if (options.RosterBatchDelay < TimeSpan.Zero || options.RosterBatchDelay > TimeSpan.FromSeconds(1))
+            failures.Add($"Signaling:RosterBatchDelay must be between 0 and 1 s (was '{options.RosterBatchDelay}').");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Threading.RateLimiting;
+using Meet.Modules.Media;
+
+namespace Meet.Modules.Signaling.Internal;
+
+// One participant's signaling state machine; both transports drive the same object.
+internal sealed class SignalingSession : IMediaParticipantListener
+{
+    private readonly Lock gate = new();
+    private readonly TimeProvider time;
+    private readonly TokenBucketRateLimiter rateLimiter;
+    private long lastSeenTimestamp;
+
+    public SignalingSession(string meetingId, string participantId, string displayName, string role, bool audioMuted, ISignalingPeer peer, TimeProvider time, SignalingOptions options)
+    {
+        MeetingId = meetingId;
+        ParticipantId = participantId;
+        DisplayName = displayName;
+        Role = role;
+        AudioMuted = audioMuted;
+        Peer = peer;
+        this.time = time;
+        lastSeenTimestamp = time.GetTimestamp();
+        rateLimiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.MessageBurst,
+            TokensPerPeriod = Math.Max(1, options.MessagesPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    public string MeetingId { get; }
+
+    public string ParticipantId { get; }
+
+    public string DisplayName { get; }
+
+    public string Role { get; }
+
+    public ISignalingPeer Peer { get; }
+
+    public SessionState State { get; private set; } = SessionState.Joining;
+
+    public bool AudioMuted { get; private set; }
+
+    public bool VideoMuted { get; private set; }
+
+    public IMediaParticipant? Media { get; set; }
+
+    // The roster change this session's welcome snapshot already reflects.
+    public long RosterSequence { get; set; }
+
+    public ParticipantInfo Info => new(ParticipantId, DisplayName, AudioMuted, VideoMuted, false);
+
+    public TimeSpan SilentFor => time.GetElapsedTime(Interlocked.Read(ref lastSeenTimestamp));
+
+    // Every inbound message counts as a heartbeat and spends one token.
+    public void OnMessage()
+    {
+        Interlocked.Exchange(ref lastSeenTimestamp, time.GetTimestamp());
+        using var lease = rateLimiter.AttemptAcquire();
+        if (!lease.IsAcquired)
+            throw new SignalingException(SignalingErrorCodes.RateLimited, "too many signaling messages; slow down");
+    }
+
+    // The one place the state changes; returns false (and changes nothing) for a transition the
+    // machine does not allow, so late media events after Left are ignored.
+    public bool TransitionTo(SessionState next)
+    {
+        lock (gate)
+        {
+            if (!IsAllowed(State, next))
+                return false;
+            State = next;
+            return true;
+        }
+    }
+
+    private static bool IsAllowed(SessionState from, SessionState to) => (from, to) switch
+    {
+        (SessionState.Left, _) => false,
+        (_, SessionState.Left) => true,
+        (SessionState.Joining, SessionState.Negotiating) => true,
+        (SessionState.Negotiating, SessionState.Connected) => true,
+        (SessionState.Negotiating, SessionState.Reconnecting) => true,
+        (SessionState.Connected, SessionState.Negotiating) => true,
+        (SessionState.Connected, SessionState.Reconnecting) => true,
+        (SessionState.Reconnecting, SessionState.Negotiating) => true,
+        (SessionState.Reconnecting, SessionState.Connected) => true,
+        _ => false,
+    };
+
+    public bool SetMuted(string kind, bool muted)
+    {
+        lock (gate)
+        {
+            if (kind == "audio")
+            {
+                if (AudioMuted == muted)
+                    return false;
+                AudioMuted = muted;
+                return true;
+            }
+            if (VideoMuted == muted)
+                return false;
+            VideoMuted = muted;
+            return true;
+        }
+    }
+
+    public void OnSubscriberOffer(string offerSdp)
+    {
+        if (State != SessionState.Left)
+            Peer.SendSubscriberOffer(offerSdp);
+    }
+
+    public void OnConnectionStateChanged(MediaConnectionState state)
+    {
+        switch (state)
+        {
+            case MediaConnectionState.Connected:
+                TransitionTo(SessionState.Connected);
+                break;
+            case MediaConnectionState.Disconnected or MediaConnectionState.Failed:
+                // The client restarts ICE on the publisher PC; the SFU keeps the old path until then.
+                if (TransitionTo(SessionState.Reconnecting))
+                    Peer.SendMediaReconnect(state == MediaConnectionState.Failed ? "media connection failed" : "media connection lost");
+                break;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Meet.Modules.Signaling.Internal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Signaling;
+
+public static class SignalingModuleExtensions
+{
+    public const string HubPath = "/hubs/signaling";
+
+    // Needs the meetings and storage modules; uses IMediaModule when one is registered.
+    public static IServiceCollection AddSignalingModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SignalingOptions>().Bind(configuration.GetSection(SignalingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignalingOptions>, SignalingOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SessionRegistry>();
+        services.AddHostedService<HeartbeatMonitor>();
+        var grpcEndpoint = new GrpcEndpoint();
+        services.AddSingleton(grpcEndpoint);
+        services.Configure<KestrelServerOptions>(kestrel => grpcEndpoint.Configure(kestrel, configuration));
+
+        var maxMessage = configuration.GetSection(SignalingOptions.SectionName).Get<SignalingOptions>()?.MaximumReceiveMessageSize
+                         ?? new SignalingOptions().MaximumReceiveMessageSize;
+        services.AddSignalR(hub =>
+            {
+                hub.MaximumReceiveMessageSize = maxMessage;
+                // Our own HubExceptions carry "<code>: message"; anything else stays generic.
+                hub.EnableDetailedErrors = false;
+            })
+            .AddJsonProtocol()
+            .AddMessagePackProtocol();
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = maxMessage;
+            grpc.EnableDetailedErrors = false;
+            // gRPC's catch-all "/{service}/{method}" for unknown services would otherwise win over REST
+            // routes like POST /v1/meetings when a request's content type rules the REST endpoint out.
+            grpc.IgnoreUnknownServices = true;
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<SignalingHub>(HubPath).Add(HubAuthentication.Require);
+        endpoints.MapGrpcService<SignalingGrpcService>();
+        return endpoints;
+    }
+}

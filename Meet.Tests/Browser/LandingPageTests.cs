@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace Meet.Tests.Browser;
+
+// The landing page and the meeting page's REST side, in headless Chromium.
+[Category("Browser")]
+[NonParallelizable]
+public sealed class LandingPageTests
+{
+    private BrowserHarness harness = null!;
+    private IBrowser browser = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        harness = await BrowserHarness.StartAsync();
+        browser = await harness.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await harness.DisposeAsync();
+
+    [Test]
+    public async Task Creating_a_meeting_opens_its_page_and_joins_it()
+    {
+        var page = await harness.NewParticipantAsync(browser);
+
+        await MeetPage.JoinFromLandingAsync(page, "Alice", link: null);
+
+        var meetingId = page.Url.Split("/j/")[1];
+        (await harness.Host.Client.GetAsync($"/v1/meetings/{meetingId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await WaitForParticipantIdAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Pasting_a_join_link_opens_that_meeting()
+    {
+        var (meetingId, _, joinUrl) = await harness.CreateMeetingAsync();
+        var page = await harness.NewParticipantAsync(browser);
+
+        await MeetPage.JoinFromLandingAsync(page, "Bob", link: joinUrl);
+
+        page.Url.Should().EndWith($"/j/{meetingId}");
+        await WaitForParticipantIdAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task A_meeting_page_without_a_stored_name_asks_for_one()
+    {
+        var (meetingId, _, _) = await harness.CreateMeetingAsync();
+        var page = await harness.NewParticipantAsync(browser);
+
+        await page.GotoAsync($"/j/{meetingId}");
+        await page.FillAsync("#name", "Carol");
+        await page.ClickAsync("#join");
+
+        await WaitForParticipantIdAsync(page);
+        (await page.EvaluateAsync<string>("() => localStorage.getItem('meet.name')")).Should().Be("Carol");
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Landing_page_refuses_to_go_on_without_a_name_or_with_a_bad_id()
+    {
+        var page = await harness.NewParticipantAsync(browser);
+        await page.GotoAsync("/");
+
+        await page.ClickAsync("#create");
+        (await page.InnerTextAsync("#landing-error")).Should().Contain("name");
+
+        await page.FillAsync("#name", "Dan");
+        await page.FillAsync("#meeting", "not a meeting id!");
+        await page.ClickAsync("#join");
+        (await page.InnerTextAsync("#landing-error")).Should().Contain("meeting id");
+        page.Url.Should().Be(harness.BaseUrl + "/");
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Unknown_meeting_says_it_does_not_exist()
+    {
+        var page = await harness.NewParticipantAsync(browser);
+        await MeetPage.JoinFromLandingAsync(page, "Erin", link: "mtg-aaaaaa-bbbb-cccc");
+
+        await page.WaitForSelectorAsync("#meeting-error");
+        (await page.InnerTextAsync("#meeting-error")).Should().Contain("does not exist");
+        (await MeetPage.StateAsync(page)).Should().Be("failed");
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Ended_meeting_says_it_has_ended()
+    {
+        var (meetingId, hostToken, joinUrl) = await harness.CreateMeetingAsync();
+        await harness.EndMeetingAsync(meetingId, hostToken);
+        var page = await harness.NewParticipantAsync(browser);
+
+        await MeetPage.JoinFromLandingAsync(page, "Frank", link: joinUrl);
+
+        await page.WaitForSelectorAsync("#meeting-error");
+        (await page.InnerTextAsync("#meeting-error")).Should().Contain("has ended");
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
+    public async Task Denied_camera_says_so_and_still_joins_the_meeting()
+    {
+        var (_, _, joinUrl) = await harness.CreateMeetingAsync();
+        var blocking = await harness.LaunchAsync(fakeUi: false);
+        var page = await harness.NewParticipantAsync(blocking, grantMedia: false);
+
+        await MeetPage.JoinFromLandingAsync(page, "Gina", link: joinUrl);
+
+        await page.WaitForSelectorAsync("#media-error", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
+        (await page.InnerTextAsync("#media-error")).Should().Contain("Camera access was denied");
+        (await MeetPage.WaitForStateAsync(page, TimeSpan.FromSeconds(20), "joined", "failed")).Should().Be("joined");
+        (await page.IsDisabledAsync("#toggle-camera")).Should().BeTrue();
+        await blocking.CloseAsync();
+    }
+
+    private static async Task WaitForParticipantIdAsync(IPage page)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var id = await MeetPage.ParticipantIdAsync(page);
+            if (id is not null)
+            {
+                Guid.TryParse(id, out _).Should().BeTrue();
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("The meeting page never got a participant id: " + await page.InnerTextAsync("body"));
+    }
+}

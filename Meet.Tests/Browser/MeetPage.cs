@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Meet.Tests.Browser;
+
+// Reads the web client's test hook (window.meet, ClientApp/src/meeting.ts).
+internal static class MeetPage
+{
+    public static async Task JoinFromLandingAsync(IPage page, string name, string? link)
+    {
+        await page.GotoAsync("/");
+        await page.FillAsync("#name", name);
+        if (link is null)
+        {
+            await page.ClickAsync("#create");
+        }
+        else
+        {
+            await page.FillAsync("#meeting", link);
+            await page.ClickAsync("#join");
+        }
+        await page.WaitForURLAsync(url => url.Contains("/j/mtg-", StringComparison.Ordinal));
+    }
+
+    public static Task<string?> StateAsync(IPage page) =>
+        page.EvaluateAsync<string?>("() => window.meet?.state ?? null");
+
+    public static Task<string?> ParticipantIdAsync(IPage page) =>
+        page.EvaluateAsync<string?>("() => window.meet?.participantId ?? null");
+
+    public static async Task<string> WaitForStateAsync(IPage page, TimeSpan timeout, params string[] states)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string? state = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            state = await StateAsync(page);
+            if (state is not null && states.Contains(state))
+                return state;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"The page stayed in state '{state}' (wanted {string.Join(" or ", states)}): {await page.InnerTextAsync("body")}");
+    }
+
+    public static async Task<IReadOnlyDictionary<string, RemoteStats>> StatsAsync(IPage page)
+    {
+        var text = await page.EvaluateAsync<string>("async () => JSON.stringify(window.meet ? await window.meet.stats() : {})");
+        using var document = JsonDocument.Parse(text);
+        var json = document.RootElement;
+        var result = new Dictionary<string, RemoteStats>();
+        foreach (var property in json.EnumerateObject())
+        {
+            var s = property.Value;
+            result[property.Name] = new RemoteStats(
+                s.GetProperty("framesDecoded").GetInt64(),
+                s.GetProperty("videoPacketsReceived").GetInt64(),
+                s.GetProperty("audioPacketsReceived").GetInt64());
+        }
+        return result;
+    }
+
+    public sealed record RemoteStats(long FramesDecoded, long VideoPacketsReceived, long AudioPacketsReceived);
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Security.Cryptography;
+using Meet.Modules.Client.Media;
+using Meet.Modules.Media;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Protocols.Srtp;
+using Meet.Modules.Media.Transport;
+using Meet.PacketEngine;
+
+namespace Meet.Tests.Media.Internal;
+
+// The receive side of the media port without sockets: SRTP packets from a "connected" publisher are
+// demultiplexed, unprotected once and leave as one protected, rewritten packet per subscriber.
+[TestFixture]
+public sealed class MediaPacketReceiverTests
+{
+    private const uint PublisherSsrc = 0x5555_0001;
+
+    [Test]
+    public async Task Forwarding_rewrites_per_subscriber_and_allocates_nothing()
+    {
+        await using var rig = Rig.Create(subscribers: 3);
+        rig.Receive(keyFrame: true).Should().Be(3);
+        rig.Receive(keyFrame: false);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+            rig.Receive(keyFrame: false);
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+
+        rig.Channel.Capture = true;
+        rig.Receive(keyFrame: false);
+        var decoded = rig.DecodeLastBatch();
+        decoded.Select(h => h.Ssrc).Distinct().Should().HaveCount(3, "every consumer has its own SSRC");
+        decoded.Should().NotContain(h => h.Ssrc == PublisherSsrc);
+    }
+
+    [Test]
+    public async Task Delta_frames_before_the_first_keyframe_are_not_forwarded()
+    {
+        await using var rig = Rig.Create(subscribers: 2);
+        rig.Receive(keyFrame: false).Should().Be(0);
+        rig.Receive(keyFrame: true).Should().Be(2);
+    }
+
+    [Test]
+    public async Task Packets_from_unknown_addresses_and_garbage_are_counted_drops()
+    {
+        await using var rig = Rig.Create(subscribers: 1);
+        var stranger = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 1));
+        rig.Deliver([0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], stranger);
+        rig.Deliver([0xFF, 0xFF, 0xFF, 0xFF], stranger);
+        rig.Deliver([1], stranger);
+        rig.Module.Counters.Dropped(MediaDropReason.UnknownPeer).Should().Be(1);
+        rig.Module.Counters.Dropped(MediaDropReason.NotWebRtc).Should().Be(2);
+    }
+
+    [Test]
+    public async Task Tampered_srtp_from_a_known_peer_is_a_counted_drop()
+    {
+        await using var rig = Rig.Create(subscribers: 1);
+        rig.Receive(keyFrame: true, tamper: true).Should().Be(0);
+        rig.Module.Counters.Dropped(MediaDropReason.SrtpRejected).Should().Be(1);
+    }
+
+    internal sealed class Rig : IAsyncDisposable
+    {
+        private readonly byte[] _payload = new byte[1000];
+        private readonly byte[] _scratch = new byte[PacketBatch.DefaultSlotSize];
+        private readonly PacketBatch _batch = new(1);
+        private readonly List<SrtpSession> _subscriberClients = [];
+        private SrtpSession _publisherClient = null!;
+        private PacketAddress _publisherAddress;
+        private ushort _sequence = 7;
+        private uint _timestamp = 1000;
+
+        public MediaModule Module { get; private set; } = null!;
+
+        public MediaPacketReceiver Receiver { get; private set; } = null!;
+
+        public CapturingChannel Channel { get; } = new();
+
+        public static Rig Create(int subscribers)
+        {
+            var rig = new Rig();
+            rig.Module = new MediaModule("127.0.0.1", TimeProvider.System);
+            rig.Module.Sender.Channel = rig.Channel;
+            rig.Receiver = new MediaPacketReceiver(rig.Module);
+            rig._publisherAddress = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 50000));
+            var publisher = (MediaParticipant)rig.Module.AddParticipant(new MediaParticipantRequest("m", "pub", "pub"), new NullListener());
+            var (server, client) = (NewKeys(), NewKeys());
+            publisher.Publisher.ConnectForTesting(new SrtpSession(server, client), rig._publisherAddress);
+            rig._publisherClient = new SrtpSession(client, server);
+            var offerer = new ClientPeerConnection();
+            var answer = publisher.AnswerPublisherOffer(offerer.CreateOffer([ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]));
+            offerer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            answer.Succeeded.Should().BeTrue(answer.ErrorMessage);
+            for (var i = 0; i < subscribers; i++)
+            {
+                var subscriber = (MediaParticipant)rig.Module.AddParticipant(new MediaParticipantRequest("m", "sub" + i, "sub"), new NullListener());
+                var (s, c) = (NewKeys(), NewKeys());
+                subscriber.Subscriber.ConnectForTesting(new SrtpSession(s, c), PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i)));
+                rig._subscriberClients.Add(new SrtpSession(c, s));
+            }
+            rig._payload[0] = 0x10;
+            return rig;
+        }
+
+        // Returns how many RTP packets left the port for this one.
+        public int Receive(bool keyFrame, bool tamper = false)
+        {
+            _payload[1] = keyFrame ? (byte)0 : (byte)1;
+            var writer = new RtpPacketWriter(_scratch, 96, _sequence++, _timestamp += 3000, PublisherSsrc, marker: true);
+            writer.TryComplete(_payload, 0, out var length);
+            _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+            if (tamper)
+                _scratch[protectedLength - 1] ^= 1;
+            Channel.Rtp = 0;
+            Deliver(_scratch.AsSpan(0, protectedLength), _publisherAddress);
+            return Channel.Rtp;
+        }
+
+        public void Deliver(ReadOnlySpan<byte> datagram, PacketAddress source)
+        {
+            _batch.Clear();
+            _batch.TryAdd(datagram, source);
+            Receiver.OnReceived(Channel, _batch);
+        }
+
+        public List<RtpHeader> DecodeLastBatch()
+        {
+            var headers = new List<RtpHeader>();
+            for (var i = 0; i < Channel.Last.Count; i++)
+            {
+                var (bytes, port) = Channel.Last[i];
+                var session = _subscriberClients[port - 51000];
+                session.TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
+                RtpHeader.TryParse(bytes.AsSpan(0, plain), out var header).Should().BeTrue();
+                headers.Add(header);
+            }
+            return headers;
+        }
+
+        public async ValueTask DisposeAsync() => await Module.DisposeAsync();
+
+        private static SrtpKeyingMaterial NewKeys() =>
+            new(SrtpProtectionProfile.AeadAes128Gcm, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(12));
+    }
+
+    internal sealed class CapturingChannel : IPacketChannel
+    {
+        public int Rtp { get; set; }
+
+        public List<(byte[] Bytes, int Port)> Last { get; } = new(64);
+
+        public bool Capture { get; set; }
+
+        // The announced candidate carries this port; port 0 would mark every answered m-section rejected.
+        public PacketAddress LocalAddress { get; } = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 40000));
+
+        public PacketProtocol Protocol => PacketProtocol.Udp;
+
+        public PacketChannelCounters Counters { get; } = new();
+
+        public int Send(PacketBatch batch)
+        {
+            Last.Clear();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var packet = batch[i];
+                if (packet[1] is >= 192 and <= 223)
+                    continue;
+                Rtp++;
+                if (Capture)
+                    Last.Add((packet.ToArray(), batch.GetAddress(i).Port));
+            }
+            return batch.Count;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class NullListener : IMediaParticipantListener
+    {
+        public void OnSubscriberOffer(string offerSdp)
+        {
+        }
+
+        public void OnConnectionStateChanged(MediaConnectionState state)
+        {
+        }
+    }
+}

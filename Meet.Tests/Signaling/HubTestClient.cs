@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Meet.Modules.Signaling;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meet.Tests.Signaling;
+
+// A raw SignalR client on the hub (the way the web client talks to it), recording what the server sends.
+internal sealed class HubTestClient : IAsyncDisposable
+{
+    private HubTestClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<ParticipantUpdateMessage>("ParticipantUpdate", Updates.Enqueue);
+        connection.On<ErrorMessage>("Error", Errors.Enqueue);
+        connection.On<string>("SubscriberOffer", SubscriberOffers.Enqueue);
+        connection.Closed += error =>
+        {
+            ClosedWith = error;
+            IsClosed = true;
+            return Task.CompletedTask;
+        };
+    }
+
+    public HubConnection Connection { get; }
+
+    public ConcurrentQueue<ParticipantUpdateMessage> Updates { get; } = new();
+
+    public ConcurrentQueue<ErrorMessage> Errors { get; } = new();
+
+    public ConcurrentQueue<string> SubscriberOffers { get; } = new();
+
+    public volatile bool IsClosed;
+
+    public Exception? ClosedWith { get; private set; }
+
+    public static async Task<HubTestClient> ConnectAsync(Uri baseAddress, string token, bool messagePack)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), options =>
+        {
+            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        });
+        if (messagePack)
+            builder.AddMessagePackProtocol();
+        var client = new HubTestClient(builder.Build());
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    public Task<WelcomeMessage> JoinAsync(string displayName) => Connection.InvokeAsync<WelcomeMessage>("Join", displayName);
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
