@@ -98,6 +98,12 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
                 Ssrcs = [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
             };
+            if (track.RtxPayloadType is { } rtx)
+            {
+                section.Formats.Add(rtx.ToString(CultureInfo.InvariantCulture));
+                section.RtpMaps.Add(new SdpRtpMap(rtx, "rtx", track.ClockRate));
+                section.Fmtps.Add(new SdpFmtp(rtx, "apt=" + track.PayloadType.ToString(CultureInfo.InvariantCulture)));
+            }
             if (track.Kind == "video")
             {
                 section.RtcpFeedbacks.Add(new SdpRtcpFeedback(track.PayloadType, "nack"));

@@ -64,6 +64,8 @@ internal sealed partial class MediaParticipant
         }
         foreach (var other in affected)
             other.DeliverSubscriberOffer();
+        // Keyframe requests for new consumers were written into this thread's send batch.
+        _module.Sender.Flush();
         return SdpNegotiationResult.Success(answerText);
     }
 
@@ -171,7 +173,9 @@ internal sealed partial class MediaParticipant
     {
         var codecs = answered.RtpMaps
             .Where(r => !r.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase))
-            .Select(r => new RtpCodec(r.PayloadType, r.EncodingName, r.ClockRate, r.Channels, answered.FindFmtp(r.PayloadType)?.Parameters))
+            .Select(r => new RtpCodec(r.PayloadType, r.EncodingName, r.ClockRate, r.Channels, answered.FindFmtp(r.PayloadType)?.Parameters,
+                answered.RtpMaps.FirstOrDefault(x => x.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase)
+                    && answered.FindFmtp(x.PayloadType)?.AssociatedPayloadType == r.PayloadType)?.PayloadType))
             .ToList();
         var rids = offered.Simulcast is { Send.Count: > 0 }
             ? offered.Rids.Where(r => r.Direction == SdpRidDirection.Send).Select(r => r.Id).ToList()

@@ -12,6 +12,7 @@ internal sealed partial class MediaParticipant
     public void OnRtcp(WebRtcTransport transport, ReadOnlySpan<byte> compound, MediaSender sender)
     {
         var reader = new RtcpCompoundReader(compound);
+        Span<ushort> lost = stackalloc ushort[RtcpNackItem.MaxSequenceNumbers];
         while (reader.MoveNext())
         {
             var packet = reader.CurrentPacket;
@@ -24,6 +25,18 @@ internal sealed partial class MediaParticipant
                     {
                         for (var i = 0; i < fir.EntryCount; i++)
                             FindConsumer(fir.GetEntry(i).Ssrc)?.RequestKeyFrame(sender);
+                    }
+                    break;
+                case RtcpPacketType.TransportFeedback when transport == Subscriber:
+                    if (reader.Current.Count == RtcpFeedbackFormat.GenericNack && RtcpNack.TryParse(packet, out var nack)
+                        && FindConsumer(nack.MediaSsrc) is { } nacked)
+                    {
+                        for (var i = 0; i < nack.ItemCount; i++)
+                        {
+                            var count = nack.GetItem(i).CopyLostTo(lost);
+                            for (var j = 0; j < count; j++)
+                                nacked.Retransmit(lost[j], sender);
+                        }
                     }
                     break;
                 case RtcpPacketType.SenderReport when transport == Publisher:

@@ -77,6 +77,12 @@ internal sealed partial class MediaParticipant
                 Fmtps = slot.Codecs.Where(c => c.Parameters is not null).Select(c => new SdpFmtp(c.PayloadType, c.Parameters!)).ToList(),
                 RtcpRsize = true,
             };
+            foreach (var codec in slot.Codecs.Where(c => c.RtxPayloadType is not null))
+            {
+                section.Formats.Add(codec.RtxPayloadType!.Value.ToString(CultureInfo.InvariantCulture));
+                section.RtpMaps.Add(new SdpRtpMap(codec.RtxPayloadType.Value, "rtx", codec.ClockRate));
+                section.Fmtps.Add(new SdpFmtp(codec.RtxPayloadType.Value, "apt=" + codec.PayloadType.ToString(CultureInfo.InvariantCulture)));
+            }
             if (slot.Kind == MediaKind.Video)
             {
                 foreach (var codec in slot.Codecs)
@@ -99,6 +105,13 @@ internal sealed partial class MediaParticipant
                     new SdpSsrc(consumer.Ssrc, "cname", consumer.Producer.ParticipantId),
                     new SdpSsrc(consumer.Ssrc, "msid", msid.ToString()),
                 ];
+                if (consumer.Producer.Caches is not null)
+                {
+                    // RFC 4588 §8.3 / RFC 5576: the RTX stream is tied to its media stream by a FID group.
+                    section.SsrcGroups = [new SdpSsrcGroup("FID", [consumer.Ssrc, consumer.RtxSsrc])];
+                    section.Ssrcs.Add(new SdpSsrc(consumer.RtxSsrc, "cname", consumer.Producer.ParticipantId));
+                    section.Ssrcs.Add(new SdpSsrc(consumer.RtxSsrc, "msid", msid.ToString()));
+                }
             }
             else
             {

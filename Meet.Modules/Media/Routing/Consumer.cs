@@ -17,6 +17,7 @@ internal sealed class Consumer
     private ushort _lastSequenceOut;
     private uint _lastTimestampOut;
     private long _lastSendTimestamp;
+    private ushort _rtxSequence;
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid)
     {
@@ -26,6 +27,8 @@ internal sealed class Consumer
         _transport = transport;
         Mid = mid;
         Ssrc = RandomSsrc();
+        RtxSsrc = RandomSsrc();
+        _rtxSequence = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
         // RFC 3550 §5.1: initial sequence number and timestamp are random.
         _lastSequenceOut = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
         _lastTimestampOut = (uint)RandomNumberGenerator.GetInt32(0, int.MaxValue);
@@ -42,6 +45,10 @@ internal sealed class Consumer
     public WebRtcTransport Transport => _transport;
 
     public uint Ssrc { get; }
+
+    public uint RtxSsrc { get; }
+
+    public long Retransmitted { get; private set; }
 
     public int CurrentLayer => _currentLayer;
 
@@ -108,6 +115,29 @@ internal sealed class Consumer
     // The subscriber lost the picture (PLI/FIR): ask the publisher for a keyframe of the layer we send.
     public void RequestKeyFrame(MediaSender sender) =>
         Producer.RequestKeyFrame(_currentLayer >= 0 ? _currentLayer : Producer.BestLayer, sender);
+
+    // A subscriber NACKed `sequenceNumber` (ours): resend the cached original as RTX (RFC 4588 §4):
+    // RTX payload type and SSRC, its own sequence, the original sequence number (OSN) before the payload.
+    public void Retransmit(ushort sequenceNumber, MediaSender sender)
+    {
+        var caches = Producer.Caches;
+        var layer = _currentLayer;
+        if (caches is null || layer < 0)
+            return;
+        Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
+        if (!caches[layer].TryCopy((ushort)(sequenceNumber - _sequenceDelta), original, out var length)
+            || !RtpHeader.TryParse(original[..length], out var header)
+            || Producer.FindCodec(header.PayloadType)?.RtxPayloadType is not { } rtxPayloadType)
+            return;
+        Span<byte> payload = stackalloc byte[RtpPacketCache.MaxPacketSize + 2];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(payload, sequenceNumber);
+        var body = header.GetPayload(original[..length]);
+        body.CopyTo(payload[2..]);
+        Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _rtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
+        if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
+            Retransmitted++;
+    }
 
     private static uint RandomSsrc()
     {

@@ -28,6 +28,10 @@ internal sealed class Producer
         Codecs = codecs;
         _counters = counters;
         Layers = rids.Count == 0 ? [new ProducerLayer("")] : rids.Select(r => new ProducerLayer(r)).ToArray();
+        // Only video with negotiated RTX can answer NACKs: SRTP forbids re-protecting a sequence number.
+        Caches = kind == MediaKind.Video && codecs.Any(c => c.RtxPayloadType is not null)
+            ? Layers.Select(_ => new RtpPacketCache()).ToArray()
+            : null;
         // Until layers are seen, aim at the lowest: it is the one Chrome always sends first.
         _bestLayer = 0;
     }
@@ -47,6 +51,8 @@ internal sealed class Producer
     public IReadOnlyList<RtpCodec> Codecs { get; }
 
     public ProducerLayer[] Layers { get; }
+
+    public RtpPacketCache[]? Caches { get; }
 
     public bool IsClosed { get; private set; }
 
@@ -76,6 +82,7 @@ internal sealed class Producer
     {
         var now = Stopwatch.GetTimestamp();
         Layers[layer].OnPacket(header.SequenceNumber, now);
+        Caches?[layer].Store(header.SequenceNumber, packet);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
@@ -101,6 +108,16 @@ internal sealed class Producer
             return true;
         }
         return false;
+    }
+
+    public RtpCodec? FindCodec(int payloadType)
+    {
+        for (var i = 0; i < Codecs.Count; i++)
+        {
+            if (Codecs[i].PayloadType == payloadType)
+                return Codecs[i];
+        }
+        return null;
     }
 
     public void AddConsumer(Consumer consumer)

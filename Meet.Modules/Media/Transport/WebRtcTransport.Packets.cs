@@ -183,6 +183,24 @@ internal sealed partial class WebRtcTransport
         }
     }
 
+    // A packet already in its final form (e.g. RTX): protect and send as is.
+    public bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender)
+    {
+        lock (_lock)
+        {
+            if (_srtp is null || _remote.IsEmpty)
+                return false;
+            var slot = sender.GetSlot();
+            if (rtp.Length + _srtp.RtpOverhead > slot.Length)
+                return false;
+            rtp.CopyTo(slot);
+            if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
+                return false;
+            sender.Commit(protectedLength, _remote);
+            return true;
+        }
+    }
+
     public bool SendRtcp(ReadOnlySpan<byte> rtcp, MediaSender sender)
     {
         lock (_lock)

@@ -126,6 +126,129 @@ public sealed class MediaModuleChromeInteropTests
         bot.Received.Should().Contain(p => p.Ssrc == chromeVideo.Ssrc && p.KeyFrame, "Chromium's VP8 keyframes reach the subscriber");
     }
 
+    private const string SubscriberPage = """
+        <!doctype html><html><body><script>
+        const post = (path, body) => fetch(path, { method: 'POST', body }).then(r => r.text());
+        (async () => {
+          const sub = new RTCPeerConnection();
+          const streams = new Set();
+          sub.ontrack = e => e.streams.forEach(s => streams.add(s.id));
+          for (;;) {
+            try {
+              const offer = await post('/suboffer', '');
+              if (offer) {
+                await sub.setRemoteDescription({ type: 'offer', sdp: offer });
+                await sub.setLocalDescription(await sub.createAnswer());
+                await post('/subanswer', sub.localDescription.sdp);
+              }
+              let decoded = 0;
+              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') decoded += s.framesDecoded || 0; });
+              await post('/stats', JSON.stringify({ state: sub.connectionState, decoded, streams: [...streams] }));
+            } catch (e) { await post('/stats', JSON.stringify({ error: String(e) })); }
+            await new Promise(r => setTimeout(r, 100));
+          }
+        })();
+        """ + "</script></body></html>";
+
+    // The subscriber PC survives its only publisher leaving (the section goes inactive, the BUNDLE
+    // transport stays) and decodes the next publisher, whose consumer reuses that section.
+    [Test]
+    public async Task Chromium_decodes_a_new_publisher_after_the_previous_one_left()
+    {
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
+        await using var engine = SocketsPacketEngineFactory.Create(new SocketsPacketEngineOptions { ReceiveLoops = 1 });
+        await using var module = new MediaModule("127.0.0.1", TimeProvider.System);
+        chromium.InNamespace(() =>
+        {
+            module.Start(engine, MediaPort);
+            return 0;
+        });
+        var browser = new BrowserListener();
+        var browserMedia = module.AddParticipant(new MediaParticipantRequest("mtg-chrome", "chrome", "Chromium"), browser);
+        var answers = 0;
+        var stats = new LatestStats();
+        using var stop = new CancellationTokenSource();
+        var serving = TestHttpServer.ServeAsync(http, (method, path, body) => (method, path) switch
+        {
+            ("GET", "/") => (200, "text/html", SubscriberPage),
+            ("POST", "/suboffer") => (200, "text/plain", browser.Offers.Reader.TryRead(out var offer) ? offer : ""),
+            ("POST", "/subanswer") => (200, "text/plain", Answered(browserMedia.ApplySubscriberAnswer(body), ref answers)),
+            ("POST", "/stats") => (200, "text/plain", stats.Store(body)),
+            _ => (404, "text/plain", "not found"),
+        }, stop.Token);
+
+        var first = chromium.InNamespace(() => new SfuTestParticipant(module, "mtg-chrome", "bot1"));
+        await first.PublishAsync(ClientMediaTrack.Vp8("bot1", "cam", BotSsrc));
+        using var firstSending = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var sendingFirst = SendAsync(first, firstSending.Token);
+        chromium.Launch();
+        try
+        {
+            await WaitUntilAsync(() => Decoded(stats.Value) > 10);
+            await firstSending.CancelAsync();
+            await sendingFirst;
+            await first.DisposeAsync();
+            await WaitUntilAsync(() => Volatile.Read(ref answers) >= 2);
+            var before = Decoded(stats.Value);
+
+            await using var second = chromium.InNamespace(() => new SfuTestParticipant(module, "mtg-chrome", "bot2"));
+            await second.PublishAsync(ClientMediaTrack.Vp8("bot2", "cam", BotSsrc + 1));
+            var sendingSecond = SendAsync(second, stop.Token, BotSsrc + 1);
+            await WaitUntilAsync(() => Decoded(stats.Value) > before + 10);
+            await stop.CancelAsync();
+            await sendingSecond;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Chromium reported {stats.Value} after {answers} answers. Its log:\n" + chromium.Log);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+        await serving;
+        await browserMedia.DisposeAsync();
+
+        var final = stats.Value;
+        await TestContext.Out.WriteLineAsync($"Chromium: {final}");
+        final.GetProperty("state").GetString().Should().Be("connected");
+        final.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).Should().Contain(["bot1", "bot2"]);
+    }
+
+    private static string Answered(SdpNegotiationResult result, ref int answers)
+    {
+        if (result.Succeeded)
+            Interlocked.Increment(ref answers);
+        return result.ErrorMessage ?? "ok";
+    }
+
+    private sealed class LatestStats
+    {
+        private readonly Lock _lock = new();
+        private JsonElement _value;
+
+        public JsonElement Value
+        {
+            get
+            {
+                lock (_lock)
+                    return _value;
+            }
+        }
+
+        public string Store(string json)
+        {
+            var parsed = JsonDocument.Parse(json).RootElement.Clone();
+            lock (_lock)
+                _value = parsed;
+            return "ok";
+        }
+    }
+
+    private static int Decoded(JsonElement stats) =>
+        stats.ValueKind == JsonValueKind.Object && stats.TryGetProperty("decoded", out var decoded) ? decoded.GetInt32() : 0;
+
     private static string Report(TaskCompletionSource<JsonElement> result, string json)
     {
         result.TrySetResult(JsonDocument.Parse(json).RootElement.Clone());
@@ -133,7 +256,7 @@ public sealed class MediaModuleChromeInteropTests
     }
 
     // Streams the ffmpeg clip in a loop at 30 fps, packetized per RFC 7741.
-    private static async Task SendAsync(SfuTestParticipant bot, CancellationToken cancel)
+    private static async Task SendAsync(SfuTestParticipant bot, CancellationToken cancel, uint ssrc = BotSsrc)
     {
         var clip = IvfTestFiles.Vp8Clip;
         IvfReader.TryParse(clip, out var ivf).Should().BeTrue();
@@ -148,7 +271,7 @@ public sealed class MediaModuleChromeInteropTests
             for (var i = 0; i < count; i++)
             {
                 var length = Vp8Packetizer.WritePayload(data, i, payload.Length, payload);
-                bot.PublisherPc.SendRtp(BotSsrc, 96, sequence++, timestamp, i == count - 1, payload.AsSpan(0, length));
+                bot.PublisherPc.SendRtp(ssrc, 96, sequence++, timestamp, i == count - 1, payload.AsSpan(0, length));
             }
             timestamp += 3000;
             try

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using Meet.Modules.Client.Media;
 using Meet.Modules.Media;
+using Meet.Modules.Media.Protocols.Rtcp;
+using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Protocols.Sdp;
 using Meet.Modules.Media.Protocols.Stun;
 using Meet.Modules.Media.Transport;
@@ -38,6 +40,42 @@ public sealed class MediaModuleTests
         received[0].KeyFrame.Should().BeTrue("a consumer starts on a keyframe");
         for (var i = 1; i < received.Count; i++)
             ((ushort)(received[i].Sequence - received[i - 1].Sequence)).Should().Be(1, $"packet {i} follows {i - 1} on loopback");
+    }
+
+    [Test]
+    public async Task A_nack_from_the_subscriber_is_answered_with_rtx_from_the_cache()
+    {
+        await using var server = await SfuTestServer.StartAsync();
+        await using var a = new SfuTestParticipant(server.Module, "mtg-1", "alice");
+        await using var b = new SfuTestParticipant(server.Module, "mtg-1", "bob");
+        await a.PublishAsync(ClientMediaTrack.Vp8("alice", "cam", PublisherSsrc));
+        await b.SubscribeAsync(1);
+        var retransmissions = new System.Collections.Concurrent.ConcurrentQueue<(uint Ssrc, ushort Osn, int PayloadLength)>();
+        b.SubscriberPc.RtpReceived += packet =>
+        {
+            if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == 97)
+                retransmissions.Enqueue((header.Ssrc, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header.GetPayload(packet)), header.PayloadLength));
+        };
+        using var sending = new CancellationTokenSource();
+        var sender = SendVideoAsync(a, sending.Token);
+        await WaitUntilAsync(() => b.Received.Count >= 10);
+        await sending.CancelAsync();
+        await sender;
+
+        var track = b.SubscriberPc.RemoteTracks.Single();
+        var nacked = b.Received.Last().Sequence;
+        Span<RtcpNackItem> items = stackalloc RtcpNackItem[1];
+        RtcpNackItem.Build([nacked], items).Should().Be(1);
+        var nack = new RtcpNack(0x0B0B, track.Ssrc, items);
+        var buffer = new byte[nack.GetSerializedSize()];
+        nack.TryWrite(buffer, out _).Should().BeTrue();
+        b.SubscriberPc.SendRtcp(buffer).Should().BeTrue();
+
+        await WaitUntilAsync(() => !retransmissions.IsEmpty);
+        var rtx = retransmissions.Single();
+        rtx.Osn.Should().Be(nacked, "RFC 4588: the RTX payload starts with the original sequence number");
+        rtx.Ssrc.Should().NotBe(track.Ssrc);
+        rtx.PayloadLength.Should().Be(2 + 200, "OSN + the original VP8 payload");
     }
 
     [Test]
