@@ -96,6 +96,8 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             }
         }
         participant.DeliverSubscriberOffer();
+        // Keyframe requests for the new consumers were written into this thread's send batch.
+        Sender.Flush();
         return participant;
     }
 

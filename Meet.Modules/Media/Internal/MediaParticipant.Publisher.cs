@@ -64,6 +64,8 @@ internal sealed partial class MediaParticipant
         }
         foreach (var other in affected)
             other.DeliverSubscriberOffer();
+        // Keyframe requests for new consumers were written into this thread's send batch.
+        _module.Sender.Flush();
         return SdpNegotiationResult.Success(answerText);
     }
 

@@ -15,20 +15,15 @@ internal sealed partial class MediaParticipant
 
     public void AddConsumerLocked(Producer producer)
     {
-        // An idle slot of the same kind (its consumer left) is reused, as mediasoup does, so the
-        // subscriber's m-sections do not grow with every join and leave.
-        var slot = _slots.FirstOrDefault(s => s.Consumer is null && s.Kind == producer.Kind);
-        var mid = slot?.Mid ?? (_nextMid++).ToString(CultureInfo.InvariantCulture);
-        var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, mid);
+        var slot = _slots.FirstOrDefault(s => s.Reusable && s.Kind == producer.Kind && s.HasSameCodecs(producer.Codecs));
         if (slot is null)
         {
-            _slots.Add(new SubscriberSlot(mid, producer.Kind, producer.Codecs) { Consumer = consumer });
+            slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), producer.Kind, producer.Codecs);
+            _slots.Add(slot);
         }
-        else
-        {
-            slot.Codecs = producer.Codecs;
-            slot.Consumer = consumer;
-        }
+        var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, slot.Mid);
+        slot.Consumer = consumer;
+        slot.Reusable = false;
         producer.AddConsumer(consumer);
         _subscriberDirty = true;
         // A new consumer starts on a keyframe (SPEC "SFU behaviour"): ask now, coalesced per publisher.
@@ -91,9 +86,10 @@ internal sealed partial class MediaParticipant
                     section.RtcpFeedbacks.Add(new SdpRtcpFeedback(codec.PayloadType, "ccm", "fir"));
                 }
             }
+            SdpBuilder.ApplyTransport(section, transport);
+            slot.OfferedInactive = slot.Consumer is null;
             if (slot.Consumer is { } consumer)
             {
-                SdpBuilder.ApplyTransport(section, transport);
                 section.Direction = SdpDirection.SendOnly;
                 // msid stream id = the publisher's participant id, so clients group its tracks into one tile.
                 var msid = new SdpMsid(consumer.Producer.ParticipantId, consumer.Producer.TrackId);
@@ -106,11 +102,6 @@ internal sealed partial class MediaParticipant
             }
             else
             {
-                // An idle slot stays an inactive member of BUNDLE rather than a stopped (port 0)
-                // section: Chromium's max-bundle refuses an offer whose every section is stopped
-                // ("no bundle group found"), and a stopped section could never carry the next
-                // consumer of its kind.
-                SdpBuilder.ApplyTransport(section, transport);
                 section.Direction = SdpDirection.Inactive;
             }
             session.MediaDescriptions.Add(section);
@@ -146,6 +137,8 @@ internal sealed partial class MediaParticipant
                 _subscriberNegotiated = true;
             }
             _offerOutstanding = false;
+            foreach (var slot in _slots)
+                slot.Reusable = slot.OfferedInactive && slot.Consumer is null;
             next = TryCreateSubscriberOfferLocked();
         }
         if (next is not null)

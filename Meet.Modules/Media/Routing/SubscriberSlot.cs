@@ -1,15 +1,22 @@
 namespace Meet.Modules.Media.Routing;
 
-// One m-section of a subscriber PeerConnection. Unified Plan never removes m-sections, so a
-// consumer that ends leaves its slot behind, rejected (port 0), with the codecs it had.
+// One m-section of a subscriber PeerConnection. Unified Plan never removes m-sections, so a consumer
+// that ends leaves its slot behind as `inactive` (not rejected: rejecting every section would tear
+// down the BUNDLE transport). Once the client has answered the inactive state, a new consumer of the
+// same kind and codecs reuses the slot, so churn does not grow the SDP.
 internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<RtpCodec> codecs)
 {
     public string Mid { get; } = mid;
 
     public MediaKind Kind { get; } = kind;
 
-    // Replaced when an idle slot is reused for a producer of the same kind.
-    public IReadOnlyList<RtpCodec> Codecs { get; set; } = codecs;
+    public IReadOnlyList<RtpCodec> Codecs { get; } = codecs;
 
     public Consumer? Consumer { get; set; }
+
+    public bool OfferedInactive { get; set; }
+
+    public bool Reusable { get; set; }
+
+    public bool HasSameCodecs(IReadOnlyList<RtpCodec> codecs) => Codecs.SequenceEqual(codecs);
 }

@@ -6,6 +6,7 @@ using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.PacketEngine.Sockets;
+using Meet.Tests.Client.Media;
 using Meet.Tests.Media.Protocols.Dtls;
 
 namespace Meet.Tests.Media.Internal;
@@ -40,7 +41,7 @@ public sealed class MediaModuleChromeInteropTests
             const streams = new Set();
             sub.ontrack = e => e.streams.forEach(s => streams.add(s.id));
             const deadline = Date.now() + 30000;
-            let inbound = 0;
+            let inbound = 0, decoded = 0;
             while (Date.now() < deadline) {
               const offer = await post('/suboffer', '');
               if (offer) {
@@ -48,12 +49,12 @@ public sealed class MediaModuleChromeInteropTests
                 await sub.setLocalDescription(await sub.createAnswer());
                 await post('/subanswer', sub.localDescription.sdp);
               }
-              inbound = 0;
-              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') inbound += s.packetsReceived; });
-              if (pub.connectionState === 'connected' && inbound > 20) break;
+              inbound = 0; decoded = 0;
+              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') { inbound += s.packetsReceived; decoded += s.framesDecoded || 0; } });
+              if (pub.connectionState === 'connected' && inbound > 20 && decoded > 10) break;
               await sleep(100);
             }
-            await post('/result', JSON.stringify({ pub: pub.connectionState, sub: sub.connectionState, inbound, streams: [...streams] }));
+            await post('/result', JSON.stringify({ pub: pub.connectionState, sub: sub.connectionState, inbound, decoded, streams: [...streams] }));
           } catch (e) { await post('/result', JSON.stringify({ error: String(e) })); }
         })();
         """ + "</script></body></html>";
@@ -118,11 +119,135 @@ public sealed class MediaModuleChromeInteropTests
         report.GetProperty("pub").GetString().Should().Be("connected", report.ToString());
         report.GetProperty("sub").GetString().Should().Be("connected", report.ToString());
         report.GetProperty("inbound").GetInt32().Should().BeGreaterThan(20, "Chromium receives the .NET client's video");
+        report.GetProperty("decoded").GetInt32().Should().BeGreaterThan(10, "Chromium decodes the ffmpeg-encoded VP8 the .NET client sends");
         report.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).Should().Contain("bot");
         var chromeVideo = bot.SubscriberPc.RemoteTracks.Single(t => t.Kind == "video");
         chromeVideo.StreamId.Should().Be("chrome");
         bot.Received.Should().Contain(p => p.Ssrc == chromeVideo.Ssrc && p.KeyFrame, "Chromium's VP8 keyframes reach the subscriber");
     }
+
+    private const string SubscriberPage = """
+        <!doctype html><html><body><script>
+        const post = (path, body) => fetch(path, { method: 'POST', body }).then(r => r.text());
+        (async () => {
+          const sub = new RTCPeerConnection();
+          const streams = new Set();
+          sub.ontrack = e => e.streams.forEach(s => streams.add(s.id));
+          for (;;) {
+            try {
+              const offer = await post('/suboffer', '');
+              if (offer) {
+                await sub.setRemoteDescription({ type: 'offer', sdp: offer });
+                await sub.setLocalDescription(await sub.createAnswer());
+                await post('/subanswer', sub.localDescription.sdp);
+              }
+              let decoded = 0;
+              (await sub.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') decoded += s.framesDecoded || 0; });
+              await post('/stats', JSON.stringify({ state: sub.connectionState, decoded, streams: [...streams] }));
+            } catch (e) { await post('/stats', JSON.stringify({ error: String(e) })); }
+            await new Promise(r => setTimeout(r, 100));
+          }
+        })();
+        """ + "</script></body></html>";
+
+    // The subscriber PC survives its only publisher leaving (the section goes inactive, the BUNDLE
+    // transport stays) and decodes the next publisher, whose consumer reuses that section.
+    [Test]
+    public async Task Chromium_decodes_a_new_publisher_after_the_previous_one_left()
+    {
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using Socket http = chromium.OpenTcpListener(NamespacedChromium.HttpPort);
+        await using var engine = SocketsPacketEngineFactory.Create(new SocketsPacketEngineOptions { ReceiveLoops = 1 });
+        await using var module = new MediaModule("127.0.0.1", TimeProvider.System);
+        chromium.InNamespace(() =>
+        {
+            module.Start(engine, MediaPort);
+            return 0;
+        });
+        var browser = new BrowserListener();
+        var browserMedia = module.AddParticipant(new MediaParticipantRequest("mtg-chrome", "chrome", "Chromium"), browser);
+        var answers = 0;
+        var stats = new LatestStats();
+        using var stop = new CancellationTokenSource();
+        var serving = TestHttpServer.ServeAsync(http, (method, path, body) => (method, path) switch
+        {
+            ("GET", "/") => (200, "text/html", SubscriberPage),
+            ("POST", "/suboffer") => (200, "text/plain", browser.Offers.Reader.TryRead(out var offer) ? offer : ""),
+            ("POST", "/subanswer") => (200, "text/plain", Answered(browserMedia.ApplySubscriberAnswer(body), ref answers)),
+            ("POST", "/stats") => (200, "text/plain", stats.Store(body)),
+            _ => (404, "text/plain", "not found"),
+        }, stop.Token);
+
+        var first = chromium.InNamespace(() => new SfuTestParticipant(module, "mtg-chrome", "bot1"));
+        await first.PublishAsync(ClientMediaTrack.Vp8("bot1", "cam", BotSsrc));
+        using var firstSending = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var sendingFirst = SendAsync(first, firstSending.Token);
+        chromium.Launch();
+        try
+        {
+            await WaitUntilAsync(() => Decoded(stats.Value) > 10);
+            await firstSending.CancelAsync();
+            await sendingFirst;
+            await first.DisposeAsync();
+            await WaitUntilAsync(() => Volatile.Read(ref answers) >= 2);
+            var before = Decoded(stats.Value);
+
+            await using var second = chromium.InNamespace(() => new SfuTestParticipant(module, "mtg-chrome", "bot2"));
+            await second.PublishAsync(ClientMediaTrack.Vp8("bot2", "cam", BotSsrc + 1));
+            var sendingSecond = SendAsync(second, stop.Token, BotSsrc + 1);
+            await WaitUntilAsync(() => Decoded(stats.Value) > before + 10);
+            await stop.CancelAsync();
+            await sendingSecond;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Chromium reported {stats.Value} after {answers} answers. Its log:\n" + chromium.Log);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+        await serving;
+        await browserMedia.DisposeAsync();
+
+        var final = stats.Value;
+        await TestContext.Out.WriteLineAsync($"Chromium: {final}");
+        final.GetProperty("state").GetString().Should().Be("connected");
+        final.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).Should().Contain(["bot1", "bot2"]);
+    }
+
+    private static string Answered(SdpNegotiationResult result, ref int answers)
+    {
+        if (result.Succeeded)
+            Interlocked.Increment(ref answers);
+        return result.ErrorMessage ?? "ok";
+    }
+
+    private sealed class LatestStats
+    {
+        private readonly Lock _lock = new();
+        private JsonElement _value;
+
+        public JsonElement Value
+        {
+            get
+            {
+                lock (_lock)
+                    return _value;
+            }
+        }
+
+        public string Store(string json)
+        {
+            var parsed = JsonDocument.Parse(json).RootElement.Clone();
+            lock (_lock)
+                _value = parsed;
+            return "ok";
+        }
+    }
+
+    private static int Decoded(JsonElement stats) =>
+        stats.ValueKind == JsonValueKind.Object && stats.TryGetProperty("decoded", out var decoded) ? decoded.GetInt32() : 0;
 
     private static string Report(TaskCompletionSource<JsonElement> result, string json)
     {
@@ -130,18 +255,28 @@ public sealed class MediaModuleChromeInteropTests
         return "ok";
     }
 
-    private static async Task SendAsync(SfuTestParticipant bot, CancellationToken cancel)
+    // Streams the ffmpeg clip in a loop at 30 fps, packetized per RFC 7741.
+    private static async Task SendAsync(SfuTestParticipant bot, CancellationToken cancel, uint ssrc = BotSsrc)
     {
+        var clip = IvfTestFiles.Vp8Clip;
+        IvfReader.TryParse(clip, out var ivf).Should().BeTrue();
+        var payload = new byte[1200];
         ushort sequence = 1;
         uint timestamp = 0;
         for (var frame = 0; !cancel.IsCancellationRequested; frame++)
         {
-            var key = frame % 15 == 0 || bot.PlisReceived.Count > 0 && frame % 5 == 0;
-            bot.PublisherPc.SendRtp(BotSsrc, 96, sequence++, timestamp, true, SfuTestParticipant.Vp8Payload(key));
+            var f = ivf.Frames[frame % ivf.Frames.Count];
+            var data = clip.AsSpan(f.Offset, f.Length);
+            var count = Vp8Packetizer.GetPacketCount(data.Length, payload.Length);
+            for (var i = 0; i < count; i++)
+            {
+                var length = Vp8Packetizer.WritePayload(data, i, payload.Length, payload);
+                bot.PublisherPc.SendRtp(ssrc, 96, sequence++, timestamp, i == count - 1, payload.AsSpan(0, length));
+            }
             timestamp += 3000;
             try
             {
-                await Task.Delay(20, cancel);
+                await Task.Delay(33, cancel);
             }
             catch (OperationCanceledException)
             {

@@ -74,11 +74,39 @@ public sealed class MediaModuleTests
         await a.DisposeAsync();
         server.Module.GetResourceCounts().Should().Be(new MediaResourceCounts(1, 1, 2, 0, 0));
         b.TryTakeOffer(out var renegotiation).Should().BeTrue("bob's subscriber PC drops alice's tracks");
-        renegotiation.Should().Contain("m=video 0 ", "ended consumers stay as rejected m-sections");
+        renegotiation.Should().Contain("a=inactive", "ended consumers stay as inactive m-sections")
+            .And.NotContain("a=msid:alice").And.NotContain("m=video 0 ", "rejecting every section would end the BUNDLE transport");
 
         await b.DisposeAsync();
         server.Module.GetResourceCounts().Should().Be(new MediaResourceCounts(0, 0, 0, 0, 0));
         b.States.Should().Contain(MediaConnectionState.Closed);
+    }
+
+    [Test]
+    public async Task A_returning_publisher_reuses_the_inactive_m_sections_and_media_flows_again()
+    {
+        await using var server = await SfuTestServer.StartAsync();
+        await using var b = new SfuTestParticipant(server.Module, "mtg-1", "bob");
+        var a = new SfuTestParticipant(server.Module, "mtg-1", "alice");
+        await a.PublishAsync(ClientMediaTrack.Vp8("alice", "cam", PublisherSsrc));
+        await b.SubscribeAsync(1);
+        await a.DisposeAsync();
+        b.TryTakeOffer(out var inactive).Should().BeTrue();
+        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(inactive)).Succeeded.Should().BeTrue();
+
+        await using var again = new SfuTestParticipant(server.Module, "mtg-1", "alice");
+        await again.PublishAsync(ClientMediaTrack.Vp8("alice", "cam2", PublisherSsrc));
+        b.TryTakeOffer(out var reused).Should().BeTrue();
+        reused.Split("m=video").Should().HaveCount(2, "the inactive section is reused, not a new one added");
+        reused.Should().Contain("a=msid:alice cam2").And.Contain("a=sendonly");
+        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(reused)).Succeeded.Should().BeTrue();
+
+        using var sending = new CancellationTokenSource();
+        var sender = SendVideoAsync(again, sending.Token);
+        var ssrc = b.SubscriberPc.RemoteTracks.Single().Ssrc;
+        await WaitUntilAsync(() => b.Received.Count(p => p.Ssrc == ssrc) >= 10);
+        await sending.CancelAsync();
+        await sender;
     }
 
     [Test]
