@@ -1,3 +1,4 @@
+using Meet.Modules.Meetings;
 using Meet.Modules.Signaling.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -23,6 +24,7 @@ public static class SignalingModuleExtensions
         services.AddHostedService<HeartbeatMonitor>();
         var grpcEndpoint = new GrpcEndpoint();
         services.AddSingleton(grpcEndpoint);
+        services.AddSingleton<ISignalingAddressSource>(grpcEndpoint);
         services.Configure<KestrelServerOptions>(kestrel => grpcEndpoint.Configure(kestrel, configuration));
 
         var maxMessage = configuration.GetSection(SignalingOptions.SectionName).Get<SignalingOptions>()?.MaximumReceiveMessageSize

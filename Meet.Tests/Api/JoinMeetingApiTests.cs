@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Meet.Modules.Allocation;
 using Meet.Modules.Storage;
+using Meet.Modules.Signaling.Internal;
 using Meet.Tests.Support;
 
 namespace Meet.Tests.Api;
@@ -27,6 +28,9 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
         token.GetPayloadValue<string>("role").Should().Be("participant");
         token.GetPayloadValue<string>("pid").Should().Be(joined.GetProperty("participantId").GetString());
         joined.GetProperty("signaling").GetProperty("signalR").GetString().Should().Be($"{MeetTestHost.PublicBaseUrl}/hubs/signaling");
+        // gRPC has its own HTTP/2-only endpoint on cleartext: the join announces that one, not the base URL.
+        var grpc = Host.Get<GrpcEndpoint>().Address!;
+        joined.GetProperty("signaling").GetProperty("grpc").GetString().Should().Be(grpc.ToString().TrimEnd('/'));
         var node = joined.GetProperty("mediaNode");
         node.GetProperty("serverId").GetGuid().Should().Be(Host.Get<ILocalMediaNode>().ServerId!.Value);
         node.GetProperty("address").GetString().Should().Be("127.0.0.1");

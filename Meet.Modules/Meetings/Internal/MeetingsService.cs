@@ -18,7 +18,8 @@ internal sealed partial class MeetingsService(
     IOptions<MeetingsOptions> options,
     MeetingsMetrics metrics,
     TimeProvider clock,
-    ILogger<MeetingsService> logger)
+    ILogger<MeetingsService> logger,
+    ISignalingAddressSource? signalingAddress = null)
 {
     private const int MaxIdLength = 64;
     private const int MaxTitleLength = 256;
@@ -26,7 +27,7 @@ internal sealed partial class MeetingsService(
     private const int MaxRegionLength = 64;
     private const int MaxIdAttempts = 8;
 
-    // Where the signaling module maps its SignalR hub; gRPC signaling is served at the base URL.
+    // Where the signaling module maps its SignalR hub; gRPC is at ISignalingAddressSource, else the base URL.
     internal const string SignalingHubPath = "/hubs/signaling";
 
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -161,7 +162,7 @@ internal sealed partial class MeetingsService(
             issued.Token,
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
-            new SignalingEndpoints(baseUrl + SignalingHubPath, baseUrl),
+            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(baseUrl)),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region)));
     }
 
@@ -234,6 +235,9 @@ internal sealed partial class MeetingsService(
         meeting.MeetingId, meeting.HostUserId, meeting.Title, meeting.Status.ToString().ToLowerInvariant(),
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
         meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
+
+    private string GrpcUrl(string baseUrl) =>
+        signalingAddress?.GrpcAddress is { } grpc ? grpc.ToString().TrimEnd('/') : baseUrl;
 
     private string JoinUrl(HttpRequest request, string meetingId) => $"{BaseUrl(request)}/j/{meetingId}";
 

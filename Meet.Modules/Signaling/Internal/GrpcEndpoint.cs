@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Meet.Modules.Meetings;
 using Microsoft.Extensions.Configuration;
 
 namespace Meet.Modules.Signaling.Internal;
@@ -10,7 +11,7 @@ namespace Meet.Modules.Signaling.Internal;
 // only (prior knowledge; mixed cleartext endpoints answer HTTP_1_1_REQUIRED, dotnet/aspnetcore#56984),
 // and browsers need HTTP/1.1 there. So Signaling:GrpcUrl adds a second, HTTP/2-only endpoint. Endpoints
 // set in code make Kestrel ignore `urls`, so the `urls` endpoints are re-declared here as well.
-internal sealed class GrpcEndpoint
+internal sealed class GrpcEndpoint : ISignalingAddressSource
 {
     public const string DefaultUrls = "http://localhost:5000";
 
@@ -30,6 +31,8 @@ internal sealed class GrpcEndpoint
             return new UriBuilder(Uri.UriSchemeHttp, host.ToString(), endpoint.Port).Uri;
         }
     }
+
+    Uri? ISignalingAddressSource.GrpcAddress => Address;
 
     public void Configure(KestrelServerOptions kestrel, IConfiguration configuration)
     {
