@@ -12,7 +12,7 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
 {
     private Task<HubTestClient> ConnectAsync(string token) => HubTestClient.ConnectAsync(Host.BaseAddress, token, messagePack);
 
-    private static async Task ShouldBeRefusedAsync(Func<Task> call, int code)
+    internal static async Task ShouldBeRefusedAsync(Func<Task> call, int code)
     {
         var error = await call.Should().ThrowAsync<HubException>();
         error.Which.Message.Should().Contain($"{code}: ");

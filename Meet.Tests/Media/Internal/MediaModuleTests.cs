@@ -233,7 +233,7 @@ public sealed class MediaModuleTests
 
     // A DTLS 1.2 record (content type 22, version 0xFEFD) carrying a ClientHello, from an address no
     // transport knows.
-    private static byte[] ForeignClientHello()
+    internal static byte[] ForeignClientHello()
     {
         var record = new byte[13 + 12 + 40];
         record[0] = 22;
@@ -245,7 +245,7 @@ public sealed class MediaModuleTests
         return record;
     }
 
-    private static byte[] StunWithWrongPassword(string answerSdp)
+    internal static byte[] StunWithWrongPassword(string answerSdp)
     {
         SessionDescription.TryParse(answerSdp, out var answer, out _).Should().BeTrue();
         var ufrag = answer!.MediaDescriptions[0].IceUfrag!;
