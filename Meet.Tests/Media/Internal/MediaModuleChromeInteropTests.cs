@@ -8,6 +8,7 @@ using Meet.Modules.Media.Protocols.Rtp;
 using Meet.PacketEngine.Sockets;
 using Meet.Tests.Client.Media;
 using Meet.Tests.Media.Protocols.Dtls;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Internal;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Meet.Modules.Media.Protocols.Dtls;
 using Meet.Modules.Media.Protocols.Sdp;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Protocols.Dtls;
 

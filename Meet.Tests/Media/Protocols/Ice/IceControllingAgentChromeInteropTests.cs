@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using Meet.Modules.Media.Protocols.Ice;
 using Meet.PacketEngine;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Protocols.Ice;
 
 // The client library's controlling agent against a real Chromium (in a namespace of its own, see
-// ChromiumInNamespace). We offer a data channel, so Chromium answers and takes the controlled
+// NamespacedChromium). We offer a data channel, so Chromium answers and takes the controlled
 // role; its answer's ice-ufrag/ice-pwd are replaced by values we chose (SDP munging Chromium
 // allows for exactly these two lines), so the test knows the password without a back channel.
 // The agent answers Chromium's checks and learns its address from them (peer-reflexive); our
@@ -20,15 +21,14 @@ public class IceControllingAgentChromeInteropTests
     [Test]
     public async Task Agent_and_chromium_both_connect_with_chromium_controlled()
     {
-        using var chromium = new ChromiumInNamespace();
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(chromium.HostAddress, 0));
+        using var chromium = await NamespacedChromium.CreateAsync(TimeSpan.FromSeconds(30));
+        using var socket = chromium.OpenUdp(0);
         var local = PacketAddress.FromEndPoint((IPEndPoint)socket.LocalEndPoint!);
         var ours = IceCredentials.Generate();
         var chromes = IceCredentials.Generate();
         var agent = new IceControllingAgent(ours, chromes, TimeProvider.System);
         agent.AddLocalCandidate(local);
-        chromium.Open(Page(ours, chromes, local));
+        chromium.Launch(Page(ours, chromes, local));
 
         var buffer = new byte[2048];
         var response = new byte[256];
@@ -57,7 +57,7 @@ public class IceControllingAgentChromeInteropTests
 
         agent.TryGetSelectedPair(out var selectedLocal, out var selectedRemote).Should().BeTrue();
         selectedLocal.Should().Be(local);
-        selectedRemote.ToEndPoint().Address.Should().Be(chromium.BrowserAddress);
+        selectedRemote.ToEndPoint().Address.Should().Be(NamespacedChromium.BrowserAddress);
         dtlsFrom.Should().Be(selectedRemote);
     }
 

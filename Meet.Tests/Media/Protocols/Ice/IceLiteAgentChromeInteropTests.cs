@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using Meet.Modules.Media.Protocols.Ice;
 using Meet.PacketEngine;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Protocols.Ice;
 
-// A real Chromium (in a namespace of its own, see ChromiumInNamespace) against the ICE-lite agent.
+// A real Chromium (in a namespace of its own, see NamespacedChromium) against the ICE-lite agent.
 // The page offers a data channel and takes an ice-lite answer carrying our credentials and one
 // host candidate. Chromium's ICE counts as connected when it starts DTLS: the answer says
 // setup:passive, so a ClientHello arriving on our socket proves its checks, our responses and
@@ -14,19 +15,21 @@ namespace Meet.Tests.Media.Protocols.Ice;
 [NonParallelizable]
 public class IceLiteAgentChromeInteropTests
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
     [Test]
     public async Task Chromium_connects_through_the_ice_lite_agent()
     {
-        using var chromium = new ChromiumInNamespace();
-        using var socket = Bind(chromium.HostAddress);
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using var socket = chromium.OpenUdp(0);
         var credentials = IceCredentials.Generate();
         var agent = new IceLiteAgent(credentials, remote: null, TimeProvider.System);
-        chromium.Open(Page(credentials, socket));
+        chromium.Launch(Page(credentials, socket));
 
         var dtlsFrom = await Serve(socket, agent, stop: (_, dtls) => !dtls.IsEmpty);
 
         agent.TryGetSelectedPath(out var path).Should().BeTrue();
-        path.ToEndPoint().Address.Should().Be(chromium.BrowserAddress);
+        path.ToEndPoint().Address.Should().Be(NamespacedChromium.BrowserAddress);
         dtlsFrom.Should().Be(path);
         agent.Counters.Unauthorized.Should().Be(0);
         agent.Counters.BadRequests.Should().Be(0);
@@ -36,11 +39,11 @@ public class IceLiteAgentChromeInteropTests
     [Test]
     public async Task Chromium_with_the_wrong_password_is_refused_and_never_connects()
     {
-        using var chromium = new ChromiumInNamespace();
-        using var socket = Bind(chromium.HostAddress);
+        using var chromium = await NamespacedChromium.CreateAsync(Deadline);
+        using var socket = chromium.OpenUdp(0);
         var credentials = IceCredentials.Generate();
         var agent = new IceLiteAgent(credentials, remote: null, TimeProvider.System);
-        chromium.Open(Page(new IceCredentials(credentials.Ufrag, IceCredentials.Generate().Password), socket));
+        chromium.Launch(Page(new IceCredentials(credentials.Ufrag, IceCredentials.Generate().Password), socket));
 
         // Chromium retransmits its check; after three 401s it has had every chance to succeed.
         await Serve(socket, agent, stop: (agent, _) => agent.Counters.Unauthorized >= 3);
@@ -48,13 +51,6 @@ public class IceLiteAgentChromeInteropTests
         agent.State.Should().Be(IceConnectionState.New);
         agent.TryGetSelectedPath(out _).Should().BeFalse();
         agent.Counters.ChecksAnswered.Should().Be(0);
-    }
-
-    private static Socket Bind(IPAddress address)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(address, 0));
-        return socket;
     }
 
     // Answers STUN until `stop` holds; returns the source of the first DTLS record seen while connected.

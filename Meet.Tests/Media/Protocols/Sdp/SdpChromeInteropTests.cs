@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Meet.Modules.Media.Protocols.Sdp;
 using Meet.Tests.Media.Protocols.Dtls;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Protocols.Sdp;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Meet.Tests.Media.Protocols.Dtls;
+namespace Meet.Tests.Support;
 
 // The smallest HTTP/1.1 server a test page needs: one request per connection, Content-Length bodies.
 // One task per connection, because Chromium opens speculative connections that never send a request.

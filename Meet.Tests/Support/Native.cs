@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Meet.Tests.Media.Protocols.Dtls;
+namespace Meet.Tests.Support;
 
 internal static partial class Native
 {

@@ -4,15 +4,20 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Meet.Tests.Media.Protocols.Dtls;
+namespace Meet.Tests.Support;
 
 // Headless Chromium in a fresh network namespace with only loopback (TESTING.md network rule), plus
 // sockets this test process opens *inside* that namespace (via setns on a short-lived thread), so the
 // test can serve Chromium a page on 127.0.0.1 and talk UDP with its ICE agent without any traffic
-// leaving the namespace.
+// leaving the namespace. The one harness for the protocol-level Chromium tests (DTLS, SDP, ICE, the
+// media module); the Browser/ UI tests drive Chromium through Playwright instead (BrowserHarness).
+// Unshare (not `ip netns` + veth) needs no named namespace to clean up and no addresses to pick.
 internal sealed class NamespacedChromium : IDisposable
 {
     public const int HttpPort = 8080;
+
+    // Loopback is Chromium's only network here, so its candidates and checks come from this address.
+    public static readonly IPAddress BrowserAddress = IPAddress.Loopback;
 
     private readonly Process _process;
     private readonly string _dir;
@@ -36,6 +41,7 @@ internal sealed class NamespacedChromium : IDisposable
     }
 
     // Starts the namespace; Chromium itself waits until Launch() so the page's server can bind first.
+    // The URL is read from the "go" file Launch() writes.
     public static async Task<NamespacedChromium> CreateAsync(TimeSpan timeout)
     {
         string dir = Directory.CreateTempSubdirectory("meet-chromium-").FullName;
@@ -43,7 +49,9 @@ internal sealed class NamespacedChromium : IDisposable
             + " --headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run"
             + " --disable-background-networking --disable-component-update --disable-sync"
             + " --use-fake-ui-for-media-stream --use-fake-device-for-media-stream --allow-loopback-in-peer-connection"
-            + $" --user-data-dir={dir}/profile --enable-logging=stderr --v=0 http://127.0.0.1:{HttpPort}/";
+            // Host candidates as plain addresses, not mDNS names, also on pages that never ask for media.
+            + " --disable-features=WebRtcHideLocalIpsWithMdns"
+            + $" --user-data-dir={dir}/profile --enable-logging=stderr --v=0 \"$(cat {dir}/go)\"";
         var info = new ProcessStartInfo("unshare") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in new[] { "--net", "bash", "-c", command })
         {
@@ -87,7 +95,24 @@ internal sealed class NamespacedChromium : IDisposable
         return socket;
     });
 
-    public void Launch() => File.WriteAllText(Path.Combine(_dir, "go"), string.Empty);
+    // Chromium opens the page the test serves on HttpPort.
+    public void Launch() => Launch(new Uri($"http://127.0.0.1:{HttpPort}/"));
+
+    // Chromium opens a local page whose body is the given script (run as an async function).
+    public void Launch(string script)
+    {
+        string page = Path.Combine(_dir, "page.html");
+        File.WriteAllText(page, $"<!doctype html><script>(async () => {{\n{script}\n}})();</script>");
+        Launch(new Uri(page));
+    }
+
+    // Written then renamed: the shell polls for "go" and must never read it half-written.
+    private void Launch(Uri page)
+    {
+        string go = Path.Combine(_dir, "go");
+        File.WriteAllText(go + ".tmp", page.AbsoluteUri);
+        File.Move(go + ".tmp", go);
+    }
 
     public void Dispose()
     {
