@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Tests.Support;
 
 namespace Meet.Tests.Media.Protocols.Dtls;
 
@@ -18,11 +19,11 @@ public sealed class DtlsOpenSslInteropTests
     [TestCase("SRTP_AEAD_AES_128_GCM", DtlsSrtpProfile.AeadAes128Gcm, 56)]
     public async Task Our_client_and_openssl_s_server_export_the_same_keys(string opensslProfile, DtlsSrtpProfile profile, int length)
     {
-        using var dir = new TempDirectory();
-        DtlsFingerprint opensslFingerprint = CreateOpenSslCertificate(dir.Path);
+        var dir = TempDirectory.Create("meet-dtls-");
+        DtlsFingerprint opensslFingerprint = CreateOpenSslCertificate(dir);
         int port = FreeUdpPort();
         using var server = OpenSslProcess.Start(
-            dir.Path, "s_server", "-dtls1_2", "-accept", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
+            dir, "s_server", "-dtls1_2", "-accept", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
             "-use_srtp", opensslProfile, "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", length.ToString(),
             "-verify", "1", "-naccept", "1");
         (await server.WaitForOutputAsync("ACCEPT", Deadline)).Should().BeTrue(server.Output);
@@ -58,8 +59,8 @@ public sealed class DtlsOpenSslInteropTests
     [TestCase("SRTP_AEAD_AES_128_GCM", DtlsSrtpProfile.AeadAes128Gcm, 56)]
     public async Task Openssl_s_client_and_our_server_export_the_same_keys(string opensslProfile, DtlsSrtpProfile profile, int length)
     {
-        using var dir = new TempDirectory();
-        DtlsFingerprint opensslFingerprint = CreateOpenSslCertificate(dir.Path);
+        var dir = TempDirectory.Create("meet-dtls-");
+        DtlsFingerprint opensslFingerprint = CreateOpenSslCertificate(dir);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
@@ -78,7 +79,7 @@ public sealed class DtlsOpenSslInteropTests
         Task<DtlsHandshakeResult> handshake = server.Start();
 
         using var client = OpenSslProcess.Start(
-            dir.Path, "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
+            dir, "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
             "-use_srtp", opensslProfile, "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", length.ToString());
         DtlsHandshakeResult result = await handshake.WaitAsync(Deadline);
         (await client.WaitForOutputAsync("Keying material:", Deadline)).Should().BeTrue(client.Output);
@@ -94,8 +95,8 @@ public sealed class DtlsOpenSslInteropTests
     [Test]
     public async Task Openssl_s_client_with_an_unsignalled_certificate_is_rejected()
     {
-        using var dir = new TempDirectory();
-        CreateOpenSslCertificate(dir.Path);
+        var dir = TempDirectory.Create("meet-dtls-");
+        CreateOpenSslCertificate(dir);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
@@ -114,7 +115,7 @@ public sealed class DtlsOpenSslInteropTests
         Task<DtlsHandshakeResult> handshake = server.Start();
 
         using var client = OpenSslProcess.Start(
-            dir.Path, "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
+            dir, "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{port}", "-cert", "cert.pem", "-key", "key.pem",
             "-use_srtp", "SRTP_AES128_CM_SHA1_80");
         DtlsHandshakeResult result = await handshake.WaitAsync(Deadline);
         pump.Cancel();
