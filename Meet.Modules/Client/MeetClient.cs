@@ -87,7 +87,7 @@ public sealed class MeetClient : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        joined = new MeetingJoined(Text(body, "meetingId"), Text(body, "participantId"), Text(body, "role"), Text(body, "accessToken"));
+        joined = new MeetingJoined(Text(body, "meetingId"), Text(body, "participantId"), Text(body, "role"), Text(body, "accessToken"), AnnouncedGrpcAddress(body));
         this.displayName = displayName;
         var welcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         heartbeat ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
@@ -163,7 +163,7 @@ public sealed class MeetClient : IAsyncDisposable
     {
         ISignalingConnection next = options.Transport switch
         {
-            SignalingTransport.Grpc => new GrpcSignalingConnection(options.GrpcAddress ?? options.BaseAddress, events),
+            SignalingTransport.Grpc => new GrpcSignalingConnection(options.GrpcAddress ?? joined!.GrpcAddress ?? options.BaseAddress, events),
             SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(options.BaseAddress, messagePack: true, events),
             _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
         };
@@ -273,6 +273,14 @@ public sealed class MeetClient : IAsyncDisposable
     }
 
     private static string Text(JsonElement body, string name) => body.GetProperty(name).GetString() ?? "";
+
+    // The join response names the gRPC endpoint; a missing or unusable one falls back to the options.
+    private static Uri? AnnouncedGrpcAddress(JsonElement body) =>
+        body.TryGetProperty("signaling", out var signaling) && signaling.ValueKind == JsonValueKind.Object &&
+        signaling.TryGetProperty("grpc", out var grpc) && grpc.ValueKind == JsonValueKind.String &&
+        Uri.TryCreate(grpc.GetString(), UriKind.Absolute, out var address)
+            ? address
+            : null;
 
     public async ValueTask DisposeAsync()
     {

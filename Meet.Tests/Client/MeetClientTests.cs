@@ -47,6 +47,20 @@ public sealed class MeetClientTests(SignalingTransport transport) : SignalingTes
     }
 
     [Test]
+    public async Task Client_finds_the_signaling_endpoint_from_the_join_response_alone()
+    {
+        // No GrpcAddress in the options: over gRPC the client must use the endpoint the join announced.
+        await using var client = new MeetClient(new MeetClientOptions { BaseAddress = Host.BaseAddress, Transport = transport });
+        var (meetingId, _) = await CreateMeetingAsync();
+
+        var welcome = await client.JoinAsync(meetingId, "Alice", userId: "usr_alice");
+
+        welcome.ParticipantId.Should().Be(client.ParticipantId);
+        if (transport == SignalingTransport.Grpc)
+            client.Joined!.GrpcAddress.Should().Be(GrpcAddress);
+    }
+
+    [Test]
     public async Task Offers_answers_and_candidates_flow_through_the_client()
     {
         await using var client = NewClient();
