@@ -21,6 +21,9 @@ public sealed class MeetClient : IAsyncDisposable
     private readonly CancellationTokenSource lifetime = new();
     private readonly Random jitter = new();
     private ISignalingConnection? connection;
+    // The connection being opened: the server may send a subscriber offer right after it has joined us,
+    // before ConnectAsync has seen the welcome and made that connection Current.
+    private ISignalingConnection? connecting;
     private MeetingJoined? joined;
     private string displayName = "";
     private Task? heartbeat;
@@ -118,7 +121,9 @@ public sealed class MeetClient : IAsyncDisposable
                 Subscriber = new ClientPeerConnection();
                 Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
             }
-            await SendSubscriberAnswerAsync(Subscriber.AnswerOffer(offer), lifetime.Token).ConfigureAwait(false);
+            var answer = Subscriber.AnswerOffer(offer);
+            var via = Volatile.Read(ref connecting) ?? connection ?? throw new InvalidOperationException("not joined (or reconnecting)");
+            await via.SubscriberAnswerAsync(answer, lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or SignalingErrorException or InvalidOperationException or OperationCanceledException)
         {
@@ -167,6 +172,7 @@ public sealed class MeetClient : IAsyncDisposable
             SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(options.BaseAddress, messagePack: true, events),
             _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
         };
+        Volatile.Write(ref connecting, next);
         try
         {
             var welcome = await next.ConnectAsync(joined!.MeetingId, joined.AccessToken, displayName, cancellationToken).ConfigureAwait(false);
@@ -182,6 +188,10 @@ public sealed class MeetClient : IAsyncDisposable
         {
             await next.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref connecting, null, next);
         }
     }
 
