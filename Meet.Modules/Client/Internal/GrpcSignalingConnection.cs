@@ -127,9 +127,9 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
             await WriteAsync(new ClientMessage { Leave = new LeaveRequest() }, cancellationToken).ConfigureAwait(false);
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is RpcException or SignalingErrorException or InvalidOperationException or IOException)
         {
-            // Already gone: leaving is done either way.
+            // Already gone (WriteAsync reports a failed stream as SignalingErrorException): leaving is done either way.
         }
     }
 
