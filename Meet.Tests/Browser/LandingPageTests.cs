@@ -4,32 +4,17 @@ using Microsoft.Playwright;
 namespace Meet.Tests.Browser;
 
 // The landing page and the meeting page's REST side, in headless Chromium.
-[Category("Browser")]
-[NonParallelizable]
-public sealed class LandingPageTests
+public sealed class LandingPageTests : BrowserFixture
 {
-    private BrowserHarness harness = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        harness = await BrowserHarness.StartAsync();
-        browser = await harness.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await harness.DisposeAsync();
-
     [Test]
     public async Task Creating_a_meeting_opens_its_page_and_joins_it()
     {
-        var page = await harness.NewParticipantAsync(browser);
+        var page = await Harness.NewParticipantAsync(Browser);
 
         await MeetPage.JoinFromLandingAsync(page, "Alice", link: null);
 
         var meetingId = page.Url.Split("/j/")[1];
-        (await harness.Host.Client.GetAsync($"/v1/meetings/{meetingId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Harness.Host.Client.GetAsync($"/v1/meetings/{meetingId}")).StatusCode.Should().Be(HttpStatusCode.OK);
         await WaitForParticipantIdAsync(page);
         await page.Context.CloseAsync();
     }
@@ -37,8 +22,8 @@ public sealed class LandingPageTests
     [Test]
     public async Task Pasting_a_join_link_opens_that_meeting()
     {
-        var (meetingId, _, joinUrl) = await harness.CreateMeetingAsync();
-        var page = await harness.NewParticipantAsync(browser);
+        var (meetingId, _, joinUrl) = await Harness.CreateMeetingAsync();
+        var page = await Harness.NewParticipantAsync(Browser);
 
         await MeetPage.JoinFromLandingAsync(page, "Bob", link: joinUrl);
 
@@ -50,8 +35,8 @@ public sealed class LandingPageTests
     [Test]
     public async Task A_meeting_page_without_a_stored_name_asks_for_one()
     {
-        var (meetingId, _, _) = await harness.CreateMeetingAsync();
-        var page = await harness.NewParticipantAsync(browser);
+        var (meetingId, _, _) = await Harness.CreateMeetingAsync();
+        var page = await Harness.NewParticipantAsync(Browser);
 
         await page.GotoAsync($"/j/{meetingId}");
         await page.FillAsync("#name", "Carol");
@@ -65,7 +50,7 @@ public sealed class LandingPageTests
     [Test]
     public async Task Landing_page_refuses_to_go_on_without_a_name_or_with_a_bad_id()
     {
-        var page = await harness.NewParticipantAsync(browser);
+        var page = await Harness.NewParticipantAsync(Browser);
         await page.GotoAsync("/");
 
         await page.ClickAsync("#create");
@@ -75,14 +60,14 @@ public sealed class LandingPageTests
         await page.FillAsync("#meeting", "not a meeting id!");
         await page.ClickAsync("#join");
         (await page.InnerTextAsync("#landing-error")).Should().Contain("meeting id");
-        page.Url.Should().Be(harness.BaseUrl + "/");
+        page.Url.Should().Be(Harness.BaseUrl + "/");
         await page.Context.CloseAsync();
     }
 
     [Test]
     public async Task Unknown_meeting_says_it_does_not_exist()
     {
-        var page = await harness.NewParticipantAsync(browser);
+        var page = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(page, "Erin", link: "mtg-aaaaaa-bbbb-cccc");
 
         await page.WaitForSelectorAsync("#meeting-error");
@@ -94,9 +79,9 @@ public sealed class LandingPageTests
     [Test]
     public async Task Ended_meeting_says_it_has_ended()
     {
-        var (meetingId, hostToken, joinUrl) = await harness.CreateMeetingAsync();
-        await harness.EndMeetingAsync(meetingId, hostToken);
-        var page = await harness.NewParticipantAsync(browser);
+        var (meetingId, hostToken, joinUrl) = await Harness.CreateMeetingAsync();
+        await Harness.EndMeetingAsync(meetingId, hostToken);
+        var page = await Harness.NewParticipantAsync(Browser);
 
         await MeetPage.JoinFromLandingAsync(page, "Frank", link: joinUrl);
 
@@ -108,9 +93,9 @@ public sealed class LandingPageTests
     [Test]
     public async Task Denied_camera_says_so_and_still_joins_the_meeting()
     {
-        var (_, _, joinUrl) = await harness.CreateMeetingAsync();
-        var blocking = await harness.LaunchAsync(fakeUi: false);
-        var page = await harness.NewParticipantAsync(blocking, grantMedia: false);
+        var (_, _, joinUrl) = await Harness.CreateMeetingAsync();
+        var blocking = await Harness.LaunchAsync(fakeUi: false);
+        var page = await Harness.NewParticipantAsync(blocking, grantMedia: false);
 
         await MeetPage.JoinFromLandingAsync(page, "Gina", link: joinUrl);
 

@@ -6,36 +6,19 @@ namespace Meet.Tests.Browser;
 // The showcase: three real Chromium participants (fake camera and microphone) in one meeting
 // through the web UI and the SFU; each decodes video and receives audio from both others, and a
 // leaver's tile disappears from the other two.
-[Category("Browser")]
-[NonParallelizable]
-public sealed class ThreeParticipantCallTests
+public sealed class ThreeParticipantCallTests : BrowserFixture
 {
-    private static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(30);
-
-    private BrowserHarness harness = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        harness = await BrowserHarness.StartAsync();
-        browser = await harness.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await harness.DisposeAsync();
-
     [Test]
     public async Task Three_participants_see_and_hear_each_other_and_a_leaver_disappears()
     {
-        var media = harness.Host.Get<IMediaModule>();
+        var media = Harness.Host.Get<IMediaModule>();
         var before = media.GetResourceCounts();
-        var alice = await harness.NewParticipantAsync(browser);
+        var alice = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
         var link = alice.Url;
-        var bob = await harness.NewParticipantAsync(browser);
+        var bob = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(bob, "Bob", link);
-        var carol = await harness.NewParticipantAsync(browser);
+        var carol = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(carol, "Carol", link);
         IPage[] pages = [alice, bob, carol];
         var ids = new List<string>();
@@ -96,12 +79,12 @@ public sealed class ThreeParticipantCallTests
     [Test]
     public async Task Someone_joining_after_another_left_is_seen_and_heard_by_those_who_stayed()
     {
-        var media = harness.Host.Get<IMediaModule>();
+        var media = Harness.Host.Get<IMediaModule>();
         var before = media.GetResourceCounts();
-        var alice = await harness.NewParticipantAsync(browser);
+        var alice = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
         await MeetPage.WaitForStateAsync(alice, MediaTimeout, "joined");
-        var bob = await harness.NewParticipantAsync(browser);
+        var bob = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(bob, "Bob", link: alice.Url);
         await MeetPage.WaitForStateAsync(bob, MediaTimeout, "joined");
         await WaitForMediaAsync(alice, [(await MeetPage.ParticipantIdAsync(bob))!]);
@@ -109,7 +92,7 @@ public sealed class ThreeParticipantCallTests
         // Bob's leave turns Alice's two subscriber m-sections idle; Dave's tracks reuse them.
         await bob.ClickAsync("#leave");
         await alice.WaitForSelectorAsync(".tile", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
-        var dave = await harness.NewParticipantAsync(browser);
+        var dave = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(dave, "Dave", link: alice.Url);
         await MeetPage.WaitForStateAsync(dave, MediaTimeout, "joined");
 

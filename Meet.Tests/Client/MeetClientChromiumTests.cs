@@ -11,35 +11,18 @@ namespace Meet.Tests.Client;
 // Issue 5's gRPC path with a real decoder: a .NET bot joins over REST + gRPC signaling (the seed's
 // proto, plus Meet's additive extensions) and publishes an ffmpeg-encoded VP8 clip; a Chromium
 // participant in the same meeting, joined through the web UI, decodes its frames.
-[Category("Browser")]
-[NonParallelizable]
-public sealed class MeetClientChromiumTests
+public sealed class MeetClientChromiumTests : BrowserFixture
 {
-    private static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(30);
-
-    private BrowserHarness harness = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        harness = await BrowserHarness.StartAsync();
-        browser = await harness.LaunchAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await harness.DisposeAsync();
-
     [Test]
     public async Task Chromium_decodes_the_VP8_a_gRPC_bot_publishes()
     {
         var frames = await Vp8Clip.EncodeAsync(TempDirectory.Create("meet-vp8-chromium-"), 60);
-        var media = harness.Host.Get<IMediaModule>();
+        var media = Harness.Host.Get<IMediaModule>();
         var before = media.GetResourceCounts();
         var bot = new MeetClient(new MeetClientOptions
         {
-            BaseAddress = harness.Host.BaseAddress,
-            GrpcAddress = harness.Host.Get<GrpcEndpoint>().Address,
+            BaseAddress = Harness.Host.BaseAddress,
+            GrpcAddress = Harness.Host.Get<GrpcEndpoint>().Address,
             Transport = SignalingTransport.Grpc,
         });
         var meeting = await bot.CreateMeetingAsync("usr_bot", "gRPC bot and Chromium");
@@ -49,7 +32,7 @@ public sealed class MeetClientChromiumTests
         using var stop = new CancellationTokenSource();
         var sending = SendLoopAsync(publisher, ssrc, frames, stop.Token);
 
-        var page = await harness.NewParticipantAsync(browser);
+        var page = await Harness.NewParticipantAsync(Browser);
         await MeetPage.JoinFromLandingAsync(page, "Viewer", meeting.MeetingId);
         await MeetPage.WaitForStateAsync(page, MediaTimeout, "joined");
         var first = await WaitForFramesAsync(page, bot.ParticipantId!, 1);

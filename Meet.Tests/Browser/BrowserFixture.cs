@@ -1,0 +1,26 @@
+using Microsoft.Playwright;
+
+namespace Meet.Tests.Browser;
+
+// One host and one Chromium for every test of a fixture: what most browser test classes need.
+// Tests that must own their host (crash, connection loss) start a BrowserHarness themselves.
+[Category("Browser")]
+[NonParallelizable]
+public abstract class BrowserFixture
+{
+    protected static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(30);
+
+    internal BrowserHarness Harness { get; private set; } = null!;
+
+    protected IBrowser Browser { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartBrowserAsync()
+    {
+        Harness = await BrowserHarness.StartAsync();
+        Browser = await Harness.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopBrowserAsync() => await Harness.DisposeAsync();
+}
