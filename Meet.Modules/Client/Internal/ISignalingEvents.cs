@@ -5,7 +5,7 @@ namespace Meet.Modules.Client.Internal;
 // What a connection reports back to MeetClient.
 internal interface ISignalingEvents
 {
-    void OnSubscriberOffer(string sdp);
+    void OnSubscriberOffer(string sdp, long version);
 
     void OnParticipantUpdate(ParticipantUpdateMessage update);
 

@@ -20,8 +20,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private int _ticks;
     private int _nextId;
 
-    public MediaModule(string publicIp, TimeProvider time)
+    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null)
     {
+        SubscriberAnswerTimeout = subscriberAnswerTimeout ?? TimeSpan.FromSeconds(5);
         if (!IPAddress.TryParse(publicIp, out _))
             throw new ArgumentException($"Node:PublicIp must be an IP address (was '{publicIp}').", nameof(publicIp));
         PublicIp = publicIp;
@@ -33,6 +34,10 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     }
 
     public Lock Control { get; } = new();
+
+    public TimeSpan SubscriberAnswerTimeout { get; }
+
+    public NegotiationCounters NegotiationCounters { get; } = new();
 
     public MediaCounters Counters { get; }
 

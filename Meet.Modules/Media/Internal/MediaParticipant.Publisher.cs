@@ -13,6 +13,7 @@ internal sealed partial class MediaParticipant
 
     private readonly string _publisherSessionId = SdpBuilder.NewSessionId();
     private ulong _publisherVersion;
+    private SdpOrigin? _lastPublisherOffer;
     private int _midExtensionId;
     private int _ridExtensionId;
     private int _repairedRidExtensionId;
@@ -35,6 +36,11 @@ internal sealed partial class MediaParticipant
         {
             if (_closed)
                 return SdpNegotiationResult.Failure(410, "The participant has left.");
+            // RFC 3264 §8: a later offer of the same session never has a lower o= version, so a lower
+            // one was overtaken on the way (the client's negotiation must be serial) and is refused.
+            if (_lastPublisherOffer is { } last && last.SessionId == offer.Origin.SessionId && offer.Origin.SessionVersion < last.SessionVersion)
+                return SdpNegotiationResult.Failure(409, $"Stale publisher offer: version {offer.Origin.SessionVersion} after {last.SessionVersion}.");
+            _lastPublisherOffer = offer.Origin;
             if (_publisherVersion == 0)
                 Publisher.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
             else if (!Publisher.RemoteIceMatches(remote.Ice.Ufrag, remote.Ice.Password))

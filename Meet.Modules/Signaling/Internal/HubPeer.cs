@@ -7,7 +7,7 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 {
     private IClientProxy Client => hub.Clients.Client(connectionId);
 
-    public void SendSubscriberOffer(string sdp) => _ = Client.SendAsync("SubscriberOffer", sdp);
+    public void SendSubscriberOffer(string sdp, long version) => _ = Client.SendAsync("SubscriberOffer", sdp, version);
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {

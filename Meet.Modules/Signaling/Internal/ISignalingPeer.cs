@@ -3,7 +3,8 @@ namespace Meet.Modules.Signaling.Internal;
 // The transport side of one session. Called from roster batches and the media thread: never blocks.
 internal interface ISignalingPeer
 {
-    void SendSubscriberOffer(string sdp);
+    // version goes back with the answer (IMediaParticipant.ApplySubscriberAnswer).
+    void SendSubscriberOffer(string sdp, long version);
 
     void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates);
 
