@@ -30,7 +30,9 @@ const simulcastEncodings: RTCRtpEncodingParameters[] = [
 export class MediaSession {
   readonly publisher: RTCPeerConnection;
   readonly subscriber: RTCPeerConnection;
-  private readonly owners = new Map<string, string>(); // remote track id -> participantId
+  // Subscriber m-section (mid) -> participantId. Keyed by mid, not track id: the msid track id is only
+  // unique within its stream (RFC 8830), so two publishers' "cam" tracks may share one.
+  private readonly owners = new Map<string, string>();
   private subscriberQueue: Promise<void> = Promise.resolve();
   // Publisher negotiations (first offer, ICE restarts) run one at a time: JSEP allows one outstanding
   // offer, and an offer overtaken on the way would be refused by the server as stale.
@@ -98,9 +100,10 @@ export class MediaSession {
 
   async remoteStats(): Promise<Record<string, RemoteStats>> {
     const result: Record<string, RemoteStats> = {};
-    for (const receiver of this.subscriber.getReceivers()) {
-      const owner = this.owners.get(receiver.track.id);
-      if (!owner) continue;
+    for (const transceiver of this.subscriber.getTransceivers()) {
+      const receiver = transceiver.receiver;
+      const owner = transceiver.mid ? this.owners.get(transceiver.mid) : undefined;
+      if (!owner || transceiver.currentDirection === 'inactive') continue;
       const entry = result[owner] ??= { framesDecoded: 0, videoPacketsReceived: 0, audioPacketsReceived: 0, frameWidth: 0, frameHeight: 0 };
       const report = await receiver.getStats();
       report.forEach(s => {
@@ -128,7 +131,7 @@ export class MediaSession {
     const stream = e.streams[0];
     if (!stream) return;
     const participantId = stream.id;
-    this.owners.set(e.track.id, participantId);
+    if (e.transceiver.mid) this.owners.set(e.transceiver.mid, participantId);
     // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on
     // the stream and mutes/ends the track.
     stream.onremovetrack = ev => this.handlers.trackEnded(participantId, ev.track);
