@@ -13,6 +13,8 @@ internal static class BenchmarkProgram
     {
         if (args is ["load", .. var loadArgs])
             return await LoadCommand.RunAsync(loadArgs);
+        if (args is ["converge", .. var convergeArgs])
+            return await ConvergenceCommand.RunAsync(convergeArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

@@ -13,7 +13,7 @@ namespace Meet.Tests.Browser;
 public sealed class ChurnBrowserTests : BrowserFixture
 {
     [Test]
-    public async Task Two_browsers_joining_together_during_bot_churn_converge_on_every_stream_and_roster([Values(77)] int seed)
+    public async Task Two_browsers_joining_together_during_bot_churn_converge_on_every_stream_and_roster([ValueSource(typeof(ChurnSeeds), nameof(ChurnSeeds.Browser))] int seed)
     {
         var master = new Random(seed);
         var host = Harness.Host;
