@@ -6,8 +6,6 @@ using Meet.Modules.Client.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Signaling.Internal;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Meet.Benchmarks.Signaling;
@@ -22,41 +20,17 @@ internal static class ConvergenceCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("meet-converge-").FullName;
-        var app = global::Program.BuildApp(
-        [
-            $"--contentRoot={AppContext.BaseDirectory}",
-            "--urls=http://127.0.0.1:0",
-            "--Signaling:GrpcUrl=http://127.0.0.1:0",
-            "--Media:UdpPort=0",
-            "--Logging:LogLevel:Default=Warning",
-            $"--Storage:DataDirectory={dataDirectory}",
-            "--RateLimiting:Join:TokenLimit=100000000",
-            "--RateLimiting:Join:TokensPerPeriod=100000000",
-            "--Node:DrainTimeout=00:00:00",
-            "--Node:StaleAfter=00:05:00",
-        ]);
-        await app.StartAsync();
-        try
-        {
-            var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            var grpcAddress = app.Services.GetRequiredService<GrpcEndpoint>().Address;
-            return args is ["roster", ..]
-                ? await RosterAsync(app.Services, baseAddress, grpcAddress, args)
-                : await MediaAsync(app.Services, baseAddress, grpcAddress, args);
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        await using var host = await InProcessMeetHost.StartAsync();
+        return args is ["roster", ..]
+            ? await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args)
+            : await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args);
     }
 
     private static async Task<int> MediaAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
     {
-        var publisherCount = Option(args, "--publishers", 5);
-        var viewerCount = Option(args, "--viewers", 100);
-        var window = TimeSpan.FromSeconds(Option(args, "--window", 2));
+        var publisherCount = InProcessMeetHost.Option(args, "--publishers", 5);
+        var viewerCount = InProcessMeetHost.Option(args, "--viewers", 100);
+        var window = TimeSpan.FromSeconds(InProcessMeetHost.Option(args, "--window", 2));
         using var http = new HttpClient { BaseAddress = baseAddress };
         MeetClientOptions Options(int i) => new()
         {
@@ -121,7 +95,7 @@ internal static class ConvergenceCommand
 
     private static async Task<int> RosterAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
     {
-        var count = Option(args, "--clients", 1000);
+        var count = InProcessMeetHost.Option(args, "--clients", 1000);
         var transport = args.Contains("signalr") ? SignalingTransport.SignalR : SignalingTransport.Grpc;
         using var http = new HttpClient { BaseAddress = baseAddress };
         var options = new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpcAddress, Transport = transport };
@@ -159,11 +133,6 @@ internal static class ConvergenceCommand
         }
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 
     // One measured participant: publishers send Opus-sized and VP8 packets every 40 ms.
     private sealed class Participant(MeetClient client, bool publishes) : IAsyncDisposable
