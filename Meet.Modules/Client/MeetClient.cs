@@ -56,6 +56,11 @@ public sealed class MeetClient : IAsyncDisposable
 
     public event Action<string>? MediaReconnectRequested;
 
+    public event Action<ActiveSpeakerMessage>? ActiveSpeakerChanged;
+
+    // The last announcement of the meeting's dominant speaker and recent speakers.
+    public ActiveSpeakerMessage? ActiveSpeaker { get; private set; }
+
     // attempt number, delay before it
     public event Action<int, TimeSpan>? Reconnecting;
 
@@ -398,6 +403,12 @@ public sealed class MeetClient : IAsyncDisposable
         public void OnError(ErrorMessage error) => client.ErrorReceived?.Invoke(error);
 
         public void OnMediaReconnect(string reason) => client.MediaReconnectRequested?.Invoke(reason);
+
+        public void OnActiveSpeaker(ActiveSpeakerMessage speaker)
+        {
+            client.ActiveSpeaker = speaker;
+            client.ActiveSpeakerChanged?.Invoke(speaker);
+        }
 
         public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);
     }

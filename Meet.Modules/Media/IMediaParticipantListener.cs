@@ -9,4 +9,9 @@ public interface IMediaParticipantListener
     void OnSubscriberOffer(string offerSdp, ulong version);
 
     void OnConnectionStateChanged(MediaConnectionState state);
+
+    // The meeting's dominant speaker changed (SPEC "SFU behaviour": announced over signaling).
+    void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
+    {
+    }
 }

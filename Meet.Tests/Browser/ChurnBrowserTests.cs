@@ -68,9 +68,11 @@ public sealed class ChurnBrowserTests : BrowserFixture
                     MeetPage.RemoteStats Get(IReadOnlyDictionary<string, MeetPage.RemoteStats> s, string id) => s.TryGetValue(id, out var r) ? r : new(0, 0, 0);
                     if (Get(stats, other).FramesDecoded <= Get(before, other).FramesDecoded)
                         problems.Add($"{self} does not decode {other}");
+                    var selection = host.Get<Meet.Modules.Media.Internal.MediaModule>().FindSelection(meeting.MeetingId)!;
                     foreach (var publisher in publishers)
                     {
-                        if (Get(stats, publisher.Id).AudioPacketsReceived <= Get(before, publisher.Id).AudioPacketsReceived)
+                        // Top-3 audio: only the meeting's audible set is forwarded.
+                        if (selection.ForwardsAudio(publisher.Id) && Get(stats, publisher.Id).AudioPacketsReceived <= Get(before, publisher.Id).AudioPacketsReceived)
                             problems.Add($"{self} gets no audio from {publisher.Name}");
                         if (publisher.CameraOn && Get(stats, publisher.Id).VideoPacketsReceived <= Get(before, publisher.Id).VideoPacketsReceived)
                             problems.Add($"{self} gets no video from {publisher.Name}");
@@ -82,9 +84,10 @@ public sealed class ChurnBrowserTests : BrowserFixture
                 foreach (var bot in remaining)
                 {
                     var receiving = bot.ReceivingSince(settled);
+                    var selection = host.Get<Meet.Modules.Media.Internal.MediaModule>().FindSelection(meeting.MeetingId)!;
                     foreach (var browser in new[] { aliceId, bobId })
                     {
-                        if (!receiving.Contains(browser + "/audio") || !receiving.Contains(browser + "/video"))
+                        if (!receiving.Contains(browser + "/video") || (selection.ForwardsAudio(browser) && !receiving.Contains(browser + "/audio")))
                             problems.Add($"{bot.Name} does not receive {browser}");
                     }
                     if (!bot.Client.Participants.Keys.Append(bot.Id).OrderBy(x => x, StringComparer.Ordinal).SequenceEqual(server))

@@ -19,6 +19,8 @@ public sealed class SignalingSessionTests
 
         public void SendMediaReconnect(string reason) => Sent.Enqueue("reconnect");
 
+        public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Sent.Enqueue("speaker " + speaker.ParticipantId);
+
         public void Close() => Sent.Enqueue("close");
     }
 

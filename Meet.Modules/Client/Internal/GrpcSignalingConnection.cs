@@ -72,6 +72,9 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
             case ServerMessage.PayloadOneofCase.Update:
                 events.OnParticipantUpdate(GrpcMessages.FromProto(message.Update));
                 break;
+            case ServerMessage.PayloadOneofCase.ActiveSpeaker:
+                events.OnActiveSpeaker(new ActiveSpeakerMessage(message.ActiveSpeaker.ParticipantId.Length == 0 ? null : message.ActiveSpeaker.ParticipantId, [.. message.ActiveSpeaker.RecentSpeakers]));
+                break;
             case ServerMessage.PayloadOneofCase.MediaReconnect:
                 events.OnMediaReconnect(message.MediaReconnect.Reason);
                 break;

@@ -13,6 +13,8 @@ internal interface ISignalingEvents
 
     void OnMediaReconnect(string reason);
 
+    void OnActiveSpeaker(ActiveSpeakerMessage speaker);
+
     // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).
     void OnClosed(ISignalingConnection connection, Exception? error);
 }

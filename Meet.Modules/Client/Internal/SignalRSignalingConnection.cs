@@ -23,6 +23,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         connection.On<ParticipantUpdateMessage>("ParticipantUpdate", events.OnParticipantUpdate);
         connection.On<ErrorMessage>("Error", events.OnError);
         connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
+        connection.On<ActiveSpeakerMessage>("ActiveSpeaker", events.OnActiveSpeaker);
         connection.Closed += error =>
         {
             if (!leaving)

@@ -17,6 +17,7 @@ internal sealed partial class MediaParticipant
     private int _midExtensionId;
     private int _ridExtensionId;
     private int _repairedRidExtensionId;
+    private int _audioLevelExtensionId;
 
     public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
     {
@@ -66,6 +67,7 @@ internal sealed partial class MediaParticipant
                 section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
             }
             SyncProducersLocked(offer, answer, affected);
+            _module.ReselectLocked(Router);
             answerText = answer.ToString();
         }
         foreach (var other in affected)
@@ -143,6 +145,8 @@ internal sealed partial class MediaParticipant
                 _ridExtensionId = extmap.Id;
             else if (extmap.Uri == SdpAnswerOptions.RepairedRidUri)
                 _repairedRidExtensionId = extmap.Id;
+            else if (extmap.Uri == SdpAnswerOptions.AudioLevelUri)
+                _audioLevelExtensionId = extmap.Id;
         }
 
         var live = new HashSet<string>(StringComparer.Ordinal);
@@ -156,6 +160,8 @@ internal sealed partial class MediaParticipant
             if (_producers.ContainsKey(offered.Mid))
                 continue;
             var producer = CreateProducer(offered, answered);
+            if (producer.Kind == MediaKind.Audio)
+                producer.AudioLevelExtensionId = _audioLevelExtensionId;
             _producers.Add(offered.Mid, producer);
             RegisterSdpSsrcs(offered, producer);
             foreach (var other in Router.Participants)

@@ -21,6 +21,8 @@ internal sealed partial class MediaParticipant
             _slots.Add(slot);
         }
         var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, slot.Mid);
+        // Outside the meeting's selection it starts paused; the next tick's selection may resume it.
+        consumer.SetPaused(!Forwards(Router.Selection, consumer), _module.Sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
         producer.AddConsumer(consumer);

@@ -146,7 +146,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
                 }
             }
             _module.RemoveParticipantLocked(this);
+            _module.ReselectLocked(Router);
         }
+        // Consumers the new selection resumed asked for keyframes on this thread.
+        _module.Sender.Flush();
         Publisher.Dispose();
         Subscriber.Dispose();
         foreach (var other in affected)

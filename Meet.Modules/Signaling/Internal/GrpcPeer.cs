@@ -48,6 +48,13 @@ internal sealed class GrpcPeer : ISignalingPeer
 
     public void SendError(int code, string message) => Send(GrpcMapping.Error(code, message));
 
+    public void SendActiveSpeaker(ActiveSpeakerMessage speaker)
+    {
+        var message = new ActiveSpeaker { ParticipantId = speaker.ParticipantId ?? "" };
+        message.RecentSpeakers.Add(speaker.RecentSpeakers);
+        Send(new ServerMessage { ActiveSpeaker = message });
+    }
+
     public void SendMediaReconnect(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason } });
 
     public void Close()

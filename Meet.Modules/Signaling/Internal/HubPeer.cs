@@ -17,6 +17,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 
     public void SendError(int code, string message) => _ = Client.SendAsync("Error", new ErrorMessage(code, message));
 
+    public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => _ = Client.SendAsync("ActiveSpeaker", speaker);
+
     public void SendMediaReconnect(string reason) => _ = Client.SendAsync("MediaReconnect", new MediaReconnectMessage(reason));
 
     public void Close()

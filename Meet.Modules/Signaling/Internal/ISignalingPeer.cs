@@ -12,6 +12,8 @@ internal interface ISignalingPeer
 
     void SendMediaReconnect(string reason);
 
+    void SendActiveSpeaker(ActiveSpeakerMessage speaker);
+
     // The server ends the connection (heartbeat timeout, replaced by a newer connection).
     void Close();
 }

@@ -116,6 +116,12 @@ internal sealed class SignalingSession : IMediaParticipantListener
             Peer.SendSubscriberOffer(offerSdp, (long)version);
     }
 
+    public void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
+    {
+        if (State != SessionState.Left)
+            Peer.SendActiveSpeaker(new ActiveSpeakerMessage(update.DominantSpeakerId, update.RecentSpeakers));
+    }
+
     public void OnConnectionStateChanged(MediaConnectionState state)
     {
         switch (state)
