@@ -43,6 +43,14 @@ internal sealed class FakeMediaModule : IMediaModule
             return SdpNegotiationResult.Success(null);
         }
 
+        public int MaxVideos { get; private set; } = int.MaxValue;
+
+        public SdpNegotiationResult SetMaxVideos(int maxVideos)
+        {
+            MaxVideos = maxVideos;
+            return SdpNegotiationResult.Success(null);
+        }
+
         public SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc)
         {
             if (!candidate.StartsWith("candidate:", StringComparison.Ordinal))

@@ -171,6 +171,14 @@ internal sealed class SessionRegistry(
         Unwrap(RequireMedia(session).ApplySubscriberAnswer(sdp, (ulong)offerVersion));
     }
 
+    public void SetMaxVideos(SignalingSession session, int maxVideos)
+    {
+        EnsureLive(session);
+        if (maxVideos is < 0 or > 1000)
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "maxVideos must be between 0 and 1000");
+        Unwrap(RequireMedia(session).SetMaxVideos(maxVideos));
+    }
+
     // A client that saw a gap in roster versions asks for the whole roster again.
     public RosterSnapshotMessage GetRoster(SignalingSession session)
     {

@@ -68,6 +68,27 @@ public sealed class ConferenceForwardingTests
     }
 
     [Test]
+    public async Task A_subscriber_can_ask_for_fewer_videos_but_not_for_more()
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 3);
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            sfu.Join(id);
+            sfu.Publish(id);
+        }
+        var viewer = sfu.Join("viewer");
+        sfu.SelectionTick();
+        VideoReceivedFrom(viewer).Should().HaveCount(3);
+        viewer.Media.SetMaxVideos(1).Succeeded.Should().BeTrue();
+        VideoReceivedFrom(viewer).Should().Equal("a");
+        viewer.Media.SetMaxVideos(0).Succeeded.Should().BeTrue();
+        VideoReceivedFrom(viewer).Should().BeEmpty("0 = audio only");
+        viewer.Media.SetMaxVideos(50).Succeeded.Should().BeTrue();
+        VideoReceivedFrom(viewer).Should().HaveCount(3, "never more than Media:LastN");
+        viewer.Media.SetMaxVideos(-1).ErrorCode.Should().Be(400);
+    }
+
+    [Test]
     public async Task A_resumed_video_consumer_waits_for_a_keyframe()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 1);
