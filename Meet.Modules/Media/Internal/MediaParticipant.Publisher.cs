@@ -30,6 +30,7 @@ internal sealed partial class MediaParticipant
         // offerer insisting on passive makes us the client.
         var localSetup = remote.Setup == SdpSetupRole.Passive ? SdpSetupRole.Active : SdpSetupRole.Passive;
         List<MediaParticipant> affected = [];
+        List<SdpRefusedSection> refused = [];
         string answerText;
         lock (_module.Control)
         {
@@ -44,7 +45,7 @@ internal sealed partial class MediaParticipant
             try
             {
                 answer = SdpBuilder.CreateAnswer(offer, TransportParameters(Publisher, localSetup), PublisherAnswerOptions,
-                    _publisherSessionId, ++_publisherVersion);
+                    _publisherSessionId, ++_publisherVersion, refused);
             }
             catch (ArgumentException e)
             {
@@ -66,7 +67,7 @@ internal sealed partial class MediaParticipant
             other.DeliverSubscriberOffer();
         // Keyframe requests for new consumers were written into this thread's send batch.
         _module.Sender.Flush();
-        return SdpNegotiationResult.Success(answerText);
+        return SdpNegotiationResult.Success(answerText, refused.Count == 0 ? null : "Refused " + string.Join("; ", refused));
     }
 
     private static bool IsSending(SdpMediaDescription offered) =>
