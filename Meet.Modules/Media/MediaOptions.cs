@@ -9,4 +9,8 @@ public sealed class MediaOptions
     public int UdpPort { get; set; } = 40000;
 
     public int LastN { get; set; } = 12;
+
+    // A passive ICE-TCP candidate (RFC 6544) on the media port's number, for clients whose network
+    // blocks UDP; needs a backend with TCP (sockets). Without it the SFU offers UDP only.
+    public bool IceTcp { get; set; } = true;
 }

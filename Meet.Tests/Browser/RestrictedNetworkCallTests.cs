@@ -6,6 +6,9 @@ namespace Meet.Tests.Browser;
 // Issue 12: participants whose network blocks UDP to the SFU still join. TURN: a real coturn in the
 // namespace, its URL and shared secret in the host's Turn:* configuration, Chromium forced to
 // iceTransportPolicy 'relay' (by the test, not the page) — media flows client -> coturn -> SFU.
+// ICE-TCP: a host whose packet engine drops every UDP datagram it receives (fault injection on UDP
+// channels only): Chromium's UDP checks die, its active TCP candidate reaches the SFU's passive one
+// on the media port (RFC 6544, RFC 4571 framing) and the whole session runs over TCP.
 [Category("Browser")]
 [NonParallelizable]
 public sealed class RestrictedNetworkCallTests
@@ -19,6 +22,17 @@ public sealed class RestrictedNetworkCallTests
           window.__pcs = [];
           window.RTCPeerConnection = class extends Original {
             constructor(config) { super({ ...(config || {}), iceTransportPolicy: 'relay' }); window.__pcs.push(this); }
+          };
+        })();
+        """;
+
+    // Records the page's PeerConnections without changing their configuration.
+    private const string RecordPeerConnections = """
+        (() => {
+          const Original = window.RTCPeerConnection;
+          window.__pcs = [];
+          window.RTCPeerConnection = class extends Original {
+            constructor(config) { super(config); window.__pcs.push(this); }
           };
         })();
         """;
@@ -79,5 +93,45 @@ public sealed class RestrictedNetworkCallTests
         (await bob.EvaluateAsync<string[]>(SelectedCandidateTypes)).Should().Equal(["relay/udp", "relay/udp"],
             "both of Bob's PeerConnections (publisher, subscriber) run over the TURN relay");
         media.GetResourceCounts().Participants.Should().Be(before.Participants + 2);
+    }
+
+    [Test]
+    public async Task Chromium_whose_udp_is_dropped_runs_the_whole_session_over_ice_tcp()
+    {
+        await using var tcpOnly = await BrowserHarness.StartAsync(new Dictionary<string, string>
+        {
+            ["PacketEngine:FaultInjection:Enabled"] = "true",
+            ["PacketEngine:FaultInjection:Protocol"] = "Udp",
+            ["PacketEngine:FaultInjection:Direction"] = "Receive",
+            ["PacketEngine:FaultInjection:LossRate"] = "1",
+        });
+        var (meetingId, _, _) = await tcpOnly.CreateMeetingAsync();
+        IParticipantPage[] pages = [await TcpRecordedAsync(tcpOnly), await TcpRecordedAsync(tcpOnly)];
+        try
+        {
+            var aliceId = await ParticipantPages.JoinAsync(pages[0], meetingId, "Alice (TCP)");
+            var bobId = await ParticipantPages.JoinAsync(pages[1], meetingId, "Bob (TCP)");
+
+            await ParticipantPages.ExpectMediaFromAsync(pages[1], aliceId);
+            await ParticipantPages.ExpectMediaFromAsync(pages[0], bobId);
+            foreach (var page in pages)
+            {
+                // The active TCP candidate (port 9) shows up as peer-reflexive once connected.
+                (await page.EvaluateAsync<string[]>(SelectedCandidateTypes)).Should().HaveCount(2)
+                    .And.OnlyContain(t => t.EndsWith("/tcp", StringComparison.Ordinal), "UDP never gets through");
+            }
+        }
+        finally
+        {
+            foreach (var page in pages)
+                await page.DisposeAsync();
+        }
+    }
+
+    private async Task<IParticipantPage> TcpRecordedAsync(BrowserHarness host)
+    {
+        var page = await host.NewParticipantAsync(chromium);
+        await page.Context.AddInitScriptAsync(RecordPeerConnections);
+        return new ChromiumParticipantPage(page);
     }
 }

@@ -87,7 +87,19 @@ internal sealed partial class MediaParticipant
             Port = port,
             Type = SdpCandidateType.Host,
         };
-        return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate] };
+        if (_module.TcpPort == 0)
+            return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate] };
+        // RFC 6544 §4.5: a passive TCP candidate on the same port number; its lower local
+        // preference keeps UDP first whenever UDP works.
+        var tcp = candidate with
+        {
+            Foundation = "2",
+            Transport = "TCP",
+            Priority = IceCandidate.ComputePriority(IceCandidateType.Host, 16383, 1),
+            Port = (ushort)_module.TcpPort,
+            TcpType = "passive",
+        };
+        return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate, tcp] };
     }
 
     private readonly record struct RemoteTransport(IceCredentials Ice, IReadOnlyList<DtlsFingerprint> Fingerprints, SdpSetupRole? Setup);
