@@ -16,7 +16,7 @@ public sealed class RestrictedNetworkCallTests
     // Wraps RTCPeerConnection before the page runs: the page's own configuration (iceServers from the
     // join response) plus iceTransportPolicy 'relay', as a browser behind a UDP-blocking firewall
     // with only TURN reachable would end up; window.__pcs lets the test read the selected pair.
-    private const string ForceRelay = """
+    internal const string ForceRelay = """
         (() => {
           const Original = window.RTCPeerConnection;
           window.__pcs = [];
