@@ -22,6 +22,9 @@ public static class MeetingsModuleExtensions
         services.AddSingleton<IValidateOptions<MeetingsOptions>, MeetingsOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<JoinRateLimitOptions>, JoinRateLimitOptionsValidator>();
+        services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TurnOptions>, TurnOptionsValidator>();
+        services.AddSingleton<TurnCredentialIssuer>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddMetrics();

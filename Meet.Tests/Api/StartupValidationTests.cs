@@ -15,6 +15,9 @@ public sealed class StartupValidationTests
     [TestCase("Auth:TokenLifetime", "-00:00:01")]
     [TestCase("PublicBaseUrl", "ftp://meet.example.test")]
     [TestCase("RateLimiting:Join:TokenLimit", "0")]
+    [TestCase("Turn:Urls:0", "http://turn.example.test")]
+    [TestCase("Turn:StunUrls:0", "turn:stun.example.test")]
+    [TestCase("Turn:CredentialLifetime", "00:00:10")]
     public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
     {
         var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });
@@ -22,6 +25,16 @@ public sealed class StartupValidationTests
         var failure = await start.Should().ThrowAsync<Exception>();
 
         failure.Which.ToString().Should().Contain(key);
+    }
+
+    [Test]
+    public async Task Turn_urls_without_a_shared_secret_fail_start_up_naming_the_key()
+    {
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { ["Turn:Urls:0"] = "turn:127.0.0.1:3478" });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+
+        failure.Which.ToString().Should().Contain("Turn:StaticAuthSecret");
     }
 
     [Test]

@@ -128,6 +128,21 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     }
 
     [Test]
+    public async Task A_refused_m_section_is_answered_and_reported_as_a_coded_error()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        await client.JoinAsync("Alice");
+
+        var answer = await client.Connection.InvokeAsync<string>("PublisherOffer", OfferSdp + "m=text 9 UDP/TLS/RTP/SAVPF 98\r\n");
+
+        answer.Should().Be(FakeMediaModule.AnswerSdp, "the sections the SFU does take still negotiate");
+        await EventuallyAsync(() => !client.Errors.IsEmpty, "the refusal is reported");
+        client.Errors.Should().ContainSingle().Which.Should().Be(new ErrorMessage(415, FakeMediaModule.RefusedWarning));
+    }
+
+    [Test]
     public async Task Mute_changes_are_broadcast_with_their_kind()
     {
         var (meetingId, _) = await CreateMeetingAsync();

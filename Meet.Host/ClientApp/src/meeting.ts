@@ -79,6 +79,7 @@ class MeetingPage {
   private signaling: SignalingClient | null = null;
   private media: MediaSession | null = null;
   private local: MediaStream | null = null;
+  private iceServers: RTCIceServer[] = [];
   private left = false;
 
   constructor(private readonly meetingId: string, private readonly displayName: string) {
@@ -131,6 +132,7 @@ class MeetingPage {
       return;
     }
     this.hook.participantId = joined.participantId;
+    this.iceServers = joined.iceServers ?? [];
 
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
@@ -173,7 +175,7 @@ class MeetingPage {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
-    });
+    }, this.iceServers);
     this.media = media;
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();

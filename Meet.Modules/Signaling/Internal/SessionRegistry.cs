@@ -159,7 +159,15 @@ internal sealed class SessionRegistry(
         var media = RequireMedia(session);
         if (session.State is SessionState.Joining or SessionState.Reconnecting)
             session.TransitionTo(SessionState.Negotiating);
-        return Unwrap(media.AnswerPublisherOffer(sdp)) ?? "";
+        var result = media.AnswerPublisherOffer(sdp);
+        if (result.Succeeded && result.Warning is { } refused)
+        {
+            // Issue 12: a section the SFU refuses is never silent — logged, and told to the client
+            // with a code while the answer for the other sections still applies.
+            logger.LogWarning("Publisher offer of {ParticipantId}: {Refused}", session.ParticipantId, refused);
+            session.Peer.SendError(SignalingErrorCodes.UnsupportedMedia, refused);
+        }
+        return Unwrap(result) ?? "";
     }
 
     // offerVersion names the subscriber offer answered (0 = the outstanding one).
