@@ -12,6 +12,7 @@ internal sealed class MeetingOptions
           --cameras N --viewers N --microphones N   override the scenario's participants
           --churn-rate R         churn: participants replaced per second (default 2)
           --seconds N            measured window per step (default 10)
+          --warmup N             seconds of media before the window (default 2)
           --settle N             longest wait for every subscriber's first media (default 30)
           --video-kbps N         camera bitrate before scaling (default 500: the 360p layer)
           --scale F              packet-rate factor (frame rate, audio rate), recorded (default 1)
@@ -32,6 +33,7 @@ internal sealed class MeetingOptions
     public double ChurnRate { get; set; } = 2;
     public int Seconds { get; set; } = 10;
     public int Settle { get; set; } = 30;
+    public int Warmup { get; set; } = 2;
     public int? VideoKbps { get; set; }
     public double? Scale { get; set; }
     public double KeyframeSeconds { get; set; } = 2;
@@ -60,6 +62,7 @@ internal sealed class MeetingOptions
                 case "--microphones": ok = TryInt(value, out var mic, 0); options.Microphones = mic; i++; break;
                 case "--churn-rate": ok = TryDouble(value, out var r); options.ChurnRate = r; i++; break;
                 case "--seconds": ok = TryInt(value, out var sec); options.Seconds = sec; i++; break;
+                case "--warmup": ok = TryInt(value, out var warmup, 0); options.Warmup = warmup; i++; break;
                 case "--settle": ok = TryInt(value, out var settle); options.Settle = settle; i++; break;
                 case "--video-kbps": ok = TryInt(value, out var kbps); options.VideoKbps = kbps; i++; break;
                 case "--scale": ok = TryDouble(value, out var scale) && scale <= 10; options.Scale = scale; i++; break;

@@ -73,6 +73,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         while (settleWatch.Elapsed < TimeSpan.FromSeconds(options.Settle) && !AllMediaArrived())
             await Task.Delay(250);
         var settle = settleWatch.Elapsed;
+        if (options.Warmup > 0)
+            await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
         progressTimer.Change(Timeout.Infinite, Timeout.Infinite);
 
         // The measured window.
