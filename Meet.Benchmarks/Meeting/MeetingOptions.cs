@@ -20,6 +20,7 @@ internal sealed class MeetingOptions
           --talkers              microphone-only participants send audio too (default: muted)
           --transport grpc|signalr  signaling transport (default grpc)
           --join-concurrency N   joins in flight (default 8)
+          --publishers-together  a meeting's publishers join at once (default: one after another)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
         """;
 
@@ -40,6 +41,7 @@ internal sealed class MeetingOptions
     public bool Talkers { get; set; }
     public SignalingTransport Transport { get; set; } = SignalingTransport.Grpc;
     public int JoinConcurrency { get; set; } = 8;
+    public bool PublishersTogether { get; set; }
     public string? Output { get; set; }
     public bool Quiet { get; set; }
 
@@ -68,6 +70,7 @@ internal sealed class MeetingOptions
                 case "--scale": ok = TryDouble(value, out var scale) && scale <= 10; options.Scale = scale; i++; break;
                 case "--keyframe-seconds": ok = TryDouble(value, out var k); options.KeyframeSeconds = k; i++; break;
                 case "--talkers": options.Talkers = true; break;
+                case "--publishers-together": options.PublishersTogether = true; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;

@@ -58,14 +58,26 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
                 plan.Add((members[i], created.MeetingId, i == 0 ? created.AccessToken : null));
         }
         // Publishers of every meeting first, then the viewers: the fan-out is in place when media starts.
-        plan = [.. plan.OrderBy(p => p.Participant.Role == ParticipantRole.Viewer ? 1 : 0)];
+        // Publishers of one meeting join one after another unless --publishers-together: publishers
+        // joining at once leave most of their subscriber connections down (the renegotiation defect of
+        // issue 9), which the together mode reproduces.
         using var progressTimer = new Timer(_ => progress(Progress("joining", server, null)), null, 1000, 1000);
-        await ForEachAsync(plan, options.JoinConcurrency, async p =>
+        async Task Join((SyntheticParticipant Participant, string MeetingId, string? Token) p)
         {
             await p.Participant.JoinAsync(p.MeetingId, p.Token, CancellationToken.None);
             if (p.Participant.Publisher is not null)
                 pacer.Add(p.Participant);
-        });
+        }
+        var publishers = plan.Where(p => p.Participant.Role != ParticipantRole.Viewer).ToList();
+        if (options.PublishersTogether)
+            await ForEachAsync(publishers, options.JoinConcurrency, Join);
+        else
+            await ForEachAsync(publishers.GroupBy(p => p.MeetingId), options.JoinConcurrency, async meeting =>
+            {
+                foreach (var p in meeting)
+                    await Join(p);
+            });
+        await ForEachAsync(plan.Where(p => p.Participant.Role == ParticipantRole.Viewer), options.JoinConcurrency, Join);
         var joinAll = joinWatch.Elapsed;
 
         // Settle: every subscriber has something from every publisher of its meeting.
