@@ -25,6 +25,7 @@ public static class MediaModuleExtensions
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
+        services.AddSingleton<MediaMetrics>();
         services.AddHostedService<MediaPortService>();
         return services;
     }

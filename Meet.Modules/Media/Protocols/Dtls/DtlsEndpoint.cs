@@ -68,6 +68,9 @@ public sealed class DtlsEndpoint : IDisposable
         // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
         // sends anything (BouncyCastle only checks its deadline when a receive wait expires).
         _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
+        DtlsHandshakeStatistics.OnStarted();
+        _ = Completion.ContinueWith(static t => DtlsHandshakeStatistics.OnCompleted(t.Result.Succeeded), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         DtlsHandshakeScheduler.Enqueue(RunGuarded);
         return Completion;
     }
