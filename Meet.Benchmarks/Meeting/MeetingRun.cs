@@ -99,6 +99,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var startHistogram = _latency.Snapshot();
         var (startSent, startReceived, startLost) = (_counters.SentPackets, _counters.ReceivedPackets, TotalLost());
         var startBytes = _counters.ReceivedBytes;
+        var startMetrics = await ServerMetrics.ScrapeAsync(http, server.BaseAddress);
         var window = Stopwatch.StartNew();
         using var churnStop = new CancellationTokenSource();
         var churn = step.ChurnPerSecond > 0 ? Task.Run(() => ChurnAsync(NewParticipant, pacer, churnStop.Token)) : Task.FromResult((0, new List<SyntheticParticipant>()));
@@ -127,6 +128,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var (churnLeft, churnJoined) = await churn;
         var windowSeconds = window.Elapsed.TotalSeconds;
         var endServer = server.Sample();
+        var serverCounted = await ServerMetrics.ScrapeAsync(http, server.BaseAddress) - startMetrics;
         var endGenerator = generator.TotalProcessorTime;
         var endHistogram = _latency.Snapshot();
         var sent = _counters.SentPackets - startSent;
@@ -167,8 +169,14 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             MegabitsOutPerSecond = (_counters.ReceivedBytes - startBytes) * 8 / windowSeconds / 1e6,
             ServerCores = serverCpu / windowSeconds,
             ServerKernelShare = serverCpu > 0 ? (endServer.KernelSeconds - startServer.KernelSeconds) / serverCpu : 0,
-            ServerCpuSecondsPerMillionForwarded = received > 0 ? serverCpu / (received / 1e6) : double.NaN,
-            ServerMicrosecondsPerForwardedPacket = received > 0 ? serverCpu * 1e6 / received : double.NaN,
+            ServerRtpForwardedPerSecond = serverCounted.RtpForwarded / windowSeconds,
+            ServerPacketsOutPerSecond = serverCounted.EnginePacketsOut / windowSeconds,
+            ServerPacketsInPerSecond = serverCounted.EnginePacketsIn / windowSeconds,
+            ServerDropped = (long)(serverCounted.MediaDropped + serverCounted.EngineDropped),
+            // Per forwarded RTP packet as the server counted it (what subscribers received when the
+            // scrape failed).
+            ServerCpuSecondsPerMillionForwarded = Forwarded(serverCounted, received) > 0 ? serverCpu / (Forwarded(serverCounted, received) / 1e6) : double.NaN,
+            ServerMicrosecondsPerForwardedPacket = Forwarded(serverCounted, received) > 0 ? serverCpu * 1e6 / Forwarded(serverCounted, received) : double.NaN,
             ServerIdleCores = idleCores,
             GeneratorCores = (endGenerator - startGenerator).TotalSeconds / windowSeconds,
             LatencyP50Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.5),
@@ -303,6 +311,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         return FormattableString.Invariant(
             $"{step.Name} {phase}: joined {all.Count(p => p.Joined)}/{step.Participants}, failed {all.Count(p => p.Failure is not null)}, with media {all.Count(p => p.Stats.FirstMediaTicks != 0)} | server {state.ResidentBytes / 1048576.0:F0} MiB, {state.Threads} threads{sampleText}");
     }
+
+    private static double Forwarded(ServerMetrics counted, long received) => counted.RtpForwarded > 0 ? counted.RtpForwarded : received;
 
     private static IEnumerable<double> FirstMedia(IEnumerable<SyntheticParticipant> participants) =>
         participants.Where(p => p.Stats.FirstMediaTicks > p.JoinStartedTicks)

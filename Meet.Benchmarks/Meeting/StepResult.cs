@@ -27,6 +27,10 @@ internal sealed record StepResult
     public double PacketsInPerSecond { get; init; }
     public double PacketsOutPerSecond { get; init; }
     public double MegabitsOutPerSecond { get; init; }
+    public double ServerRtpForwardedPerSecond { get; init; }
+    public double ServerPacketsInPerSecond { get; init; }
+    public double ServerPacketsOutPerSecond { get; init; }
+    public long ServerDropped { get; init; }
     public double ServerCores { get; init; }
     public double ServerKernelShare { get; init; }
     public double ServerCpuSecondsPerMillionForwarded { get; init; }

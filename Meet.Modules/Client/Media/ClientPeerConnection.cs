@@ -31,7 +31,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private readonly List<ClientRemoteTrack> _remoteTracks = [];
     // ICE checks are paced every 10 ms until DTLS is up; consent freshness (RFC 7675) needs far less.
     private static readonly TimeSpan ConnectingTick = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ConnectedTick = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ConnectedTick = TimeSpan.FromMilliseconds(250);
 
     private readonly Task _receiveLoop;
     private readonly byte[] _pumpBuffer = new byte[1500];
