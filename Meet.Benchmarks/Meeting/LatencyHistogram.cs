@@ -1,19 +1,29 @@
 namespace Meet.Benchmarks.Meeting;
 
-// Lock-free fixed-bucket histogram of one-way latencies (10 µs buckets up to 200 ms, then one
-// overflow bucket): thousands of receive callbacks record into it without allocating or locking.
+// Lock-free fixed-bucket histogram of one-way latencies (10 µs buckets up to 200 ms, 1 ms buckets up
+// to 10 s, then one overflow bucket): thousands of receive callbacks record into it without allocating
+// or locking.
 internal sealed class LatencyHistogram
 {
-    private const double BucketMicroseconds = 10;
-    private const int BucketCount = 20_000;
+    private const double FineMicroseconds = 10;
+    private const int FineCount = 20_000;
+    private const double CoarseMicroseconds = 1_000;
+    private const int CoarseCount = 9_800;
 
-    private readonly long[] _buckets = new long[BucketCount + 1];
+    private readonly long[] _buckets = new long[FineCount + CoarseCount + 1];
 
     public void Record(double microseconds)
     {
-        var index = microseconds <= 0 ? 0 : (int)Math.Min(BucketCount, microseconds / BucketMicroseconds);
+        var fine = FineCount * FineMicroseconds;
+        var index = microseconds <= 0 ? 0
+            : microseconds < fine ? (int)(microseconds / FineMicroseconds)
+            : FineCount + (int)Math.Min(CoarseCount, (microseconds - fine) / CoarseMicroseconds);
         Interlocked.Increment(ref _buckets[index]);
     }
+
+    private static double UpperMilliseconds(int index) => index < FineCount
+        ? (index + 0.5) * FineMicroseconds / 1000
+        : (FineCount * FineMicroseconds + (index - FineCount + 0.5) * CoarseMicroseconds) / 1000;
 
     public long[] Snapshot()
     {
@@ -37,8 +47,8 @@ internal sealed class LatencyHistogram
         {
             seen += after[i] - before[i];
             if (seen >= rank)
-                return (i + 0.5) * BucketMicroseconds / 1000;
+                return UpperMilliseconds(i);
         }
-        return BucketCount * BucketMicroseconds / 1000;
+        return UpperMilliseconds(after.Length - 1);
     }
 }

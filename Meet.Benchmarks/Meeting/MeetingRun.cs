@@ -37,7 +37,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         };
         using var pacer = new MediaPacer(scenario.Media);
         SyntheticParticipant NewParticipant(ParticipantRole role) =>
-            new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters);
+            new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters,
+                TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.FramesPerSecond)));
 
         // Meetings, created by their first participant (who joins with the host's token).
         var joinWatch = Stopwatch.StartNew();
@@ -64,7 +65,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         using var progressTimer = new Timer(_ => progress(Progress("joining", server, null)), null, 1000, 1000);
         async Task Join((SyntheticParticipant Participant, string MeetingId, string? Token) p)
         {
-            await p.Participant.JoinAsync(p.MeetingId, p.Token, CancellationToken.None);
+            await p.Participant.JoinAsync(p.MeetingId, p.Token, awaitSubscriber: HasPublisher(p.MeetingId, p.Participant), CancellationToken.None);
             if (p.Participant.Publisher is not null)
                 pacer.Add(p.Participant);
         }
@@ -161,6 +162,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             SignalingJoinP99Ms = Percentile(joined.Select(p => p.SignalingJoinTime.TotalMilliseconds), 0.99),
             PublishP50Ms = Percentile(joined.Where(p => p.Publisher is not null).Select(p => p.PublishTime.TotalMilliseconds), 0.5),
             PublishP99Ms = Percentile(joined.Where(p => p.Publisher is not null).Select(p => p.PublishTime.TotalMilliseconds), 0.99),
+            SubscriberConnectP50Ms = Percentile(joined.Where(p => p.SubscriberConnectTime is not null).Select(p => p.SubscriberConnectTime!.Value.TotalMilliseconds), 0.5),
+            SubscriberConnectP99Ms = Percentile(joined.Where(p => p.SubscriberConnectTime is not null).Select(p => p.SubscriberConnectTime!.Value.TotalMilliseconds), 0.99),
             FirstMediaP50Ms = Percentile(FirstMedia(joined), 0.5),
             FirstMediaP99Ms = Percentile(FirstMedia(joined), 0.99),
             WindowSeconds = windowSeconds,
@@ -250,7 +253,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
                     }, CancellationToken.None));
                 }
                 newcomer.Stats.Measuring = true;
-                inFlight.Add(newcomer.JoinAsync(meetingId, null, CancellationToken.None));
+                inFlight.Add(newcomer.JoinAsync(meetingId, null, awaitSubscriber: true, CancellationToken.None));
             }
         }
         catch (OperationCanceledException)
@@ -262,6 +265,13 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         while (deadline.Elapsed < TimeSpan.FromSeconds(5) && joinedByChurn.Any(p => p.Joined && p.Stats.Summarize(Expected(p)) is var s && s.ReceivedStreams < s.ExpectedStreams))
             await Task.Delay(200, CancellationToken.None);
         return (left, joinedByChurn);
+    }
+
+    // Someone other than this participant already publishes in the meeting (so a subscriber PC comes).
+    private bool HasPublisher(string meetingId, SyntheticParticipant participant)
+    {
+        lock (_lock)
+            return _meetings.TryGetValue(meetingId, out var members) && members.Any(m => m != participant && m.Publisher is not null);
     }
 
     private List<SyntheticParticipant> Snapshot()

@@ -5,11 +5,11 @@ namespace Meet.Benchmarks.Meeting;
 
 // What one synthetic subscriber received: per incoming SSRC the extended sequence range (loss), per
 // publisher and kind whether anything arrived, video freezes (a gap of FreezeGap between packets of a
-// stream), and one-way latency into the run's shared histogram.
-internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters)
+// stream, see below), and one-way latency into the run's shared histogram.
+// A freeze is a gap of more than 500 ms, or three frame intervals when scaled-down frame rates are slower.
+internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap)
 {
-    public static readonly TimeSpan FreezeGap = TimeSpan.FromMilliseconds(500);
-    private static readonly long FreezeTicks = (long)(FreezeGap.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _freezeTicks = (long)(freezeGap.TotalSeconds * Stopwatch.Frequency);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, SsrcState> _ssrcs = [];
@@ -57,7 +57,7 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
             if (!tagged)
                 return;
             _streams.TryGetValue((publisher, kind), out var stream);
-            if (kind == SyntheticMedia.VideoKind && stream.LastTicks != 0 && now - stream.LastTicks > FreezeTicks && Measuring)
+            if (kind == SyntheticMedia.VideoKind && stream.LastTicks != 0 && now - stream.LastTicks > _freezeTicks && Measuring)
                 stream.Freezes++;
             stream.LastTicks = now;
             stream.Packets++;
@@ -82,7 +82,7 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
             {
                 freezes += stream.Freezes;
                 // A stream that stopped altogether is frozen too.
-                if (key.Kind == SyntheticMedia.VideoKind && expected.Contains(key) && now - stream.LastTicks > FreezeTicks)
+                if (key.Kind == SyntheticMedia.VideoKind && expected.Contains(key) && now - stream.LastTicks > _freezeTicks)
                     freezes++;
             }
             return new SubscriberSummary(expected.Count, expected.Count - missing, received, lost, freezes);

@@ -21,6 +21,8 @@ internal sealed record StepResult
     public double SignalingJoinP99Ms { get; init; }
     public double PublishP50Ms { get; init; }
     public double PublishP99Ms { get; init; }
+    public double SubscriberConnectP50Ms { get; init; }
+    public double SubscriberConnectP99Ms { get; init; }
     public double FirstMediaP50Ms { get; init; }
     public double FirstMediaP99Ms { get; init; }
     public double WindowSeconds { get; init; }

@@ -12,12 +12,12 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     private readonly MeetClient _client;
     private int _keyframeRequested;
 
-    public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters)
+    public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap)
     {
         Number = number;
         Role = role;
         Counters = counters;
-        Stats = new ReceiveStats(latency, counters);
+        Stats = new ReceiveStats(latency, counters, freezeGap);
         _client = new MeetClient(options, http);
         _client.SubscriberRtpReceived += Stats.OnRtp;
     }
@@ -42,6 +42,9 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
 
     public TimeSpan PublishTime { get; private set; }
 
+    // Until the subscriber PeerConnection was up (DTLS done), when one was awaited.
+    public TimeSpan? SubscriberConnectTime { get; private set; }
+
     public long JoinStartedTicks { get; private set; }
 
     public bool Joined { get; private set; }
@@ -59,7 +62,10 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
 
     public bool TakeKeyframeRequest() => Interlocked.Exchange(ref _keyframeRequested, 0) == 1;
 
-    public async Task JoinAsync(string meetingId, string? token, CancellationToken cancellationToken)
+    // awaitSubscriber: the join counts as done once the subscriber PeerConnection is up (someone already
+    // publishes in the meeting). That keeps the handshakes in flight bounded by the join concurrency,
+    // as real clients arriving over time would, instead of a thousand DTLS handshakes queued at once.
+    public async Task JoinAsync(string meetingId, string? token, bool awaitSubscriber, CancellationToken cancellationToken)
     {
         MeetingId = meetingId;
         JoinStartedTicks = Stopwatch.GetTimestamp();
@@ -78,6 +84,14 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
                 publisher.RtcpReceived += OnPublisherRtcp;
                 Publisher = publisher;
                 PublishTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
+            }
+            if (awaitSubscriber)
+            {
+                var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+                while (!SubscriberConnected && Stopwatch.GetTimestamp() < deadline)
+                    await Task.Delay(20, cancellationToken);
+                if (SubscriberConnected)
+                    SubscriberConnectTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
             }
             Joined = true;
         }

@@ -65,9 +65,6 @@ public sealed class DtlsEndpoint : IDisposable
             throw new InvalidOperationException($"The endpoint cannot start from state {State}.");
         }
 
-        // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
-        // sends anything (BouncyCastle only checks its deadline when a receive wait expires).
-        _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
         DtlsHandshakeStatistics.OnStarted();
         _ = Completion.ContinueWith(static t => DtlsHandshakeStatistics.OnCompleted(t.Result.Succeeded), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -181,6 +178,17 @@ public sealed class DtlsEndpoint : IDisposable
     // this association only, never the process.
     private void RunGuarded()
     {
+        if (State != DtlsState.Handshaking)
+        {
+            // Disposed while it waited for a worker.
+            return;
+        }
+
+        // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
+        // sends anything (BouncyCastle only checks its deadline when a receive wait expires). It starts
+        // when a worker takes the handshake, not while it waits in the queue: a join storm delays
+        // handshakes, it must not fail them (the peer retransmits meanwhile, RFC 6347 §4.2.4).
+        _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             Run();

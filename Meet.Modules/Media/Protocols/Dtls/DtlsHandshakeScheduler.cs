@@ -12,7 +12,7 @@ internal static class DtlsHandshakeScheduler
 {
     // Enough for a join storm on loopback (a handshake takes a few ms of CPU and a few round trips) and
     // for a client and a server handshaking against each other in one process; bounded regardless.
-    public static readonly int MaxWorkers = Math.Max(16, 4 * Environment.ProcessorCount);
+    public static readonly int MaxWorkers = Math.Max(32, 8 * Environment.ProcessorCount);
 
     private static readonly BlockingCollection<Action> Work = new(new ConcurrentQueue<Action>());
     private static readonly Lock StartGate = new();
