@@ -84,15 +84,15 @@ internal static class MeetingCommand
             $"at {scenario.Media.FramesPerSecond:0.#} fps, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#}/s; rate scale factor {scenario.Media.Scale:0.###}; " +
             $"{options.Seconds} s measured per step.");
         md.AppendLine();
-        md.AppendLine("| step | joined | subscribers with all media | packets/s in | packets/s out (received; server forwarded) | server cores (kernel share) | server µs per forwarded packet | CPU-s per M forwarded | latency p50 / p99 / p99.9 ms | join p50 / p99 ms (signaling) | publish p50 / p99 ms | first media p50 / p99 ms | join all s | loss % | freezes | server KiB / participant | server threads (idle → loaded) | generator cores |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| step | joined | subscribers with all media | packets/s in | packets/s out (received; server forwarded) | server cores (kernel share) | server µs per forwarded packet | CPU-s per M forwarded | latency p50 / p99 / p99.9 ms | join p50 / p99 ms (signaling) | publish p50 / p99 ms | subscriber PC up p50 / p99 ms | first media p50 / p99 ms | join all s | loss % | freezes | server KiB / participant | server threads (idle → loaded) | generator cores | load average |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 19)));
         foreach (var r in results)
         {
             md.AppendLine(inv,
                 $"| {r.Step} | {r.Joined}/{r.Participants} | {r.SubscribersWithAllMedia}/{r.Subscribers} | {r.PacketsInPerSecond:N0} | {r.PacketsOutPerSecond:N0}; {r.ServerRtpForwardedPerSecond:N0} | {r.ServerCores:F2} ({r.ServerKernelShare:P0}) | " +
                 $"{r.ServerMicrosecondsPerForwardedPacket:F1} | {r.ServerCpuSecondsPerMillionForwarded:F1} | {r.LatencyP50Ms:F2} / {r.LatencyP99Ms:F2} / {r.LatencyP999Ms:F2} | " +
-                $"{r.SignalingJoinP50Ms:F0} / {r.SignalingJoinP99Ms:F0} | {r.PublishP50Ms:F0} / {r.PublishP99Ms:F0} | {r.FirstMediaP50Ms:F0} / {r.FirstMediaP99Ms:F0} | {r.JoinAllSeconds:F1} | {r.LossPercent:F2} | {r.Freezes} | " +
-                $"{r.ServerKibPerParticipant:F0} | {r.ServerBaselineThreads} → {r.ServerThreads} | {r.GeneratorCores:F2} |");
+                $"{r.SignalingJoinP50Ms:F0} / {r.SignalingJoinP99Ms:F0} | {r.PublishP50Ms:F0} / {r.PublishP99Ms:F0} | {r.SubscriberConnectP50Ms:F0} / {r.SubscriberConnectP99Ms:F0} | {r.FirstMediaP50Ms:F0} / {r.FirstMediaP99Ms:F0} | {r.JoinAllSeconds:F1} | {r.LossPercent:F2} | {r.Freezes} | " +
+                $"{r.ServerKibPerParticipant:F0} | {r.ServerBaselineThreads} → {r.ServerThreads} | {r.GeneratorCores:F2} | {r.LoadAverage:F1} |");
         }
         md.AppendLine();
         md.AppendLine(inv, $"Idle server before the joins: {results.Select(r => r.ServerIdleCores).DefaultIfEmpty().Average():F3} cores. Server µs per forwarded packet is gross (idle included), per RTP packet the server counted as forwarded (/metrics).");

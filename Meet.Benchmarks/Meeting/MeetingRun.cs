@@ -182,6 +182,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             ServerMicrosecondsPerForwardedPacket = Forwarded(serverCounted, received) > 0 ? serverCpu * 1e6 / Forwarded(serverCounted, received) : double.NaN,
             ServerIdleCores = idleCores,
             GeneratorCores = (endGenerator - startGenerator).TotalSeconds / windowSeconds,
+            LoadAverage = LoadAverage(),
             LatencyP50Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.5),
             LatencyP99Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.99),
             LatencyP999Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.999),
@@ -320,6 +321,18 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var state = server.Sample();
         return FormattableString.Invariant(
             $"{step.Name} {phase}: joined {all.Count(p => p.Joined)}/{step.Participants}, failed {all.Count(p => p.Failure is not null)}, with media {all.Count(p => p.Stats.FirstMediaTicks != 0)} | server {state.ResidentBytes / 1048576.0:F0} MiB, {state.Threads} threads{sampleText}");
+    }
+
+    private static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return double.NaN;
+        }
     }
 
     private static double Forwarded(ServerMetrics counted, long received) => counted.RtpForwarded > 0 ? counted.RtpForwarded : received;

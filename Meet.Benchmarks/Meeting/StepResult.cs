@@ -39,6 +39,8 @@ internal sealed record StepResult
     public double ServerMicrosecondsPerForwardedPacket { get; init; }
     public double ServerIdleCores { get; init; }
     public double GeneratorCores { get; init; }
+    // /proc/loadavg (1 min) when the window ended: how busy the shared machine was.
+    public double LoadAverage { get; init; }
     public double LatencyP50Ms { get; init; }
     public double LatencyP99Ms { get; init; }
     public double LatencyP999Ms { get; init; }
