@@ -62,6 +62,7 @@ internal static class MeetingCommand
             steps = results,
         };
         await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(document, Json));
+        SvgPlot.WriteAll(output, results);
         var markdown = Markdown(scenario, options, args, machine, results);
         await File.WriteAllTextAsync(Path.Combine(output, "results.md"), markdown);
         Console.WriteLine();
@@ -96,6 +97,7 @@ internal static class MeetingCommand
         }
         md.AppendLine();
         md.AppendLine(inv, $"Idle server before the joins: {results.Select(r => r.ServerIdleCores).DefaultIfEmpty().Average():F3} cores. Server µs per forwarded packet is gross (idle included), per RTP packet the server counted as forwarded (/metrics).");
+        md.AppendLine("Over time: packets-out.svg, server-cpu.svg, latency-p99.svg, loss.svg in this folder.");
         foreach (var r in results.Where(r => r.ChurnJoined > 0))
             md.AppendLine(inv, $"Churn ({r.Step}): {r.ChurnLeft} left, {r.ChurnJoined} joined during the window, {r.ChurnJoinedWithMedia} of them received all media.");
         foreach (var r in results.Where(r => r.JoinFailures > 0))
