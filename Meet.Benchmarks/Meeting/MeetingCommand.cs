@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spectre.Console;
 
 namespace Meet.Benchmarks.Meeting;
 
@@ -37,16 +38,27 @@ internal static class MeetingCommand
         Console.WriteLine($"results: {Path.GetFullPath(output)}");
 
         var results = new List<StepResult>();
-        foreach (var step in scenario.Steps)
+        async Task RunStepsAsync(Action<MeetingProgress> progress, Action<StepResult> done)
         {
-            var run = new MeetingRun(scenario, step, options, line =>
+            foreach (var step in scenario.Steps)
+            {
+                var result = await new MeetingRun(scenario, step, options, progress).RunAsync();
+                results.Add(result);
+                done(result);
+            }
+        }
+        if (!options.Quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // A live table (Spectre.Console): one row per step, refreshed every second.
+            await LiveDisplay.RunAsync(scenario, RunStepsAsync);
+        }
+        else
+        {
+            await RunStepsAsync(p =>
             {
                 if (!options.Quiet)
-                    Console.WriteLine(line);
-            });
-            var result = await run.RunAsync();
-            results.Add(result);
-            Console.WriteLine(Summary(result));
+                    Console.WriteLine(p);
+            }, r => Console.WriteLine(Summary(r)));
         }
 
         var document = new

@@ -6,7 +6,7 @@ namespace Meet.Benchmarks.Meeting;
 // Runs one step: a fresh server process, every participant joined (publishers first, a bounded number
 // of joins in flight), a wait until every subscriber has media from every publisher of its meeting (or
 // the settle time ran out), then the measured window, sampled once a second.
-internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, MeetingOptions options, Action<string> progress)
+internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, MeetingOptions options, Action<MeetingProgress> progress)
 {
     private readonly LatencyHistogram _latency = new();
     private readonly RunCounters _counters = new();
@@ -200,7 +200,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             Series = series,
         };
 
-        progress($"{step.Name}: leaving");
+        progress(Progress("leaving", server, null));
         pacer.Dispose();
         await ForEachAsync(all, 32, async p =>
         {
@@ -313,14 +313,12 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         return lost;
     }
 
-    private string Progress(string phase, MeetingServerProcess server, TimeSample? sample)
+    private MeetingProgress Progress(string phase, MeetingServerProcess server, TimeSample? sample)
     {
         var all = Snapshot();
-        var sampleText = sample is null ? "" : FormattableString.Invariant(
-            $" | in {sample.PacketsInPerSecond:N0} p/s, out {sample.PacketsOutPerSecond:N0} p/s | server {sample.ServerCpuPercent:F0}% CPU | generator {sample.GeneratorCpuPercent:F0}% | p99 {sample.LatencyP99Ms:F2} ms | loss {sample.LossPercent:F2}%");
         var state = server.Sample();
-        return FormattableString.Invariant(
-            $"{step.Name} {phase}: joined {all.Count(p => p.Joined)}/{step.Participants}, failed {all.Count(p => p.Failure is not null)}, with media {all.Count(p => p.Stats.FirstMediaTicks != 0)} | server {state.ResidentBytes / 1048576.0:F0} MiB, {state.Threads} threads{sampleText}");
+        return new MeetingProgress(step.Name, phase, all.Count(p => p.Joined), step.Participants, all.Count(p => p.Failure is not null),
+            all.Count(p => p.Stats.FirstMediaTicks != 0), state.ResidentBytes / 1048576.0, state.Threads, sample);
     }
 
     private static double LoadAverage()
