@@ -22,6 +22,7 @@ internal sealed class MeetingOptions
           --join-concurrency N   joins in flight (default 8)
           --publishers-together  a meeting's publishers join at once (default: one after another)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
+          --quiet                no progress (the summary and the table only)
         """;
 
     public string Scenario { get; set; } = "";
