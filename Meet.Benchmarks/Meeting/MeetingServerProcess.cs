@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meet.Benchmarks.Meeting;
 
@@ -101,10 +105,8 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
     {
         var app = global::Program.BuildApp(args);
         await app.StartAsync();
-        var addresses = app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) is Microsoft.AspNetCore.Hosting.Server.IServer server
-            ? server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses
-            : null;
-        Console.WriteLine(ReadyPrefix + (addresses?.FirstOrDefault() ?? "http://127.0.0.1:5000"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        Console.WriteLine(ReadyPrefix + (addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the server announced no address")));
         Console.Out.Flush();
         // The parent closes stdin (or dies) to stop us.
         while (await Console.In.ReadLineAsync() is not null)

@@ -25,6 +25,8 @@ public static class MediaModuleExtensions
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
+        // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
+        services.AddMetrics();
         services.AddSingleton<MediaMetrics>();
         services.AddHostedService<MediaPortService>();
         return services;
