@@ -30,6 +30,7 @@ internal sealed class MediaMetrics
 
         meter.CreateObservableCounter("meet.packet_engine.packets", () => EngineTraffic(media.Channel, bytes: false), "{packet}", "Datagrams through the media port, by direction");
         meter.CreateObservableCounter("meet.packet_engine.bytes", () => EngineTraffic(media.Channel, bytes: true), "By", "Bytes through the media port, by direction");
+        meter.CreateObservableCounter("meet.packet_engine.batches", () => EngineBatches(media.Channel), "{batch}", "Receive and send calls with at least one datagram (packets / batches = mean batch size), by direction");
         meter.CreateObservableCounter("meet.packet_engine.dropped", () => EngineDrops(media.Channel), "{packet}", "Datagrams the packet engine dropped, by reason");
 
         meter.CreateObservableUpDownCounter("meet.media.participants", () => media.GetResourceCounts().Participants, "{participant}", "Media participants");
@@ -55,6 +56,14 @@ internal sealed class MediaMetrics
         var c = channel.Counters;
         yield return new Measurement<long>(bytes ? c.BytesIn : c.PacketsIn, new KeyValuePair<string, object?>("direction", "in"));
         yield return new Measurement<long>(bytes ? c.BytesOut : c.PacketsOut, new KeyValuePair<string, object?>("direction", "out"));
+    }
+
+    private static IEnumerable<Measurement<long>> EngineBatches(IPacketChannel? channel)
+    {
+        if (channel is null)
+            yield break;
+        yield return new Measurement<long>(channel.Counters.BatchesIn, new KeyValuePair<string, object?>("direction", "in"));
+        yield return new Measurement<long>(channel.Counters.BatchesOut, new KeyValuePair<string, object?>("direction", "out"));
     }
 
     private static IEnumerable<Measurement<long>> EngineDrops(IPacketChannel? channel)

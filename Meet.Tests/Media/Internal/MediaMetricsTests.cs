@@ -55,6 +55,7 @@ public sealed class MediaMetricsTests
         Value(text, "meet_media_rtp_forwarded_total").Should().BeGreaterThanOrEqualTo(5);
         Value(text, "meet_packet_engine_packets_total", "direction=\"in\"").Should().BeGreaterThan(0);
         Value(text, "meet_packet_engine_packets_total", "direction=\"out\"").Should().BeGreaterThan(0);
+        Value(text, "meet_packet_engine_batches_total", "direction=\"out\"").Should().BeGreaterThan(0);
         Value(text, "meet_media_transports").Should().BeGreaterThanOrEqualTo(2);
         Value(text, "meet_dtls_handshakes_total", "result=\"succeeded\"").Should().BeGreaterThanOrEqualTo(2);
         text.Should().Contain("meet_media_dropped_total{").And.Contain("reason=\"UnknownSsrc\"").And.Contain("meet_packet_engine_dropped_total{");
