@@ -7,6 +7,9 @@ internal sealed class MediaCounters
     private long _rtpForwarded;
     private long _rtcpReceived;
     private long _keyFrameRequestsSent;
+    private long _keyFrameRequestsReceived;
+    private long _nacksReceived;
+    private long _rtpRetransmitted;
 
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
 
@@ -15,6 +18,14 @@ internal sealed class MediaCounters
     public long RtcpReceived => Interlocked.Read(ref _rtcpReceived);
 
     public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
+
+    // PLI/FIR from subscribers, before coalescing into KeyFrameRequestsSent.
+    public long KeyFrameRequestsReceived => Interlocked.Read(ref _keyFrameRequestsReceived);
+
+    // Sequence numbers subscribers NACKed, and those answered with RTX from the cache.
+    public long NacksReceived => Interlocked.Read(ref _nacksReceived);
+
+    public long RtpRetransmitted => Interlocked.Read(ref _rtpRetransmitted);
 
     public long Dropped(MediaDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 
@@ -38,4 +49,10 @@ internal sealed class MediaCounters
     public void RtcpIn() => Interlocked.Increment(ref _rtcpReceived);
 
     public void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequestsSent);
+
+    public void KeyFrameRequestReceived() => Interlocked.Increment(ref _keyFrameRequestsReceived);
+
+    public void NackReceived() => Interlocked.Increment(ref _nacksReceived);
+
+    public void RtpRetransmittedOut() => Interlocked.Increment(ref _rtpRetransmitted);
 }
