@@ -20,7 +20,7 @@ internal sealed class MeetingOptions
           --talkers              microphone-only participants send audio too (default: muted)
           --transport grpc|signalr  signaling transport (default grpc)
           --join-concurrency N   joins in flight (default 8)
-          --publishers-together  a meeting's publishers join at once (default: one after another)
+          --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
         """;
@@ -42,7 +42,7 @@ internal sealed class MeetingOptions
     public bool Talkers { get; set; }
     public SignalingTransport Transport { get; set; } = SignalingTransport.Grpc;
     public int JoinConcurrency { get; set; } = 8;
-    public bool PublishersTogether { get; set; }
+    public bool PublishersTogether { get; set; } = true;
     public string? Output { get; set; }
     public bool Quiet { get; set; }
 
@@ -72,6 +72,7 @@ internal sealed class MeetingOptions
                 case "--keyframe-seconds": ok = TryDouble(value, out var k); options.KeyframeSeconds = k; i++; break;
                 case "--talkers": options.Talkers = true; break;
                 case "--publishers-together": options.PublishersTogether = true; break;
+                case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;

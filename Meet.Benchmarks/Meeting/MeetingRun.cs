@@ -59,9 +59,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
                 plan.Add((members[i], created.MeetingId, i == 0 ? created.AccessToken : null));
         }
         // Publishers of every meeting first, then the viewers: the fan-out is in place when media starts.
-        // Publishers of one meeting join one after another unless --publishers-together: publishers
-        // joining at once leave most of their subscriber connections down (the renegotiation defect of
-        // issue 9), which the together mode reproduces.
+        // A meeting's publishers join at once (the renegotiation under churn of issue 9), or one after
+        // another with --publishers-one-by-one.
         using var progressTimer = new Timer(_ => progress(Progress("joining", server, null)), null, 1000, 1000);
         async Task Join((SyntheticParticipant Participant, string MeetingId, string? Token) p)
         {
@@ -139,7 +138,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         generator.Refresh();
 
         var all = Snapshot();
-        var summaries = all.Where(p => p.Joined).Select(p => p.Stats.Summarize(Expected(p))).ToList();
+        var summaries = all.Where(p => p.Joined).Select(p => p.Stats.Summarize(Expected(p), PublishesAudio(p))).ToList();
         var subscribers = summaries.Where(s => s.ExpectedStreams > 0).ToList();
         var joined = all.Where(p => p.Joined).ToList();
         var result = new StepResult
@@ -196,7 +195,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             GeneratorThreads = generator.Threads.Count,
             ChurnLeft = churnLeft,
             ChurnJoined = churnJoined.Count,
-            ChurnJoinedWithMedia = churnJoined.Count(p => p.Joined && p.Stats.Summarize(Expected(p)) is var s && s.ReceivedStreams == s.ExpectedStreams),
+            ChurnJoinedWithMedia = churnJoined.Count(p => p.Joined && p.Stats.Summarize(Expected(p), PublishesAudio(p)) is var s && s.ReceivedStreams == s.ExpectedStreams),
             Series = series,
         };
 
@@ -263,7 +262,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         await Task.WhenAll(inFlight);
         // The last newcomers get a moment to receive their first media.
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && joinedByChurn.Any(p => p.Joined && p.Stats.Summarize(Expected(p)) is var s && s.ReceivedStreams < s.ExpectedStreams))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(5) && joinedByChurn.Any(p => p.Joined && p.Stats.Summarize(Expected(p), PublishesAudio(p)) is var s && s.ReceivedStreams < s.ExpectedStreams))
             await Task.Delay(200, CancellationToken.None);
         return (left, joinedByChurn);
     }
@@ -303,7 +302,10 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         return expected;
     }
 
-    private bool AllMediaArrived() => Snapshot().Where(p => p.Joined).All(p => p.Stats.Summarize(Expected(p)) is var s && s.ReceivedStreams == s.ExpectedStreams);
+    private bool PublishesAudio(SyntheticParticipant participant) =>
+        participant.Publisher is not null && (participant.Role == ParticipantRole.Camera || (participant.Role == ParticipantRole.Microphone && scenario.Media.MicrophonesTalk));
+
+    private bool AllMediaArrived() => Snapshot().Where(p => p.Joined).All(p => p.Stats.Summarize(Expected(p), PublishesAudio(p)) is var s && s.ReceivedStreams == s.ExpectedStreams);
 
     private long TotalLost()
     {

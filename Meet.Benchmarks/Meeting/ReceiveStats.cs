@@ -65,8 +65,17 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
         }
     }
 
-    public SubscriberSummary Summarize(IReadOnlyCollection<(int Publisher, byte Kind)> expected)
+    // The server forwards each subscriber at most Media:LastN videos (12 by default) and the audio of the
+    // meeting's 3 most active speakers (top-3 audio): the synthetic participants send no audio levels,
+    // so which ones is the server's choice; a subscriber has all its media when it receives as many as
+    // the server forwards.
+    public const int ForwardedVideos = 12;
+    public const int ForwardedAudios = 3;
+
+    // publishesAudio: a subscriber that is itself among the audible speakers gets the other two only.
+    public SubscriberSummary Summarize(IReadOnlyCollection<(int Publisher, byte Kind)> expected, bool publishesAudio = false)
     {
+        var audioSlots = publishesAudio ? ForwardedAudios - 1 : ForwardedAudios;
         var now = Stopwatch.GetTimestamp();
         lock (_lock)
         {
@@ -76,7 +85,10 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
                 received += state.Received;
                 lost += Math.Max(0, state.Highest - state.First + 1 - state.Received);
             }
-            var missing = expected.Count(e => !_streams.ContainsKey(e));
+            var videos = expected.Where(e => e.Kind == SyntheticMedia.VideoKind).ToList();
+            var audios = expected.Where(e => e.Kind != SyntheticMedia.VideoKind).ToList();
+            var wanted = Math.Min(ForwardedVideos, videos.Count) + Math.Min(audioSlots, audios.Count);
+            var arrived = Math.Min(ForwardedVideos, videos.Count(_streams.ContainsKey)) + Math.Min(audioSlots, audios.Count(_streams.ContainsKey));
             var freezes = 0;
             foreach (var (key, stream) in _streams)
             {
@@ -85,7 +97,7 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
                 if (key.Kind == SyntheticMedia.VideoKind && expected.Contains(key) && now - stream.LastTicks > _freezeTicks)
                     freezes++;
             }
-            return new SubscriberSummary(expected.Count, expected.Count - missing, received, lost, freezes);
+            return new SubscriberSummary(wanted, arrived, received, lost, freezes);
         }
     }
 
