@@ -38,9 +38,25 @@ internal sealed class MediaMetrics
         meter.CreateObservableUpDownCounter("meet.media.producers", () => media.GetResourceCounts().Producers, "{track}", "Published tracks");
         meter.CreateObservableUpDownCounter("meet.media.consumers", () => media.GetResourceCounts().Consumers, "{track}", "Forwarded subscriber tracks");
 
+        var negotiation = media.NegotiationCounters;
+        meter.CreateObservableCounter("meet.media.subscriber_offers", () => negotiation.Offers, "{offer}", "Subscriber offers sent (issue 9 negotiation)");
+        meter.CreateObservableCounter("meet.media.subscriber_answers", () => SubscriberAnswers(negotiation), "{answer}", "Subscriber answers, by outcome (accepted, refused, stale) and offers that timed out");
+        var conference = media.ConferenceCounters;
+        meter.CreateObservableCounter("meet.media.active_speaker.changes", () => conference.SpeakerChanges, "{change}", "Dominant speaker changes across meetings");
+        meter.CreateObservableCounter("meet.media.consumers.paused_or_resumed", () => conference.ConsumersPausedOrResumed, "{change}", "Consumers paused or resumed by last-N and top-3 audio");
+        meter.CreateObservableUpDownCounter("meet.media.consumers.paused", () => media.PausedConsumers(), "{track}", "Subscriber tracks outside the selection (zero bytes)");
+
         meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
         meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");
         meter.CreateObservableUpDownCounter("meet.dtls.handshake_threads", () => DtlsHandshakeStatistics.Workers, "{thread}", "Threads of the bounded DTLS handshake pool");
+    }
+
+    private static IEnumerable<Measurement<long>> SubscriberAnswers(NegotiationCounters counters)
+    {
+        yield return new Measurement<long>(counters.AnswersAccepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+        yield return new Measurement<long>(counters.AnswersRefused, new KeyValuePair<string, object?>("outcome", "refused"));
+        yield return new Measurement<long>(counters.StaleAnswers, new KeyValuePair<string, object?>("outcome", "stale"));
+        yield return new Measurement<long>(counters.Timeouts, new KeyValuePair<string, object?>("outcome", "timeout"));
     }
 
     private static IEnumerable<Measurement<long>> MediaDrops(MediaCounters counters)

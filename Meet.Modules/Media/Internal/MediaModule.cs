@@ -133,6 +133,12 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         return participant;
     }
 
+    public int PausedConsumers()
+    {
+        lock (Control)
+            return _routers.Values.SelectMany(r => r.Participants).SelectMany(p => p.Consumers).Count(c => c.IsPaused);
+    }
+
     // The meeting's current selection (tests, metrics); null when the meeting has no media.
     public ConferenceSelection? FindSelection(string meetingId)
     {

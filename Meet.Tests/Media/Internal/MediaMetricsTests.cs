@@ -59,6 +59,10 @@ public sealed class MediaMetricsTests
         Value(text, "meet_media_transports").Should().BeGreaterThanOrEqualTo(2);
         Value(text, "meet_dtls_handshakes_total", "result=\"succeeded\"").Should().BeGreaterThanOrEqualTo(2);
         text.Should().Contain("meet_media_dropped_total{").And.Contain("reason=\"UnknownSsrc\"").And.Contain("meet_packet_engine_dropped_total{");
+        Value(text, "meet_media_subscriber_offers_total").Should().BeGreaterThanOrEqualTo(1);
+        Value(text, "meet_media_subscriber_answers_total", "outcome=\"accepted\"").Should().BeGreaterThanOrEqualTo(1);
+        Value(text, "meet_media_active_speaker_changes_total").Should().BeGreaterThanOrEqualTo(0);
+        Value(text, "meet_media_consumers_paused").Should().BeGreaterThanOrEqualTo(0);
     }
 
     // The first sample of that name (carrying that label, if given); the value is the line's last field.
