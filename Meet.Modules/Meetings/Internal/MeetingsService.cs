@@ -162,7 +162,7 @@ internal sealed partial class MeetingsService(
             issued.Token,
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
-            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(baseUrl)),
+            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region)));
     }
 
@@ -236,8 +236,17 @@ internal sealed partial class MeetingsService(
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
         meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
 
-    private string GrpcUrl(string baseUrl) =>
-        signalingAddress?.GrpcAddress is { } grpc ? grpc.ToString().TrimEnd('/') : baseUrl;
+    // A gRPC endpoint bound to a wildcard or loopback address is announced under the host name the client
+    // used for this request (localhost stays localhost, a LAN address stays that address), never a mix.
+    private string GrpcUrl(HttpRequest request, string baseUrl)
+    {
+        if (signalingAddress?.GrpcAddress is not { } grpc)
+            return baseUrl;
+        if (!System.Net.IPAddress.TryParse(grpc.Host.Trim('[', ']'), out var bound) ||
+            !(System.Net.IPAddress.IsLoopback(bound) || bound.Equals(System.Net.IPAddress.Any) || bound.Equals(System.Net.IPAddress.IPv6Any)))
+            return grpc.ToString().TrimEnd('/');
+        return new UriBuilder(grpc.Scheme, request.Host.Host, grpc.Port).Uri.ToString().TrimEnd('/');
+    }
 
     private string JoinUrl(HttpRequest request, string meetingId) => $"{BaseUrl(request)}/j/{meetingId}";
 
