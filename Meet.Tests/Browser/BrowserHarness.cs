@@ -55,9 +55,9 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     // fakeUi: Chromium grants camera and microphone without a prompt; without it (and without the
     // context permission) getUserMedia is refused as when a user clicks "Block".
-    public async Task<IBrowser> LaunchAsync(bool fakeUi = true)
+    public async Task<IBrowser> LaunchAsync(bool fakeUi = true, params string[] extraArgs)
     {
-        var args = fakeUi ? [.. MediaFlags, "--use-fake-ui-for-media-stream"] : MediaFlags;
+        string[] args = fakeUi ? [.. MediaFlags, "--use-fake-ui-for-media-stream", .. extraArgs] : [.. MediaFlags, .. extraArgs];
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
