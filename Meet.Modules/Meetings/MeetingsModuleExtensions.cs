@@ -27,6 +27,8 @@ public static class MeetingsModuleExtensions
 
         services.AddMetrics();
         services.AddSingleton<MeetingsMetrics>();
+        services.AddSingleton<MeetingRevocationList>();
+        services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<MeetingRevocationList>());
         services.AddSingleton<IMeetingTokens, JwtMeetingTokens>();
         services.AddSingleton<MeetingsService>();
 

@@ -22,6 +22,7 @@ public static class SignalingModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddHostedService<RevocationEnforcer>();
         var grpcEndpoint = new GrpcEndpoint();
         services.AddSingleton(grpcEndpoint);
         services.AddSingleton<ISignalingAddressSource>(grpcEndpoint);

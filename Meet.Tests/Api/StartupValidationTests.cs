@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
     [TestCase("Auth:TokenLifetime", "-00:00:01")]
     [TestCase("PublicBaseUrl", "ftp://meet.example.test")]
     [TestCase("RateLimiting:Join:TokenLimit", "0")]
+    [TestCase("Auth:PreviousSigningKeys:0", "too-short")]
     [TestCase("Https:CertificatePath", "/nonexistent/meet.pem")]
     [TestCase("Https:Port", "70000")]
     [TestCase("ReverseProxy:KnownNetworks:0", "10.0.0.0/99")]

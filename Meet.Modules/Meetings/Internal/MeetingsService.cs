@@ -15,6 +15,7 @@ internal sealed partial class MeetingsService(
     IParticipantRepository participants,
     IMediaNodeAllocator allocator,
     IMeetingTokens tokens,
+    IMeetingRevocations revocations,
     IOptions<MeetingsOptions> options,
     MeetingsMetrics metrics,
     TimeProvider clock,
@@ -199,6 +200,30 @@ internal sealed partial class MeetingsService(
             p.ConnectionStatus.ToString().ToLowerInvariant(), p.AssignedMediaServerId, p.JoinTime.UtcDateTime)).ToList()));
     }
 
+    // Host only: the participant's tokens are revoked at once (every later REST call and signaling
+    // connect with them fails) and its open signaling session is closed.
+    public async Task<IResult> RemoveParticipantAsync(string meetingId, string participantId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        if (authProblem is not null)
+            return authProblem;
+        if (token!.Role != ParticipantRole.Host)
+            return Problem(StatusCodes.Status403Forbidden, "Host only", "Only the meeting's host can remove a participant.");
+        var (_, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (!Guid.TryParse(participantId, out var id))
+            return Problem(StatusCodes.Status404NotFound, "Participant not found", $"There is no participant '{Truncate(participantId)}' in this meeting.");
+        var list = await participants.ListAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (!list.Any(p => p.ParticipantId == id))
+            return Problem(StatusCodes.Status404NotFound, "Participant not found", $"There is no participant '{id}' in this meeting.");
+        revocations.RevokeParticipant(meetingId, id);
+        await participants.SetConnectionStatusAsync(id, ParticipantConnectionStatus.Disconnected, Now(), cancellationToken).ConfigureAwait(false);
+        metrics.Removed();
+        LogRemoved(id, meetingId);
+        return TypedResults.NoContent();
+    }
+
     private async Task<(MeetingToken? Token, IResult? Problem)> AuthenticateAsync(HttpRequest request, string meetingId)
     {
         var header = request.Headers.Authorization.ToString();
@@ -211,7 +236,7 @@ internal sealed partial class MeetingsService(
         if (token is null)
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return (null, Problem(StatusCodes.Status401Unauthorized, "Invalid token", "The access token is malformed, expired or not signed by this server."));
+            return (null, Problem(StatusCodes.Status401Unauthorized, "Invalid token", "The access token is malformed, expired, revoked or not signed by this server."));
         }
         if (!string.Equals(token.MeetingId, meetingId, StringComparison.Ordinal))
             return (null, Problem(StatusCodes.Status403Forbidden, "Wrong meeting", "The access token belongs to another meeting."));
@@ -275,6 +300,9 @@ internal sealed partial class MeetingsService(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Meeting {MeetingId} ended by its host")]
     private partial void LogEnded(string meetingId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Participant {ParticipantId} removed from {MeetingId}; its tokens are revoked")]
+    private partial void LogRemoved(Guid participantId, string meetingId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "No media node for a join of {MeetingId} (region {Region})")]
     private partial void LogNoMediaNode(string meetingId, string? region);
