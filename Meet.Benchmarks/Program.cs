@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Meet.Benchmarks.Fuzzing;
 using Meet.Benchmarks.Load;
 using Meet.Benchmarks.PacketEngine;
 using Meet.Benchmarks.Signaling;
@@ -13,6 +14,11 @@ internal static class BenchmarkProgram
     {
         if (args is ["load", .. var loadArgs])
             return await LoadCommand.RunAsync(loadArgs);
+        // Coverage-guided fuzzing (AFL++ + SharpFuzz): fuzz <target|all> --seconds N; fuzz-run is what afl-fuzz starts.
+        if (args is ["fuzz", .. var fuzzArgs])
+            return await FuzzCommand.RunAsync(fuzzArgs);
+        if (args is ["fuzz-run", .. var fuzzRunArgs])
+            return FuzzCommand.RunUnderAfl(fuzzRunArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.
