@@ -3,6 +3,7 @@ using Meet.Benchmarks.Fuzzing;
 using Meet.Benchmarks.Load;
 using Meet.Benchmarks.PacketEngine;
 using Meet.Benchmarks.Signaling;
+using Meet.Benchmarks.Soak;
 
 namespace Meet.Benchmarks;
 
@@ -19,6 +20,9 @@ internal static class BenchmarkProgram
             return await FuzzCommand.RunAsync(fuzzArgs);
         if (args is ["fuzz-run", .. var fuzzRunArgs])
             return FuzzCommand.RunUnderAfl(fuzzRunArgs);
+        // A meeting with churn for a long time: soak [--minutes 60] [--interval-seconds 30] ...
+        if (args is ["soak", .. var soakArgs])
+            return await SoakCommand.RunAsync(soakArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.
