@@ -23,6 +23,8 @@ internal static class BenchmarkProgram
         // A meeting with churn for a long time: soak [--minutes 60] [--interval-seconds 30] ...
         if (args is ["soak", .. var soakArgs])
             return await SoakCommand.RunAsync(soakArgs);
+        if (args is ["converge", .. var convergeArgs])
+            return await ConvergenceCommand.RunAsync(convergeArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

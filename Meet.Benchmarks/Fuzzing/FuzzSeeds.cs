@@ -263,6 +263,8 @@ internal static class FuzzSeeds
             new InvocationMessage("2", "PublisherOffer", [offer]),
             new InvocationMessage(null, "IceCandidate", ["publisher", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", 0]),
             new InvocationMessage("3", "Ping", [1733300000000L]),
+            new InvocationMessage("4", "SubscriberAnswer", [offer, 2L]),
+            new InvocationMessage("5", "GetRoster", []),
             new InvocationMessage(null, "SetMuted", ["audio", true]),
             PingMessage.Instance,
             new CloseMessage("bye"),

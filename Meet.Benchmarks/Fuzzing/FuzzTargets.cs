@@ -226,7 +226,7 @@ internal static class FuzzTargets
                 continue;
             switch (invocation.Target)
             {
-                case "PublisherOffer" or "SubscriberAnswer" when arguments is [string sdp]:
+                case "PublisherOffer" or "SubscriberAnswer" when arguments is [string sdp, ..]:
                     SdpParser.TryParse(sdp, out _, out _);
                     break;
                 case "IceCandidate" when arguments is [_, string line, ..]:
@@ -252,11 +252,12 @@ internal static class FuzzTargets
     {
         public IReadOnlyList<Type> GetParameterTypes(string methodName) => methodName switch
         {
-            "Join" or "PublisherOffer" or "SubscriberAnswer" => [typeof(string)],
+            "Join" or "PublisherOffer" => [typeof(string)],
+            "SubscriberAnswer" => [typeof(string), typeof(long)],
             "IceCandidate" => [typeof(string), typeof(string), typeof(string), typeof(int?)],
             "Ping" => [typeof(long)],
             "SetMuted" => [typeof(string), typeof(bool)],
-            "Leave" => [],
+            "Leave" or "GetRoster" => [],
             _ => throw new InvalidDataException($"unknown hub method '{methodName}'"),
         };
 

@@ -99,7 +99,7 @@ public class ForwardingBenchmarks
     {
         public static readonly NullListener Instance = new();
 
-        public void OnSubscriberOffer(string offerSdp)
+        public void OnSubscriberOffer(string offerSdp, ulong version)
         {
         }
 

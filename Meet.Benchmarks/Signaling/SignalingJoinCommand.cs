@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Meet.Modules.Client;
-using Meet.Modules.Signaling.Internal;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Meet.Benchmarks.Signaling;
@@ -15,43 +12,21 @@ internal static class SignalingJoinCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var joins = Option(args, "--joins", 300);
-        var concurrency = Option(args, "--concurrency", 8);
-        var dataDirectory = Directory.CreateTempSubdirectory("meet-signaling-").FullName;
-        var app = global::Program.BuildApp(
-        [
-            $"--contentRoot={AppContext.BaseDirectory}",
-            "--urls=http://127.0.0.1:0",
-            "--Signaling:GrpcUrl=http://127.0.0.1:0",
-            "--Media:UdpPort=0",
-            "--Logging:LogLevel:Default=Warning",
-            $"--Storage:DataDirectory={dataDirectory}",
-            "--RateLimiting:Join:TokenLimit=100000000",
-            "--RateLimiting:Join:TokensPerPeriod=100000000",
-            "--Node:DrainTimeout=00:00:00",
-        ]);
-        await app.StartAsync();
-        try
+        var joins = InProcessMeetHost.Option(args, "--joins", 300);
+        var concurrency = InProcessMeetHost.Option(args, "--concurrency", 8);
+        await using var host = await InProcessMeetHost.StartAsync();
+        var (baseAddress, grpcAddress) = (host.BaseAddress, host.GrpcAddress);
+        Console.WriteLine($"{joins} joins per transport, {concurrency} concurrent, {Environment.ProcessorCount} cores visible");
+        Console.WriteLine("| transport | joins/s | join p50 (ms) | join p95 (ms) | join p99 (ms) | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var transport in new[] { SignalingTransport.Grpc, SignalingTransport.SignalR, SignalingTransport.SignalRMessagePack })
         {
-            var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            var grpcAddress = app.Services.GetRequiredService<GrpcEndpoint>().Address;
-            Console.WriteLine($"{joins} joins per transport, {concurrency} concurrent, {Environment.ProcessorCount} cores visible");
-            Console.WriteLine("| transport | joins/s | join p50 (ms) | join p95 (ms) | join p99 (ms) | errors |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            foreach (var transport in new[] { SignalingTransport.Grpc, SignalingTransport.SignalR, SignalingTransport.SignalRMessagePack })
-            {
-                // Warm-up: JIT, connection pools, SQLite.
-                await MeasureAsync(baseAddress, grpcAddress, transport, Math.Min(20, joins), concurrency);
-                var (latencies, errors, elapsed) = await MeasureAsync(baseAddress, grpcAddress, transport, joins, concurrency);
-                latencies.Sort();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {transport} | {latencies.Count / elapsed.TotalSeconds:0} | {Percentile(latencies, 0.50):0.0} | {Percentile(latencies, 0.95):0.0} | {Percentile(latencies, 0.99):0.0} | {errors} |"));
-            }
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            // Warm-up: JIT, connection pools, SQLite.
+            await MeasureAsync(baseAddress, grpcAddress, transport, Math.Min(20, joins), concurrency);
+            var (latencies, errors, elapsed) = await MeasureAsync(baseAddress, grpcAddress, transport, joins, concurrency);
+            latencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {transport} | {latencies.Count / elapsed.TotalSeconds:0} | {Percentile(latencies, 0.50):0.0} | {Percentile(latencies, 0.95):0.0} | {Percentile(latencies, 0.99):0.0} | {errors} |"));
         }
         return 0;
     }
@@ -92,9 +67,4 @@ internal static class SignalingJoinCommand
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 }

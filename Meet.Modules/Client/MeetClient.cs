@@ -17,7 +17,12 @@ public sealed class MeetClient : IAsyncDisposable
     private readonly HttpClient http;
     private readonly bool ownsHttp;
     private readonly Events events;
-    private readonly ConcurrentDictionary<string, ParticipantInfo> participants = new(StringComparer.Ordinal);
+    // A gap in roster versions this long (not closed by reordering) makes the client ask for a snapshot.
+    private static readonly TimeSpan RosterGapTolerance = TimeSpan.FromMilliseconds(500);
+
+    private readonly RosterTracker roster = new();
+    // One publisher offer/answer at a time (JSEP: one outstanding offer per PeerConnection); ICE restarts too.
+    private readonly SemaphoreSlim publisherNegotiation = new(1, 1);
     private readonly CancellationTokenSource lifetime = new();
     private readonly Random jitter = new();
     private ISignalingConnection? connection;
@@ -29,6 +34,8 @@ public sealed class MeetClient : IAsyncDisposable
     private Task? heartbeat;
     private int reconnecting;
     private Task subscriberAnswers = Task.CompletedTask;
+    private int resyncScheduled;
+    private int rosterResyncs;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -48,6 +55,11 @@ public sealed class MeetClient : IAsyncDisposable
     public event Action<ErrorMessage>? ErrorReceived;
 
     public event Action<string>? MediaReconnectRequested;
+
+    public event Action<ActiveSpeakerMessage>? ActiveSpeakerChanged;
+
+    // The last announcement of the meeting's dominant speaker and recent speakers.
+    public ActiveSpeakerMessage? ActiveSpeaker { get; private set; }
 
     // attempt number, delay before it
     public event Action<int, TimeSpan>? Reconnecting;
@@ -69,8 +81,14 @@ public sealed class MeetClient : IAsyncDisposable
 
     public string? MeetingId => joined?.MeetingId;
 
-    // Everyone else in the meeting, kept from the welcome and the participant updates.
-    public IReadOnlyDictionary<string, ParticipantInfo> Participants => participants;
+    // Everyone else in the meeting: the welcome's snapshot plus the participant updates, in roster-version order.
+    public IReadOnlyDictionary<string, ParticipantInfo> Participants => roster.Participants;
+
+    // The roster version Participants reflects (-1 before the welcome).
+    public long RosterVersion => roster.Version;
+
+    // How often a gap in roster versions made this client fetch a snapshot.
+    public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
     public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default)
     {
@@ -102,17 +120,26 @@ public sealed class MeetClient : IAsyncDisposable
 
     // Offers the tracks on the publisher PC, applies the server's answer and waits for DTLS-SRTP; then
     // send RTP with Publisher.SendRtp. Track stream ids should be this participant's id (contract 1).
+    // Calls are serialised: a second PublishAsync waits until the first one's answer was applied.
     public async Task<ClientPeerConnection> PublishAsync(IReadOnlyList<ClientMediaTrack> tracks, CancellationToken cancellationToken = default)
     {
-        Publisher ??= new ClientPeerConnection();
-        var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
-        Publisher.ApplyAnswer(answer);
+        await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Publisher ??= new ClientPeerConnection();
+            var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
+            Publisher.ApplyAnswer(answer);
+        }
+        finally
+        {
+            publisherNegotiation.Release();
+        }
         if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
             throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
         return Publisher;
     }
 
-    private async Task AnswerSubscriberOfferAsync(string offer)
+    private async Task AnswerSubscriberOfferAsync(string offer, long version)
     {
         try
         {
@@ -123,16 +150,18 @@ public sealed class MeetClient : IAsyncDisposable
             }
             var answer = Subscriber.AnswerOffer(offer);
             var via = Volatile.Read(ref connecting) ?? connection ?? throw new InvalidOperationException("not joined (or reconnecting)");
-            await via.SubscriberAnswerAsync(answer, lifetime.Token).ConfigureAwait(false);
+            await via.SubscriberAnswerAsync(answer, version, lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or SignalingErrorException or InvalidOperationException or OperationCanceledException)
         {
+            // The server answers a refused answer with a fresh offer, so this needs no retry here.
             ErrorReceived?.Invoke(new ErrorMessage(SignalingErrorCodes.BadRequest, $"could not answer the subscriber offer: {ex.Message}"));
         }
     }
 
-    public Task SendSubscriberAnswerAsync(string sdp, CancellationToken cancellationToken = default) =>
-        Current.SubscriberAnswerAsync(sdp, cancellationToken);
+    // offerVersion: the one SubscriberOfferReceived carried; 0 answers the offer outstanding on the server.
+    public Task SendSubscriberAnswerAsync(string sdp, long offerVersion = 0, CancellationToken cancellationToken = default) =>
+        Current.SubscriberAnswerAsync(sdp, offerVersion, cancellationToken);
 
     public Task SendIceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken = default) =>
         Current.IceCandidateAsync(subscriber, candidate, sdpMid, sdpMLineIndex, cancellationToken);
@@ -173,12 +202,12 @@ public sealed class MeetClient : IAsyncDisposable
             _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
         };
         Volatile.Write(ref connecting, next);
+        // Updates the new connection delivers before its welcome is applied wait in the tracker.
+        roster.BeginSnapshot();
         try
         {
             var welcome = await next.ConnectAsync(joined!.MeetingId, joined.AccessToken, displayName, cancellationToken).ConfigureAwait(false);
-            participants.Clear();
-            foreach (var participant in welcome.Participants)
-                participants[participant.ParticipantId] = participant;
+            RaiseUpdates(roster.ApplySnapshot(welcome.RosterVersion, welcome.Participants, welcome.ParticipantId));
             var previous = Interlocked.Exchange(ref connection, next);
             if (previous is not null)
                 await previous.DisposeAsync().ConfigureAwait(false);
@@ -193,6 +222,48 @@ public sealed class MeetClient : IAsyncDisposable
         {
             Interlocked.CompareExchange(ref connecting, null, next);
         }
+    }
+
+    private void RaiseUpdates(IReadOnlyList<ParticipantUpdateMessage> applied)
+    {
+        foreach (var update in applied)
+        {
+            if (update.ParticipantId != joined?.ParticipantId)
+                ParticipantUpdated?.Invoke(update);
+        }
+        if (roster.HasGap)
+            ScheduleRosterResync();
+    }
+
+    // A gap may be reordering (the next update is already on its way): wait briefly, then ask the
+    // server for a snapshot if it is still open, or at once when the buffer is full.
+    private void ScheduleRosterResync()
+    {
+        if (Interlocked.Exchange(ref resyncScheduled, 1) == 1)
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (roster.BufferedCount < RosterTracker.MaxBuffered)
+                    await Task.Delay(RosterGapTolerance, lifetime.Token).ConfigureAwait(false);
+                if (!roster.HasGap || connection is not { } current)
+                    return;
+                var snapshot = await current.GetRosterAsync(lifetime.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref rosterResyncs);
+                RaiseUpdates(roster.ApplySnapshot(snapshot.Version, snapshot.Participants, joined!.ParticipantId));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SignalingErrorException or InvalidOperationException or IOException or ObjectDisposedException)
+            {
+                // Leaving, or the connection is being replaced: the next welcome is a snapshot anyway.
+            }
+            finally
+            {
+                Volatile.Write(ref resyncScheduled, 0);
+            }
+            if (roster.HasGap)
+                ScheduleRosterResync();
+        }, CancellationToken.None);
     }
 
     private async Task HeartbeatLoopAsync()
@@ -310,43 +381,34 @@ public sealed class MeetClient : IAsyncDisposable
         lifetime.Dispose();
         if (ownsHttp)
             http.Dispose();
+        publisherNegotiation.Dispose();
     }
 
     // Keeps the roster and forwards to the public events.
     private sealed class Events(MeetClient client) : ISignalingEvents
     {
-        public void OnSubscriberOffer(string sdp)
+        public void OnSubscriberOffer(string sdp, long version)
         {
-            // Offers are answered in arrival order: the server keeps one outstanding at a time.
+            // Offers are answered in arrival order, each naming the version it answers.
             if (client.options.AnswerSubscriberOffers)
-                client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.AnswerSubscriberOfferAsync(sdp), TaskScheduler.Default).Unwrap();
+            {
+                lock (client.events)
+                    client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.AnswerSubscriberOfferAsync(sdp, version), TaskScheduler.Default).Unwrap();
+            }
             client.SubscriberOfferReceived?.Invoke(sdp);
         }
 
-        public void OnParticipantUpdate(ParticipantUpdateMessage update)
-        {
-            switch (update.Action)
-            {
-                case ParticipantUpdateMessage.Joined:
-                    client.participants[update.ParticipantId] = new ParticipantInfo(update.ParticipantId, update.DisplayName, false, false, false);
-                    break;
-                case ParticipantUpdateMessage.Left:
-                    client.participants.TryRemove(update.ParticipantId, out _);
-                    break;
-                default:
-                    if (client.participants.TryGetValue(update.ParticipantId, out var info))
-                    {
-                        var muted = update.Action == ParticipantUpdateMessage.Muted;
-                        client.participants[update.ParticipantId] = update.Kind == "audio" ? info with { AudioMuted = muted } : info with { VideoMuted = muted };
-                    }
-                    break;
-            }
-            client.ParticipantUpdated?.Invoke(update);
-        }
+        public void OnParticipantUpdate(ParticipantUpdateMessage update) => client.RaiseUpdates(client.roster.Apply(update));
 
         public void OnError(ErrorMessage error) => client.ErrorReceived?.Invoke(error);
 
         public void OnMediaReconnect(string reason) => client.MediaReconnectRequested?.Invoke(reason);
+
+        public void OnActiveSpeaker(ActiveSpeakerMessage speaker)
+        {
+            client.ActiveSpeaker = speaker;
+            client.ActiveSpeakerChanged?.Invoke(speaker);
+        }
 
         public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);
     }

@@ -8,8 +8,10 @@ public interface IMediaParticipant : IAsyncDisposable
     // Initial offer, renegotiation and ICE restart of the publisher PeerConnection.
     SdpNegotiationResult AnswerPublisherOffer(string offerSdp);
 
-    // The answer to the last IMediaParticipantListener.OnSubscriberOffer.
-    SdpNegotiationResult ApplySubscriberAnswer(string answerSdp);
+    // The answer to IMediaParticipantListener.OnSubscriberOffer of that version (0 = the outstanding
+    // offer, for clients that do not echo versions). An answer to an offer that a newer one replaced
+    // succeeds without effect; a refused answer (400) is followed by a fresh offer.
+    SdpNegotiationResult ApplySubscriberAnswer(string answerSdp, ulong offerVersion);
 
     // The server is ICE-lite and never needs remote candidates (the client's checks reveal its address),
     // so this only validates the candidate line.

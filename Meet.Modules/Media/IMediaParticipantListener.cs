@@ -3,8 +3,15 @@ namespace Meet.Modules.Media;
 // Events from the SFU to signaling. Called from the media thread: implementations must not block.
 public interface IMediaParticipantListener
 {
-    // Forward to the client; the server keeps at most one offer outstanding at a time.
-    void OnSubscriberOffer(string offerSdp);
+    // Forward to the client with its version; the client's answer names that version
+    // (IMediaParticipant.ApplySubscriberAnswer). At most one offer is outstanding at a time; a refused or
+    // unanswered offer is replaced by a newer version.
+    void OnSubscriberOffer(string offerSdp, ulong version);
 
     void OnConnectionStateChanged(MediaConnectionState state);
+
+    // The meeting's dominant speaker changed (SPEC "SFU behaviour": announced over signaling).
+    void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
+    {
+    }
 }

@@ -23,7 +23,8 @@ public static class MediaModuleExtensions
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value.SubscriberAnswerTimeout,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN));
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         services.AddHostedService<MediaPortService>();
         return services;

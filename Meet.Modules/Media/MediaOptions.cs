@@ -9,4 +9,7 @@ public sealed class MediaOptions
     public int UdpPort { get; set; } = 40000;
 
     public int LastN { get; set; } = 12;
+
+    // A subscriber offer unanswered for this long counts as lost and is offered again (a newer version).
+    public TimeSpan SubscriberAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -2,11 +2,16 @@ using System.Runtime.Serialization;
 
 namespace Meet.Modules.Signaling;
 
-// Participants are everyone else already in the meeting (not the joiner itself).
+// Participants are everyone else already in the meeting (not the joiner itself), as of RosterVersion:
+// the joiner's own JOINED is included in it, and the next update it receives has RosterVersion + 1.
 [DataContract]
 public sealed record WelcomeMessage(
     [property: DataMember(Name = "participantId")] string ParticipantId,
     [property: DataMember(Name = "meetingId")] string MeetingId,
     [property: DataMember(Name = "role")] string Role,
     [property: DataMember(Name = "displayName")] string DisplayName,
-    [property: DataMember(Name = "participants")] IReadOnlyList<ParticipantInfo> Participants);
+    [property: DataMember(Name = "participants")] IReadOnlyList<ParticipantInfo> Participants)
+{
+    [DataMember(Name = "rosterVersion")]
+    public long RosterVersion { get; init; }
+}

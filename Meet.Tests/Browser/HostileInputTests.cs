@@ -226,7 +226,7 @@ public sealed class HostileInputTests
         {
             // Out of order: media calls before Join are refused with 409 and the connection stays.
             await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync<string>("PublisherOffer", SignalingTestBase.OfferSdp), 409);
-            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SubscriberAnswer", SignalingTestBase.OfferSdp), 409);
+            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SubscriberAnswer", SignalingTestBase.OfferSdp, 1L), 409);
             await client.JoinAsync("Mallory");
             await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("IceCandidate", "nowhere", "candidate:x", null, null), 400);
             await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SetMuted", "smell", true), 400);

@@ -70,7 +70,7 @@ public sealed class MeetClientTests(SignalingTransport transport) : SignalingTes
         await client.JoinAsync(meetingId, "Alice", userId: "usr_alice");
 
         var answer = await client.SendPublisherOfferAsync(OfferSdp);
-        Media.Participants[client.ParticipantId!].Listener.OnSubscriberOffer("v=0\r\nserver-offer\r\n");
+        Media.Participants[client.ParticipantId!].Listener.OnSubscriberOffer("v=0\r\nserver-offer\r\n", 1);
         await EventuallyAsync(() => !offers.IsEmpty, "the subscriber offer is raised");
         await client.SendSubscriberAnswerAsync("v=0\r\nclient-answer\r\n");
         await client.SendIceCandidateAsync(subscriber: false, "candidate:1 1 udp 1 127.0.0.1 5000 typ host", "0", 0);

@@ -37,7 +37,7 @@ internal sealed class FakeMediaModule : IMediaModule
                 ? SdpNegotiationResult.Success(AnswerSdp)
                 : SdpNegotiationResult.Failure(400, "malformed SDP: no media section");
 
-        public SdpNegotiationResult ApplySubscriberAnswer(string answerSdp)
+        public SdpNegotiationResult ApplySubscriberAnswer(string answerSdp, ulong offerVersion)
         {
             SubscriberAnswers.Enqueue(answerSdp);
             return SdpNegotiationResult.Success(null);

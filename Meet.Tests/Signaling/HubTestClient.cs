@@ -14,7 +14,7 @@ internal sealed class HubTestClient : IAsyncDisposable
         Connection = connection;
         connection.On<ParticipantUpdateMessage>("ParticipantUpdate", Updates.Enqueue);
         connection.On<ErrorMessage>("Error", Errors.Enqueue);
-        connection.On<string>("SubscriberOffer", SubscriberOffers.Enqueue);
+        connection.On<string, long>("SubscriberOffer", (sdp, _) => SubscriberOffers.Enqueue(sdp));
         connection.Closed += error =>
         {
             ClosedWith = error;

@@ -54,10 +54,11 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
         await bobClient.Connection.InvokeAsync("Leave");
         await EventuallyAsync(() => aliceClient.Updates.Count >= 2, "alice hears bob leave");
 
+        // Versions: alice's own JOINED is 1 (in her welcome), bob's 2 (in his welcome, so he hears nothing).
         aliceClient.Updates.Should().Equal(
-            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "JOINED", null),
-            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "LEFT", null));
-        bobClient.Updates.Should().BeEmpty("nobody is told about themselves and alice was in the welcome");
+            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "JOINED", null) { Version = 2 },
+            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "LEFT", null) { Version = 3 });
+        bobClient.Updates.Should().BeEmpty("bob's own join and alice were both in his welcome");
         Media.Participants.Should().NotContainKey(bob.ParticipantId, "leaving frees the media participant");
     }
 
@@ -87,9 +88,9 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
         await client.JoinAsync("Alice");
 
         var answer = await client.Connection.InvokeAsync<string>("PublisherOffer", OfferSdp);
-        Media.Participants[alice.ParticipantId].Listener.OnSubscriberOffer("v=0\r\nsubscriber-offer\r\n");
+        Media.Participants[alice.ParticipantId].Listener.OnSubscriberOffer("v=0\r\nsubscriber-offer\r\n", 1);
         await EventuallyAsync(() => !client.SubscriberOffers.IsEmpty, "the subscriber offer arrives");
-        await client.Connection.InvokeAsync("SubscriberAnswer", "v=0\r\nsubscriber-answer\r\n");
+        await client.Connection.InvokeAsync("SubscriberAnswer", "v=0\r\nsubscriber-answer\r\n", 1L);
         await client.Connection.InvokeAsync("IceCandidate", "subscriber", "candidate:1 1 udp 1 127.0.0.1 5000 typ host", "0", 0);
 
         answer.Should().Be(FakeMediaModule.AnswerSdp);
@@ -116,8 +117,10 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
         await EventuallyAsync(() => aliceClient.Updates.Count >= 3, "alice hears the mute changes");
 
         aliceClient.Updates.Skip(1).Should().Equal(
-            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "MUTED", "video"),
-            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "UNMUTED", "video"));
+            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "MUTED", "video") { Version = 3 },
+            new ParticipantUpdateMessage(bob.ParticipantId, "Bob", "UNMUTED", "video") { Version = 4 });
+        await EventuallyAsync(() => bobClient.Updates.Count >= 2, "bob hears his own changes, to keep his versions contiguous");
+        bobClient.Updates.Select(u => u.Version).Should().Equal(3, 4);
     }
 
     [Test]

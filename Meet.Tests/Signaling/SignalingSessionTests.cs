@@ -11,13 +11,15 @@ public sealed class SignalingSessionTests
     {
         public ConcurrentQueue<string> Sent { get; } = new();
 
-        public void SendSubscriberOffer(string sdp) => Sent.Enqueue("offer");
+        public void SendSubscriberOffer(string sdp, long version) => Sent.Enqueue("offer");
 
         public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates) => Sent.Enqueue("updates");
 
         public void SendError(int code, string message) => Sent.Enqueue($"error {code}");
 
         public void SendMediaReconnect(string reason) => Sent.Enqueue("reconnect");
+
+        public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Sent.Enqueue("speaker " + speaker.ParticipantId);
 
         public void Close() => Sent.Enqueue("close");
     }
@@ -70,7 +72,7 @@ public sealed class SignalingSessionTests
         session.TransitionTo(SessionState.Left);
 
         session.OnConnectionStateChanged(MediaConnectionState.Connected);
-        session.OnSubscriberOffer("v=0");
+        session.OnSubscriberOffer("v=0", 1);
 
         session.State.Should().Be(SessionState.Left);
         Enum.GetValues<SessionState>().Should().OnlyContain(s => !session.TransitionTo(s));

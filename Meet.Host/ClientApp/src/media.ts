@@ -30,8 +30,14 @@ const simulcastEncodings: RTCRtpEncodingParameters[] = [
 export class MediaSession {
   readonly publisher: RTCPeerConnection;
   readonly subscriber: RTCPeerConnection;
-  private readonly owners = new Map<string, string>(); // remote track id -> participantId
+  // Subscriber m-section (mid) -> participantId. Keyed by mid, not track id: the msid track id is only
+  // unique within its stream (RFC 8830), so two publishers' "cam" tracks may share one.
+  private readonly owners = new Map<string, string>();
   private subscriberQueue: Promise<void> = Promise.resolve();
+  // Publisher negotiations (first offer, ICE restarts) run one at a time: JSEP allows one outstanding
+  // offer, and an offer overtaken on the way would be refused by the server as stale.
+  private publisherQueue: Promise<void> = Promise.resolve();
+  private iceRestartQueued = false;
   private closed = false;
 
   constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers) {
@@ -63,30 +69,41 @@ export class MediaSession {
     await this.negotiatePublisher();
   }
 
-  async negotiatePublisher(iceRestart = false): Promise<void> {
-    const offer = await this.publisher.createOffer({ iceRestart });
-    await this.publisher.setLocalDescription(offer);
-    const answer = await this.signaling.publisherOffer(offer.sdp!);
-    await this.publisher.setRemoteDescription({ type: 'answer', sdp: answer });
+  negotiatePublisher(iceRestart = false): Promise<void> {
+    // Several ICE-restart triggers while one is queued fold into that one.
+    if (iceRestart && this.iceRestartQueued) return this.publisherQueue;
+    if (iceRestart) this.iceRestartQueued = true;
+    const run = this.publisherQueue.catch(() => undefined).then(async () => {
+      if (iceRestart) this.iceRestartQueued = false;
+      if (this.closed) return;
+      const offer = await this.publisher.createOffer({ iceRestart });
+      await this.publisher.setLocalDescription(offer);
+      const answer = await this.signaling.publisherOffer(offer.sdp!);
+      await this.publisher.setRemoteDescription({ type: 'answer', sdp: answer });
+    });
+    this.publisherQueue = run;
+    return run;
   }
 
-  // Offers are applied one at a time in arrival order (Contract 1: one outstanding at a time).
-  onSubscriberOffer(sdp: string): Promise<void> {
+  // Offers are applied one at a time in arrival order, each answer naming its offer's version. A
+  // refused answer needs nothing from us: the server follows it with a fresh offer.
+  onSubscriberOffer(sdp: string, version: number): Promise<void> {
     this.subscriberQueue = this.subscriberQueue.then(async () => {
       if (this.closed) return;
       await this.subscriber.setRemoteDescription({ type: 'offer', sdp });
       const answer = await this.subscriber.createAnswer();
       await this.subscriber.setLocalDescription(answer);
-      await this.signaling.subscriberAnswer(answer.sdp!);
+      await this.signaling.subscriberAnswer(answer.sdp!, version);
     }).catch(error => console.error('subscriber negotiation failed', error));
     return this.subscriberQueue;
   }
 
   async remoteStats(): Promise<Record<string, RemoteStats>> {
     const result: Record<string, RemoteStats> = {};
-    for (const receiver of this.subscriber.getReceivers()) {
-      const owner = this.owners.get(receiver.track.id);
-      if (!owner) continue;
+    for (const transceiver of this.subscriber.getTransceivers()) {
+      const receiver = transceiver.receiver;
+      const owner = transceiver.mid ? this.owners.get(transceiver.mid) : undefined;
+      if (!owner || transceiver.currentDirection === 'inactive') continue;
       const entry = result[owner] ??= { framesDecoded: 0, videoPacketsReceived: 0, audioPacketsReceived: 0, frameWidth: 0, frameHeight: 0 };
       const report = await receiver.getStats();
       report.forEach(s => {
@@ -114,7 +131,7 @@ export class MediaSession {
     const stream = e.streams[0];
     if (!stream) return;
     const participantId = stream.id;
-    this.owners.set(e.track.id, participantId);
+    if (e.transceiver.mid) this.owners.set(e.transceiver.mid, participantId);
     // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on
     // the stream and mutes/ends the track.
     stream.onremovetrack = ev => this.handlers.trackEnded(participantId, ev.track);

@@ -1,7 +1,11 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { Roster } from './roster';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
+
+// A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
+const rosterGapToleranceMs = 500;
 
 // The hook the browser tests read (Meet.Tests/Browser): identity, timing and per-participant stats.
 export interface MeetTestHook {
@@ -11,6 +15,8 @@ export interface MeetTestHook {
   joinStartedAt: number;
   firstRemoteFrameAt: number | null;
   remoteParticipants(): string[];
+  // The roster as this page holds it (sorted ids of everyone else) and its version.
+  roster(): { version: number; participants: string[] };
   stats(): Promise<Record<string, RemoteStats>>;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
@@ -64,6 +70,8 @@ class MeetingPage {
   private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
   private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
   private readonly hook: MeetTestHook;
+  private readonly roster = new Roster();
+  private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
   private media: MediaSession | null = null;
   private local: MediaStream | null = null;
@@ -78,6 +86,7 @@ class MeetingPage {
       joinStartedAt: performance.now(),
       firstRemoteFrameAt: null,
       remoteParticipants: () => [...this.tiles.keys()],
+      roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       leave: () => this.leave(),
@@ -116,8 +125,8 @@ class MeetingPage {
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
     // proxy this browser cannot reach, so only its path is used.
     this.signaling = new SignalingClient(hubUrl.pathname + hubUrl.search, joined.accessToken, {
-      subscriberOffer: sdp => void this.media?.onSubscriberOffer(sdp),
-      participantUpdate: update => this.onParticipantUpdate(update),
+      subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
+      participantUpdate: update => this.onRosterUpdate(update),
       // 410: the host ended the meeting while we were in it; the server closes our session next.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
@@ -154,15 +163,40 @@ class MeetingPage {
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     });
     this.media = media;
+    // Updates that arrive before the welcome is applied wait in the roster, not lost.
+    this.roster.beginSnapshot();
     const welcome = await join();
     this.hook.participantId = welcome.participantId;
-    for (const p of welcome.participants) {
-      if (p.participantId !== welcome.participantId) this.ensureTile(p.participantId, p.displayName, p);
-    }
+    this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
+    this.syncTiles();
     await localReady;
     await media.publish(this.local, simulcastWanted());
     this.hook.state = 'joined';
     this.hideStatus();
+  }
+
+  private onRosterUpdate(update: ParticipantUpdateMessage): void {
+    for (const applied of this.roster.apply(update)) this.onParticipantUpdate(applied);
+    if (this.roster.hasGap) this.scheduleRosterResync();
+  }
+
+  // A gap may be reordering: wait briefly, then take a snapshot from the server if it is still open.
+  private scheduleRosterResync(): void {
+    if (this.resyncTimer !== undefined) return;
+    this.resyncTimer = window.setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (!this.roster.hasGap || !this.signaling?.connected) return;
+      this.signaling.getRoster().then(snapshot => {
+        this.roster.applySnapshot(snapshot.version, snapshot.participants, this.hook.participantId ?? '');
+        this.syncTiles();
+      }).catch(e => console.error('roster resync failed', e));
+    }, this.roster.bufferedCount > 1000 ? 0 : rosterGapToleranceMs);
+  }
+
+  // Tiles follow the roster: one per participant in it, none for anyone who left.
+  private syncTiles(): void {
+    for (const id of [...this.tiles.keys()]) if (!this.roster.participants.has(id)) this.removeTile(id);
+    for (const p of this.roster.participants.values()) this.ensureTile(p.participantId, p.displayName, p);
   }
 
   private onParticipantUpdate(update: ParticipantUpdateMessage): void {

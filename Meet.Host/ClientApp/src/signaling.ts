@@ -16,6 +16,13 @@ export interface WelcomeMessage {
   role: string;
   displayName: string;
   participants: ParticipantInfo[];
+  // The roster version of the snapshot; the next update carries rosterVersion + 1.
+  rosterVersion: number;
+}
+
+export interface RosterSnapshotMessage {
+  version: number;
+  participants: ParticipantInfo[];
 }
 
 export interface ParticipantUpdateMessage {
@@ -23,10 +30,11 @@ export interface ParticipantUpdateMessage {
   displayName: string;
   action: 'JOINED' | 'LEFT' | 'MUTED' | 'UNMUTED';
   kind?: 'audio' | 'video' | null;
+  version?: number;
 }
 
 export interface SignalingHandlers {
-  subscriberOffer(sdp: string): void;
+  subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
   mediaReconnect(reason: string): void;
@@ -53,7 +61,7 @@ export class SignalingClient {
       .withAutomaticReconnect(reconnectDelays)
       .configureLogging(signalR.LogLevel.Warning)
       .build();
-    this.connection.on('SubscriberOffer', (sdp: string) => handlers.subscriberOffer(sdp));
+    this.connection.on('SubscriberOffer', (sdp: string, version: number) => handlers.subscriberOffer(sdp, version ?? 0));
     this.connection.on('ParticipantUpdate', (m: ParticipantUpdateMessage) => handlers.participantUpdate(m));
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
     this.connection.on('MediaReconnect', (m: { reason: string }) => handlers.mediaReconnect(m.reason));
@@ -80,8 +88,13 @@ export class SignalingClient {
     return this.connection.invoke<string>('PublisherOffer', sdp);
   }
 
-  subscriberAnswer(sdp: string): Promise<void> {
-    return this.connection.invoke('SubscriberAnswer', sdp);
+  // version: the one its offer came with, so the server checks the answer against that offer.
+  subscriberAnswer(sdp: string, version: number): Promise<void> {
+    return this.connection.invoke('SubscriberAnswer', sdp, version);
+  }
+
+  getRoster(): Promise<RosterSnapshotMessage> {
+    return this.connection.invoke<RosterSnapshotMessage>('GetRoster');
   }
 
   iceCandidate(target: 'publisher' | 'subscriber', candidate: RTCIceCandidate): Promise<void> {

@@ -16,12 +16,22 @@ internal static class GrpcMessages
             ParticipantUpdate.Types.Action.Muted => ParticipantUpdateMessage.Muted,
             _ => ParticipantUpdateMessage.Unmuted,
         },
-        update.Kind.Length == 0 ? null : update.Kind);
+        update.Kind.Length == 0 ? null : update.Kind)
+    {
+        Version = update.Version,
+    };
 
     public static WelcomeMessage FromProto(Welcome welcome) => new(
         welcome.ParticipantId,
         welcome.MeetingId,
         welcome.Role,
         welcome.DisplayName,
-        welcome.Participants.Select(p => new Signaling.ParticipantInfo(p.ParticipantId, p.DisplayName, p.AudioMuted, p.VideoMuted, p.HandRaised)).ToArray());
+        welcome.Participants.Select(FromProto).ToArray())
+    {
+        RosterVersion = welcome.RosterVersion,
+    };
+
+    public static RosterSnapshotMessage FromProto(RosterSnapshot snapshot) => new(snapshot.Version, snapshot.Participants.Select(FromProto).ToArray());
+
+    private static Signaling.ParticipantInfo FromProto(Meet.Modules.Signaling.Grpc.ParticipantInfo p) => new(p.ParticipantId, p.DisplayName, p.AudioMuted, p.VideoMuted, p.HandRaised);
 }

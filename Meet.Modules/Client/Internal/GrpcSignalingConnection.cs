@@ -12,6 +12,7 @@ namespace Meet.Modules.Client.Internal;
 internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents events) : ISignalingConnection
 {
     private readonly ConcurrentQueue<TaskCompletionSource<string>> pendingOffers = new();
+    private readonly ConcurrentQueue<TaskCompletionSource<RosterSnapshotMessage>> pendingRosters = new();
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly TaskCompletionSource<WelcomeMessage> welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? channel;
@@ -44,6 +45,8 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
         welcome.TrySetException(closed);
         while (pendingOffers.TryDequeue(out var offer))
             offer.TrySetException(closed);
+        while (pendingRosters.TryDequeue(out var roster))
+            roster.TrySetException(closed);
         if (!leaving)
             events.OnClosed(this, failure);
     }
@@ -60,10 +63,17 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
                     answered.TrySetResult(message.Sdp.SdpPlaintext);
                 break;
             case ServerMessage.PayloadOneofCase.Sdp:
-                events.OnSubscriberOffer(message.Sdp.SdpPlaintext);
+                events.OnSubscriberOffer(message.Sdp.SdpPlaintext, (long)Math.Min(message.Sdp.Version, long.MaxValue));
+                break;
+            case ServerMessage.PayloadOneofCase.Roster:
+                if (pendingRosters.TryDequeue(out var requested))
+                    requested.TrySetResult(GrpcMessages.FromProto(message.Roster));
                 break;
             case ServerMessage.PayloadOneofCase.Update:
                 events.OnParticipantUpdate(GrpcMessages.FromProto(message.Update));
+                break;
+            case ServerMessage.PayloadOneofCase.ActiveSpeaker:
+                events.OnActiveSpeaker(new ActiveSpeakerMessage(message.ActiveSpeaker.ParticipantId.Length == 0 ? null : message.ActiveSpeaker.ParticipantId, [.. message.ActiveSpeaker.RecentSpeakers]));
                 break;
             case ServerMessage.PayloadOneofCase.MediaReconnect:
                 events.OnMediaReconnect(message.MediaReconnect.Reason);
@@ -96,8 +106,29 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
         return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task SubscriberAnswerAsync(string sdp, CancellationToken cancellationToken) =>
-        WriteAsync(new ClientMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Answer, SdpPlaintext = sdp } }, cancellationToken);
+    public Task SubscriberAnswerAsync(string sdp, long offerVersion, CancellationToken cancellationToken) =>
+        WriteAsync(new ClientMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Answer, SdpPlaintext = sdp, Version = (ulong)Math.Max(0, offerVersion) } }, cancellationToken);
+
+    // Snapshots come back in request order on the one stream.
+    public async Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = new TaskCompletionSource<RosterSnapshotMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            pendingRosters.Enqueue(snapshot);
+            await call!.RequestStream.WriteAsync(new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, $"the signaling stream failed: {ex.Status.Detail}");
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+        return await snapshot.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage

@@ -9,7 +9,10 @@ internal interface ISignalingConnection : IAsyncDisposable
 
     Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken);
 
-    Task SubscriberAnswerAsync(string sdp, CancellationToken cancellationToken);
+    // offerVersion: the version its offer came with (0 = the offer outstanding on the server).
+    Task SubscriberAnswerAsync(string sdp, long offerVersion, CancellationToken cancellationToken);
+
+    Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken);
 
     Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken);
 

@@ -19,10 +19,11 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         if (messagePack)
             builder.AddMessagePackProtocol();
         connection = builder.Build();
-        connection.On<string>("SubscriberOffer", events.OnSubscriberOffer);
+        connection.On<string, long>("SubscriberOffer", events.OnSubscriberOffer);
         connection.On<ParticipantUpdateMessage>("ParticipantUpdate", events.OnParticipantUpdate);
         connection.On<ErrorMessage>("Error", events.OnError);
         connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
+        connection.On<ActiveSpeakerMessage>("ActiveSpeaker", events.OnActiveSpeaker);
         connection.Closed += error =>
         {
             if (!leaving)
@@ -43,8 +44,11 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
     public Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<string>("PublisherOffer", sdp, cancellationToken));
 
-    public Task SubscriberAnswerAsync(string sdp, CancellationToken cancellationToken) =>
-        Call(() => Hub.InvokeAsync("SubscriberAnswer", sdp, cancellationToken));
+    public Task SubscriberAnswerAsync(string sdp, long offerVersion, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("SubscriberAnswer", sdp, offerVersion, cancellationToken));
+
+    public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync<RosterSnapshotMessage>("GetRoster", cancellationToken));
 
     public Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("IceCandidate", subscriber ? "subscriber" : "publisher", candidate, sdpMid, sdpMLineIndex, cancellationToken));

@@ -92,7 +92,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 Protocol = "UDP/TLS/RTP/SAVPF",
                 Mid = i.ToString(CultureInfo.InvariantCulture),
                 Formats = [track.PayloadType.ToString(CultureInfo.InvariantCulture)],
-                Direction = SdpDirection.SendOnly,
+                Direction = track.Sending ? SdpDirection.SendOnly : SdpDirection.Inactive,
                 Msids = [new SdpMsid(track.StreamId, track.TrackId)],
                 RtpMaps = [new SdpRtpMap(track.PayloadType, track.Codec, track.ClockRate, track.Channels)],
                 Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],

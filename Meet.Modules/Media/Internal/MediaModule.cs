@@ -20,8 +20,10 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private int _ticks;
     private int _nextId;
 
-    public MediaModule(string publicIp, TimeProvider time)
+    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12)
     {
+        LastN = lastN;
+        SubscriberAnswerTimeout = subscriberAnswerTimeout ?? TimeSpan.FromSeconds(5);
         if (!IPAddress.TryParse(publicIp, out _))
             throw new ArgumentException($"Node:PublicIp must be an IP address (was '{publicIp}').", nameof(publicIp));
         PublicIp = publicIp;
@@ -33,6 +35,16 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     }
 
     public Lock Control { get; } = new();
+
+    public TimeSpan SubscriberAnswerTimeout { get; }
+
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
+    public int LastN { get; }
+
+    public ConferenceCounters ConferenceCounters { get; } = new();
+
+    public NegotiationCounters NegotiationCounters { get; } = new();
 
     public MediaCounters Counters { get; }
 
@@ -82,7 +94,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         {
             if (!_routers.TryGetValue(request.MeetingId, out var router))
             {
-                router = new Router(request.MeetingId);
+                router = new Router(request.MeetingId, LastN);
                 _routers.Add(request.MeetingId, router);
             }
             participant = new MediaParticipant(this, router, request, listener);
@@ -99,6 +111,13 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         // Keyframe requests for the new consumers were written into this thread's send batch.
         Sender.Flush();
         return participant;
+    }
+
+    // The meeting's current selection (tests, metrics); null when the meeting has no media.
+    public ConferenceSelection? FindSelection(string meetingId)
+    {
+        lock (Control)
+            return _routers.TryGetValue(meetingId, out var router) ? router.Selection : null;
     }
 
     // Called by a participant leaving, under Control.
@@ -146,8 +165,21 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private void OnTick()
     {
         MediaParticipant[] participants;
+        List<(MediaParticipant[] Members, ActiveSpeakerUpdate Update)> announcements = [];
         lock (Control)
+        {
             participants = _routers.Values.SelectMany(r => r.Participants).ToArray();
+            foreach (var router in _routers.Values)
+            {
+                if (SelectLocked(router, out var speakerChanged) && speakerChanged)
+                    announcements.Add(([.. router.Participants], new ActiveSpeakerUpdate(router.Selection.DominantSpeaker, router.Selection.RecentSpeakers)));
+            }
+        }
+        foreach (var (members, update) in announcements)
+        {
+            foreach (var member in members)
+                member.NotifyActiveSpeaker(update);
+        }
         var tick = Interlocked.Increment(ref _ticks);
         // RTCP reports about once a second (RFC 3550 §6.2 leaves the interval to the application;
         // WebRTC uses ~1 s for video).
@@ -164,6 +196,41 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             }
         }
         Sender.Flush();
+    }
+
+    // The meeting's selection for this tick (once per meeting, not per packet or subscriber), applied
+    // to every subscriber's consumers when it changed.
+    internal bool SelectLocked(Router router, out bool speakerChanged)
+    {
+        var activity = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var participant in router.Participants)
+        {
+            var voice = participant.TakeVoiceActivity(TickInterval);
+            if (voice > 0)
+                activity[participant.ParticipantId] = voice;
+        }
+        if (!router.Selector.Tick(Publishers(router), activity, out speakerChanged))
+            return false;
+        ApplyLocked(router, speakerChanged);
+        return true;
+    }
+
+    // Producers were added or closed: the selection is recomputed (no new activity) and applied now.
+    internal void ReselectLocked(Router router)
+    {
+        if (router.Selector.Refresh(Publishers(router)))
+            ApplyLocked(router, speakerChanged: false);
+    }
+
+    private static (string, bool, bool)[] Publishers(Router router) =>
+        router.Participants.Select(p => (p.ParticipantId, p.PublishesVideo, p.PublishesAudio)).ToArray();
+
+    private void ApplyLocked(Router router, bool speakerChanged)
+    {
+        if (speakerChanged)
+            ConferenceCounters.OnSpeakerChange();
+        foreach (var participant in router.Participants)
+            ConferenceCounters.OnResumedOrPaused(participant.ApplySelectionLocked(router.Selection, Sender));
     }
 
     public async ValueTask DisposeAsync()

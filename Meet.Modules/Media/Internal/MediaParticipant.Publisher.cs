@@ -13,9 +13,11 @@ internal sealed partial class MediaParticipant
 
     private readonly string _publisherSessionId = SdpBuilder.NewSessionId();
     private ulong _publisherVersion;
+    private SdpOrigin? _lastPublisherOffer;
     private int _midExtensionId;
     private int _ridExtensionId;
     private int _repairedRidExtensionId;
+    private int _audioLevelExtensionId;
 
     public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
     {
@@ -35,6 +37,11 @@ internal sealed partial class MediaParticipant
         {
             if (_closed)
                 return SdpNegotiationResult.Failure(410, "The participant has left.");
+            // RFC 3264 §8: a later offer of the same session never has a lower o= version, so a lower
+            // one was overtaken on the way (the client's negotiation must be serial) and is refused.
+            if (_lastPublisherOffer is { } last && last.SessionId == offer.Origin.SessionId && offer.Origin.SessionVersion < last.SessionVersion)
+                return SdpNegotiationResult.Failure(409, $"Stale publisher offer: version {offer.Origin.SessionVersion} after {last.SessionVersion}.");
+            _lastPublisherOffer = offer.Origin;
             if (_publisherVersion == 0)
                 Publisher.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
             else if (!Publisher.RemoteIceMatches(remote.Ice.Ufrag, remote.Ice.Password))
@@ -60,6 +67,7 @@ internal sealed partial class MediaParticipant
                 section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
             }
             SyncProducersLocked(offer, answer, affected);
+            _module.ReselectLocked(Router);
             answerText = answer.ToString();
         }
         foreach (var other in affected)
@@ -137,6 +145,8 @@ internal sealed partial class MediaParticipant
                 _ridExtensionId = extmap.Id;
             else if (extmap.Uri == SdpAnswerOptions.RepairedRidUri)
                 _repairedRidExtensionId = extmap.Id;
+            else if (extmap.Uri == SdpAnswerOptions.AudioLevelUri)
+                _audioLevelExtensionId = extmap.Id;
         }
 
         var live = new HashSet<string>(StringComparer.Ordinal);
@@ -150,6 +160,8 @@ internal sealed partial class MediaParticipant
             if (_producers.ContainsKey(offered.Mid))
                 continue;
             var producer = CreateProducer(offered, answered);
+            if (producer.Kind == MediaKind.Audio)
+                producer.AudioLevelExtensionId = _audioLevelExtensionId;
             _producers.Add(offered.Mid, producer);
             RegisterSdpSsrcs(offered, producer);
             foreach (var other in Router.Participants)

@@ -7,11 +7,10 @@ namespace Meet.Modules.Media.Internal;
 internal sealed partial class MediaParticipant
 {
     private readonly string _subscriberSessionId = SdpBuilder.NewSessionId();
-    private ulong _subscriberVersion;
-    private bool _offerOutstanding;
-    private bool _subscriberDirty;
     private bool _subscriberNegotiated;
     private int _nextMid;
+
+    public SubscriberNegotiation Negotiation { get; }
 
     public void AddConsumerLocked(Producer producer)
     {
@@ -22,10 +21,12 @@ internal sealed partial class MediaParticipant
             _slots.Add(slot);
         }
         var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, slot.Mid);
+        // Outside the meeting's selection it starts paused; the next tick's selection may resume it.
+        consumer.SetPaused(!Forwards(Router.Selection, consumer), _module.Sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
         producer.AddConsumer(consumer);
-        _subscriberDirty = true;
+        Negotiation.MarkChanged();
         // A new consumer starts on a keyframe (SPEC "SFU behaviour"): ask now, coalesced per publisher.
         producer.RequestKeyFrame(producer.BestLayer, _module.Sender);
     }
@@ -37,35 +38,54 @@ internal sealed partial class MediaParticipant
             return false;
         consumer.IsClosed = true;
         slot.Consumer = null;
-        _subscriberDirty = true;
+        Negotiation.MarkChanged();
         return true;
     }
 
     // Sends the next subscriber offer if something changed and no offer is waiting for its answer
-    // (JSEP allows one outstanding offer; later changes are queued into the next one).
+    // (JSEP allows one outstanding offer; later changes are folded into the next one).
     public void DeliverSubscriberOffer()
     {
-        string? offer;
+        (string Sdp, ulong Version)? offer;
         lock (_module.Control)
             offer = TryCreateSubscriberOfferLocked();
-        if (offer is not null)
-            _listener.OnSubscriberOffer(offer);
+        if (offer is { } o)
+            _listener.OnSubscriberOffer(o.Sdp, o.Version);
     }
 
-    private string? TryCreateSubscriberOfferLocked()
+    // The tick: an unanswered offer past the timeout is offered again, as is a retry whose backoff ended.
+    private void CheckNegotiation()
     {
-        if (_closed || _offerOutstanding || !_subscriberDirty || _slots.Count == 0)
+        bool due;
+        lock (_module.Control)
+        {
+            if (_closed)
+                return;
+            if (Negotiation.CheckTimeout())
+                _module.NegotiationCounters.OnTimeout();
+            due = Negotiation.ShouldOffer;
+        }
+        if (due)
+            DeliverSubscriberOffer();
+    }
+
+    private (string Sdp, ulong Version)? TryCreateSubscriberOfferLocked()
+    {
+        if (_closed || !Negotiation.ShouldOffer || _slots.Count == 0)
             return null;
-        _subscriberDirty = false;
-        _offerOutstanding = true;
-        return BuildSubscriberOffer().ToString();
+        var version = Negotiation.NextVersion;
+        var sections = _slots.Select(s => new SubscriberOfferSnapshot.Section(s, s.Consumer)).ToArray();
+        var sdp = BuildSubscriberOffer(version, sections).ToString();
+        Negotiation.OfferSent(new SubscriberOfferSnapshot(version, sections));
+        _module.NegotiationCounters.OnOffer();
+        return (sdp, version);
     }
 
-    private SessionDescription BuildSubscriberOffer()
+    private SessionDescription BuildSubscriberOffer(ulong version, IReadOnlyList<SubscriberOfferSnapshot.Section> sections)
     {
-        var session = SdpBuilder.CreateSession(_subscriberSessionId, ++_subscriberVersion, iceLite: true);
+        var session = SdpBuilder.CreateSession(_subscriberSessionId, version, iceLite: true);
         var transport = TransportParameters(Subscriber, SdpSetupRole.ActPass);
-        foreach (var slot in _slots)
+        foreach (var (slot, consumer) in sections)
         {
             var section = new SdpMediaDescription
             {
@@ -93,8 +113,7 @@ internal sealed partial class MediaParticipant
                 }
             }
             SdpBuilder.ApplyTransport(section, transport);
-            slot.OfferedInactive = slot.Consumer is null;
-            if (slot.Consumer is { } consumer)
+            if (consumer is not null)
             {
                 section.Direction = SdpDirection.SendOnly;
                 // msid stream id = the publisher's participant id, so clients group its tracks into one tile.
@@ -123,39 +142,82 @@ internal sealed partial class MediaParticipant
         return session;
     }
 
-    public SdpNegotiationResult ApplySubscriberAnswer(string answerSdp)
+    // offerVersion is the version the client was given with the offer (0 = a client that does not echo
+    // it). The answer is checked against that offer's snapshot; a refused answer makes a fresh offer.
+    public SdpNegotiationResult ApplySubscriberAnswer(string answerSdp, ulong offerVersion)
     {
-        if (string.IsNullOrEmpty(answerSdp))
-            return SdpNegotiationResult.Failure(400, "The answer is empty.");
-        if (!SessionDescription.TryParse(answerSdp, out var answer, out var parseError))
-            return SdpNegotiationResult.Failure(400, $"Malformed SDP answer: {parseError}");
-        string? next;
+        SdpNegotiationResult result;
+        (string Sdp, ulong Version)? next;
         lock (_module.Control)
         {
-            if (_closed)
-                return SdpNegotiationResult.Failure(410, "The participant has left.");
-            if (!_offerOutstanding)
-                return SdpNegotiationResult.Failure(409, "No subscriber offer is waiting for an answer.");
-            if (answer.MediaDescriptions.Count != _slots.Count)
-                return SdpNegotiationResult.Failure(400, "The answer's m-sections do not match the offer.");
-            if (!_subscriberNegotiated)
+            var verdict = Negotiation.Judge(offerVersion);
+            switch (verdict)
             {
-                if (!TryReadRemoteTransport(answer, out var remote, out var message))
-                    return SdpNegotiationResult.Failure(400, message);
-                // RFC 5763 §5: the answerer to our actpass picks; active (Chrome's choice) makes us the server.
-                if (remote.Setup is not (SdpSetupRole.Active or SdpSetupRole.Passive))
-                    return SdpNegotiationResult.Failure(400, "The answer must carry a=setup:active or a=setup:passive.");
-                var localSetup = remote.Setup == SdpSetupRole.Active ? SdpSetupRole.Passive : SdpSetupRole.Active;
-                Subscriber.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
-                _subscriberNegotiated = true;
+                case SubscriberAnswerVerdict.Closed:
+                    return SdpNegotiationResult.Failure(410, "The participant has left.");
+                case SubscriberAnswerVerdict.Stale:
+                    // A later offer replaced it; that one's answer is what counts.
+                    _module.NegotiationCounters.OnStale();
+                    return SdpNegotiationResult.Success(null);
+                case SubscriberAnswerVerdict.NoOfferOutstanding:
+                    return SdpNegotiationResult.Failure(409, "No subscriber offer is waiting for an answer.");
+                case SubscriberAnswerVerdict.Unknown:
+                    return SdpNegotiationResult.Failure(409, $"No subscriber offer v{offerVersion} was made.");
             }
-            _offerOutstanding = false;
-            foreach (var slot in _slots)
-                slot.Reusable = slot.OfferedInactive && slot.Consumer is null;
+            var snapshot = Negotiation.Outstanding!;
+            var message = CheckSubscriberAnswer(answerSdp, snapshot);
+            if (message is not null)
+            {
+                Negotiation.AnswerRefused();
+                _module.NegotiationCounters.OnRefused();
+                result = SdpNegotiationResult.Failure(400, message);
+            }
+            else
+            {
+                // Sections answered while inactive can carry the next consumer of their kind (docs/sfu.md).
+                foreach (var (slot, consumer) in snapshot.Sections)
+                {
+                    if (consumer is null && slot.Consumer is null)
+                        slot.Reusable = true;
+                }
+                Negotiation.AnswerAccepted();
+                _module.NegotiationCounters.OnAccepted();
+                result = SdpNegotiationResult.Success(null);
+            }
             next = TryCreateSubscriberOfferLocked();
         }
-        if (next is not null)
-            _listener.OnSubscriberOffer(next);
-        return SdpNegotiationResult.Success(null);
+        if (next is { } o)
+            _listener.OnSubscriberOffer(o.Sdp, o.Version);
+        return result;
+    }
+
+    // Null when the answer fits the offer; the reason otherwise. Sets the remote transport on the first
+    // good answer (ICE credentials and DTLS role cannot change without an ICE restart).
+    private string? CheckSubscriberAnswer(string answerSdp, SubscriberOfferSnapshot offer)
+    {
+        if (string.IsNullOrEmpty(answerSdp))
+            return "The answer is empty.";
+        if (!SessionDescription.TryParse(answerSdp, out var answer, out var parseError))
+            return $"Malformed SDP answer: {parseError}";
+        // RFC 3264 §6: the answer has exactly the offer's m-lines, in order.
+        if (answer.MediaDescriptions.Count != offer.Sections.Count)
+            return $"The answer has {answer.MediaDescriptions.Count} m-sections; offer v{offer.Version} had {offer.Sections.Count}.";
+        for (var i = 0; i < offer.Sections.Count; i++)
+        {
+            var mid = answer.MediaDescriptions[i].Mid;
+            if (mid is not null && mid != offer.Sections[i].Slot.Mid)
+                return $"m-section {i} of the answer has mid '{mid}'; offer v{offer.Version} had '{offer.Sections[i].Slot.Mid}'.";
+        }
+        if (_subscriberNegotiated)
+            return null;
+        if (!TryReadRemoteTransport(answer, out var remote, out var message))
+            return message;
+        // RFC 5763 §5: the answerer to our actpass picks; active (Chrome's choice) makes us the server.
+        if (remote.Setup is not (SdpSetupRole.Active or SdpSetupRole.Passive))
+            return "The answer must carry a=setup:active or a=setup:passive.";
+        var localSetup = remote.Setup == SdpSetupRole.Active ? SdpSetupRole.Passive : SdpSetupRole.Active;
+        Subscriber.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
+        _subscriberNegotiated = true;
+        return null;
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         DisplayName = request.DisplayName;
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
+        Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
     }
 
     public string ParticipantId { get; }
@@ -129,6 +130,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             if (_closed)
                 return ValueTask.CompletedTask;
             _closed = true;
+            Negotiation.Close();
             affected = [];
             foreach (var producer in _producers.Values)
                 CloseProducerLocked(producer, affected);
@@ -144,7 +146,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
                 }
             }
             _module.RemoveParticipantLocked(this);
+            _module.ReselectLocked(Router);
         }
+        // Consumers the new selection resumed asked for keyframes on this thread.
+        _module.Sender.Flush();
         Publisher.Dispose();
         Subscriber.Dispose();
         foreach (var other in affected)

@@ -18,6 +18,7 @@ internal sealed class Consumer
     private uint _lastTimestampOut;
     private long _lastSendTimestamp;
     private ushort _rtxSequence;
+    private volatile bool _paused;
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid)
     {
@@ -64,8 +65,29 @@ internal sealed class Consumer
 
     public int ClockRate => Producer.Codecs.Count > 0 ? Producer.Codecs[0].ClockRate : 90000;
 
+    // Outside the meeting's selection (last-N video, top-3 audio): zero bytes are sent.
+    public bool IsPaused => _paused;
+
+    // Pause stops forwarding at once; resuming restarts like a layer switch: on the next keyframe
+    // (requested now), with sequence numbers continuing and the timestamp advanced by the gap, so the
+    // subscriber's decoder sees one continuous stream and no freeze on a stale frame.
+    public bool SetPaused(bool paused, MediaSender sender)
+    {
+        if (paused == _paused)
+            return false;
+        if (!paused)
+        {
+            Volatile.Write(ref _currentLayer, -1);
+            Producer.RequestKeyFrame(Producer.BestLayer, sender);
+        }
+        _paused = paused;
+        return true;
+    }
+
     public bool Forward(ReadOnlySpan<byte> packet, in RtpHeader header, int layer, bool keyFrame, long now, MediaSender sender)
     {
+        if (_paused)
+            return false;
         if (layer != _currentLayer)
         {
             if (!_transport.IsConnected)

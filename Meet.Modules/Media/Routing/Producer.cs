@@ -12,9 +12,15 @@ internal sealed class Producer
     private static readonly long KeyFrameRequestInterval = Stopwatch.Frequency * 300 / 1000;
     private static readonly long LayerActiveWindow = Stopwatch.Frequency * 2;
 
+    // RFC 6464 level (-dBov) at or under which a packet counts as voiced: speech is typically -20 to
+    // -45 dBov, background noise and comfort noise far quieter.
+    public const int VoicedLevel = 50;
+
     private readonly MediaCounters _counters;
     private Consumer[] _consumers = [];
     private volatile int _bestLayer;
+    private int _levelPackets;
+    private int _voicedPackets;
 
     public Producer(string id, string participantId, WebRtcTransport transport, MediaKind kind, string mid, string trackId,
         IReadOnlyList<RtpCodec> codecs, IReadOnlyList<string> rids, MediaCounters counters)
@@ -60,6 +66,10 @@ internal sealed class Producer
 
     public Consumer[] Consumers => Volatile.Read(ref _consumers);
 
+    // The publisher's negotiated id of the ssrc-audio-level extension (0 = none): levels are read from
+    // the header, never from the (encrypted end to end, or simply opaque) payload.
+    public int AudioLevelExtensionId { get; set; }
+
     public int FindLayer(ReadOnlySpan<byte> rid)
     {
         if (Layers.Length == 1)
@@ -83,6 +93,8 @@ internal sealed class Producer
         var now = Stopwatch.GetTimestamp();
         Layers[layer].OnPacket(header.SequenceNumber, now);
         Caches?[layer].Store(header.SequenceNumber, packet);
+        if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
+            RecordAudioLevel(packet, header);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
@@ -90,6 +102,25 @@ internal sealed class Producer
             if (consumers[i].Forward(packet, header, layer, keyFrame, now, sender))
                 _counters.RtpOut();
         }
+    }
+
+    private void RecordAudioLevel(ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        if (!header.TryGetExtension(packet, AudioLevelExtensionId, out var value) || !AudioLevelExtension.TryRead(value, out _, out var level))
+            return;
+        Interlocked.Increment(ref _levelPackets);
+        if (level <= VoicedLevel)
+            Interlocked.Increment(ref _voicedPackets);
+    }
+
+    // Voice activity since the last call, in [0, 1]: voiced packets over the packets one tick should
+    // carry (Opus sends a packet per 20 ms; silence suppression sends none, which counts as silence).
+    public double TakeVoiceActivity(TimeSpan tick)
+    {
+        var voiced = Interlocked.Exchange(ref _voicedPackets, 0);
+        Interlocked.Exchange(ref _levelPackets, 0);
+        var expected = Math.Max(1.0, tick.TotalMilliseconds / 20);
+        return Math.Min(1.0, voiced / expected);
     }
 
     private bool IsKeyFrame(ReadOnlySpan<byte> packet, in RtpHeader header)

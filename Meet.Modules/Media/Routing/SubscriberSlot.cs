@@ -3,7 +3,8 @@ namespace Meet.Modules.Media.Routing;
 // One m-section of a subscriber PeerConnection. Unified Plan never removes m-sections, so a consumer
 // that ends leaves its slot behind as `inactive` (not rejected: rejecting every section would tear
 // down the BUNDLE transport). Once the client has answered the inactive state, a new consumer of the
-// same kind and codecs reuses the slot, so churn does not grow the SDP.
+// same kind and codecs reuses the slot, so churn does not grow the SDP. Reusable is set only when the
+// answer to an offer that carried the slot inactive was accepted (SubscriberOfferSnapshot).
 internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<RtpCodec> codecs)
 {
     public string Mid { get; } = mid;
@@ -13,8 +14,6 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
     public IReadOnlyList<RtpCodec> Codecs { get; } = codecs;
 
     public Consumer? Consumer { get; set; }
-
-    public bool OfferedInactive { get; set; }
 
     public bool Reusable { get; set; }
 

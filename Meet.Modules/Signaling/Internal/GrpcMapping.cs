@@ -13,6 +13,7 @@ internal static class GrpcMapping
         ParticipantId = update.ParticipantId,
         DisplayName = update.DisplayName,
         Kind = update.Kind ?? "",
+        Version = update.Version,
         Action = update.Action switch
         {
             ParticipantUpdateMessage.Joined => ParticipantUpdate.Types.Action.Joined,
@@ -24,9 +25,18 @@ internal static class GrpcMapping
 
     public static Welcome ToProto(WelcomeMessage welcome)
     {
-        var proto = new Welcome { ParticipantId = welcome.ParticipantId, MeetingId = welcome.MeetingId, Role = welcome.Role, DisplayName = welcome.DisplayName };
-        foreach (var p in welcome.Participants)
-            proto.Participants.Add(new ProtoParticipantInfo { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised });
+        var proto = new Welcome { ParticipantId = welcome.ParticipantId, MeetingId = welcome.MeetingId, Role = welcome.Role, DisplayName = welcome.DisplayName, RosterVersion = welcome.RosterVersion };
+        proto.Participants.Add(welcome.Participants.Select(ToProto));
         return proto;
     }
+
+    public static RosterSnapshot ToProto(RosterSnapshotMessage snapshot)
+    {
+        var proto = new RosterSnapshot { Version = snapshot.Version };
+        proto.Participants.Add(snapshot.Participants.Select(ToProto));
+        return proto;
+    }
+
+    private static ProtoParticipantInfo ToProto(ParticipantInfo p) =>
+        new() { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised };
 }

@@ -10,7 +10,8 @@ internal sealed class GrpcPeer : ISignalingPeer
     private readonly Channel<ServerMessage> outbox = Channel.CreateBounded<ServerMessage>(new BoundedChannelOptions(1024)
     {
         SingleReader = true,
-        // A client that stops reading loses roster updates rather than growing server memory.
+        // A client that stops reading loses roster updates rather than growing server memory; the gap in
+        // roster versions makes it ask for a snapshot (roster_request) once it reads again.
         FullMode = BoundedChannelFullMode.DropOldest,
     });
     private readonly CancellationTokenSource closed;
@@ -36,8 +37,8 @@ internal sealed class GrpcPeer : ISignalingPeer
 
     public void Complete() => outbox.Writer.TryComplete();
 
-    public void SendSubscriberOffer(string sdp) =>
-        Send(new ServerMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Offer, SdpPlaintext = sdp } });
+    public void SendSubscriberOffer(string sdp, long version) =>
+        Send(new ServerMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Offer, SdpPlaintext = sdp, Version = (ulong)version } });
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {
@@ -46,6 +47,13 @@ internal sealed class GrpcPeer : ISignalingPeer
     }
 
     public void SendError(int code, string message) => Send(GrpcMapping.Error(code, message));
+
+    public void SendActiveSpeaker(ActiveSpeakerMessage speaker)
+    {
+        var message = new ActiveSpeaker { ParticipantId = speaker.ParticipantId ?? "" };
+        message.RecentSpeakers.Add(speaker.RecentSpeakers);
+        Send(new ServerMessage { ActiveSpeaker = message });
+    }
 
     public void SendMediaReconnect(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason } });
 

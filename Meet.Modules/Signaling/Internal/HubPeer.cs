@@ -7,7 +7,7 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 {
     private IClientProxy Client => hub.Clients.Client(connectionId);
 
-    public void SendSubscriberOffer(string sdp) => _ = Client.SendAsync("SubscriberOffer", sdp);
+    public void SendSubscriberOffer(string sdp, long version) => _ = Client.SendAsync("SubscriberOffer", sdp, version);
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {
@@ -16,6 +16,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
     }
 
     public void SendError(int code, string message) => _ = Client.SendAsync("Error", new ErrorMessage(code, message));
+
+    public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => _ = Client.SendAsync("ActiveSpeaker", speaker);
 
     public void SendMediaReconnect(string reason) => _ = Client.SendAsync("MediaReconnect", new MediaReconnectMessage(reason));
 

@@ -3,13 +3,16 @@ namespace Meet.Modules.Signaling.Internal;
 // The transport side of one session. Called from roster batches and the media thread: never blocks.
 internal interface ISignalingPeer
 {
-    void SendSubscriberOffer(string sdp);
+    // version goes back with the answer (IMediaParticipant.ApplySubscriberAnswer).
+    void SendSubscriberOffer(string sdp, long version);
 
     void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates);
 
     void SendError(int code, string message);
 
     void SendMediaReconnect(string reason);
+
+    void SendActiveSpeaker(ActiveSpeakerMessage speaker);
 
     // The server ends the connection (heartbeat timeout, replaced by a newer connection).
     void Close();

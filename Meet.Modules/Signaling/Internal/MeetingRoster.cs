@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 
 namespace Meet.Modules.Signaling.Internal;
 
-// In-memory roster of one meeting. Changes are queued and sent as one batch per member after a short
-// delay, so a burst of joins costs O(changes) per member rather than a flush per change. Every change
-// has a sequence number and a member only gets changes newer than the snapshot in its welcome, so the
-// welcome and the updates never disagree.
+// In-memory roster of one meeting, the authoritative one. Changes are queued and sent as one batch per
+// member after a short delay, so a burst of joins costs O(changes) per member rather than a flush per
+// change. Every change carries the meeting's roster version; a member gets every change newer than its
+// snapshot (welcome or resync), its own included, so its versions are contiguous and clients detect loss.
 internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
 {
     private readonly Lock gate = new();
+    // One flush at a time, so each member receives its changes in version order.
+    private readonly SemaphoreSlim flushGate = new(1, 1);
     private readonly ConcurrentDictionary<string, SignalingSession> members = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(long Sequence, ParticipantUpdateMessage Update)> pending = new();
     private long sequence;
@@ -24,18 +26,29 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
 
     public bool TryGet(string participantId, out SignalingSession session) => members.TryGetValue(participantId, out session!);
 
-    // Returns everyone else, as of the moment the session joined.
-    public IReadOnlyList<ParticipantInfo> Add(SignalingSession session)
+    // Returns everyone else and the version that includes the session's own JOINED.
+    public RosterSnapshotMessage Add(SignalingSession session)
     {
         lock (gate)
         {
-            var snapshot = members.Values.Select(s => s.Info).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToArray();
-            session.RosterSequence = sequence;
             members[session.ParticipantId] = session;
             Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Joined, null));
+            var snapshot = SnapshotLocked(session.ParticipantId);
+            session.RosterSequence = snapshot.Version;
             return snapshot;
         }
     }
+
+    // Everyone but the asker, as of the current version (a client's resync after a gap).
+    public RosterSnapshotMessage Snapshot(string exceptParticipantId)
+    {
+        lock (gate)
+            return SnapshotLocked(exceptParticipantId);
+    }
+
+    private RosterSnapshotMessage SnapshotLocked(string exceptParticipantId) => new(
+        sequence,
+        members.Values.Where(s => s.ParticipantId != exceptParticipantId).Select(s => s.Info).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToArray());
 
     // Removes only this session object: a newer connection of the same participant stays.
     public bool Remove(SignalingSession session)
@@ -52,7 +65,10 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
     public void Publish(ParticipantUpdateMessage update)
     {
         lock (gate)
-            pending.Enqueue((++sequence, update));
+        {
+            ++sequence;
+            pending.Enqueue((sequence, update with { Version = sequence }));
+        }
         if (Interlocked.Exchange(ref flushScheduled, 1) == 0)
             _ = FlushAfterDelayAsync();
     }
@@ -62,17 +78,30 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
         if (batchDelay > TimeSpan.Zero)
             await Task.Delay(batchDelay).ConfigureAwait(false);
         Volatile.Write(ref flushScheduled, 0);
-        var batch = new List<(long Sequence, ParticipantUpdateMessage Update)>();
-        while (pending.TryDequeue(out var update))
-            batch.Add(update);
-        if (batch.Count == 0)
-            return;
-        foreach (var member in members.Values)
+        await flushGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            // Nobody is told about themselves, nor about changes its welcome already showed.
-            var forMember = batch.Where(u => u.Sequence > member.RosterSequence && u.Update.ParticipantId != member.ParticipantId).Select(u => u.Update).ToList();
-            if (forMember.Count > 0)
+            var batch = new List<(long Sequence, ParticipantUpdateMessage Update)>();
+            while (pending.TryDequeue(out var update))
+                batch.Add(update);
+            if (batch.Count == 0)
+                return;
+            foreach (var member in members.Values)
+            {
+                // Nothing its snapshot already showed; its own changes too, to keep versions contiguous.
+                var since = member.RosterSequence;
+                var first = batch.FindIndex(u => u.Sequence > since);
+                if (first < 0)
+                    continue;
+                var forMember = new ParticipantUpdateMessage[batch.Count - first];
+                for (var i = first; i < batch.Count; i++)
+                    forMember[i - first] = batch[i].Update;
                 member.Peer.SendParticipantUpdates(forMember);
+            }
+        }
+        finally
+        {
+            flushGate.Release();
         }
     }
 }

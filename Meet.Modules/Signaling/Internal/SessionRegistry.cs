@@ -106,10 +106,10 @@ internal sealed class SessionRegistry(
             }
         }
 
-        IReadOnlyList<ParticipantInfo> others;
+        RosterSnapshotMessage others;
         lock (rosterGate)
             others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session);
-        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others);
+        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others.Participants) { RosterVersion = others.Version };
         await MarkAsync(token.ParticipantId.Value, ParticipantConnectionStatus.Connected).ConfigureAwait(false);
         logger.LogInformation("Participant {ParticipantId} joined meeting {MeetingId} over signaling", participantId, token.MeetingId);
         return (session, welcome);
@@ -162,10 +162,22 @@ internal sealed class SessionRegistry(
         return Unwrap(media.AnswerPublisherOffer(sdp)) ?? "";
     }
 
-    public void ApplySubscriberAnswer(SignalingSession session, string sdp)
+    // offerVersion names the subscriber offer answered (0 = the outstanding one).
+    public void ApplySubscriberAnswer(SignalingSession session, string sdp, long offerVersion)
     {
         CheckSdp(session, sdp);
-        Unwrap(RequireMedia(session).ApplySubscriberAnswer(sdp));
+        if (offerVersion < 0)
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "the offer version must not be negative");
+        Unwrap(RequireMedia(session).ApplySubscriberAnswer(sdp, (ulong)offerVersion));
+    }
+
+    // A client that saw a gap in roster versions asks for the whole roster again.
+    public RosterSnapshotMessage GetRoster(SignalingSession session)
+    {
+        EnsureLive(session);
+        return rosters.TryGetValue(session.MeetingId, out var roster)
+            ? roster.Snapshot(session.ParticipantId)
+            : new RosterSnapshotMessage(0, []);
     }
 
     public void AddRemoteCandidate(SignalingSession session, string target, string candidate, string? sdpMid)

@@ -70,7 +70,7 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                     peer.Send(new ServerMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Answer, SdpPlaintext = answer } });
                     break;
                 case ClientMessage.PayloadOneofCase.Sdp:
-                    registry.ApplySubscriberAnswer(session, message.Sdp.SdpPlaintext);
+                    registry.ApplySubscriberAnswer(session, message.Sdp.SdpPlaintext, (long)Math.Min(message.Sdp.Version, long.MaxValue));
                     break;
                 case ClientMessage.PayloadOneofCase.Candidate:
                     var target = message.Candidate.Target == IceCandidate.Types.Target.Subscriber ? "subscriber" : "publisher";
@@ -78,6 +78,9 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                     break;
                 case ClientMessage.PayloadOneofCase.Ping:
                     peer.Send(new ServerMessage { Pong = new HeartbeatAck { ClientTimestampMs = message.Ping.ClientTimestampMs, ServerTimestampMs = time.GetUtcNow().ToUnixTimeMilliseconds() } });
+                    break;
+                case ClientMessage.PayloadOneofCase.RosterRequest:
+                    peer.Send(new ServerMessage { Roster = GrpcMapping.ToProto(registry.GetRoster(session)) });
                     break;
                 case ClientMessage.PayloadOneofCase.Mute:
                     registry.SetMuted(session, message.Mute.Kind, message.Mute.Muted);

@@ -36,7 +36,10 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
 
     public string PublisherOffer(string sdp) => Run(session => registry.AnswerPublisherOffer(session, sdp));
 
-    public void SubscriberAnswer(string sdp) => Run(session => registry.ApplySubscriberAnswer(session, sdp));
+    // version: the one SubscriberOffer carried (0 = the outstanding offer).
+    public void SubscriberAnswer(string sdp, long version) => Run(session => registry.ApplySubscriberAnswer(session, sdp, version));
+
+    public RosterSnapshotMessage GetRoster() => Run(registry.GetRoster);
 
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));

@@ -49,7 +49,7 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public IMediaParticipant? Media { get; set; }
 
-    // The roster change this session's welcome snapshot already reflects.
+    // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 
     public ParticipantInfo Info => new(ParticipantId, DisplayName, AudioMuted, VideoMuted, false);
@@ -110,10 +110,16 @@ internal sealed class SignalingSession : IMediaParticipantListener
         }
     }
 
-    public void OnSubscriberOffer(string offerSdp)
+    public void OnSubscriberOffer(string offerSdp, ulong version)
     {
         if (State != SessionState.Left)
-            Peer.SendSubscriberOffer(offerSdp);
+            Peer.SendSubscriberOffer(offerSdp, (long)version);
+    }
+
+    public void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
+    {
+        if (State != SessionState.Left)
+            Peer.SendActiveSpeaker(new ActiveSpeakerMessage(update.DominantSpeakerId, update.RecentSpeakers));
     }
 
     public void OnConnectionStateChanged(MediaConnectionState state)

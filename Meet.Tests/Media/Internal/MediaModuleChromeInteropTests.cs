@@ -88,7 +88,7 @@ public sealed class MediaModuleChromeInteropTests
             ("GET", "/") => (200, "text/html", simulcast ? Page.Replace("location.hash === '#simulcast'", "true", StringComparison.Ordinal) : Page),
             ("POST", "/publish") => (200, "text/plain", browserMedia.AnswerPublisherOffer(body).Sdp ?? "error"),
             ("POST", "/suboffer") => (200, "text/plain", browser.Offers.Reader.TryRead(out var offer) ? offer : ""),
-            ("POST", "/subanswer") => (200, "text/plain", browserMedia.ApplySubscriberAnswer(body).ErrorMessage ?? "ok"),
+            ("POST", "/subanswer") => (200, "text/plain", browserMedia.ApplySubscriberAnswer(body, 0).ErrorMessage ?? "ok"),
             ("POST", "/result") => (200, "text/plain", Report(result, body)),
             _ => (404, "text/plain", "not found"),
         }, stop.Token);
@@ -174,7 +174,7 @@ public sealed class MediaModuleChromeInteropTests
         {
             ("GET", "/") => (200, "text/html", SubscriberPage),
             ("POST", "/suboffer") => (200, "text/plain", browser.Offers.Reader.TryRead(out var offer) ? offer : ""),
-            ("POST", "/subanswer") => (200, "text/plain", Answered(browserMedia.ApplySubscriberAnswer(body), ref answers)),
+            ("POST", "/subanswer") => (200, "text/plain", Answered(browserMedia.ApplySubscriberAnswer(body, 0), ref answers)),
             ("POST", "/stats") => (200, "text/plain", stats.Store(body)),
             _ => (404, "text/plain", "not found"),
         }, stop.Token);
@@ -297,7 +297,7 @@ public sealed class MediaModuleChromeInteropTests
     {
         public Channel<string> Offers { get; } = Channel.CreateUnbounded<string>();
 
-        public void OnSubscriberOffer(string offerSdp) => Offers.Writer.TryWrite(offerSdp);
+        public void OnSubscriberOffer(string offerSdp, ulong version) => Offers.Writer.TryWrite(offerSdp);
 
         public void OnConnectionStateChanged(MediaConnectionState state)
         {

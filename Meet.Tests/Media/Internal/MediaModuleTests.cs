@@ -130,14 +130,14 @@ public sealed class MediaModuleTests
         await b.SubscribeAsync(1);
         await a.DisposeAsync();
         b.TryTakeOffer(out var inactive).Should().BeTrue();
-        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(inactive)).Succeeded.Should().BeTrue();
+        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(inactive), 0).Succeeded.Should().BeTrue();
 
         await using var again = new SfuTestParticipant(server.Module, "mtg-1", "alice");
         await again.PublishAsync(ClientMediaTrack.Vp8("alice", "cam2", PublisherSsrc));
         b.TryTakeOffer(out var reused).Should().BeTrue();
         reused.Split("m=video").Should().HaveCount(2, "the inactive section is reused, not a new one added");
         reused.Should().Contain("a=msid:alice cam2").And.Contain("a=sendonly");
-        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(reused)).Succeeded.Should().BeTrue();
+        b.Media.ApplySubscriberAnswer(b.SubscriberPc.AnswerOffer(reused), 0).Succeeded.Should().BeTrue();
 
         using var sending = new CancellationTokenSource();
         var sender = SendVideoAsync(again, sending.Token);
@@ -191,7 +191,7 @@ public sealed class MediaModuleTests
 
         a.Media.AnswerPublisherOffer("v=0\r\nnonsense").ErrorCode.Should().Be(400);
         a.Media.AnswerPublisherOffer("").ErrorCode.Should().Be(400);
-        a.Media.ApplySubscriberAnswer(a.PublisherPc.CreateOffer([ClientMediaTrack.Opus("x", "y", 5)])).ErrorCode
+        a.Media.ApplySubscriberAnswer(a.PublisherPc.CreateOffer([ClientMediaTrack.Opus("x", "y", 5)]), 0).ErrorCode
             .Should().Be(409, "no subscriber offer is outstanding");
         a.Media.AddRemoteCandidate("candidate:garbage", "0", subscriberPc: false).ErrorCode.Should().Be(400);
         a.Media.AddRemoteCandidate("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", subscriberPc: false)

@@ -183,7 +183,7 @@ public sealed class MediaPacketReceiverTests
 
     private sealed class NullListener : IMediaParticipantListener
     {
-        public void OnSubscriberOffer(string offerSdp)
+        public void OnSubscriberOffer(string offerSdp, ulong version)
         {
         }
 

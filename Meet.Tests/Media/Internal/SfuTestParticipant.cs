@@ -59,7 +59,7 @@ internal sealed class SfuTestParticipant : IMediaParticipantListener, IAsyncDisp
 
     public string? LastPublisherAnswer { get; private set; }
 
-    public void OnSubscriberOffer(string offerSdp) => _offers.Writer.TryWrite(offerSdp);
+    public void OnSubscriberOffer(string offerSdp, ulong version) => _offers.Writer.TryWrite(offerSdp);
 
     public void OnConnectionStateChanged(MediaConnectionState state) => States.Enqueue(state);
 
@@ -79,7 +79,7 @@ internal sealed class SfuTestParticipant : IMediaParticipantListener, IAsyncDisp
         while (SubscriberPc.RemoteTracks.Count < expectedTracks)
         {
             var offer = await _offers.Reader.ReadAsync(cancel.Token);
-            var result = Media.ApplySubscriberAnswer(SubscriberPc.AnswerOffer(offer));
+            var result = Media.ApplySubscriberAnswer(SubscriberPc.AnswerOffer(offer), 0);
             result.Succeeded.Should().BeTrue(result.ErrorMessage);
         }
         (await SubscriberPc.Connected.WaitAsync(Timeout)).Should().BeTrue("the subscriber PC must connect");

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Meet.Modules.Client;
+using Meet.Modules.Client.Media;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Signaling.Internal;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meet.Benchmarks.Signaling;
+
+// Issue 9's measurements, against the real host in this process (SQLite, loopback):
+//   dotnet run -c Release --project Meet.Benchmarks -- converge media [--publishers 5] [--viewers 100] [--window 2]
+//     publishers and viewers (the client library, real ICE/DTLS/SRTP) join within `window` seconds;
+//     reports when every participant was offered every stream, and the delivery ratio over 5 s.
+//   dotnet run -c Release --project Meet.Benchmarks -- converge roster [--clients 1000] [--transport grpc|signalr]
+//     signaling-only clients join (50 at a time); reports when every roster equals the server's.
+internal static class ConvergenceCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var host = await InProcessMeetHost.StartAsync();
+        return args is ["roster", ..]
+            ? await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args)
+            : await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args);
+    }
+
+    private static async Task<int> MediaAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
+    {
+        var publisherCount = InProcessMeetHost.Option(args, "--publishers", 5);
+        var viewerCount = InProcessMeetHost.Option(args, "--viewers", 100);
+        var window = TimeSpan.FromSeconds(InProcessMeetHost.Option(args, "--window", 2));
+        using var http = new HttpClient { BaseAddress = baseAddress };
+        MeetClientOptions Options(int i) => new()
+        {
+            BaseAddress = baseAddress,
+            GrpcAddress = grpcAddress,
+            Transport = i % 2 == 0 ? SignalingTransport.Grpc : SignalingTransport.SignalR,
+            AnswerSubscriberOffers = true,
+            MediaConnectTimeout = TimeSpan.FromSeconds(60),
+        };
+        await using var creator = new MeetClient(Options(0), http);
+        var meeting = await creator.CreateMeetingAsync("usr_converge", "Convergence");
+        var participants = Enumerable.Range(0, publisherCount + viewerCount).Select(i => new Participant(new MeetClient(Options(i), http), i < publisherCount)).ToList();
+        var random = new Random(9);
+        var started = Stopwatch.StartNew();
+        Console.WriteLine($"{publisherCount} publishers + {viewerCount} viewers joining within {window.TotalSeconds:0.#} s, {Environment.ProcessorCount} cores");
+        try
+        {
+            await Task.WhenAll(participants.Select(async (p, i) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next((int)window.TotalMilliseconds)));
+                await p.Client.JoinAsync(meeting.MeetingId, $"p{i}", userId: $"usr_{i}");
+                if (p.Publishes)
+                    await p.PublishAsync();
+            }));
+            var lastJoin = started.Elapsed;
+            var publishers = participants.Where(p => p.Publishes).ToList();
+            bool Offered(Participant p) => publishers.Where(q => q != p).All(q =>
+                (p.Client.Subscriber?.RemoteTracks ?? []).Count(t => t.StreamId == q.Client.ParticipantId) == 2 && p.Client.Subscriber!.IsConnected);
+            while (!participants.All(Offered) && started.Elapsed - lastJoin < TimeSpan.FromSeconds(30))
+                await Task.Delay(50);
+            var converged = started.Elapsed - lastJoin;
+            var complete = participants.Count(Offered);
+
+            // Delivery over 5 s: packets each receiver got per publisher SSRC / packets that publisher sent.
+            await Task.Delay(1000);
+            foreach (var p in participants)
+                p.ResetCounts();
+            var sentBefore = publishers.ToDictionary(p => p, p => p.Sent);
+            await Task.Delay(5000);
+            var sent = publishers.ToDictionary(p => p, p => p.Sent - sentBefore[p]);
+            var ratios = new List<double>();
+            foreach (var receiver in participants)
+            {
+                foreach (var publisher in publishers.Where(q => q != receiver))
+                {
+                    var got = (receiver.Client.Subscriber?.RemoteTracks ?? []).Where(t => t.StreamId == publisher.Client.ParticipantId).Sum(t => receiver.Received(t.Ssrc));
+                    ratios.Add(sent[publisher] == 0 ? 0 : Math.Min(1.0, got / (double)sent[publisher]));
+                }
+            }
+            var counters = services.GetRequiredService<MediaModule>().NegotiationCounters;
+            Console.WriteLine("| joined | all offered every stream | converged after last join | delivery min | delivery mean | offers | answers refused | stale | timeouts |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {participants.Count} in {lastJoin.TotalSeconds:0.0} s | {complete}/{participants.Count} | {converged.TotalMilliseconds:0} ms | {ratios.Min():0.000} | {ratios.Average():0.000} | {counters.Offers} | {counters.AnswersRefused} | {counters.StaleAnswers} | {counters.Timeouts} |"));
+            return complete == participants.Count ? 0 : 1;
+        }
+        finally
+        {
+            await Task.WhenAll(participants.Select(p => p.DisposeAsync().AsTask()));
+        }
+    }
+
+    private static async Task<int> RosterAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
+    {
+        var count = InProcessMeetHost.Option(args, "--clients", 1000);
+        var transport = args.Contains("signalr") ? SignalingTransport.SignalR : SignalingTransport.Grpc;
+        using var http = new HttpClient { BaseAddress = baseAddress };
+        var options = new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpcAddress, Transport = transport };
+        await using var creator = new MeetClient(options, http);
+        var meeting = await creator.CreateMeetingAsync("usr_converge", "Roster convergence");
+        var clients = Enumerable.Range(0, count).Select(_ => new MeetClient(options, http)).ToList();
+        var registry = services.GetRequiredService<SessionRegistry>();
+        var started = Stopwatch.StartNew();
+        try
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                    await clients[i].JoinAsync(meeting.MeetingId, $"c{i}", userId: $"usr_{i}");
+            }));
+            var lastJoin = started.Elapsed;
+            var server = registry.SessionsOf(meeting.MeetingId).Select(s => s.ParticipantId).ToHashSet();
+            bool Matches(MeetClient c) => c.Participants.Count == server.Count - 1 && c.Participants.Keys.All(server.Contains);
+            while (!clients.All(Matches) && started.Elapsed - lastJoin < TimeSpan.FromSeconds(60))
+                await Task.Delay(20);
+            var converged = started.Elapsed - lastJoin;
+            var matching = clients.Count(Matches);
+            Console.WriteLine($"{count} signaling clients over {transport}, {Environment.ProcessorCount} cores");
+            Console.WriteLine("| joined in | rosters equal to the server's | converged after last join | resyncs | memory (MB) |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {lastJoin.TotalSeconds:0.0} s | {matching}/{count} | {converged.TotalMilliseconds:0} ms | {clients.Sum(c => c.RosterResyncs)} | {Environment.WorkingSet / 1048576} |"));
+            return matching == count ? 0 : 1;
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+
+    // One measured participant: publishers send Opus-sized and VP8 packets every 40 ms.
+    private sealed class Participant(MeetClient client, bool publishes) : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<uint, long> _received = new();
+        private readonly CancellationTokenSource _stop = new();
+        private Task _sender = Task.CompletedTask;
+        private long _sent;
+        private bool _subscribed;
+
+        public MeetClient Client { get; } = client;
+
+        public bool Publishes { get; } = publishes;
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        public long Received(uint ssrc) => _received.TryGetValue(ssrc, out var n) ? n : 0;
+
+        public void ResetCounts()
+        {
+            if (!_subscribed)
+            {
+                _subscribed = true;
+                Client.SubscriberRtpReceived += packet =>
+                {
+                    if (RtpHeader.TryParse(packet, out var header))
+                        _received.AddOrUpdate(header.Ssrc, 1, (_, n) => n + 1);
+                };
+            }
+            _received.Clear();
+        }
+
+        public async Task PublishAsync()
+        {
+            var ssrc = (uint)Random.Shared.Next(0x1000, int.MaxValue);
+            var publisher = await Client.PublishAsync([ClientMediaTrack.Opus(Client.ParticipantId!, "mic", ssrc), ClientMediaTrack.Vp8(Client.ParticipantId!, "cam", ssrc + 1)]);
+            _sender = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(40));
+                var audio = new byte[80];
+                var video = new byte[400];
+                ushort sequence = 0;
+                uint frame = 0;
+                try
+                {
+                    while (await timer.WaitForNextTickAsync(_stop.Token))
+                    {
+                        frame++;
+                        // VP8 payload descriptor S=1 (RFC 7741 §4.2); a keyframe (P bit 0) every 10th frame.
+                        video[0] = 0x10;
+                        video[1] = frame % 10 == 1 ? (byte)0 : (byte)1;
+                        publisher.SendRtp(ssrc, 111, sequence, frame * 1920, false, audio);
+                        publisher.SendRtp(ssrc + 1, 96, sequence++, frame * 3600, true, video);
+                        Interlocked.Add(ref _sent, 2);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Client.DisposeAsync();
+        }
+    }
+}

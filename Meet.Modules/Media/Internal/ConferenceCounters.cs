@@ -1,0 +1,17 @@
+namespace Meet.Modules.Media.Internal;
+
+// The conference selection across the module: dominant-speaker changes and consumers paused or
+// resumed by last-N / top-3 audio.
+internal sealed class ConferenceCounters
+{
+    private long _speakerChanges;
+    private long _selectionChanges;
+
+    public long SpeakerChanges => Interlocked.Read(ref _speakerChanges);
+
+    public long ConsumersPausedOrResumed => Interlocked.Read(ref _selectionChanges);
+
+    public void OnSpeakerChange() => Interlocked.Increment(ref _speakerChanges);
+
+    public void OnResumedOrPaused(int consumers) => Interlocked.Add(ref _selectionChanges, consumers);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Meet.Modules.Media;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Protocols.Ice;
+using Meet.Modules.Media.Protocols.Sdp;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meet.Tests.Media.Internal;
+
+// The SFU's control plane without sockets or a timer: participants join, publish, unpublish and leave
+// through the same calls signaling makes, time moves by hand and the periodic tick runs when told.
+internal sealed class InMemorySfu : IAsyncDisposable
+{
+    public const string MeetingId = "mtg-churn";
+
+    private readonly Dictionary<string, ulong> _publisherVersions = [];
+    private readonly Dictionary<string, IceCredentials> _publisherIce = [];
+    private readonly Dictionary<string, string> _publisherSessions = [];
+
+    public InMemorySfu(TimeSpan answerTimeout)
+    {
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout);
+        Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public MediaModule Module { get; }
+
+    public Dictionary<string, SimulatedSubscriber> Participants { get; } = new(StringComparer.Ordinal);
+
+    public SimulatedSubscriber Join(string id)
+    {
+        var participant = new SimulatedSubscriber(id, Module.Certificate.Fingerprint);
+        Participants.Add(id, participant);
+        participant.Media = Module.AddParticipant(new MediaParticipantRequest(MeetingId, id, id), participant);
+        return participant;
+    }
+
+    // Camera and microphone; videoSending=false re-offers the camera section inactive (unpublish).
+    public void Publish(string id, bool videoSending = true)
+    {
+        var version = _publisherVersions[id] = _publisherVersions.GetValueOrDefault(id) + 1;
+        var result = Participants[id].Media.AnswerPublisherOffer(PublisherOffer(id, version, videoSending));
+        result.Succeeded.Should().BeTrue(result.ErrorMessage);
+    }
+
+    public string PublisherOffer(string id, ulong version, bool videoSending)
+    {
+        if (!_publisherIce.TryGetValue(id, out var ice))
+            _publisherIce[id] = ice = IceCredentials.Generate();
+        if (!_publisherSessions.TryGetValue(id, out var sessionId))
+            _publisherSessions[id] = sessionId = SdpBuilder.NewSessionId();
+        var session = SdpBuilder.CreateSession(sessionId, version, iceLite: false);
+        var transport = new SdpTransportParameters(ice.Ufrag, ice.Password, Module.Certificate.Fingerprint, SdpSetupRole.ActPass);
+        string[] kinds = ["audio", "video"];
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            var audio = kinds[i] == "audio";
+            var ssrc = (uint)(id.GetHashCode() & 0x7fff_0000) + (uint)i + 1;
+            var section = new SdpMediaDescription
+            {
+                Media = kinds[i],
+                Protocol = "UDP/TLS/RTP/SAVPF",
+                Mid = i.ToString(CultureInfo.InvariantCulture),
+                Formats = [audio ? "111" : "96"],
+                Direction = audio || videoSending ? SdpDirection.SendOnly : SdpDirection.Inactive,
+                Msids = [new SdpMsid(id, audio ? "mic" : "cam")],
+                RtpMaps = [audio ? new SdpRtpMap(111, "opus", 48000, 2) : new SdpRtpMap(96, "VP8", 90000)],
+                Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
+                Ssrcs = [new SdpSsrc(ssrc, "cname", id)],
+            };
+            SdpBuilder.ApplyTransport(section, transport);
+            session.MediaDescriptions.Add(section);
+        }
+        SdpBuilder.SetBundle(session);
+        return session.ToString();
+    }
+
+    public async Task LeaveAsync(string id)
+    {
+        await Participants[id].Media.DisposeAsync();
+        Participants.Remove(id);
+        _publisherVersions.Remove(id);
+    }
+
+    // What MediaModule's 100 ms timer does for negotiation: timeouts and retries whose backoff ended.
+    public void Tick()
+    {
+        foreach (var participant in Participants.Values)
+            participant.Server.OnTick(reports: false, Module.Sender);
+    }
+
+    public ValueTask DisposeAsync() => Module.DisposeAsync();
+}

@@ -1,0 +1,111 @@
+using Meet.Modules.Media.Routing;
+
+namespace Meet.Tests.Media.Routing;
+
+// The dominant speaker on level traces at the 100 ms tick: speech, pauses, silence suppression,
+// coughs, back-channel and two people talking at once (issue 10).
+[TestFixture]
+public sealed class DominantSpeakerDetectorTests
+{
+    // A trace: one string per speaker, one character per 100 ms tick: '#' voiced, '.' silent/no packets.
+    private static List<string?> Run(params (string Speaker, string Trace)[] traces)
+    {
+        var detector = new DominantSpeakerDetector();
+        var length = traces.Max(t => t.Trace.Length);
+        var dominant = new List<string?>();
+        for (var tick = 0; tick < length; tick++)
+        {
+            var activity = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (speaker, trace) in traces)
+                activity[speaker] = tick < trace.Length && trace[tick] == '#' ? 1.0 : 0.0;
+            detector.Tick(activity);
+            dominant.Add(detector.Dominant);
+        }
+        return dominant;
+    }
+
+    private static int FirstTickOf(List<string?> dominant, string speaker, int from) =>
+        Enumerable.Range(from, dominant.Count - from).First(i => dominant[i] == speaker);
+
+    [Test]
+    public void Someone_speaking_alone_becomes_dominant_within_half_a_second()
+    {
+        var dominant = Run(("a", "##########"));
+        FirstTickOf(dominant, "a", 0).Should().BeLessThan(5);
+    }
+
+    [Test]
+    public void Alternating_talk_spurts_are_followed_within_a_second_and_pauses_do_not_flap()
+    {
+        // a talks 2 s, 1 s of silence, b talks 2 s, 1 s of silence, c talks 2 s.
+        var dominant = Run(
+            ("a", "####################"),
+            ("b", new string('.', 30) + new string('#', 20)),
+            ("c", new string('.', 60) + new string('#', 20)));
+        FirstTickOf(dominant, "b", 30).Should().BeLessThan(30 + 10, "b takes over within 1 s of starting");
+        FirstTickOf(dominant, "c", 60).Should().BeLessThan(60 + 10);
+        dominant.Skip(20).Take(10).Should().AllBe("a", "nobody else speaks during the pause");
+        dominant.Skip(50).Take(10).Should().AllBe("b");
+    }
+
+    [Test]
+    public void A_cough_or_a_short_yes_during_a_pause_does_not_take_the_floor()
+    {
+        var a = "##########" + "##..##.###" + "..........";
+        var b = "..........." + "##" + "......" + "###" + "........";
+        var dominant = Run(("a", a), ("b", b));
+        dominant.Skip(5).Should().AllBe("a");
+    }
+
+    [Test]
+    public void When_two_talk_at_once_the_one_who_held_the_floor_keeps_it()
+    {
+        var a = new string('#', 60);
+        var b = new string('.', 30) + new string('#', 30);
+        var dominant = Run(("a", a), ("b", b));
+        dominant.Skip(5).Should().AllBe("a");
+    }
+
+    [Test]
+    public void Silence_suppression_keeps_the_last_speaker_and_a_newcomer_takes_over_after()
+    {
+        // a speaks, then sends nothing at all (DTX); b starts 3 s later.
+        var dominant = Run(("a", new string('#', 10)), ("b", new string('.', 40) + new string('#', 10)));
+        dominant.Skip(5).Take(35).Should().AllBe("a");
+        dominant.Last().Should().Be("b");
+    }
+
+    [Test]
+    public void A_speaker_who_leaves_is_forgotten()
+    {
+        var detector = new DominantSpeakerDetector();
+        for (var i = 0; i < 10; i++)
+            detector.Tick(new Dictionary<string, double> { ["a"] = 1 });
+        detector.Dominant.Should().Be("a");
+        detector.Remove("a");
+        detector.Dominant.Should().BeNull();
+        detector.Speakers.Should().BeEmpty();
+    }
+
+    [Test]
+    public void Random_traces_never_switch_faster_than_the_hold_time([Range(1, 20)] int seed)
+    {
+        var random = new Random(seed);
+        var detector = new DominantSpeakerDetector();
+        string? last = null;
+        var lastSwitch = -100;
+        for (var tick = 0; tick < 600; tick++)
+        {
+            var activity = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var s = 0; s < 5; s++)
+                activity["s" + s] = random.NextDouble() < 0.3 ? random.NextDouble() : 0;
+            detector.Tick(activity);
+            if (detector.Dominant != last)
+            {
+                (tick - lastSwitch).Should().BeGreaterThanOrEqualTo(DominantSpeakerDetector.HoldTicks, $"seed {seed}");
+                lastSwitch = tick;
+                last = detector.Dominant;
+            }
+        }
+    }
+}
