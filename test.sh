@@ -5,9 +5,10 @@ cd "$(dirname "$0")"
 
 # System packages the tests use: libsrtp2 (SRTP interop), openssl (DTLS interop),
 # DPDK (packet engine backend), iproute2 (network namespaces), ethtool (veth offloads in the
-# DPDK af_packet test), postgresql (storage), chromium (browser interop tests in a network namespace),
-# afl++ (the short coverage-guided run of every fuzz target, FuzzRegressionTests).
-packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium afl++)
+# DPDK af_packet test), postgresql (storage), chromium and firefox-esr (browser tests in a network
+# namespace), coturn (the TURN relay test), ffmpeg (clips the .NET client publishes), afl++ (the short
+# coverage-guided run of every fuzz target, FuzzRegressionTests).
+packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -73,7 +74,9 @@ status=$?
 # Chromium uses loopback only when it is the only network (shared/TESTING.md). Already built above:
 # nothing inside the namespace can reach a registry.
 echo "== browser tests (loopback-only network namespace)"
-unshare --net bash -c 'ip link set lo up && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser" \
+# The default route through lo (source 127.0.0.1) lets Firefox find its default address; nothing can
+# leave a namespace that has no other interface (docs/interop.md).
+unshare --net bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser" \
   --logger "trx;LogFileName=browser.trx" --results-directory "$0" --logger "console;verbosity=minimal"' "$results"
 browser_status=$?
 [ "$status" -eq 0 ] && status=$browser_status

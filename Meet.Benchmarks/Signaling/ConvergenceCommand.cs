@@ -64,27 +64,38 @@ internal static class ConvergenceCommand
             var converged = started.Elapsed - lastJoin;
             var complete = participants.Count(Offered);
 
-            // Delivery over 5 s: packets each receiver got per publisher SSRC / packets that publisher sent.
+            // Delivery over 5 s, per forwarded track: packets received / packets its publisher sent (one per
+            // 40 ms frame and track). Tracks outside the selection (top-3 audio, last-N) must carry none.
             await Task.Delay(1000);
             foreach (var p in participants)
                 p.ResetCounts();
             var sentBefore = publishers.ToDictionary(p => p, p => p.Sent);
             await Task.Delay(5000);
-            var sent = publishers.ToDictionary(p => p, p => p.Sent - sentBefore[p]);
+            var sent = publishers.ToDictionary(p => p, p => (p.Sent - sentBefore[p]) / 2.0);
+            var selection = services.GetRequiredService<MediaModule>().FindSelection(meeting.MeetingId)!;
             var ratios = new List<double>();
+            long leaked = 0;
             foreach (var receiver in participants)
             {
                 foreach (var publisher in publishers.Where(q => q != receiver))
                 {
-                    var got = (receiver.Client.Subscriber?.RemoteTracks ?? []).Where(t => t.StreamId == publisher.Client.ParticipantId).Sum(t => receiver.Received(t.Ssrc));
-                    ratios.Add(sent[publisher] == 0 ? 0 : Math.Min(1.0, got / (double)sent[publisher]));
+                    foreach (var track in (receiver.Client.Subscriber?.RemoteTracks ?? []).Where(t => t.StreamId == publisher.Client.ParticipantId))
+                    {
+                        var forwarded = track.Kind == "audio"
+                            ? selection.ForwardsAudio(publisher.Client.ParticipantId!)
+                            : selection.ForwardsVideo(receiver.Client.ParticipantId!, publisher.Client.ParticipantId!);
+                        if (forwarded)
+                            ratios.Add(sent[publisher] == 0 ? 0 : Math.Min(1.0, receiver.Received(track.Ssrc) / sent[publisher]));
+                        else
+                            leaked += receiver.Received(track.Ssrc);
+                    }
                 }
             }
             var counters = services.GetRequiredService<MediaModule>().NegotiationCounters;
-            Console.WriteLine("| joined | all offered every stream | converged after last join | delivery min | delivery mean | offers | answers refused | stale | timeouts |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| joined | all offered every stream | converged after last join | forwarded tracks | delivery min | delivery mean | packets on paused tracks | offers | answers refused | stale | timeouts |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {participants.Count} in {lastJoin.TotalSeconds:0.0} s | {complete}/{participants.Count} | {converged.TotalMilliseconds:0} ms | {ratios.Min():0.000} | {ratios.Average():0.000} | {counters.Offers} | {counters.AnswersRefused} | {counters.StaleAnswers} | {counters.Timeouts} |"));
+                $"| {participants.Count} in {lastJoin.TotalSeconds:0.0} s | {complete}/{participants.Count} | {converged.TotalMilliseconds:0} ms | {ratios.Count} | {ratios.Min():0.000} | {ratios.Average():0.000} | {leaked} | {counters.Offers} | {counters.AnswersRefused} | {counters.StaleAnswers} | {counters.Timeouts} |"));
             return complete == participants.Count ? 0 : 1;
         }
         finally

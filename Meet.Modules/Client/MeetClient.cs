@@ -171,6 +171,10 @@ public sealed class MeetClient : IAsyncDisposable
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Current.PingAsync(cancellationToken);
 
+    // Receive at most this many videos (the server never sends more than its Media:LastN).
+    public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken = default) =>
+        Current.SetMaxVideosAsync(maxVideos, cancellationToken);
+
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
         await lifetime.CancelAsync().ConfigureAwait(false);

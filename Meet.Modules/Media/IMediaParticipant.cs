@@ -16,4 +16,7 @@ public interface IMediaParticipant : IAsyncDisposable
     // The server is ICE-lite and never needs remote candidates (the client's checks reveal its address),
     // so this only validates the candidate line.
     SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc);
+
+    // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
+    SdpNegotiationResult SetMaxVideos(int maxVideos);
 }

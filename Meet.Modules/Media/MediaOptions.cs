@@ -12,4 +12,8 @@ public sealed class MediaOptions
 
     // A subscriber offer unanswered for this long counts as lost and is offered again (a newer version).
     public TimeSpan SubscriberAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    // A passive ICE-TCP candidate (RFC 6544) on the media port's number, for clients whose network
+    // blocks UDP; needs a backend with TCP (sockets). Without it the SFU offers UDP only.
+    public bool IceTcp { get; set; } = true;
 }

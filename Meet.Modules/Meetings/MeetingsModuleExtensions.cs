@@ -23,6 +23,9 @@ public static class MeetingsModuleExtensions
         services.AddSingleton<IPostConfigureOptions<MeetingsOptions>>(sp => new MeetingsOptionsPostConfigure(configuration, sp.GetRequiredService<IOptions<Allocation.NodeOptions>>()));
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<JoinRateLimitOptions>, JoinRateLimitOptionsValidator>();
+        services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TurnOptions>, TurnOptionsValidator>();
+        services.AddSingleton<TurnCredentialIssuer>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddMetrics();

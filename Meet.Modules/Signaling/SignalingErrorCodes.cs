@@ -11,6 +11,9 @@ public static class SignalingErrorCodes
     public const int WrongState = 409;
     public const int MeetingEnded = 410;
     public const int TooLarge = 413;
+    // An offered m-section was refused (no common codec, unsupported media or protocol); the rest of
+    // the answer applies. Sent as an Error event next to the answer.
+    public const int UnsupportedMedia = 415;
     public const int RateLimited = 429;
     public const int Internal = 500;
     public const int MediaUnavailable = 503;

@@ -16,6 +16,10 @@ public sealed class FaultInjectionOptions
 
     public FaultDirection Direction { get; set; } = FaultDirection.Receive;
 
+    // Only channels of this protocol are impaired (e.g. Udp: UDP lost, ICE-TCP intact — a network
+    // that blocks UDP, issue 12); null impairs every channel.
+    public PacketProtocol? Protocol { get; set; }
+
     /// <summary>Independent loss probability per datagram, 0..1.</summary>
     public double LossRate { get; set; }
 

@@ -19,6 +19,9 @@ public sealed class StartupValidationTests
     [TestCase("Https:CertificatePath", "/nonexistent/meet.pem")]
     [TestCase("Https:Port", "70000")]
     [TestCase("ReverseProxy:KnownNetworks:0", "10.0.0.0/99")]
+    [TestCase("Turn:Urls:0", "http://turn.example.test")]
+    [TestCase("Turn:StunUrls:0", "turn:stun.example.test")]
+    [TestCase("Turn:CredentialLifetime", "00:00:10")]
     public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
     {
         var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });
@@ -96,6 +99,16 @@ public sealed class StartupValidationTests
 
         var failure = await start.Should().ThrowAsync<Exception>();
         failure.Which.ToString().Should().Contain("Https:Password");
+    }
+
+    [Test]
+    public async Task Turn_urls_without_a_shared_secret_fail_start_up_naming_the_key()
+    {
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { ["Turn:Urls:0"] = "turn:127.0.0.1:3478" });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+
+        failure.Which.ToString().Should().Contain("Turn:StaticAuthSecret");
     }
 
     [Test]

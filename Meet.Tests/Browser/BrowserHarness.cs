@@ -55,9 +55,10 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     // fakeUi: Chromium grants camera and microphone without a prompt; without it (and without the
     // context permission) getUserMedia is refused as when a user clicks "Block".
+    // extraArgs: e.g. --use-file-for-fake-audio-capture=<wav>, which is per browser process.
     public async Task<IBrowser> LaunchAsync(bool fakeUi = true, params string[] extraArgs)
     {
-        string[] args = fakeUi ? [.. MediaFlags, "--use-fake-ui-for-media-stream", .. extraArgs] : [.. MediaFlags, .. extraArgs];
+        string[] args = [.. fakeUi ? [.. MediaFlags, "--use-fake-ui-for-media-stream"] : MediaFlags, .. extraArgs];
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

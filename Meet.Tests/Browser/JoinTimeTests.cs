@@ -6,18 +6,67 @@ namespace Meet.Tests.Browser;
 // Join time as the user feels it: from the meeting page's join request (REST join, camera start,
 // SignalR, both PeerConnections) to the first decoded frame of a remote participant's video, read
 // from the page's own clock (window.meet.joinStartedAt / firstRemoteFrameAt). Repeated joins into
-// a meeting where one participant is already publishing; p50/p95 go to the test output
-// (docs/web-client.md). MEET_JOIN_SAMPLES overrides the sample count.
+// a meeting where one Chromium participant is already publishing; p50/p95 go to the test output
+// (docs/web-client.md, docs/interop.md). MEET_JOIN_SAMPLES overrides the sample count.
+// Issue 12 adds the joiner in Firefox, and Chromium over ICE-TCP (UDP dropped at the SFU) and over
+// a TURN relay (coturn, iceTransportPolicy 'relay').
 [Category("Browser")]
 [NonParallelizable]
 public sealed class JoinTimeTests
 {
+    private static int Samples(int byDefault) =>
+        int.TryParse(Environment.GetEnvironmentVariable("MEET_JOIN_SAMPLES"), out var n) && n > 0 ? n : byDefault;
+
     [Test]
     public async Task Every_join_decodes_remote_video_and_the_join_time_is_reported()
     {
-        var samples = int.TryParse(Environment.GetEnvironmentVariable("MEET_JOIN_SAMPLES"), out var n) && n > 0 ? n : 8;
         await using var harness = await BrowserHarness.StartAsync();
         var browser = await harness.LaunchAsync();
+        await MeasureAsync(harness, browser, "Chromium", Samples(8), async () => new ChromiumParticipantPage(await harness.NewParticipantAsync(browser)));
+    }
+
+    [Test]
+    public async Task Every_firefox_join_decodes_remote_video_and_the_join_time_is_reported()
+    {
+        await using var harness = await BrowserHarness.StartAsync();
+        var browser = await harness.LaunchAsync();
+        await using var firefox = await FirefoxBrowser.LaunchAsync(harness.BaseUrl);
+        await MeasureAsync(harness, browser, "Firefox", Samples(5), async () => await firefox.NewParticipantAsync());
+    }
+
+    [Test]
+    public async Task Every_join_over_ice_tcp_decodes_remote_video_and_the_join_time_is_reported()
+    {
+        await using var harness = await BrowserHarness.StartAsync(new Dictionary<string, string>
+        {
+            ["PacketEngine:FaultInjection:Enabled"] = "true",
+            ["PacketEngine:FaultInjection:Protocol"] = "Udp",
+            ["PacketEngine:FaultInjection:LossRate"] = "1",
+        });
+        var browser = await harness.LaunchAsync();
+        await MeasureAsync(harness, browser, "Chromium over ICE-TCP", Samples(5), async () => new ChromiumParticipantPage(await harness.NewParticipantAsync(browser)));
+    }
+
+    [Test]
+    public async Task Every_join_through_turn_decodes_remote_video_and_the_join_time_is_reported()
+    {
+        await using var turn = await CoturnServer.StartAsync();
+        await using var harness = await BrowserHarness.StartAsync(new Dictionary<string, string>
+        {
+            ["Turn:Urls:0"] = turn.UdpUrl,
+            ["Turn:StaticAuthSecret"] = CoturnServer.Secret,
+        });
+        var browser = await harness.LaunchAsync();
+        await MeasureAsync(harness, browser, "Chromium through TURN (relay only)", Samples(5), async () =>
+        {
+            var page = await harness.NewParticipantAsync(browser);
+            await page.Context.AddInitScriptAsync(RestrictedNetworkCallTests.ForceRelay);
+            return new ChromiumParticipantPage(page);
+        });
+    }
+
+    private static async Task MeasureAsync(BrowserHarness harness, IBrowser browser, string label, int samples, Func<Task<IParticipantPage>> newJoiner)
+    {
         var alice = await harness.NewParticipantAsync(browser);
         await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
         await MeetPage.WaitForStateAsync(alice, TimeSpan.FromSeconds(20), "joined");
@@ -26,22 +75,23 @@ public sealed class JoinTimeTests
         var times = new List<double>();
         for (var i = 0; i < samples; i++)
         {
-            var page = await harness.NewParticipantAsync(browser);
-            await page.Context.AddInitScriptAsync("localStorage.setItem('meet.name', 'Joiner')");
+            await using var page = await newJoiner();
+            await page.GotoAsync("/");
+            await page.EvaluateAsync<bool>("() => { localStorage.setItem('meet.name', 'Joiner'); return true; }");
             await page.GotoAsync(meetingPath);
             times.Add(await WaitForFirstFrameAsync(page));
-            await page.Context.CloseAsync();
         }
 
         times.Should().HaveCount(samples).And.OnlyContain(t => t > 0);
         times.Sort();
-        var line = string.Format(CultureInfo.InvariantCulture, "join time over {0} joins: p50 {1:F0} ms, p95 {2:F0} ms, min {3:F0} ms, max {4:F0} ms",
-            samples, Percentile(times, 0.50), Percentile(times, 0.95), times[0], times[^1]);
+        var line = string.Format(CultureInfo.InvariantCulture, "{0}: join time over {1} joins: p50 {2:F0} ms, p95 {3:F0} ms, min {4:F0} ms, max {5:F0} ms",
+            label, samples, Percentile(times, 0.50), Percentile(times, 0.95), times[0], times[^1]);
         TestContext.Out.WriteLine(line);
         TestContext.Progress.WriteLine(line);
+        await alice.Context.CloseAsync();
     }
 
-    private static async Task<double> WaitForFirstFrameAsync(IPage page)
+    private static async Task<double> WaitForFirstFrameAsync(IParticipantPage page)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
@@ -52,7 +102,7 @@ public sealed class JoinTimeTests
                 return elapsed.Value;
             await Task.Delay(50);
         }
-        Assert.Fail("No remote video frame after joining: " + await page.InnerTextAsync("body"));
+        Assert.Fail($"{page.Browser}: no remote video frame after joining: " + await page.EvaluateAsync<string>("() => document.body.innerText"));
         return 0;
     }
 

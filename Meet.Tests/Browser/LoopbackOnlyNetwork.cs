@@ -8,7 +8,7 @@ namespace Meet.Tests.Browser;
 internal static class LoopbackOnlyNetwork
 {
     public const string HowToRun =
-        "unshare --net bash -c 'ip link set lo up; dotnet test Meet.Tests -c Release --no-build --filter TestCategory=Browser'";
+        "unshare --net bash -c 'ip link set lo up; ip route add default dev lo src 127.0.0.1; dotnet test Meet.Tests -c Release --no-build --filter TestCategory=Browser'";
 
     public static void Require()
     {

@@ -8,6 +8,8 @@ internal sealed class FakeMediaModule : IMediaModule
 {
     public const string AnswerSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
 
+    public const string RefusedWarning = "Refused m-section 1 (mid 1, text): media type text is not supported";
+
     public ConcurrentDictionary<string, FakeMediaParticipant> Participants { get; } = new();
 
     public IMediaParticipant AddParticipant(MediaParticipantRequest request, IMediaParticipantListener listener)
@@ -33,13 +35,21 @@ internal sealed class FakeMediaModule : IMediaModule
         public string ParticipantId => Request.ParticipantId;
 
         public SdpNegotiationResult AnswerPublisherOffer(string offerSdp) =>
-            offerSdp.Contains("\nm=", StringComparison.Ordinal)
-                ? SdpNegotiationResult.Success(AnswerSdp)
-                : SdpNegotiationResult.Failure(400, "malformed SDP: no media section");
+            !offerSdp.Contains("\nm=", StringComparison.Ordinal) ? SdpNegotiationResult.Failure(400, "malformed SDP: no media section")
+            : offerSdp.Contains("\nm=text", StringComparison.Ordinal) ? SdpNegotiationResult.Success(AnswerSdp, RefusedWarning)
+            : SdpNegotiationResult.Success(AnswerSdp);
 
         public SdpNegotiationResult ApplySubscriberAnswer(string answerSdp, ulong offerVersion)
         {
             SubscriberAnswers.Enqueue(answerSdp);
+            return SdpNegotiationResult.Success(null);
+        }
+
+        public int MaxVideos { get; private set; } = int.MaxValue;
+
+        public SdpNegotiationResult SetMaxVideos(int maxVideos)
+        {
+            MaxVideos = maxVideos;
             return SdpNegotiationResult.Success(null);
         }
 

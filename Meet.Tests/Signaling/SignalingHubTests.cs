@@ -100,6 +100,49 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     }
 
     [Test]
+    public async Task A_client_lowers_its_last_n_and_out_of_range_values_get_400()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        await client.JoinAsync("Alice");
+        await client.Connection.InvokeAsync("SetMaxVideos", 2);
+        Media.Participants[alice.ParticipantId].MaxVideos.Should().Be(2);
+        await ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SetMaxVideos", -1), 400);
+        await ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SetMaxVideos", 100_000), 400);
+        Media.Participants[alice.ParticipantId].MaxVideos.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Active_speaker_announcements_reach_the_client()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        var speakers = new System.Collections.Concurrent.ConcurrentQueue<ActiveSpeakerMessage>();
+        client.Connection.On<ActiveSpeakerMessage>("ActiveSpeaker", speakers.Enqueue);
+        await client.JoinAsync("Alice");
+        Media.Participants[alice.ParticipantId].Listener.OnActiveSpeakerChanged(new Meet.Modules.Media.ActiveSpeakerUpdate("bob", ["bob", "carol"]));
+        await EventuallyAsync(() => !speakers.IsEmpty, "the announcement arrives");
+        speakers.Single().Should().BeEquivalentTo(new ActiveSpeakerMessage("bob", ["bob", "carol"]));
+    }
+
+    [Test]
+    public async Task A_refused_m_section_is_answered_and_reported_as_a_coded_error()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        await client.JoinAsync("Alice");
+
+        var answer = await client.Connection.InvokeAsync<string>("PublisherOffer", OfferSdp + "m=text 9 UDP/TLS/RTP/SAVPF 98\r\n");
+
+        answer.Should().Be(FakeMediaModule.AnswerSdp, "the sections the SFU does take still negotiate");
+        await EventuallyAsync(() => !client.Errors.IsEmpty, "the refusal is reported");
+        client.Errors.Should().ContainSingle().Which.Should().Be(new ErrorMessage(415, FakeMediaModule.RefusedWarning));
+    }
+
+    [Test]
     public async Task Mute_changes_are_broadcast_with_their_kind()
     {
         var (meetingId, _) = await CreateMeetingAsync();

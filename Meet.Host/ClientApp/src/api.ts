@@ -19,6 +19,9 @@ export interface JoinMeetingResponse {
   muted: boolean;
   signaling: { signalR: string; grpc: string };
   mediaNode: { serverId: string; address: string; region: string };
+  // STUN/TURN servers from the server's Turn configuration, TURN with time-limited credentials
+  // (docs/interop.md); empty when none is configured.
+  iceServers?: RTCIceServer[];
 }
 
 export class ApiError extends Error {

@@ -40,9 +40,10 @@ export class MediaSession {
   private iceRestartQueued = false;
   private closed = false;
 
-  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers) {
-    // No ICE servers: the SFU is ICE-lite and announces its host candidate in every SDP it sends.
-    const config: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers, iceServers: RTCIceServer[] = []) {
+    // The SFU is ICE-lite and announces its candidates (UDP and ICE-TCP) in every SDP it sends; the
+    // ICE servers from the join response add a TURN relay for networks that block both.
+    const config: RTCConfiguration = { iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
     this.publisher = new RTCPeerConnection(config);
     this.subscriber = new RTCPeerConnection(config);
     this.publisher.onicecandidate = e => { if (e.candidate) this.trickle('publisher', e.candidate); };

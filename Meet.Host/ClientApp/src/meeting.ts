@@ -17,6 +17,8 @@ export interface MeetTestHook {
   remoteParticipants(): string[];
   // The roster as this page holds it (sorted ids of everyone else) and its version.
   roster(): { version: number; participants: string[] };
+  // The dominant speaker the server last announced (null before anyone spoke).
+  activeSpeaker: string | null;
   stats(): Promise<Record<string, RemoteStats>>;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
@@ -69,12 +71,15 @@ class MeetingPage {
   private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
   private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
   private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
+  // Grid, or speaker view: the active speaker large, everyone else in a strip.
+  private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
   private readonly hook: MeetTestHook;
   private readonly roster = new Roster();
   private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
   private media: MediaSession | null = null;
   private local: MediaStream | null = null;
+  private iceServers: RTCIceServer[] = [];
   private left = false;
 
   constructor(private readonly meetingId: string, private readonly displayName: string) {
@@ -86,6 +91,7 @@ class MeetingPage {
       joinStartedAt: performance.now(),
       firstRemoteFrameAt: null,
       remoteParticipants: () => [...this.tiles.keys()],
+      activeSpeaker: null,
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
@@ -100,7 +106,13 @@ class MeetingPage {
       this.status, this.mediaError,
       this.grid,
       h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
-      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.leaveButton)));
+      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.layoutButton, this.leaveButton)));
+    this.layoutButton.onclick = () => {
+      const speakerView = !this.grid.classList.contains('speaker-view');
+      this.grid.classList.toggle('speaker-view', speakerView);
+      this.layoutButton.setAttribute('aria-pressed', String(speakerView));
+      this.layoutButton.textContent = speakerView ? 'Grid view' : 'Speaker view';
+    };
     this.showStatus('Joining…');
     this.micButton.onclick = () => this.toggle('audio');
     this.cameraButton.onclick = () => this.toggle('video');
@@ -120,6 +132,7 @@ class MeetingPage {
       return;
     }
     this.hook.participantId = joined.participantId;
+    this.iceServers = joined.iceServers ?? [];
 
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
@@ -127,6 +140,7 @@ class MeetingPage {
     this.signaling = new SignalingClient(hubUrl.pathname + hubUrl.search, joined.accessToken, {
       subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
       participantUpdate: update => this.onRosterUpdate(update),
+      activeSpeaker: message => this.onActiveSpeaker(message.participantId),
       // 410: the host ended the meeting while we were in it; the server closes our session next.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
@@ -161,7 +175,7 @@ class MeetingPage {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
-    });
+    }, this.iceServers);
     this.media = media;
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
@@ -191,6 +205,12 @@ class MeetingPage {
         this.syncTiles();
       }).catch(e => console.error('roster resync failed', e));
     }, this.roster.bufferedCount > 1000 ? 0 : rosterGapToleranceMs);
+  }
+
+  // The SFU's dominant speaker (server-side detection from audio levels, not the loudest packet).
+  private onActiveSpeaker(participantId: string | null): void {
+    this.hook.activeSpeaker = participantId;
+    for (const [id, tile] of this.tiles) tile.element.classList.toggle('speaking', id === participantId);
   }
 
   // Tiles follow the roster: one per participant in it, none for anyone who left.
@@ -228,7 +248,8 @@ class MeetingPage {
       const audio = h('audio', { autoplay: '' });
       const name = h('span', { class: 'name' });
       const badges = h('span', { class: 'badges' });
-      const element = h('div', { class: 'tile', 'data-participant-id': participantId }, video, audio, h('div', { class: 'label' }, name, badges));
+      const placeholder = h('div', { class: 'placeholder', 'aria-hidden': 'true' });
+      const element = h('div', { class: 'tile', 'data-participant-id': participantId }, video, placeholder, audio, h('div', { class: 'label' }, name, badges));
       tile = { element, video, audio, name, badges, audioMuted: false, videoMuted: false };
       this.tiles.set(participantId, tile);
       this.grid.append(element);
@@ -239,6 +260,9 @@ class MeetingPage {
     }
     if (displayName) tile.name.textContent = displayName;
     else if (!tile.name.textContent) tile.name.textContent = 'Guest';
+    const placeholder = tile.element.querySelector('.placeholder');
+    if (placeholder) placeholder.textContent = (tile.name.textContent ?? '?').trim().slice(0, 1).toUpperCase();
+    tile.element.classList.toggle('speaking', participantId === this.hook.activeSpeaker);
     if (info) {
       tile.audioMuted = info.audioMuted;
       tile.videoMuted = info.videoMuted;
@@ -264,6 +288,13 @@ class MeetingPage {
     stream.getTracks().filter(t => t.kind === track.kind && t.id !== track.id).forEach(t => stream.removeTrack(t));
     if (!stream.getTrackById(track.id)) stream.addTrack(track);
     target.srcObject = stream;
+    if (track.kind === 'video') {
+      // Last-N: a camera the SFU does not forward to us sends no packets and the track mutes; the tile
+      // then shows the name instead of a frozen frame.
+      track.onmute = () => tile.element.classList.add('paused');
+      track.onunmute = () => tile.element.classList.remove('paused');
+      tile.element.classList.toggle('paused', track.muted);
+    }
     target.play().catch(() => {
       if (track.kind === 'audio') this.showStatus('Click anywhere to turn on sound.', true, () => tile.audio.play());
     });

@@ -33,7 +33,14 @@ export interface ParticipantUpdateMessage {
   version?: number;
 }
 
+// The meeting's dominant speaker (null before anyone spoke) and recent speakers, most recent first.
+export interface ActiveSpeakerMessage {
+  participantId: string | null;
+  recentSpeakers: string[];
+}
+
 export interface SignalingHandlers {
+  activeSpeaker(message: ActiveSpeakerMessage): void;
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
@@ -65,6 +72,7 @@ export class SignalingClient {
     this.connection.on('ParticipantUpdate', (m: ParticipantUpdateMessage) => handlers.participantUpdate(m));
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
     this.connection.on('MediaReconnect', (m: { reason: string }) => handlers.mediaReconnect(m.reason));
+    this.connection.on('ActiveSpeaker', (m: ActiveSpeakerMessage) => handlers.activeSpeaker(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
     this.connection.onclose(error => {

@@ -109,6 +109,9 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SubscriberAnswerAsync(string sdp, long offerVersion, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Answer, SdpPlaintext = sdp, Version = (ulong)Math.Max(0, offerVersion) } }, cancellationToken);
 
+    public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
+        WriteAsync(new ClientMessage { VideoLimit = new VideoLimit { MaxVideos = maxVideos } }, cancellationToken);
+
     // Snapshots come back in request order on the one stream.
     public async Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken)
     {

@@ -14,6 +14,8 @@ internal interface ISignalingConnection : IAsyncDisposable
 
     Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken);
 
+    Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken);
+
     Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken);
 
     Task PingAsync(CancellationToken cancellationToken);

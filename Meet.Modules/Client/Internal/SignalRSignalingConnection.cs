@@ -47,6 +47,9 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
     public Task SubscriberAnswerAsync(string sdp, long offerVersion, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("SubscriberAnswer", sdp, offerVersion, cancellationToken));
 
+    public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("SetMaxVideos", maxVideos, cancellationToken));
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<RosterSnapshotMessage>("GetRoster", cancellationToken));
 

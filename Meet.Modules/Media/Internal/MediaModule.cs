@@ -61,13 +61,33 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     // The port announced in candidates: the one actually bound (Media:UdpPort 0 = any free port).
     public int Port => Sender.Channel?.LocalAddress.Port ?? 0;
 
-    public void Start(IPacketEngine engine, int udpPort)
+    // The ICE-TCP listener's port (the UDP port's number), 0 when there is none.
+    public int TcpPort => Sender.TcpChannel?.LocalAddress.Port ?? 0;
+
+    // Binds the UDP media port and, when iceTcp, a passive ICE-TCP listener (RFC 6544, RFC 4571
+    // framing) on the same port number. A backend without TCP (DPDK) or a taken TCP port leaves the
+    // SFU UDP-only: the error is returned for the caller to log, not thrown.
+    public Exception? Start(IPacketEngine engine, int udpPort, bool iceTcp = false)
     {
-        var channel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, udpPort)), PacketProtocol.Udp,
-            new MediaPacketReceiver(this));
+        var receiver = new MediaPacketReceiver(this);
+        var channel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, udpPort)), PacketProtocol.Udp, receiver);
         Sender.Channel = channel;
+        Exception? tcpError = null;
+        if (iceTcp)
+        {
+            try
+            {
+                Sender.TcpChannel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, channel.LocalAddress.Port)),
+                    PacketProtocol.IceTcp, new IceTcpPacketReceiver(this, receiver));
+            }
+            catch (Exception ex) when (ex is PacketEngineException or NotSupportedException or System.Net.Sockets.SocketException)
+            {
+                tcpError = ex;
+            }
+        }
         _timer = _time.CreateTimer(static s => ((MediaModule)s!).OnTick(), this, TimeSpan.FromMilliseconds(100),
             TimeSpan.FromMilliseconds(100));
+        return tcpError;
     }
 
     public string NextId(string prefix) => prefix + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -155,8 +175,11 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public void RegisterAddress(in PacketAddress address, WebRtcTransport transport) => _byAddress[address] = transport;
 
-    public void UnregisterAddress(in PacketAddress address, WebRtcTransport transport) =>
-        _byAddress.TryRemove(new KeyValuePair<PacketAddress, WebRtcTransport>(address, transport));
+    public void UnregisterAddress(in PacketAddress address, WebRtcTransport transport)
+    {
+        if (_byAddress.TryRemove(new KeyValuePair<PacketAddress, WebRtcTransport>(address, transport)))
+            Sender.RemoveTcpPeer(address);
+    }
 
     public bool TryGetByUfrag(ulong key, out WebRtcTransport transport) => _byUfrag.TryGetValue(key, out transport!);
 
@@ -243,7 +266,11 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         if (_timer is not null)
             await _timer.DisposeAsync().ConfigureAwait(false);
         var channel = Sender.Channel;
+        var tcp = Sender.TcpChannel;
         Sender.Channel = null;
+        Sender.TcpChannel = null;
+        if (tcp is not null)
+            await tcp.DisposeAsync().ConfigureAwait(false);
         if (channel is not null)
             await channel.DisposeAsync().ConfigureAwait(false);
     }

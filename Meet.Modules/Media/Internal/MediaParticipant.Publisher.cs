@@ -32,6 +32,7 @@ internal sealed partial class MediaParticipant
         // offerer insisting on passive makes us the client.
         var localSetup = remote.Setup == SdpSetupRole.Passive ? SdpSetupRole.Active : SdpSetupRole.Passive;
         List<MediaParticipant> affected = [];
+        List<SdpRefusedSection> refused = [];
         string answerText;
         lock (_module.Control)
         {
@@ -51,7 +52,7 @@ internal sealed partial class MediaParticipant
             try
             {
                 answer = SdpBuilder.CreateAnswer(offer, TransportParameters(Publisher, localSetup), PublisherAnswerOptions,
-                    _publisherSessionId, ++_publisherVersion);
+                    _publisherSessionId, ++_publisherVersion, refused);
             }
             catch (ArgumentException e)
             {
@@ -74,7 +75,7 @@ internal sealed partial class MediaParticipant
             other.DeliverSubscriberOffer();
         // Keyframe requests for new consumers were written into this thread's send batch.
         _module.Sender.Flush();
-        return SdpNegotiationResult.Success(answerText);
+        return SdpNegotiationResult.Success(answerText, refused.Count == 0 ? null : "Refused " + string.Join("; ", refused));
     }
 
     private static bool IsSending(SdpMediaDescription offered) =>
@@ -94,7 +95,19 @@ internal sealed partial class MediaParticipant
             Port = port,
             Type = SdpCandidateType.Host,
         };
-        return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate] };
+        if (_module.TcpPort == 0)
+            return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate] };
+        // RFC 6544 §4.5: a passive TCP candidate on the same port number; its lower local
+        // preference keeps UDP first whenever UDP works.
+        var tcp = candidate with
+        {
+            Foundation = "2",
+            Transport = "TCP",
+            Priority = IceCandidate.ComputePriority(IceCandidateType.Host, 16383, 1),
+            Port = (ushort)_module.TcpPort,
+            TcpType = "passive",
+        };
+        return new SdpTransportParameters(ice.Ufrag, ice.Password, transport.LocalFingerprint, setup) { Candidates = [candidate, tcp] };
     }
 
     private readonly record struct RemoteTransport(IceCredentials Ice, IReadOnlyList<DtlsFingerprint> Fingerprints, SdpSetupRole? Setup);

@@ -4,6 +4,24 @@ namespace Meet.Modules.Media.Internal;
 
 internal sealed partial class MediaParticipant
 {
+    private int _maxVideos = int.MaxValue;
+
+    // The client's own last-N (a small window, a phone): at most this many videos, at least 0.
+    public SdpNegotiationResult SetMaxVideos(int maxVideos)
+    {
+        if (maxVideos < 0)
+            return SdpNegotiationResult.Failure(400, "The number of videos must not be negative.");
+        lock (_module.Control)
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            _maxVideos = maxVideos;
+            ApplySelectionLocked(Router.Selection, _module.Sender);
+        }
+        _module.Sender.Flush();
+        return SdpNegotiationResult.Success(null);
+    }
+
     public bool PublishesVideo => _producers.Values.Any(p => p.Kind == MediaKind.Video && !p.IsClosed);
 
     public bool PublishesAudio => _producers.Values.Any(p => p.Kind == MediaKind.Audio && !p.IsClosed);
@@ -35,7 +53,7 @@ internal sealed partial class MediaParticipant
 
     private bool Forwards(ConferenceSelection selection, Consumer consumer) =>
         consumer.Producer.Kind == MediaKind.Video
-            ? selection.ForwardsVideo(ParticipantId, consumer.Producer.ParticipantId)
+            ? selection.ForwardsVideo(ParticipantId, consumer.Producer.ParticipantId, _maxVideos)
             : selection.ForwardsAudio(consumer.Producer.ParticipantId);
 
     public void NotifyActiveSpeaker(ActiveSpeakerUpdate update)

@@ -12,8 +12,12 @@ internal sealed partial class MediaPortService(MediaModule module, IPacketEngine
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        module.Start(engine, options.Value.UdpPort);
+        var tcpError = module.Start(engine, options.Value.UdpPort, options.Value.IceTcp);
         LogBound(module.PublicIp, module.Port, engine.Backend.ToString());
+        if (module.TcpPort != 0)
+            LogIceTcp(module.TcpPort);
+        else if (tcpError is not null)
+            LogNoIceTcp(tcpError, module.Port, tcpError.Message);
         return Task.CompletedTask;
     }
 
@@ -21,4 +25,10 @@ internal sealed partial class MediaPortService(MediaModule module, IPacketEngine
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Media port bound; announcing {PublicIp}:{Port} ({Backend} engine)")]
     private partial void LogBound(string publicIp, int port, string backend);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "ICE-TCP listener (passive, RFC 6544) on TCP port {Port}")]
+    private partial void LogIceTcp(int port);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "No ICE-TCP on port {Port}, UDP only: {Reason}")]
+    private partial void LogNoIceTcp(Exception exception, int port, string reason);
 }

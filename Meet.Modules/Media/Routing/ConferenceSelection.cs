@@ -13,20 +13,22 @@ internal sealed record ConferenceSelection(string? DominantSpeaker, IReadOnlyLis
 
     public static readonly ConferenceSelection Empty = new(null, [], [], [], [], 0);
 
-    // Whether subscriber `subscriberId` receives the video of `publisherId`.
-    public bool ForwardsVideo(string subscriberId, string publisherId)
+    // Whether subscriber `subscriberId` receives the video of `publisherId`; a subscriber may ask for
+    // fewer than the meeting's LastN (maxVideos), never for more.
+    public bool ForwardsVideo(string subscriberId, string publisherId, int maxVideos = int.MaxValue)
     {
+        var limit = Math.Min(LastN, maxVideos);
         var taken = 0;
         foreach (var id in VideoOrder)
         {
             if (id == subscriberId)
                 continue;
-            if (taken++ >= LastN)
+            if (taken++ >= limit)
                 return false;
             if (id == publisherId)
                 return true;
         }
-        return taken < LastN && !VideoOrder.Contains(publisherId, StringComparer.Ordinal);
+        return taken < limit && !VideoOrder.Contains(publisherId, StringComparer.Ordinal);
     }
 
     public bool ForwardsAudio(string publisherId) =>

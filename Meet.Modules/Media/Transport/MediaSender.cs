@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Meet.PacketEngine;
 
 namespace Meet.Modules.Media.Transport;
@@ -5,6 +6,9 @@ namespace Meet.Modules.Media.Transport;
 // Outgoing datagrams are gathered in a per-thread batch (receive loops, the DTLS threads and the RTCP
 // timer each get their own), written straight into its slots and handed to the engine in one Send:
 // nothing is allocated per packet and no lock is shared between threads.
+// ICE-TCP (issue 12): peers that reached us over the TCP listener are listed in _tcpPeers, and a
+// batch naming any of them is split between the two channels. With no TCP peer at all (the usual
+// case) Flush is one volatile read more than before.
 internal sealed class MediaSender
 {
     private const int BatchCapacity = 64;
@@ -12,8 +16,17 @@ internal sealed class MediaSender
     [ThreadStatic]
     private static PacketBatch? t_batch;
 
+    [ThreadStatic]
+    private static PacketBatch? t_udpPart;
+
+    [ThreadStatic]
+    private static PacketBatch? t_tcpPart;
+
     private readonly MediaCounters _counters;
+    private readonly ConcurrentDictionary<PacketAddress, byte> _tcpPeers = new();
     private IPacketChannel? _channel;
+    private IPacketChannel? _tcpChannel;
+    private int _tcpPeerCount;
 
     public MediaSender(MediaCounters counters) => _counters = counters;
 
@@ -22,6 +35,29 @@ internal sealed class MediaSender
         get => Volatile.Read(ref _channel);
         set => Volatile.Write(ref _channel, value);
     }
+
+    // The ICE-TCP listener on the media port (RFC 6544 passive), when bound.
+    public IPacketChannel? TcpChannel
+    {
+        get => Volatile.Read(ref _tcpChannel);
+        set => Volatile.Write(ref _tcpChannel, value);
+    }
+
+    public int TcpPeerCount => Volatile.Read(ref _tcpPeerCount);
+
+    public void AddTcpPeer(in PacketAddress address)
+    {
+        if (_tcpPeers.TryAdd(address, 0))
+            Interlocked.Increment(ref _tcpPeerCount);
+    }
+
+    public void RemoveTcpPeer(in PacketAddress address)
+    {
+        if (_tcpPeers.TryRemove(address, out _))
+            Interlocked.Decrement(ref _tcpPeerCount);
+    }
+
+    public bool IsTcpPeer(in PacketAddress address) => Volatile.Read(ref _tcpPeerCount) > 0 && _tcpPeers.ContainsKey(address);
 
     private static PacketBatch Batch => t_batch ??= new PacketBatch(BatchCapacity);
 
@@ -55,8 +91,28 @@ internal sealed class MediaSender
         if (batch is null || batch.Count == 0)
             return;
         var channel = Channel;
-        if (channel is not null)
+        var tcp = TcpChannel;
+        if (tcp is not null && Volatile.Read(ref _tcpPeerCount) > 0)
+            SendSplit(batch, channel, tcp);
+        else if (channel is not null)
             channel.Send(batch);
         batch.Clear();
+    }
+
+    private void SendSplit(PacketBatch batch, IPacketChannel? udp, IPacketChannel tcp)
+    {
+        var udpPart = t_udpPart ??= new PacketBatch(BatchCapacity);
+        var tcpPart = t_tcpPart ??= new PacketBatch(BatchCapacity);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var destination = batch.GetAddress(i);
+            (_tcpPeers.ContainsKey(destination) ? tcpPart : udpPart).TryAdd(batch[i], destination);
+        }
+        if (tcpPart.Count > 0)
+            tcp.Send(tcpPart);
+        if (udpPart.Count > 0 && udp is not null)
+            udp.Send(udpPart);
+        udpPart.Clear();
+        tcpPart.Clear();
     }
 }

@@ -20,6 +20,7 @@ internal sealed partial class MeetingsService(
     MeetingsMetrics metrics,
     TimeProvider clock,
     ILogger<MeetingsService> logger,
+    TurnCredentialIssuer turn,
     ISignalingAddressSource? signalingAddress = null)
 {
     private const int MaxIdLength = 64;
@@ -164,7 +165,8 @@ internal sealed partial class MeetingsService(
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
             new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
-            new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region)));
+            new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region),
+            turn.IceServersFor(participant.ParticipantId.ToString())));
     }
 
     public async Task<IResult> EndAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)

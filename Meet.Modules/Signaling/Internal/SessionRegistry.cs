@@ -159,7 +159,15 @@ internal sealed class SessionRegistry(
         var media = RequireMedia(session);
         if (session.State is SessionState.Joining or SessionState.Reconnecting)
             session.TransitionTo(SessionState.Negotiating);
-        return Unwrap(media.AnswerPublisherOffer(sdp)) ?? "";
+        var result = media.AnswerPublisherOffer(sdp);
+        if (result.Succeeded && result.Warning is { } refused)
+        {
+            // Issue 12: a section the SFU refuses is never silent — logged, and told to the client
+            // with a code while the answer for the other sections still applies.
+            logger.LogWarning("Publisher offer of {ParticipantId}: {Refused}", session.ParticipantId, refused);
+            session.Peer.SendError(SignalingErrorCodes.UnsupportedMedia, refused);
+        }
+        return Unwrap(result) ?? "";
     }
 
     // offerVersion names the subscriber offer answered (0 = the outstanding one).
@@ -169,6 +177,14 @@ internal sealed class SessionRegistry(
         if (offerVersion < 0)
             throw new SignalingException(SignalingErrorCodes.BadRequest, "the offer version must not be negative");
         Unwrap(RequireMedia(session).ApplySubscriberAnswer(sdp, (ulong)offerVersion));
+    }
+
+    public void SetMaxVideos(SignalingSession session, int maxVideos)
+    {
+        EnsureLive(session);
+        if (maxVideos is < 0 or > 1000)
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "maxVideos must be between 0 and 1000");
+        Unwrap(RequireMedia(session).SetMaxVideos(maxVideos));
     }
 
     // A client that saw a gap in roster versions asks for the whole roster again.

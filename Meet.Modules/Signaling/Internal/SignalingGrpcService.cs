@@ -79,6 +79,9 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                 case ClientMessage.PayloadOneofCase.Ping:
                     peer.Send(new ServerMessage { Pong = new HeartbeatAck { ClientTimestampMs = message.Ping.ClientTimestampMs, ServerTimestampMs = time.GetUtcNow().ToUnixTimeMilliseconds() } });
                     break;
+                case ClientMessage.PayloadOneofCase.VideoLimit:
+                    registry.SetMaxVideos(session, message.VideoLimit.MaxVideos);
+                    break;
                 case ClientMessage.PayloadOneofCase.RosterRequest:
                     peer.Send(new ServerMessage { Roster = GrpcMapping.ToProto(registry.GetRoster(session)) });
                     break;

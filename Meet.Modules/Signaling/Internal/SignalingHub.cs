@@ -41,6 +41,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
 
     public RosterSnapshotMessage GetRoster() => Run(registry.GetRoster);
 
+    // The client's own last-N (at most the meeting's Media:LastN).
+    public void SetMaxVideos(int maxVideos) => Run(session => registry.SetMaxVideos(session, maxVideos));
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 

@@ -21,6 +21,8 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
     public IPacketChannel Bind(PacketAddress localAddress, PacketProtocol protocol, IPacketReceiver receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
+        if (_options.Protocol is { } only && only != protocol)
+            return _inner.Bind(localAddress, protocol, receiver);
         // Channels bound in the same order get the same seeds, so a test run replays exactly.
         FaultInjectingChannel channel;
         lock (_channels)

@@ -17,9 +17,11 @@ internal sealed class InMemorySfu : IAsyncDisposable
     private readonly Dictionary<string, IceCredentials> _publisherIce = [];
     private readonly Dictionary<string, string> _publisherSessions = [];
 
-    public InMemorySfu(TimeSpan answerTimeout)
+    public const int AudioLevelExtensionId = 2;
+
+    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12)
     {
-        Module = new MediaModule("127.0.0.1", Time, answerTimeout);
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN);
         Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
     }
 
@@ -67,7 +69,9 @@ internal sealed class InMemorySfu : IAsyncDisposable
                 Direction = audio || videoSending ? SdpDirection.SendOnly : SdpDirection.Inactive,
                 Msids = [new SdpMsid(id, audio ? "mic" : "cam")],
                 RtpMaps = [audio ? new SdpRtpMap(111, "opus", 48000, 2) : new SdpRtpMap(96, "VP8", 90000)],
-                Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
+                Extmaps = audio
+                    ? [new SdpExtmap(1, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
+                    : [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
                 Ssrcs = [new SdpSsrc(ssrc, "cname", id)],
             };
             SdpBuilder.ApplyTransport(section, transport);
@@ -82,6 +86,14 @@ internal sealed class InMemorySfu : IAsyncDisposable
         await Participants[id].Media.DisposeAsync();
         Participants.Remove(id);
         _publisherVersions.Remove(id);
+    }
+
+    // What MediaModule's 100 ms timer does for the meeting's selection (active speaker, last-N, top-3).
+    public void SelectionTick()
+    {
+        var router = Participants.Values.First().Server.Router;
+        lock (Module.Control)
+            Module.SelectLocked(router, out _);
     }
 
     // What MediaModule's 100 ms timer does for negotiation: timeouts and retries whose backoff ended.

@@ -201,6 +201,35 @@ public sealed class MediaModuleTests
         a.Media.AnswerPublisherOffer(a.PublisherPc.CreateOffer([ClientMediaTrack.Opus("x", "y", 5)])).ErrorCode.Should().Be(410);
     }
 
+    [Test]
+    public async Task Firefox_max_bundle_offer_is_answered_with_every_section_accepted_and_a_refused_section_is_reported()
+    {
+        await using var server = await SfuTestServer.StartAsync();
+        await using var a = new SfuTestParticipant(server.Module, "mtg-1", "alice");
+        var offerText = Meet.Tests.Media.Protocols.Sdp.SdpFixtures.Load("firefox-simulcast-offer");
+        SessionDescription.TryParse(offerText, out var offer, out _).Should().BeTrue();
+
+        var result = a.Media.AnswerPublisherOffer(offerText);
+
+        result.Succeeded.Should().BeTrue(result.ErrorMessage);
+        result.Warning.Should().BeNull();
+        SessionDescription.TryParse(result.Sdp, out var answer, out var error).Should().BeTrue(error.ToString());
+        Meet.Tests.Media.Protocols.Sdp.SdpConformance.Check(answer!, offer).Should().BeEmpty();
+        answer!.BundleMids.Should().Equal("0", "1");
+        answer.MediaDescriptions.Should().OnlyContain(m => m.Port == answer.MediaDescriptions[0].Port && m.Port > 0 && m.Direction == SdpDirection.RecvOnly);
+        server.Module.GetResourceCounts().Producers.Should().Be(2, "the bundle-only audio section is a producer too");
+
+        // The same offer with an audio section the SFU cannot take: answered, refused section reported.
+        var refusing = offerText.Replace("m=audio 0 UDP/TLS/RTP/SAVPF 109 9 0 8 101", "m=audio 0 UDP/TLS/RTP/SAVPF 0 8", StringComparison.Ordinal);
+        var second = a.Media.AnswerPublisherOffer(refusing);
+        second.Succeeded.Should().BeTrue(second.ErrorMessage);
+        second.Warning.Should().Be("Refused m-section 1 (mid 1, audio): no supported codec (offered: PCMU, PCMA; supported: opus)");
+        SessionDescription.TryParse(second.Sdp, out answer, out _).Should().BeTrue();
+        answer!.MediaDescriptions[1].IsRejected.Should().BeTrue();
+        answer.MediaDescriptions[1].Connection.Should().NotBeNull();
+        server.Module.GetResourceCounts().Producers.Should().Be(1, "the refused section's producer is closed");
+    }
+
     private static async Task SendVideoAsync(SfuTestParticipant publisher, CancellationToken cancel, int keyFrameEvery = 30)
     {
         ushort sequence = 1000;

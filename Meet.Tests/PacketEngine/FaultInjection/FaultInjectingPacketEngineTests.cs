@@ -176,6 +176,25 @@ public sealed class FaultInjectingPacketEngineTests
     }
 
     [Test]
+    public void A_protocol_filter_impairs_only_channels_of_that_protocol()
+    {
+        _engine = FaultInjectionPacketEngineFactory.Create(new InMemoryPacketEngine(),
+            new() { Enabled = true, LossRate = 1, Protocol = PacketProtocol.Udp }, _time);
+        var udpArrivals = new Arrivals(_time);
+        var tcpArrivals = new Arrivals(_time);
+        var udp = _engine.Bind(PacketAddress.FromIPv4(0x7F00_0001, 0), PacketProtocol.Udp, udpArrivals);
+        var tcp = _engine.Bind(PacketAddress.FromIPv4(0x7F00_0001, 0), PacketProtocol.IceTcp, tcpArrivals);
+        var sender = _engine.Bind(PacketAddress.FromIPv4(0x7F00_0001, 0), PacketProtocol.IceTcp, new RecordingReceiver());
+
+        Run(sender, udp, 50, 0, length: 64);
+        Run(sender, tcp, 50, 0, length: 64);
+
+        udpArrivals.Items.Should().BeEmpty("every UDP datagram is lost");
+        udp.Counters.Dropped(DropReason.FaultInjected).Should().Be(50);
+        tcpArrivals.Items.Should().HaveCount(50, "ICE-TCP channels are left as the backend made them");
+    }
+
+    [Test]
     public void A_full_delay_line_drops_as_no_buffer()
     {
         var (sender, receiver, arrivals) = Setup(new() { Enabled = true, DelayMs = 100, MaxQueuedPackets = 10 });

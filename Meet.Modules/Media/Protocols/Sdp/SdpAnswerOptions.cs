@@ -17,8 +17,21 @@ public sealed class SdpAnswerOptions
 
     public IReadOnlyList<string> VideoCodecs { get; init; } = ["VP8", "H264", "VP9", "AV1"];
 
-    // Optional finer filter, e.g. only H.264 with packetization-mode=1.
-    public Func<SdpRtpMap, SdpFmtp?, bool>? AcceptCodec { get; init; }
+    // Finer filter on top of the codec names; by default AcceptWebRtcCodec.
+    public Func<SdpRtpMap, SdpFmtp?, bool>? AcceptCodec { get; init; } = AcceptWebRtcCodec;
+
+    // H.264 (issue 12) only as WebRTC endpoints send it: packetization-mode=1 (FU-A/STAP-A, RFC 6184
+    // §6.3; mode 0 cannot carry a NAL unit larger than the MTU, and forwarding one mode while a
+    // subscriber picked the other breaks decoding) and a profile-level-id naming a known profile
+    // (RFC 6184 §8.1). A malformed fmtp is declined, never passed on to subscribers.
+    public static bool AcceptWebRtcCodec(SdpRtpMap rtpMap, SdpFmtp? fmtp)
+    {
+        ArgumentNullException.ThrowIfNull(rtpMap);
+        if (!rtpMap.EncodingName.Equals("H264", StringComparison.OrdinalIgnoreCase))
+            return true;
+        return H264ProfileLevelId.TryRead(fmtp, out var profile, out var mode) && mode == 1
+            && profile.Profile is not H264Profile.PredictiveHigh444;
+    }
 
     // The header extensions the SFU reads or rewrites (SPEC "Media"); others are declined.
     public IReadOnlyCollection<string> HeaderExtensions { get; init; } =

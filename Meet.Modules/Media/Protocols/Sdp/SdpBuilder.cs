@@ -82,7 +82,14 @@ public static class SdpBuilder
     // offered payload-type numbers and extension ids, reverse direction, rids and simulcast; the rest
     // are rejected with port 0 and left out of BUNDLE.
     public static SessionDescription CreateAnswer(
-        SessionDescription offer, SdpTransportParameters transport, SdpAnswerOptions options, string sessionId, ulong sessionVersion = 1)
+        SessionDescription offer, SdpTransportParameters transport, SdpAnswerOptions options, string sessionId, ulong sessionVersion = 1) =>
+        CreateAnswer(offer, transport, options, sessionId, sessionVersion, refused: null);
+
+    // As above; every section the answer refuses (that the offerer had not already rejected) is added
+    // to refused with the reason.
+    public static SessionDescription CreateAnswer(
+        SessionDescription offer, SdpTransportParameters transport, SdpAnswerOptions options, string sessionId, ulong sessionVersion,
+        ICollection<SdpRefusedSection>? refused)
     {
         ArgumentNullException.ThrowIfNull(offer);
         ArgumentNullException.ThrowIfNull(transport);
@@ -95,24 +102,41 @@ public static class SdpBuilder
 
         SessionDescription answer = CreateSession(sessionId, sessionVersion, options.IceLite);
         answer.ExtmapAllowMixed = offer.ExtmapAllowMixed;
-        foreach (SdpMediaDescription offered in offer.MediaDescriptions)
+        for (int index = 0; index < offer.MediaDescriptions.Count; index++)
         {
+            SdpMediaDescription offered = offer.MediaDescriptions[index];
+            string? reason = null;
             SdpMediaDescription? accepted = offered.IsRejected ? null : offered.Media switch
             {
-                "audio" => AnswerRtp(offered, options.AudioCodecs, options),
-                "video" => AnswerRtp(offered, options.VideoCodecs, options),
-                "application" when options.AcceptDataChannel && offered.Protocol.Contains("SCTP", StringComparison.Ordinal) =>
-                    AnswerDataChannel(offered, options),
-                _ => null,
+                "audio" or "video" when !offered.Protocol.Contains("RTP/SAVPF", StringComparison.Ordinal) =>
+                    Refuse(out reason, $"transport protocol {offered.Protocol} is not supported (WebRTC needs UDP/TLS/RTP/SAVPF)"),
+                "audio" => AnswerRtp(offered, options.AudioCodecs, options)
+                    ?? Refuse(out reason, NoCodec(offered, options.AudioCodecs)),
+                "video" => AnswerRtp(offered, options.VideoCodecs, options)
+                    ?? Refuse(out reason, NoCodec(offered, options.VideoCodecs)),
+                "application" when !offered.Protocol.Contains("SCTP", StringComparison.Ordinal) =>
+                    Refuse(out reason, $"application protocol {offered.Protocol} is not supported"),
+                "application" when !options.AcceptDataChannel => Refuse(out reason, "data channels are not accepted on this connection"),
+                "application" => AnswerDataChannel(offered, options),
+                _ => Refuse(out reason, $"media type {offered.Media} is not supported"),
             };
             if (accepted is null)
             {
+                if (reason is not null)
+                {
+                    refused?.Add(new SdpRefusedSection(index, offered.Mid, offered.Media, reason));
+                }
+
+                // RFC 8866 §5.7: every m-section needs a c= line (or a session-level one), a rejected
+                // one too — Firefox refuses the whole answer otherwise. RFC 8843 §7.3.3: a rejected
+                // section stays out of BUNDLE and carries no transport attributes.
                 answer.MediaDescriptions.Add(new SdpMediaDescription
                 {
                     Media = offered.Media,
                     Port = 0,
                     Protocol = offered.Protocol,
                     Formats = [.. offered.Formats],
+                    Connection = SdpConnection.Ipv4("0.0.0.0"),
                     Mid = offered.Mid,
                 });
                 continue;
@@ -126,10 +150,35 @@ public static class SdpBuilder
         return answer;
     }
 
+    private static SdpMediaDescription? Refuse(out string? reason, string why)
+    {
+        reason = why;
+        return null;
+    }
+
+    private static string NoCodec(SdpMediaDescription offered, IReadOnlyList<string> codecs)
+    {
+        string offeredCodecs = string.Join(", ", offered.Formats
+            .Select(f => SdpText.TryInt(f, 0, 127, out int pt) ? offered.FindRtpMap(pt)?.EncodingName ?? f : f)
+            .Distinct(StringComparer.OrdinalIgnoreCase));
+        return $"no supported codec (offered: {(offeredCodecs.Length == 0 ? "none" : offeredCodecs)}; supported: {string.Join(", ", codecs)})";
+    }
+
     private static SdpMediaDescription? AnswerRtp(SdpMediaDescription offered, IReadOnlyList<string> codecs, SdpAnswerOptions options)
     {
+        // RFC 8866 §5.14: only the payload types on the m= line are offered; an rtpmap for another
+        // number describes nothing the answer may pick.
+        var listed = new HashSet<int>();
+        foreach (string format in offered.Formats)
+        {
+            if (SdpText.TryInt(format, 0, 127, out int pt))
+            {
+                listed.Add(pt);
+            }
+        }
+
         var primary = new HashSet<int>();
-        foreach (SdpRtpMap rtpMap in offered.RtpMaps)
+        foreach (SdpRtpMap rtpMap in offered.RtpMaps.Where(r => listed.Contains(r.PayloadType)))
         {
             if (codecs.Contains(rtpMap.EncodingName, StringComparer.OrdinalIgnoreCase)
                 && (options.AcceptCodec?.Invoke(rtpMap, offered.FindFmtp(rtpMap.PayloadType)) ?? true))
@@ -144,7 +193,7 @@ public static class SdpBuilder
         }
 
         var accepted = new HashSet<int>(primary);
-        foreach (SdpRtpMap rtx in offered.RtpMaps.Where(r => r.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase)))
+        foreach (SdpRtpMap rtx in offered.RtpMaps.Where(r => listed.Contains(r.PayloadType) && r.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase)))
         {
             if (offered.FindFmtp(rtx.PayloadType)?.AssociatedPayloadType is { } apt && primary.Contains(apt))
             {

@@ -81,7 +81,13 @@ public sealed class SdpMediaDescription
 
     public List<SdpAttribute> Attributes { get; set; } = [];
 
-    public bool IsRejected => Port == 0;
+    // RFC 8843 §6: a=bundle-only with port 0 is an offer to use the BUNDLE transport only (Firefox
+    // does this for every m-section after the first under max-bundle). Such a section is not
+    // rejected; it shares the tagged section's transport.
+    public bool BundleOnly { get; set; }
+
+    // RFC 3264 §6: port 0 rejects the section — unless it is bundle-only (RFC 8843 §6).
+    public bool IsRejected => Port == 0 && !BundleOnly;
 
     public SdpRtpMap? FindRtpMap(int payloadType) => RtpMaps.Find(r => r.PayloadType == payloadType);
 

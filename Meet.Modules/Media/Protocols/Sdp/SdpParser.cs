@@ -309,6 +309,8 @@ internal sealed class SdpParser
                 return TrySetOnce(m.Setup, SdpEnums.TryParseSetup(v, out var setup), name, () => m.Setup = setup);
             case "mid":
                 return TrySetOnce(m.Mid, SdpText.IsToken(v), name, () => m.Mid = v);
+            case "bundle-only":
+                return Flag(value, name, () => m.BundleOnly = true);
             case "extmap":
                 return TryAdd(SdpExtmap.TryParse(v, out var extmap), m.Extmaps, extmap, name);
             case "extmap-allow-mixed":

@@ -68,6 +68,8 @@ internal static class SdpWriter
             Attribute(w, "mid", m.Mid);
         }
 
+        Flag(w, "bundle-only", m.BundleOnly);
+
         m.Extmaps.ForEach(e => Attribute(w, "extmap", e.ToString()));
         Flag(w, "extmap-allow-mixed", m.ExtmapAllowMixed);
         if (m.Direction is { } direction)

@@ -9,4 +9,5 @@ internal sealed record JoinMeetingResponse(
     DateTime ExpiresAt,
     bool Muted,
     SignalingEndpoints Signaling,
-    MediaNodeResponse MediaNode);
+    MediaNodeResponse MediaNode,
+    IReadOnlyList<IceServerResponse> IceServers);
