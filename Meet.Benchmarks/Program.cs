@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Meet.Benchmarks.Fuzzing;
 using Meet.Benchmarks.Load;
+using Meet.Benchmarks.Meeting;
 using Meet.Benchmarks.PacketEngine;
 using Meet.Benchmarks.Signaling;
 using Meet.Benchmarks.Soak;
@@ -25,6 +26,12 @@ internal static class BenchmarkProgram
             return await SoakCommand.RunAsync(soakArgs);
         if (args is ["converge", .. var convergeArgs])
             return await ConvergenceCommand.RunAsync(convergeArgs);
+        // Whole meetings with real WebRTC participants: dotnet run -c Release --project Meet.Benchmarks -- meeting fanout
+        if (args is ["meeting", .. var meetingArgs])
+            return await MeetingCommand.RunAsync(meetingArgs);
+        // The server of a meeting run, in a process of its own (MeetingServerProcess starts it).
+        if (args is ["meeting-server", .. var serverArgs])
+            return await MeetingServerProcess.RunChildAsync(serverArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

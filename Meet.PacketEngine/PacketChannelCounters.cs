@@ -12,6 +12,8 @@ public sealed class PacketChannelCounters
     private long _bytesIn;
     private long _packetsOut;
     private long _bytesOut;
+    private long _batchesIn;
+    private long _batchesOut;
     private readonly long[] _drops = new long[DropReasonCount];
 
     public long PacketsIn => Interlocked.Read(ref _packetsIn);
@@ -21,6 +23,11 @@ public sealed class PacketChannelCounters
     public long PacketsOut => Interlocked.Read(ref _packetsOut);
 
     public long BytesOut => Interlocked.Read(ref _bytesOut);
+
+    // Receive and send calls that carried at least one datagram: packets ÷ batches is the mean batch size.
+    public long BatchesIn => Interlocked.Read(ref _batchesIn);
+
+    public long BatchesOut => Interlocked.Read(ref _batchesOut);
 
     public long Dropped(DropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 
@@ -39,12 +46,16 @@ public sealed class PacketChannelCounters
     {
         Interlocked.Add(ref _packetsIn, packets);
         Interlocked.Add(ref _bytesIn, bytes);
+        if (packets > 0)
+            Interlocked.Increment(ref _batchesIn);
     }
 
     public void AddSent(long packets, long bytes)
     {
         Interlocked.Add(ref _packetsOut, packets);
         Interlocked.Add(ref _bytesOut, bytes);
+        if (packets > 0)
+            Interlocked.Increment(ref _batchesOut);
     }
 
     public void AddDrop(DropReason reason, long count = 1) => Interlocked.Add(ref _drops[(int)reason], count);

@@ -26,6 +26,9 @@ public static class MediaModuleExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value.SubscriberAnswerTimeout,
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN));
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
+        // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
+        services.AddMetrics();
+        services.AddSingleton<MediaMetrics>();
         services.AddHostedService<MediaPortService>();
         return services;
     }

@@ -12,7 +12,9 @@ namespace Meet.Modules.Client.Media;
 
 // A PeerConnection-lite for tests, bots and the load generator: its own UDP socket, a controlling ICE
 // agent, the DTLS client and SRTP. Use one per PeerConnection: CreateOffer + ApplyAnswer for the
-// publisher side, AnswerOffer for the subscriber side. Not on any server path, so it allocates freely.
+// publisher side, AnswerOffer for the subscriber side. Not on any server path, so it allocates freely —
+// but it keeps no thread of its own (asynchronous receives, a timer for ICE pacing) so one process can
+// hold a thousand of them (the load generator, issue 14).
 public sealed class ClientPeerConnection : IAsyncDisposable
 {
     private static readonly Lazy<DtlsCertificate> SharedCertificate =
@@ -27,8 +29,16 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private readonly TaskCompletionSource<bool> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<ClientRemoteTrack> _remoteTracks = [];
-    private readonly Thread _receiveThread;
-    private Thread? _pumpThread;
+    // ICE checks are paced every 10 ms until DTLS is up; consent freshness (RFC 7675) needs far less.
+    private static readonly TimeSpan ConnectingTick = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ConnectedTick = TimeSpan.FromMilliseconds(250);
+
+    private readonly Task _receiveLoop;
+    private readonly byte[] _pumpBuffer = new byte[1500];
+    private Timer? _pump;
+    private int _pumping;
+    private bool _dtlsStarted;
+    private SocketAddress? _remoteAddress;
     private IceControllingAgent? _ice;
     private DtlsEndpoint? _dtls;
     private SrtpSession? _srtp;
@@ -45,8 +55,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(address, 0));
         _local = PacketAddress.FromEndPoint((IPEndPoint)_socket.LocalEndPoint!);
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "client-media-rx" };
-        _receiveThread.Start();
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
     public event ClientPacketCallback? RtpReceived;
@@ -185,29 +194,42 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 RemoteFingerprints = fingerprints,
             }, SendDatagram);
         }
-        _pumpThread = new Thread(PumpLoop) { IsBackground = true, Name = "client-media-ice" };
-        _pumpThread.Start();
+        lock (_lock)
+        {
+            if (!_stop.IsCancellationRequested)
+                _pump = new Timer(static s => ((ClientPeerConnection)s!).Pump(), this, TimeSpan.Zero, ConnectingTick);
+        }
     }
 
-    // Paces ICE checks and consent; starts DTLS once a pair is selected.
-    private void PumpLoop()
+    // Paces ICE checks and consent; starts DTLS once a pair is selected. Timer callbacks never overlap.
+    private void Pump()
     {
-        var buffer = new byte[1500];
-        var dtlsStarted = false;
-        while (!_stop.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _pumping, 1) == 1)
+            return;
+        try
         {
             lock (_lock)
             {
-                while (_ice!.TryPollTransmit(buffer, out var written, out _, out var remote))
-                    _socket.SendTo(buffer.AsSpan(0, written), SocketFlags.None, remote.ToEndPoint());
-                if (!dtlsStarted && _ice.TryGetSelectedPair(out _, out var selected))
+                if (_stop.IsCancellationRequested || _ice is null)
+                    return;
+                while (_ice.TryPollTransmit(_pumpBuffer, out var written, out _, out var remote))
+                    _socket.SendTo(_pumpBuffer.AsSpan(0, written), SocketFlags.None, remote.ToEndPoint());
+                if (!_dtlsStarted && _ice.TryGetSelectedPair(out _, out var selected))
                 {
                     _remote = selected;
-                    dtlsStarted = true;
+                    _remoteAddress = selected.ToEndPoint().Serialize();
+                    _dtlsStarted = true;
                     _ = _dtls!.Start().ContinueWith(t => OnDtlsCompleted(t.Result), TaskScheduler.Default);
                 }
             }
-            _stop.Token.WaitHandle.WaitOne(10);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closing, or an ICMP error reported on the socket: the next tick tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _pumping, 0);
         }
     }
 
@@ -220,7 +242,10 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         }
         var keys = result.Keys!;
         lock (_lock)
+        {
             _srtp = SrtpSession.FromDtlsExport((SrtpProtectionProfile)keys.Profile, keys.ExportedBlock.Span, isDtlsClient: true);
+            _pump?.Change(ConnectedTick, ConnectedTick);
+        }
         _connected.TrySetResult(true);
     }
 
@@ -243,7 +268,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         {
             if (_srtp is null || !_srtp.TryProtectRtp(buffer, length, out var protectedLength, out _))
                 return false;
-            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remote.ToEndPoint());
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
             return true;
         }
     }
@@ -256,21 +281,25 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         {
             if (_srtp is null || !_srtp.TryProtectRtcp(buffer, compound.Length, out var protectedLength, out _))
                 return false;
-            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remote.ToEndPoint());
+            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
             return true;
         }
     }
 
-    private void ReceiveLoop()
+    private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[2048];
-        EndPoint from = new IPEndPoint(_local.ToEndPoint().AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var from = new SocketAddress(_local.ToEndPoint().AddressFamily);
         while (!_stop.IsCancellationRequested)
         {
             int length;
             try
             {
-                length = _socket.ReceiveFrom(buffer, ref from);
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -279,7 +308,8 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             }
             try
             {
-                Handle(buffer.AsSpan(0, length), PacketAddress.FromEndPoint((IPEndPoint)from));
+                if (PacketAddress.TryFromSocketAddress(from, out var source))
+                    Handle(buffer.AsSpan(0, length), source);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -354,10 +384,14 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             _srtp = null;
             _ice?.Close();
         }
+        Timer? pump;
+        lock (_lock)
+            pump = _pump;
+        if (pump is not null)
+            await pump.DisposeAsync().ConfigureAwait(false);
         dtls?.Dispose();
         _socket.Dispose();
-        _receiveThread.Join(TimeSpan.FromSeconds(2));
-        _pumpThread?.Join(TimeSpan.FromSeconds(2));
+        await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         srtp?.Dispose();
         _connected.TrySetResult(false);
         _stop.Dispose();

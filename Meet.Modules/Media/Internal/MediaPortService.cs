@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Meet.Modules.Media.Internal;
 
 // Binds Media:UdpPort on the packet engine at start-up (a bind failure stops the host with the
-// engine's error) and releases it at shutdown.
+// engine's error) and releases it at shutdown. Taking MediaMetrics creates the media meter with the port.
+#pragma warning disable CS9113 // metrics: held for its instruments, which the meter keeps
 internal sealed partial class MediaPortService(MediaModule module, IPacketEngine engine, IOptions<MediaOptions> options,
-    ILogger<MediaPortService> logger) : IHostedService
+    ILogger<MediaPortService> logger, MediaMetrics metrics) : IHostedService
+#pragma warning restore CS9113
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

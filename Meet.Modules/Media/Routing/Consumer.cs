@@ -135,13 +135,17 @@ internal sealed class Consumer
     }
 
     // The subscriber lost the picture (PLI/FIR): ask the publisher for a keyframe of the layer we send.
-    public void RequestKeyFrame(MediaSender sender) =>
+    public void RequestKeyFrame(MediaSender sender)
+    {
+        sender.Counters.KeyFrameRequestReceived();
         Producer.RequestKeyFrame(_currentLayer >= 0 ? _currentLayer : Producer.BestLayer, sender);
+    }
 
     // A subscriber NACKed `sequenceNumber` (ours): resend the cached original as RTX (RFC 4588 §4):
     // RTX payload type and SSRC, its own sequence, the original sequence number (OSN) before the payload.
     public void Retransmit(ushort sequenceNumber, MediaSender sender)
     {
+        sender.Counters.NackReceived();
         var caches = Producer.Caches;
         var layer = _currentLayer;
         if (caches is null || layer < 0)
@@ -158,7 +162,10 @@ internal sealed class Consumer
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
         var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _rtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
         if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
+        {
             Retransmitted++;
+            sender.Counters.RtpRetransmittedOut();
+        }
     }
 
     private static uint RandomSsrc()

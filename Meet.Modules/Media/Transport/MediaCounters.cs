@@ -7,6 +7,9 @@ internal sealed class MediaCounters
     private long _rtpForwarded;
     private long _rtcpReceived;
     private long _keyFrameRequestsSent;
+    private long _keyFrameRequestsReceived;
+    private long _nacksReceived;
+    private long _rtpRetransmitted;
     private long _dtlsReceived;
 
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
@@ -16,6 +19,14 @@ internal sealed class MediaCounters
     public long RtcpReceived => Interlocked.Read(ref _rtcpReceived);
 
     public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
+
+    // PLI/FIR from subscribers, before coalescing into KeyFrameRequestsSent.
+    public long KeyFrameRequestsReceived => Interlocked.Read(ref _keyFrameRequestsReceived);
+
+    // Sequence numbers subscribers NACKed, and those answered with RTX from the cache.
+    public long NacksReceived => Interlocked.Read(ref _nacksReceived);
+
+    public long RtpRetransmitted => Interlocked.Read(ref _rtpRetransmitted);
 
     // DTLS datagrams from a transport's verified address handed to its DTLS endpoint. Records there that
     // fail authentication are discarded by the DTLS library itself (RFC 6347 §4.1.2.7 says silently), so
@@ -46,4 +57,10 @@ internal sealed class MediaCounters
     public void DtlsIn() => Interlocked.Increment(ref _dtlsReceived);
 
     public void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequestsSent);
+
+    public void KeyFrameRequestReceived() => Interlocked.Increment(ref _keyFrameRequestsReceived);
+
+    public void NackReceived() => Interlocked.Increment(ref _nacksReceived);
+
+    public void RtpRetransmittedOut() => Interlocked.Increment(ref _rtpRetransmitted);
 }

@@ -30,6 +30,8 @@ internal sealed class MediaSender
 
     public MediaSender(MediaCounters counters) => _counters = counters;
 
+    public MediaCounters Counters => _counters;
+
     public IPacketChannel? Channel
     {
         get => Volatile.Read(ref _channel);

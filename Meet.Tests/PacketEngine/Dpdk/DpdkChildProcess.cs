@@ -122,26 +122,9 @@ internal sealed class DpdkChildProcess : IDisposable
             Directory.Delete(directory, recursive: true);
     }
 
-    private static string DotnetHost =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+    private static string DotnetHost => Support.BenchmarksAssembly.DotnetHost;
 
-    // Meet.Tests/bin/<Configuration>/<tfm>/ → Meet.Benchmarks/bin/<Configuration>/<tfm>/Meet.Benchmarks.dll
-    private static string BenchmarksAssembly
-    {
-        get
-        {
-            var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            var framework = testDirectory.Name;
-            var configuration = testDirectory.Parent!.Name;
-            var root = testDirectory;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Meet.sln")))
-                root = root.Parent;
-            var path = Path.Combine(root?.FullName ?? ".", "Meet.Benchmarks", "bin", configuration, framework, "Meet.Benchmarks.dll");
-            if (!File.Exists(path))
-                Assert.Fail($"{path} is missing: build the solution (dotnet build Meet.sln -c {configuration}) before running the DPDK tests.");
-            return path;
-        }
-    }
+    private static string BenchmarksAssembly => Support.BenchmarksAssembly.Path;
 }
 
 internal sealed record DpdkChildResult(int ExitCode, string Output, string Errors)

@@ -38,6 +38,17 @@ internal sealed class DtlsDatagramQueue : DatagramTransport
         }
     }
 
+    public bool HasPending
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return !_closed && _queue.Count > 0;
+            }
+        }
+    }
+
     public bool Enqueue(ReadOnlySpan<byte> datagram)
     {
         if (datagram.Length > _receiveLimit)

@@ -5,13 +5,16 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace Meet.Modules.Media.Protocols.Dtls;
 
 // One DTLS-SRTP association, driven by datagrams pushed in from outside (the packet engine owns the
-// socket). BouncyCastle's handshake is blocking, so it runs on a dedicated thread that pulls from a
-// bounded queue fed by Feed(); once connected, the same thread decrypts application data (SCTP for
-// data channels) and hands it to ApplicationDataReceived.
+// socket). BouncyCastle's handshake is blocking, so it runs on a worker of the shared, bounded
+// DtlsHandshakeScheduler, pulling from a bounded queue fed by Feed(). Once connected no thread is kept:
+// Feed() itself drains the queue through the record layer, which decrypts application data (SCTP for
+// data channels) for ApplicationDataReceived, answers a peer's retransmitted final flight and notices
+// close_notify.
 public sealed class DtlsEndpoint : IDisposable
 {
-    // How often the application-data loop wakes to notice disposal when nothing arrives.
-    private const int IdlePollMillis = 500;
+    // How long a drain waits inside BouncyCastle for the rest of a record it already holds; a datagram
+    // that carries no application data (a retransmitted Finished) costs at most this, once.
+    private const int DrainWaitMillis = 1;
 
     private readonly DtlsEndpointOptions _options;
     private readonly DtlsHandshakeContext _handshake;
@@ -19,6 +22,8 @@ public sealed class DtlsEndpoint : IDisposable
     private readonly TaskCompletionSource<DtlsHandshakeResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly Lock _sendGate = new();
+    private readonly Lock _receiveGate = new();
+    private byte[]? _receiveBuffer;
     private Timer? _watchdog;
     private DtlsTransport? _transport;
     private DtlsState _state = DtlsState.New;
@@ -60,11 +65,10 @@ public sealed class DtlsEndpoint : IDisposable
             throw new InvalidOperationException($"The endpoint cannot start from state {State}.");
         }
 
-        // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
-        // sends anything (BouncyCastle only checks its deadline when a receive wait expires).
-        _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
-        var thread = new Thread(RunGuarded) { IsBackground = true, Name = $"dtls-{Role.ToString().ToLowerInvariant()}" };
-        thread.Start();
+        DtlsHandshakeStatistics.OnStarted();
+        _ = Completion.ContinueWith(static t => DtlsHandshakeStatistics.OnCompleted(t.Result.Succeeded), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        DtlsHandshakeScheduler.Enqueue(RunGuarded);
         return Completion;
     }
 
@@ -86,7 +90,17 @@ public sealed class DtlsEndpoint : IDisposable
             return false;
         }
 
-        return _queue.Enqueue(datagram);
+        if (!_queue.Enqueue(datagram))
+        {
+            return false;
+        }
+
+        if (State == DtlsState.Connected)
+        {
+            DrainApplicationData();
+        }
+
+        return true;
     }
 
     // Encrypts and sends one application-data record. False before the handshake or after close.
@@ -164,6 +178,17 @@ public sealed class DtlsEndpoint : IDisposable
     // this association only, never the process.
     private void RunGuarded()
     {
+        if (State != DtlsState.Handshaking)
+        {
+            // Disposed while it waited for a worker.
+            return;
+        }
+
+        // BouncyCastle enforces the same limit between flights; this timer also covers a peer that never
+        // sends anything (BouncyCastle only checks its deadline when a receive wait expires). It starts
+        // when a worker takes the handshake, not while it waits in the queue: a join storm delays
+        // handshakes, it must not fail them (the peer retransmits meanwhile, RFC 6347 §4.2.4).
+        _watchdog = new Timer(static s => ((DtlsEndpoint)s!).OnHandshakeDeadline(), this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             Run();
@@ -216,54 +241,96 @@ public sealed class DtlsEndpoint : IDisposable
         }
 
         _completion.TrySetResult(DtlsHandshakeResult.Success(_handshake.Keys, _handshake.PeerFingerprint));
-        ReceiveApplicationData(transport);
+        // Records that arrived while BouncyCastle was finishing; from now on Feed() drains. The worker
+        // goes back to the scheduler.
+        DrainApplicationData();
     }
 
-    private void ReceiveApplicationData(DtlsTransport transport)
+    // Runs on whichever thread fed the datagram (the packet engine's receive loop); one at a time per
+    // association. A thread that finds another draining leaves: that one loops until the queue is empty.
+    private void DrainApplicationData()
     {
-        byte[] buffer = new byte[transport.GetReceiveLimit()];
-        while (State == DtlsState.Connected)
+        while (_queue.HasPending && State == DtlsState.Connected)
         {
-            int received;
+            if (!_receiveGate.TryEnter())
+            {
+                return;
+            }
+
             try
             {
-                received = transport.Receive(buffer, 0, buffer.Length, IdlePollMillis);
-            }
-            catch (TlsTimeoutException)
-            {
-                continue;
-            }
-            catch (IOException e)
-            {
-                // BouncyCastle closes the transport itself when close_notify arrives, so the next
-                // receive lands here; a closed queue without close_notify means we were disposed.
-                if (_handshake.PeerClosed)
+                while (_queue.HasPending && State == DtlsState.Connected)
                 {
-                    TransitionTo(DtlsState.Closed);
+                    ReceiveOne();
                 }
-                else if (!_queue.IsClosed)
-                {
-                    RecordFailureFrom(e);
-                    TransitionTo(DtlsState.Failed);
-                }
-
-                break;
             }
-
-            if (received >= 0)
+            catch (Exception e)
             {
-                Counters.IncrementApplicationRecordsReceived();
-                _options.ApplicationDataReceived?.Invoke(buffer.AsSpan(0, received));
+                // Whatever a hostile peer makes BouncyCastle (or the data callback) throw ends this
+                // association only — never the packet engine's receive loop that fed the datagram.
+                RecordFailureFrom(e);
+                TransitionTo(DtlsState.Failed);
+                _queue.Close();
             }
+            finally
+            {
+                _receiveGate.Exit();
+            }
+        }
+    }
 
+    private void ReceiveOne()
+    {
+        DtlsTransport? transport;
+        lock (_gate)
+        {
+            transport = _state == DtlsState.Connected ? _transport : null;
+        }
+
+        if (transport is null)
+        {
+            return;
+        }
+
+        _receiveBuffer ??= new byte[transport.GetReceiveLimit()];
+        int received;
+        try
+        {
+            received = transport.Receive(_receiveBuffer, 0, _receiveBuffer.Length, DrainWaitMillis);
+        }
+        catch (TlsTimeoutException)
+        {
+            return;
+        }
+        catch (IOException e)
+        {
+            // BouncyCastle closes the transport itself when close_notify arrives, so the receive lands
+            // here; a closed queue without close_notify means we were disposed.
             if (_handshake.PeerClosed)
             {
                 TransitionTo(DtlsState.Closed);
-                break;
             }
+            else if (!_queue.IsClosed)
+            {
+                RecordFailureFrom(e);
+                TransitionTo(DtlsState.Failed);
+            }
+
+            _queue.Close();
+            return;
         }
 
-        _queue.Close();
+        if (received >= 0)
+        {
+            Counters.IncrementApplicationRecordsReceived();
+            _options.ApplicationDataReceived?.Invoke(_receiveBuffer.AsSpan(0, received));
+        }
+
+        if (_handshake.PeerClosed)
+        {
+            TransitionTo(DtlsState.Closed);
+            _queue.Close();
+        }
     }
 
     private void RecordFailureFrom(Exception e)

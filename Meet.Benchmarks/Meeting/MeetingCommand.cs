@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Meet.Benchmarks.Meeting;
+
+// dotnet run -c Release --project Meet.Benchmarks -- meeting <scenario> [options]  (see MeetingOptions.Usage)
+// Whole meetings through the real server: synthetic participants on the .NET client library, the
+// server in a child process measured through /proc, results (JSON + Markdown) in a folder per run.
+internal static class MeetingCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = MeetingOptions.Parse(args);
+        var scenario = options?.ToScenario();
+        if (options is null || scenario is null)
+        {
+            Console.Error.WriteLine(MeetingOptions.Usage);
+            return 2;
+        }
+        var output = options.Output ?? Path.Combine("results", "meeting", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(output);
+        var machine = MachineDescription();
+        Console.WriteLine($"meeting {scenario.Name}: {scenario.Description}");
+        Console.WriteLine(FormattableString.Invariant(
+            $"media: VP8 {scenario.Media.VideoKbps} kbps at {scenario.Media.FramesPerSecond:0.#} fps (scale {scenario.Media.Scale:0.###}), keyframe every {scenario.Media.KeyframeSeconds:0.#} s, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#} packets/s"));
+        Console.WriteLine($"machine: {machine}");
+        Console.WriteLine($"results: {Path.GetFullPath(output)}");
+
+        var results = new List<StepResult>();
+        async Task RunStepsAsync(Action<MeetingProgress> progress, Action<StepResult> done)
+        {
+            foreach (var step in scenario.Steps)
+            {
+                var result = await new MeetingRun(scenario, step, options, progress).RunAsync();
+                results.Add(result);
+                done(result);
+            }
+        }
+        if (!options.Quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // A live table (Spectre.Console): one row per step, refreshed every second.
+            await LiveDisplay.RunAsync(scenario, RunStepsAsync);
+        }
+        else
+        {
+            await RunStepsAsync(p =>
+            {
+                if (!options.Quiet)
+                    Console.WriteLine(p);
+            }, r => Console.WriteLine(Summary(r)));
+        }
+
+        var document = new
+        {
+            scenario = scenario.Name,
+            description = scenario.Description,
+            command = "meeting " + string.Join(' ', args),
+            startedUtc = DateTime.UtcNow,
+            machine,
+            engine = "Sockets",
+            signaling = options.Transport.ToString(),
+            media = scenario.Media,
+            steps = results,
+        };
+        await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(document, Json));
+        SvgPlot.WriteAll(output, results);
+        var markdown = Markdown(scenario, options, args, machine, results);
+        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        return results.All(r => r.JoinFailures == 0 && r.SubscribersWithAnyMedia == r.Subscribers) ? 0 : 1;
+    }
+
+    private static string Summary(StepResult r) => FormattableString.Invariant(
+        $"{r.Step}: {r.Joined}/{r.Participants} joined in {r.JoinAllSeconds:F1} s, {r.SubscribersWithAllMedia}/{r.Subscribers} subscribers with all media, out {r.PacketsOutPerSecond:N0} p/s, server {r.ServerCores:F2} cores = {r.ServerMicrosecondsPerForwardedPacket:F1} µs per forwarded packet");
+
+    private static string Markdown(MeetingScenario scenario, MeetingOptions options, string[] args, string machine, List<StepResult> results)
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"## meeting {scenario.Name}: {scenario.Description}");
+        md.AppendLine();
+        md.AppendLine(inv, $"`dotnet run -c Release --project Meet.Benchmarks -- meeting {string.Join(' ', args)}`");
+        md.AppendLine();
+        md.AppendLine(inv, $"Machine: {machine}. Engine: sockets. Signaling: {options.Transport}. Media per camera: VP8 {scenario.Media.VideoKbps} kbps " +
+            $"at {scenario.Media.FramesPerSecond:0.#} fps, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#}/s; rate scale factor {scenario.Media.Scale:0.###}; " +
+            $"{options.Seconds} s measured per step.");
+        md.AppendLine();
+        md.AppendLine("| step | joined | subscribers with all media | packets/s in | packets/s out (received; server forwarded) | server cores (kernel share) | server µs per forwarded packet | CPU-s per M forwarded | latency p50 / p99 / p99.9 ms | join p50 / p99 ms (signaling) | publish p50 / p99 ms | subscriber PC up p50 / p99 ms | first media p50 / p99 ms | join all s | loss % | freezes | server KiB / participant | server threads (idle → loaded) | generator cores | load average |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 19)));
+        foreach (var r in results)
+        {
+            md.AppendLine(inv,
+                $"| {r.Step} | {r.Joined}/{r.Participants} | {r.SubscribersWithAllMedia}/{r.Subscribers} | {r.PacketsInPerSecond:N0} | {r.PacketsOutPerSecond:N0}; {r.ServerRtpForwardedPerSecond:N0} | {r.ServerCores:F2} ({r.ServerKernelShare:P0}) | " +
+                $"{r.ServerMicrosecondsPerForwardedPacket:F1} | {r.ServerCpuSecondsPerMillionForwarded:F1} | {r.LatencyP50Ms:F2} / {r.LatencyP99Ms:F2} / {r.LatencyP999Ms:F2} | " +
+                $"{r.SignalingJoinP50Ms:F0} / {r.SignalingJoinP99Ms:F0} | {r.PublishP50Ms:F0} / {r.PublishP99Ms:F0} | {r.SubscriberConnectP50Ms:F0} / {r.SubscriberConnectP99Ms:F0} | {r.FirstMediaP50Ms:F0} / {r.FirstMediaP99Ms:F0} | {r.JoinAllSeconds:F1} | {r.LossPercent:F2} | {r.Freezes} | " +
+                $"{r.ServerKibPerParticipant:F0} | {r.ServerBaselineThreads} → {r.ServerThreads} | {r.GeneratorCores:F2} | {r.LoadAverage:F1} |");
+        }
+        md.AppendLine();
+        md.AppendLine(inv, $"Idle server before the joins: {results.Select(r => r.ServerIdleCores).DefaultIfEmpty().Average():F3} cores. Server µs per forwarded packet is gross (idle included), per RTP packet the server counted as forwarded (/metrics).");
+        md.AppendLine("Over time: packets-out.svg, server-cpu.svg, latency-p99.svg, loss.svg in this folder.");
+        foreach (var r in results.Where(r => r.ChurnJoined > 0))
+            md.AppendLine(inv, $"Churn ({r.Step}): {r.ChurnLeft} left, {r.ChurnJoined} joined during the window, {r.ChurnJoinedWithMedia} of them received all media.");
+        foreach (var r in results.Where(r => r.JoinFailures > 0))
+            md.AppendLine(inv, $"Join failures ({r.Step}): {r.JoinFailures}, e.g. {string.Join("; ", r.FailureSamples)}");
+        return md.ToString();
+    }
+
+    private static string MachineDescription()
+    {
+        var model = "";
+        try
+        {
+            model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "";
+        }
+        catch (IOException)
+        {
+        }
+        return $"{Environment.ProcessorCount} cores{(model.Length > 0 ? ", " + model : "")}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+}

@@ -1,0 +1,63 @@
+namespace Meet.Benchmarks.Meeting;
+
+// Everything one step measured; serialized as is into results.json.
+internal sealed record StepResult
+{
+    public required string Step { get; init; }
+    public int Meetings { get; init; }
+    public int Participants { get; init; }
+    public int Publishers { get; init; }
+    public int Joined { get; init; }
+    public int JoinFailures { get; init; }
+    public IReadOnlyList<string> FailureSamples { get; init; } = [];
+    public int Subscribers { get; init; }
+    public int SubscribersWithAllMedia { get; init; }
+    public int SubscribersWithAnyMedia { get; init; }
+    public int StreamsExpected { get; init; }
+    public int StreamsReceived { get; init; }
+    public double JoinAllSeconds { get; init; }
+    public double SettleSeconds { get; init; }
+    public double SignalingJoinP50Ms { get; init; }
+    public double SignalingJoinP99Ms { get; init; }
+    public double PublishP50Ms { get; init; }
+    public double PublishP99Ms { get; init; }
+    public double SubscriberConnectP50Ms { get; init; }
+    public double SubscriberConnectP99Ms { get; init; }
+    public double FirstMediaP50Ms { get; init; }
+    public double FirstMediaP99Ms { get; init; }
+    public double WindowSeconds { get; init; }
+    public double PacketsInPerSecond { get; init; }
+    public double PacketsOutPerSecond { get; init; }
+    public double MegabitsOutPerSecond { get; init; }
+    public double ServerRtpForwardedPerSecond { get; init; }
+    public double ServerPacketsInPerSecond { get; init; }
+    public double ServerPacketsOutPerSecond { get; init; }
+    public long ServerDropped { get; init; }
+    public double ServerCores { get; init; }
+    public double ServerKernelShare { get; init; }
+    public double ServerCpuSecondsPerMillionForwarded { get; init; }
+    public double ServerMicrosecondsPerForwardedPacket { get; init; }
+    public double ServerIdleCores { get; init; }
+    public double GeneratorCores { get; init; }
+    // /proc/loadavg (1 min) when the window ended: how busy the shared machine was.
+    public double LoadAverage { get; init; }
+    public double LatencyP50Ms { get; init; }
+    public double LatencyP99Ms { get; init; }
+    public double LatencyP999Ms { get; init; }
+    public double LossPercent { get; init; }
+    public int Freezes { get; init; }
+    public long ServerBaselineRssBytes { get; init; }
+    public long ServerRssBytes { get; init; }
+    public double ServerKibPerParticipant { get; init; }
+    public int ServerBaselineThreads { get; init; }
+    public int ServerThreads { get; init; }
+    public int GeneratorThreads { get; init; }
+    public int ChurnLeft { get; init; }
+    public int ChurnJoined { get; init; }
+    public int ChurnJoinedWithMedia { get; init; }
+    public IReadOnlyList<TimeSample> Series { get; init; } = [];
+}
+
+// One second of a step's measured window.
+internal sealed record TimeSample(double Second, double PacketsInPerSecond, double PacketsOutPerSecond, double ServerCpuPercent,
+    double GeneratorCpuPercent, double LatencyP50Ms, double LatencyP99Ms, double LossPercent);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Meet.Modules.Client;
+using Meet.Modules.Client.Media;
+
+namespace Meet.Benchmarks.Meeting;
+
+// One participant of a load run on the .NET client library: REST join, signaling, then (publishers) a
+// publisher PeerConnection with a VP8 and/or Opus track, and (everyone) the subscriber PeerConnection
+// the server offers, answered by MeetClient itself. Media is sent by the shared MediaPacer.
+internal sealed class SyntheticParticipant : IAsyncDisposable
+{
+    private readonly MeetClient _client;
+    private int _keyframeRequested;
+
+    public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap)
+    {
+        Number = number;
+        Role = role;
+        Counters = counters;
+        Stats = new ReceiveStats(latency, counters, freezeGap);
+        _client = new MeetClient(options, http);
+        _client.SubscriberRtpReceived += Stats.OnRtp;
+    }
+
+    public int Number { get; }
+
+    public ParticipantRole Role { get; }
+
+    public RunCounters Counters { get; }
+
+    public ReceiveStats Stats { get; }
+
+    public string MeetingId { get; private set; } = "";
+
+    public ClientPeerConnection? Publisher { get; private set; }
+
+    public uint VideoSsrc => 0x10000000u + (uint)Number * 2;
+
+    public uint AudioSsrc => 0x10000001u + (uint)Number * 2;
+
+    public TimeSpan SignalingJoinTime { get; private set; }
+
+    public TimeSpan PublishTime { get; private set; }
+
+    // Until the subscriber PeerConnection was up (DTLS done), when one was awaited.
+    public TimeSpan? SubscriberConnectTime { get; private set; }
+
+    public long JoinStartedTicks { get; private set; }
+
+    public bool Joined { get; private set; }
+
+    public string? Failure { get; private set; }
+
+    // Video and audio state the pacer owns (one thread).
+    internal long NextVideoTicks;
+    internal long NextAudioTicks;
+    internal long NextKeyframeTicks;
+    internal ushort VideoSequence;
+    internal ushort AudioSequence;
+    internal uint FrameCount;
+    internal uint AudioFrameCount;
+
+    public bool TakeKeyframeRequest() => Interlocked.Exchange(ref _keyframeRequested, 0) == 1;
+
+    // awaitSubscriber: the join counts as done once the subscriber PeerConnection is up (someone already
+    // publishes in the meeting). That keeps the handshakes in flight bounded by the join concurrency,
+    // as real clients arriving over time would, instead of a thousand DTLS handshakes queued at once.
+    public async Task JoinAsync(string meetingId, string? token, bool awaitSubscriber, CancellationToken cancellationToken)
+    {
+        MeetingId = meetingId;
+        JoinStartedTicks = Stopwatch.GetTimestamp();
+        try
+        {
+            await _client.JoinAsync(meetingId, $"{Role} {Number}", userId: $"usr_load_{Number}", token: token, cancellationToken: cancellationToken);
+            SignalingJoinTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
+            var tracks = new List<ClientMediaTrack>();
+            if (Role == ParticipantRole.Camera)
+                tracks.Add(ClientMediaTrack.Vp8(_client.ParticipantId!, "camera", VideoSsrc));
+            if (Role is ParticipantRole.Camera or ParticipantRole.Microphone)
+                tracks.Add(ClientMediaTrack.Opus(_client.ParticipantId!, "microphone", AudioSsrc));
+            if (tracks.Count > 0)
+            {
+                var publisher = await _client.PublishAsync(tracks, cancellationToken);
+                publisher.RtcpReceived += OnPublisherRtcp;
+                Publisher = publisher;
+                PublishTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
+            }
+            if (awaitSubscriber)
+            {
+                var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+                while (!SubscriberConnected && Stopwatch.GetTimestamp() < deadline)
+                    await Task.Delay(20, cancellationToken);
+                if (SubscriberConnected)
+                    SubscriberConnectTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
+            }
+            Joined = true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Failure = e.GetType().Name + ": " + e.Message;
+        }
+    }
+
+    public Task<MeetingCreated> CreateMeetingAsync(string title) => _client.CreateMeetingAsync($"usr_load_{Number}", title);
+
+    public bool SubscriberConnected => _client.Subscriber is { IsConnected: true };
+
+    // PLI (RFC 4585 §6.3.1: PT 206, FMT 1) or FIR (RFC 5104 §4.3.1: PT 206, FMT 4) from the SFU.
+    private void OnPublisherRtcp(ReadOnlySpan<byte> compound)
+    {
+        var offset = 0;
+        while (offset + 4 <= compound.Length)
+        {
+            var format = compound[offset] & 0x1f;
+            var type = compound[offset + 1];
+            if (type == 206 && format is 1 or 4)
+                Volatile.Write(ref _keyframeRequested, 1);
+            offset += 4 * ((compound[offset + 2] << 8 | compound[offset + 3]) + 1);
+        }
+    }
+
+    public async Task LeaveAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _client.LeaveAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Leaving is best effort at the end of a run; the server frees a silent participant itself.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _client.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+        }
+    }
+}
+
+internal enum ParticipantRole
+{
+    // Publishes video and audio.
+    Camera,
+
+    // Publishes an audio track (muted unless a talker) and subscribes.
+    Microphone,
+
+    // Subscribes only.
+    Viewer,
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics.Metrics;
+using Meet.Modules.Media.Protocols.Dtls;
+using Meet.Modules.Media.Transport;
+using Meet.PacketEngine;
+
+namespace Meet.Modules.Media.Internal;
+
+// The SFU's and the packet engine's counters on the OpenTelemetry meter behind /metrics (issue 14), so
+// Prometheus and the load generator read the same figures the tests do. Every instrument is observable:
+// read at scrape time from the counters the packet path already keeps, so the path pays nothing more.
+internal sealed class MediaMetrics
+{
+    public const string MeterName = "Meet.Media";
+
+    private static readonly MediaDropReason[] MediaDropReasons = Enum.GetValues<MediaDropReason>();
+    private static readonly DropReason[] EngineDropReasons = Enum.GetValues<DropReason>();
+
+    public MediaMetrics(IMeterFactory meterFactory, MediaModule media)
+    {
+        var meter = meterFactory.Create(MeterName);
+        var counters = media.Counters;
+        meter.CreateObservableCounter("meet.media.rtp.received", () => counters.RtpReceived, "{packet}", "RTP packets received from publishers and unprotected");
+        meter.CreateObservableCounter("meet.media.rtp.forwarded", () => counters.RtpForwarded, "{packet}", "RTP packets forwarded to subscribers");
+        meter.CreateObservableCounter("meet.media.rtp.retransmitted", () => counters.RtpRetransmitted, "{packet}", "RTX packets sent in answer to NACKs");
+        meter.CreateObservableCounter("meet.media.rtcp.received", () => counters.RtcpReceived, "{packet}", "RTCP compounds received");
+        meter.CreateObservableCounter("meet.media.nacks.received", () => counters.NacksReceived, "{packet}", "Sequence numbers subscribers NACKed");
+        meter.CreateObservableCounter("meet.media.keyframe_requests.received", () => counters.KeyFrameRequestsReceived, "{request}", "PLI/FIR from subscribers");
+        meter.CreateObservableCounter("meet.media.keyframe_requests.sent", () => counters.KeyFrameRequestsSent, "{request}", "PLI sent to publishers after coalescing");
+        meter.CreateObservableCounter("meet.media.dropped", () => MediaDrops(counters), "{packet}", "Packets the SFU dropped, by reason");
+
+        meter.CreateObservableCounter("meet.packet_engine.packets", () => EngineTraffic(media.Channel, bytes: false), "{packet}", "Datagrams through the media port, by direction");
+        meter.CreateObservableCounter("meet.packet_engine.bytes", () => EngineTraffic(media.Channel, bytes: true), "By", "Bytes through the media port, by direction");
+        meter.CreateObservableCounter("meet.packet_engine.batches", () => EngineBatches(media.Channel), "{batch}", "Receive and send calls with at least one datagram (packets / batches = mean batch size), by direction");
+        meter.CreateObservableCounter("meet.packet_engine.dropped", () => EngineDrops(media.Channel), "{packet}", "Datagrams the packet engine dropped, by reason");
+
+        meter.CreateObservableUpDownCounter("meet.media.participants", () => media.GetResourceCounts().Participants, "{participant}", "Media participants");
+        meter.CreateObservableUpDownCounter("meet.media.transports", () => media.GetResourceCounts().Transports, "{transport}", "Active WebRTC transports");
+        meter.CreateObservableUpDownCounter("meet.media.producers", () => media.GetResourceCounts().Producers, "{track}", "Published tracks");
+        meter.CreateObservableUpDownCounter("meet.media.consumers", () => media.GetResourceCounts().Consumers, "{track}", "Forwarded subscriber tracks");
+
+        meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
+        meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");
+        meter.CreateObservableUpDownCounter("meet.dtls.handshake_threads", () => DtlsHandshakeStatistics.Workers, "{thread}", "Threads of the bounded DTLS handshake pool");
+    }
+
+    private static IEnumerable<Measurement<long>> MediaDrops(MediaCounters counters)
+    {
+        foreach (var reason in MediaDropReasons)
+            yield return new Measurement<long>(counters.Dropped(reason), new KeyValuePair<string, object?>("reason", reason.ToString()));
+    }
+
+    private static IEnumerable<Measurement<long>> EngineTraffic(IPacketChannel? channel, bool bytes)
+    {
+        if (channel is null)
+            yield break;
+        var c = channel.Counters;
+        yield return new Measurement<long>(bytes ? c.BytesIn : c.PacketsIn, new KeyValuePair<string, object?>("direction", "in"));
+        yield return new Measurement<long>(bytes ? c.BytesOut : c.PacketsOut, new KeyValuePair<string, object?>("direction", "out"));
+    }
+
+    private static IEnumerable<Measurement<long>> EngineBatches(IPacketChannel? channel)
+    {
+        if (channel is null)
+            yield break;
+        yield return new Measurement<long>(channel.Counters.BatchesIn, new KeyValuePair<string, object?>("direction", "in"));
+        yield return new Measurement<long>(channel.Counters.BatchesOut, new KeyValuePair<string, object?>("direction", "out"));
+    }
+
+    private static IEnumerable<Measurement<long>> EngineDrops(IPacketChannel? channel)
+    {
+        if (channel is null)
+            yield break;
+        foreach (var reason in EngineDropReasons)
+            yield return new Measurement<long>(channel.Counters.Dropped(reason), new KeyValuePair<string, object?>("reason", reason.ToString()));
+    }
+
+    private static IEnumerable<Measurement<long>> DtlsHandshakes()
+    {
+        yield return new Measurement<long>(DtlsHandshakeStatistics.Succeeded, new KeyValuePair<string, object?>("result", "succeeded"));
+        yield return new Measurement<long>(DtlsHandshakeStatistics.Failed, new KeyValuePair<string, object?>("result", "failed"));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Meet.Tests.Support;
+
+namespace Meet.Tests.Benchmarks.Meeting;
+
+// The load generator's smoke scenario, run as users run it (`Meet.Benchmarks meeting smoke`): a real
+// server process, two cameras and three viewers on the .NET client library over loopback. It asserts
+// that everyone joined and every subscriber received every publisher's video and audio, never timings,
+// so the tool cannot rot.
+public sealed class MeetingCommandTests
+{
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Smoke_run_joins_everyone_and_every_subscriber_receives_every_publishers_media(CancellationToken cancellationToken)
+    {
+        var output = TempDirectory.Create("meet-meeting-smoke-");
+        var start = new ProcessStartInfo(BenchmarksAssembly.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { BenchmarksAssembly.Path, "meeting", "smoke", "--seconds", "2", "--warmup", "0", "--quiet", "--out", output })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        var log = await stdout + await stderr;
+
+        process.ExitCode.Should().Be(0, log);
+        File.Exists(Path.Combine(output, "results.md")).Should().BeTrue();
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json"), cancellationToken));
+        var step = results.RootElement.GetProperty("steps")[0];
+        step.GetProperty("joinFailures").GetInt32().Should().Be(0, log);
+        step.GetProperty("joined").GetInt32().Should().Be(step.GetProperty("participants").GetInt32(), log);
+        step.GetProperty("subscribers").GetInt32().Should().Be(5, "two cameras and three viewers all subscribe");
+        step.GetProperty("subscribersWithAllMedia").GetInt32().Should().Be(5, log);
+        step.GetProperty("streamsReceived").GetInt32().Should().Be(step.GetProperty("streamsExpected").GetInt32(), log);
+        step.GetProperty("packetsOutPerSecond").GetDouble().Should().BePositive();
+    }
+}
