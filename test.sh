@@ -6,8 +6,9 @@ cd "$(dirname "$0")"
 # System packages the tests use: libsrtp2 (SRTP interop), openssl (DTLS interop),
 # DPDK (packet engine backend), iproute2 (network namespaces), ethtool (veth offloads in the
 # DPDK af_packet test), postgresql (storage), chromium and firefox-esr (browser tests in a network
-# namespace), coturn (the TURN relay test), ffmpeg (clips the .NET client publishes).
-packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg)
+# namespace), coturn (the TURN relay test), ffmpeg (clips the .NET client publishes), afl++ (the short
+# coverage-guided run of every fuzz target, FuzzRegressionTests).
+packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

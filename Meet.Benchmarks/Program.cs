@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Running;
+using Meet.Benchmarks.Fuzzing;
 using Meet.Benchmarks.Load;
 using Meet.Benchmarks.Meeting;
 using Meet.Benchmarks.PacketEngine;
 using Meet.Benchmarks.Signaling;
+using Meet.Benchmarks.Soak;
 
 namespace Meet.Benchmarks;
 
@@ -14,6 +16,14 @@ internal static class BenchmarkProgram
     {
         if (args is ["load", .. var loadArgs])
             return await LoadCommand.RunAsync(loadArgs);
+        // Coverage-guided fuzzing (AFL++ + SharpFuzz): fuzz <target|all> --seconds N; fuzz-run is what afl-fuzz starts.
+        if (args is ["fuzz", .. var fuzzArgs])
+            return await FuzzCommand.RunAsync(fuzzArgs);
+        if (args is ["fuzz-run", .. var fuzzRunArgs])
+            return FuzzCommand.RunUnderAfl(fuzzRunArgs);
+        // A meeting with churn for a long time: soak [--minutes 60] [--interval-seconds 30] ...
+        if (args is ["soak", .. var soakArgs])
+            return await SoakCommand.RunAsync(soakArgs);
         if (args is ["converge", .. var convergeArgs])
             return await ConvergenceCommand.RunAsync(convergeArgs);
         // Whole meetings with real WebRTC participants: dotnet run -c Release --project Meet.Benchmarks -- meeting fanout

@@ -15,6 +15,7 @@ public static class AllocationModuleExtensions
             .Bind(configuration.GetSection(NodeOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<NodeOptions>, NodeOptionsPostConfigure>());
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<LocalMediaNode>();

@@ -4,8 +4,13 @@ public sealed class NodeOptions
 {
     public const string SectionName = "Node";
 
-    // The address announced in media_servers and, later, as the ICE candidate.
-    public string PublicIp { get; set; } = "127.0.0.1";
+    // The one switch to a server other machines can use: Kestrel and gRPC listen on every interface
+    // (ListenAddresses), PublicIp is detected when empty, and joinUrl uses it when PublicBaseUrl is empty.
+    public bool Public { get; set; }
+
+    // The address announced in media_servers and as the ICE candidate. Empty: 127.0.0.1, or with Public
+    // the address of the interface that carries the default route (PublicAddressDetector).
+    public string PublicIp { get; set; } = "";
 
     public string Region { get; set; } = "local";
 

@@ -8,6 +8,10 @@ public sealed class AuthOptions
     // the data folder, so tokens survive restarts.
     public string? SigningKey { get; set; }
 
+    // Signing-key rotation: the keys used before SigningKey. They no longer sign, but tokens they signed
+    // stay valid until their own expiry (at most TokenLifetime after the rotation); then remove them.
+    public string[] PreviousSigningKeys { get; set; } = [];
+
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     public string Issuer { get; set; } = "meet";

@@ -20,6 +20,7 @@ public static class MeetingsModuleExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.AddOptions<JoinRateLimitOptions>().Bind(configuration.GetSection(JoinRateLimitOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeetingsOptions>, MeetingsOptionsValidator>();
+        services.AddSingleton<IPostConfigureOptions<MeetingsOptions>>(sp => new MeetingsOptionsPostConfigure(configuration, sp.GetRequiredService<IOptions<Allocation.NodeOptions>>()));
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<IValidateOptions<JoinRateLimitOptions>, JoinRateLimitOptionsValidator>();
         services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.SectionName)).ValidateOnStart();
@@ -29,6 +30,8 @@ public static class MeetingsModuleExtensions
 
         services.AddMetrics();
         services.AddSingleton<MeetingsMetrics>();
+        services.AddSingleton<MeetingRevocationList>();
+        services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<MeetingRevocationList>());
         services.AddSingleton<IMeetingTokens, JwtMeetingTokens>();
         services.AddSingleton<MeetingsService>();
 

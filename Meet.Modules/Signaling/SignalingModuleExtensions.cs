@@ -2,6 +2,8 @@ using Meet.Modules.Meetings;
 using Meet.Modules.Signaling.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +24,7 @@ public static class SignalingModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddHostedService<RevocationEnforcer>();
         var grpcEndpoint = new GrpcEndpoint();
         services.AddSingleton(grpcEndpoint);
         services.AddSingleton<ISignalingAddressSource>(grpcEndpoint);
@@ -37,6 +40,11 @@ public static class SignalingModuleExtensions
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol();
+        // Both hub protocols behind GuardedHubProtocol: any parse failure is a protocol error (fuzzing found
+        // MessagePack letting other exceptions out).
+        services.RemoveAll<IHubProtocol>();
+        services.AddSingleton<IHubProtocol>(sp => new GuardedHubProtocol(new JsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+        services.AddSingleton<IHubProtocol>(sp => new GuardedHubProtocol(new MessagePackHubProtocol(sp.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>())));
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = maxMessage;

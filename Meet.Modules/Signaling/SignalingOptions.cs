@@ -6,7 +6,8 @@ public sealed class SignalingOptions
     public const string SectionName = "Signaling";
 
     // The HTTP/2-only (h2c prior knowledge) endpoint gRPC signaling listens on beside `urls`; empty turns
-    // it off (gRPC then needs an HTTPS endpoint, where ALPN picks HTTP/2). See GrpcEndpoint.
+    // it off (gRPC then needs an HTTPS endpoint, where ALPN picks HTTP/2). When the key is absent the
+    // default follows ListenAddresses.GrpcUrl (none with an HTTPS certificate). See GrpcEndpoint.
     public const string DefaultGrpcUrl = "http://localhost:5001";
 
     public string GrpcUrl { get; set; } = DefaultGrpcUrl;

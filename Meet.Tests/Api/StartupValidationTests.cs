@@ -15,6 +15,10 @@ public sealed class StartupValidationTests
     [TestCase("Auth:TokenLifetime", "-00:00:01")]
     [TestCase("PublicBaseUrl", "ftp://meet.example.test")]
     [TestCase("RateLimiting:Join:TokenLimit", "0")]
+    [TestCase("Auth:PreviousSigningKeys:0", "too-short")]
+    [TestCase("Https:CertificatePath", "/nonexistent/meet.pem")]
+    [TestCase("Https:Port", "70000")]
+    [TestCase("ReverseProxy:KnownNetworks:0", "10.0.0.0/99")]
     [TestCase("Turn:Urls:0", "http://turn.example.test")]
     [TestCase("Turn:StunUrls:0", "turn:stun.example.test")]
     [TestCase("Turn:CredentialLifetime", "00:00:10")]
@@ -25,6 +29,76 @@ public sealed class StartupValidationTests
         var failure = await start.Should().ThrowAsync<Exception>();
 
         failure.Which.ToString().Should().Contain(key);
+    }
+
+    [Test]
+    public async Task Unreadable_certificate_fails_start_up_naming_the_certificate_key()
+    {
+        var directory = TempDirectory.Create("meet-badcert-");
+        var path = Path.Combine(directory, "meet.pem");
+        File.WriteAllText(path, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["urls"] = "https://127.0.0.1:0",
+            ["Https:CertificatePath"] = path,
+        });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+        failure.Which.ToString().Should().Contain("Https:CertificatePath").And.Contain(path);
+    }
+
+    [Test]
+    public async Task Pem_certificate_without_its_key_fails_start_up_naming_the_key_path()
+    {
+        var directory = TempDirectory.Create("meet-nokey-");
+        var pem = TestCertificates.WritePem(directory);
+
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["urls"] = "https://127.0.0.1:0",
+            ["Https:CertificatePath"] = pem.CertificatePath,
+        });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+        failure.Which.ToString().Should().Contain("Https:KeyPath");
+    }
+
+    [Test]
+    public async Task Pfx_certificate_with_its_password_serves_https()
+    {
+        var directory = TempDirectory.Create("meet-pfx-");
+        var pfx = TestCertificates.WritePfx(directory, "s3cret");
+
+        await using var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["urls"] = "https://127.0.0.1:0",
+            ["Https:CertificatePath"] = pfx.Path,
+            ["Https:Password"] = "s3cret",
+        });
+        using var client = new HttpClient(TestCertificates.PinnedHandler(pfx.Certificate)) { BaseAddress = host.BaseAddress };
+
+        var response = await client.GetAsync("/healthz");
+
+        host.BaseAddress.Scheme.Should().Be("https");
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Pfx_certificate_with_a_wrong_password_fails_start_up_naming_the_password_key()
+    {
+        var directory = TempDirectory.Create("meet-pfxpw-");
+        var pfx = TestCertificates.WritePfx(directory, "s3cret");
+
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["urls"] = "https://127.0.0.1:0",
+            ["Https:CertificatePath"] = pfx.Path,
+            ["Https:Password"] = "wrong",
+        });
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+        failure.Which.ToString().Should().Contain("Https:Password");
     }
 
     [Test]

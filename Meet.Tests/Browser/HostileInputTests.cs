@@ -5,9 +5,12 @@ using System.Text.Json;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Stun;
 using Meet.Modules.Media.Transport;
+using Meet.Benchmarks.Fuzzing;
 using Meet.PacketEngine;
 using Meet.Tests.Media.Internal;
 using Meet.Tests.Signaling;
+using Meet.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 
@@ -151,6 +154,180 @@ public sealed class HostileInputTests
         await ShouldBeConnectedAsync(bob);
         (await MeetPage.StateAsync(alice)).Should().Be("joined");
         (await MeetPage.StateAsync(bob)).Should().Be("joined");
+    }
+
+    // Issue 16: sprays of mutated STUN/DTLS/RTP/RTCP (the fuzz seeds, mutated) at the shared media port,
+    // including valid-looking packets sent from Alice's own address (forged source, raw socket) that
+    // carry her SSRCs and Bob's, plus a signaling flood (bursts past the rate limit, out-of-order and
+    // malformed calls) from a third participant. Every datagram is a drop counted by reason, nothing
+    // reaches Alice's or Bob's media state, and both keep decoding each other.
+    [Test]
+    public async Task Spoofed_and_mutated_media_and_a_signaling_flood_are_dropped_by_reason_and_the_call_keeps_decoding()
+    {
+        await using var harness = await BrowserHarness.StartAsync();
+        var browser = await harness.LaunchAsync();
+        var media = harness.Host.Get<MediaModule>();
+        var alice = await NewRecordedParticipantAsync(harness, browser);
+        await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
+        await MeetPage.WaitForStateAsync(alice, MediaTimeout, "joined");
+        var bob = await NewRecordedParticipantAsync(harness, browser);
+        await MeetPage.JoinFromLandingAsync(bob, "Bob", link: alice.Url);
+        await MeetPage.WaitForStateAsync(bob, MediaTimeout, "joined");
+        var aliceId = (await MeetPage.ParticipantIdAsync(alice))!;
+        var bobId = (await MeetPage.ParticipantIdAsync(bob))!;
+        var aliceFirst = await ThreeParticipantCallTests.WaitForMediaAsync(alice, [bobId]);
+        var bobFirst = await ThreeParticipantCallTests.WaitForMediaAsync(bob, [aliceId]);
+        var meetingId = alice.Url.Split("/j/")[1];
+
+        // Alice's publisher path as the SFU sees it, and the SSRCs she and Bob send.
+        var aliceAddress = await SelectedLocalCandidateAsync(alice);
+        var ssrcs = (await OutboundSsrcsAsync(alice)).Concat(await OutboundSsrcsAsync(bob)).ToArray();
+        ssrcs.Should().NotBeEmpty();
+        var target = new IPEndPoint(IPAddress.Loopback, media.Port);
+        var counters = media.Counters;
+        var dropsBefore = Enum.GetValues<MediaDropReason>().ToDictionary(r => r, counters.Dropped);
+        var forwardedBefore = counters.RtpForwarded;
+        var dtlsBefore = counters.DtlsReceived;
+
+        var random = new Random(16);
+        var sent = 0;
+        using (var spoofer = new SpoofedUdpSender())
+        using (var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            attacker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            for (var round = 0; round < 40; round++)
+            {
+                // From Alice's address: plain RTP/RTCP that look valid (her SSRCs and Bob's, sequence
+                // numbers far ahead) but carry no SRTP authentication tag of her session.
+                foreach (var ssrc in ssrcs)
+                {
+                    spoofer.Send(aliceAddress, target, ForgedRtp(ssrc, (ushort)random.Next(), random));
+                    spoofer.Send(aliceAddress, target, ForgedRtcpPli(ssrc));
+                    sent += 2;
+                }
+                // Mutated seeds of every packet type, from Alice's address and from the attacker's own.
+                foreach (var kind in new[] { "stun", "dtls", "rtp", "rtcp" })
+                {
+                    foreach (var (_, seed) in FuzzSeeds.For(kind, null))
+                    {
+                        var mutated = Mutate(seed, random);
+                        if (mutated.Length == 0)
+                            continue;
+                        spoofer.Send(aliceAddress, target, mutated);
+                        attacker.SendTo(Mutate(seed, random) is { Length: > 0 } other ? other : [0], target);
+                        sent += 2;
+                    }
+                }
+            }
+        }
+
+        var mallory = await JoinOverRestAsync(harness, meetingId, "mallory");
+        await using (var client = await HubTestClient.ConnectAsync(harness.Host.BaseAddress, mallory, messagePack: true))
+        {
+            // Out of order: media calls before Join are refused with 409 and the connection stays.
+            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync<string>("PublisherOffer", SignalingTestBase.OfferSdp), 409);
+            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SubscriberAnswer", SignalingTestBase.OfferSdp, 1L), 409);
+            await client.JoinAsync("Mallory");
+            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("IceCandidate", "nowhere", "candidate:x", null, null), 400);
+            await SignalingHubTests.ShouldBeRefusedAsync(() => client.Connection.InvokeAsync("SetMuted", "smell", true), 400);
+            // A burst far past Signaling:MessageBurst: the excess is refused with 429, not queued.
+            var burst = Enumerable.Range(0, 400).Select(async i =>
+            {
+                try
+                {
+                    await client.Connection.InvokeAsync<long>("Ping", (long)i);
+                    return 0;
+                }
+                catch (HubException ex) when (ex.Message.Contains("429: ", StringComparison.Ordinal))
+                {
+                    return 1;
+                }
+            });
+            (await Task.WhenAll(burst)).Sum().Should().BePositive("the flood runs into the per-connection rate limit");
+        }
+
+        // Every datagram became a drop with a reason; forged SRTP/SRTCP from Alice's address failed authentication.
+        // DTLS records from Alice's verified address go to her DTLS endpoint, where the library discards
+        // the unauthenticated ones itself (RFC 6347 §4.1.2.7): they are accounted for as DtlsReceived.
+        long Accounted() => Enum.GetValues<MediaDropReason>().Sum(r => counters.Dropped(r) - dropsBefore[r]) + counters.DtlsReceived - dtlsBefore;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Accounted() < sent && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        var delta = Enum.GetValues<MediaDropReason>().ToDictionary(r => r, r => counters.Dropped(r) - dropsBefore[r]);
+        var report = $"sent {sent}; drops by reason: {string.Join(", ", delta.Where(d => d.Value > 0).Select(d => $"{d.Key}={d.Value}"))}; " +
+                     $"into Alice's DTLS endpoint: {counters.DtlsReceived - dtlsBefore}";
+        TestContext.Out.WriteLine(report);
+        Accounted().Should().BeGreaterThanOrEqualTo(sent, report);
+        delta[MediaDropReason.SrtpRejected].Should().BeGreaterThanOrEqualTo(40 * ssrcs.Length * 2, "forged RTP and RTCP from Alice's address fail SRTP authentication");
+        delta[MediaDropReason.UnknownPeer].Should().BePositive("the attacker's own address belongs to no transport");
+
+        // Nothing reached Alice's or Bob's streams: the SFU keeps forwarding and both keep decoding.
+        await WaitForMoreFramesAsync(alice, bobId, aliceFirst[bobId].FramesDecoded);
+        await WaitForMoreFramesAsync(bob, aliceId, bobFirst[aliceId].FramesDecoded);
+        var aliceNow = await MeetPage.StatsAsync(alice);
+        var bobNow = await MeetPage.StatsAsync(bob);
+        await WaitForMoreFramesAsync(alice, bobId, aliceNow[bobId].FramesDecoded);
+        await WaitForMoreFramesAsync(bob, aliceId, bobNow[aliceId].FramesDecoded);
+        counters.RtpForwarded.Should().BeGreaterThan(forwardedBefore);
+        await ShouldBeConnectedAsync(alice);
+        await ShouldBeConnectedAsync(bob);
+    }
+
+    // The local side of the publisher PeerConnection's selected candidate pair: where the SFU sees Alice.
+    private static async Task<IPEndPoint> SelectedLocalCandidateAsync(IPage page)
+    {
+        var local = await page.EvaluateAsync<string>("""
+            async () => {
+              const stats = await window.__pcs[0].getStats();
+              let pair;
+              stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+              const candidate = stats.get(pair.localCandidateId);
+              return candidate.address + ':' + candidate.port;
+            }
+            """);
+        return IPEndPoint.Parse(local);
+    }
+
+    private static async Task<uint[]> OutboundSsrcsAsync(IPage page) =>
+        (await page.EvaluateAsync<double[]>("""
+            async () => {
+              const out = [];
+              (await window.__pcs[0].getStats()).forEach(s => { if (s.type === 'outbound-rtp') out.push(s.ssrc); });
+              return out;
+            }
+            """)).Select(s => (uint)s).ToArray();
+
+    private static byte[] ForgedRtp(uint ssrc, ushort sequence, Random random)
+    {
+        var packet = new byte[12 + 200];
+        packet[0] = 0x80;
+        packet[1] = 96;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)random.Next());
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        random.NextBytes(packet.AsSpan(12));
+        return packet;
+    }
+
+    // A PLI (RFC 4585 §6.3.1) asking for a keyframe of this SSRC, with an SRTCP-index-sized tail of zeros.
+    private static byte[] ForgedRtcpPli(uint ssrc)
+    {
+        var packet = new byte[12 + 4 + 10];
+        packet[0] = 0x81;
+        packet[1] = 206;
+        packet[3] = 2;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), 0x1234);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        packet[12] = 0x80;
+        return packet;
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random)
+    {
+        var input = (byte[])seed.Clone();
+        for (var flips = random.Next(1, 6); flips > 0 && input.Length > 0; flips--)
+            input[random.Next(input.Length)] ^= (byte)(1 << random.Next(8));
+        return random.Next(4) == 0 ? input[..random.Next(input.Length + 1)] : input;
     }
 
     private static async Task<IPage> NewRecordedParticipantAsync(BrowserHarness harness, IBrowser browser)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Meet.Modules.Signaling;
+using Meet.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,11 +35,19 @@ internal sealed class HubTestClient : IAsyncDisposable
 
     public Exception? ClosedWith { get; private set; }
 
-    public static async Task<HubTestClient> ConnectAsync(Uri baseAddress, string token, bool messagePack)
+    public static async Task<HubTestClient> ConnectAsync(Uri baseAddress, string token, bool messagePack,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? pinnedCertificate = null)
     {
         var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), options =>
         {
             options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            if (pinnedCertificate is not null)
+            {
+                // WSS and the negotiate request both accept exactly the test's self-signed certificate.
+                options.HttpMessageHandlerFactory = _ => TestCertificates.PinnedHandler(pinnedCertificate);
+                options.WebSocketConfiguration = socket => socket.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                    presented is not null && presented.GetCertHashString() == pinnedCertificate.GetCertHashString();
+            }
         });
         if (messagePack)
             builder.AddMessagePackProtocol();

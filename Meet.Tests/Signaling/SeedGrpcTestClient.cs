@@ -14,9 +14,9 @@ internal sealed class SeedGrpcTestClient : IAsyncDisposable
     private readonly Channel<ServerMessage> received = Channel.CreateUnbounded<ServerMessage>();
     private readonly Task reader;
 
-    public SeedGrpcTestClient(Uri baseAddress)
+    public SeedGrpcTestClient(Uri baseAddress, HttpMessageHandler? handler = null)
     {
-        channel = GrpcChannel.ForAddress(baseAddress);
+        channel = handler is null ? GrpcChannel.ForAddress(baseAddress) : GrpcChannel.ForAddress(baseAddress, new GrpcChannelOptions { HttpHandler = handler });
         call = new SignalingService.SignalingServiceClient(channel).EstablishSession();
         reader = Task.Run(async () =>
         {

@@ -51,6 +51,8 @@ internal sealed class MeetTestHost : IAsyncDisposable
             // gRPC signaling's HTTP/2-only endpoint, also on a free port (appsettings.json says 5001).
             ["Signaling:GrpcUrl"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test host listens on loopback on purpose: its "serves only this machine" warning is noise here.
+            ["Logging:LogLevel:Meet.Modules.Hosting.Internal.ReachabilityReporter"] = "Error",
             ["Storage:Provider"] = provider.ToString(),
             ["Storage:DataDirectory"] = dataDirectory,
             ["PublicBaseUrl"] = PublicBaseUrl,

@@ -10,7 +10,9 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
         var failures = new List<string>();
-        if (!IPAddress.TryParse(options.PublicIp, out _) || options.PublicIp.Length > 45)
+        if (options.Public && string.IsNullOrEmpty(options.PublicIp))
+            failures.Add($"{Section}:{nameof(NodeOptions.PublicIp)} could not be detected for {Section}:{nameof(NodeOptions.Public)}=true (no interface with a non-loopback address is up): set it to the address other machines reach this server at.");
+        else if (!IPAddress.TryParse(options.PublicIp, out _) || options.PublicIp.Length > 45)
             failures.Add($"{Section}:{nameof(NodeOptions.PublicIp)} must be an IPv4 or IPv6 address (was '{options.PublicIp}').");
         if (string.IsNullOrWhiteSpace(options.Region) || options.Region.Length > 64)
             failures.Add($"{Section}:{nameof(NodeOptions.Region)} must be 1 to 64 characters.");

@@ -10,6 +10,7 @@ internal sealed class MediaCounters
     private long _keyFrameRequestsReceived;
     private long _nacksReceived;
     private long _rtpRetransmitted;
+    private long _dtlsReceived;
 
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
 
@@ -26,6 +27,11 @@ internal sealed class MediaCounters
     public long NacksReceived => Interlocked.Read(ref _nacksReceived);
 
     public long RtpRetransmitted => Interlocked.Read(ref _rtpRetransmitted);
+
+    // DTLS datagrams from a transport's verified address handed to its DTLS endpoint. Records there that
+    // fail authentication are discarded by the DTLS library itself (RFC 6347 §4.1.2.7 says silently), so
+    // this is where they are accounted for.
+    public long DtlsReceived => Interlocked.Read(ref _dtlsReceived);
 
     public long Dropped(MediaDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 
@@ -47,6 +53,8 @@ internal sealed class MediaCounters
     public void RtpOut() => Interlocked.Increment(ref _rtpForwarded);
 
     public void RtcpIn() => Interlocked.Increment(ref _rtcpReceived);
+
+    public void DtlsIn() => Interlocked.Increment(ref _dtlsReceived);
 
     public void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequestsSent);
 

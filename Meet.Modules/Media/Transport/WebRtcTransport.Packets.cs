@@ -74,9 +74,13 @@ internal sealed partial class WebRtcTransport
     {
         DtlsEndpoint? dtls;
         bool start = false;
+        bool handshakeDone;
+        long keysAgreedAt;
         lock (_lock)
         {
             dtls = _dtls;
+            handshakeDone = _srtp is not null;
+            keysAgreedAt = _keysAgreedAt;
             if (dtls is { Role: DtlsRole.Server } && !_dtlsStarted)
             {
                 // The server side starts on the first datagram, so a peer that negotiates but never
@@ -85,16 +89,52 @@ internal sealed partial class WebRtcTransport
                 start = true;
             }
         }
+        // Found by the hostile-media test (issue 16): once keys are agreed, DTLS records sent from the
+        // participant's address by anyone able to spoof it (a ClientHello, ChangeCipherSpec or alert, or
+        // garbage with a valid-looking header) made the DTLS library end the association and with it the
+        // participant's media. This transport carries no data channel, so after the handshake the only
+        // record the endpoint still needs is the peer's retransmitted Finished (epoch >= 1, handshake),
+        // in case ours was lost; it is let through for a short grace period, every other record is
+        // stripped and counted.
+        if (handshakeDone)
+        {
+            var inGrace = Environment.TickCount64 - keysAgreedAt < FinishedRetransmissionGraceMs;
+            var kept = inGrace ? KeepEncryptedHandshake(packet) : [];
+            if (kept.Length != packet.Length)
+                _counters.Drop(MediaDropReason.DtlsRejected);
+            if (kept.Length == 0)
+                return;
+            packet = kept;
+        }
         if (dtls is null || !dtls.Feed(packet))
         {
             _counters.Drop(MediaDropReason.DtlsRejected);
             return;
         }
+        _counters.DtlsIn();
         if (start)
         {
             TransitionTo(MediaConnectionState.Connecting);
             _ = dtls.Start().ContinueWith(t => OnDtlsCompleted(t.Result), TaskScheduler.Default);
         }
+    }
+
+    // RFC 6347 §4.2.4: a peer retransmits its last flight for up to a minute; in practice within seconds.
+    private const long FinishedRetransmissionGraceMs = 15_000;
+
+    // The records of a datagram (RFC 6347 §4.1, back to back) that are encrypted handshake messages; rare
+    // after the handshake, so the copy is fine.
+    private static byte[] KeepEncryptedHandshake(ReadOnlySpan<byte> datagram)
+    {
+        var kept = new List<byte>(datagram.Length);
+        while (DtlsRecordHeader.TryParse(datagram, out var header) && DtlsRecordHeader.Size + header.Length <= datagram.Length)
+        {
+            var record = datagram[..(DtlsRecordHeader.Size + header.Length)];
+            if (header.Epoch != 0 && header.ContentType == DtlsRecordHeader.HandshakeContentType)
+                kept.AddRange(record);
+            datagram = datagram[record.Length..];
+        }
+        return kept.ToArray();
     }
 
     private void OnDtlsCompleted(DtlsHandshakeResult result)
@@ -109,6 +149,7 @@ internal sealed partial class WebRtcTransport
         {
             if (_state == MediaConnectionState.Closed || _dtls is null)
                 return;
+            _keysAgreedAt = Environment.TickCount64;
             _srtp = SrtpSession.FromDtlsExport((SrtpProtectionProfile)keys.Profile, keys.ExportedBlock.Span,
                 isDtlsClient: _dtls.Role == DtlsRole.Client);
         }

@@ -28,6 +28,7 @@ internal sealed partial class WebRtcTransport : IDisposable
     private SrtpSession? _srtp;
     private PacketAddress _remote;
     private MediaConnectionState _state = MediaConnectionState.New;
+    private long _keysAgreedAt;
 
     public WebRtcTransport(string id, ITransportRegistry registry, IWebRtcTransportListener listener, MediaCounters counters,
         MediaSender sender, DtlsCertificate certificate, TimeProvider time)

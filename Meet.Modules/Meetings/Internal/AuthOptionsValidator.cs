@@ -13,6 +13,9 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         // HS256 needs a key at least as long as the hash (RFC 7518 §3.2).
         if (!string.IsNullOrEmpty(options.SigningKey) && Encoding.UTF8.GetByteCount(options.SigningKey) < SigningKeyStore.MinimumKeyBytes)
             failures.Add($"{Section}:{nameof(AuthOptions.SigningKey)} must be at least {SigningKeyStore.MinimumKeyBytes} bytes (256 bits) for HS256, or left empty to generate one.");
+        for (var i = 0; i < options.PreviousSigningKeys.Length; i++)
+            if (Encoding.UTF8.GetByteCount(options.PreviousSigningKeys[i] ?? "") < SigningKeyStore.MinimumKeyBytes)
+                failures.Add($"{Section}:{nameof(AuthOptions.PreviousSigningKeys)}:{i} must be at least {SigningKeyStore.MinimumKeyBytes} bytes, like the key it was.");
         if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(30))
             failures.Add($"{Section}:{nameof(AuthOptions.TokenLifetime)} must be between 0 and 30 days.");
         if (string.IsNullOrWhiteSpace(options.Issuer))

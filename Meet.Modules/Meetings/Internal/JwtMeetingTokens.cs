@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Meet.Modules.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -18,18 +20,25 @@ internal sealed class JwtMeetingTokens : IMeetingTokens
     private readonly TokenValidationParameters validation;
     private readonly AuthOptions options;
     private readonly TimeProvider clock;
+    private readonly IMeetingRevocations? revocations;
 
-    public JwtMeetingTokens(IOptions<AuthOptions> options, AppDataDirectory dataDirectory, TimeProvider clock)
+    public JwtMeetingTokens(IOptions<AuthOptions> options, AppDataDirectory dataDirectory, TimeProvider clock, IMeetingRevocations? revocations = null)
     {
         this.options = options.Value;
         this.clock = clock;
-        var key = new SymmetricSecurityKey(SigningKeyStore.Load(this.options, dataDirectory));
+        this.revocations = revocations;
+        var key = KeyWithId(SigningKeyStore.Load(this.options, dataDirectory));
         credentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
+        // Rotation: tokens carry the kid of the key that signed them; the previous keys still verify
+        // (their tokens expire on their own), tokens from before kids existed are tried against all.
+        var verifying = new List<SecurityKey> { key };
+        verifying.AddRange(this.options.PreviousSigningKeys.Select(previous => KeyWithId(Encoding.UTF8.GetBytes(previous))));
         validation = new TokenValidationParameters
         {
             ValidIssuer = this.options.Issuer,
             ValidAudience = Audience,
-            IssuerSigningKey = key,
+            IssuerSigningKeys = verifying,
+            TryAllIssuerSigningKeys = true,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
             RequireSignedTokens = true,
@@ -78,8 +87,15 @@ internal sealed class JwtMeetingTokens : IMeetingTokens
             return null;
         Guid? participantId = jwt.TryGetPayloadValue<string>(ParticipantClaim, out var pid) &&
                               Guid.TryParse(pid, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        // A removed participant's tokens: refused on every REST call and every signaling connect.
+        if (participantId is { } id && revocations?.IsRevoked(meetingId, id) == true)
+            return null;
         return new MeetingToken(meetingId, jwt.Subject, role, participantId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
+
+    // The kid names a key without revealing it: the first 8 bytes of its SHA-256.
+    private static SymmetricSecurityKey KeyWithId(byte[] key) =>
+        new(key) { KeyId = Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8)) };
 
     internal static string RoleName(ParticipantRole role) => role switch
     {

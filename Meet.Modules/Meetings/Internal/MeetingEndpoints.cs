@@ -56,6 +56,14 @@ internal static class MeetingEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
+        group.MapDelete("/{meetingId}/participants/{participantId}", (string meetingId, string participantId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.RemoveParticipantAsync(meetingId, participantId, request, ct))
+            .WithName("RemoveParticipant")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
+
         return group;
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class MeetingsService(
     IParticipantRepository participants,
     IMediaNodeAllocator allocator,
     IMeetingTokens tokens,
+    IMeetingRevocations revocations,
     IOptions<MeetingsOptions> options,
     MeetingsMetrics metrics,
     TimeProvider clock,
@@ -163,7 +164,7 @@ internal sealed partial class MeetingsService(
             issued.Token,
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
-            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(baseUrl)),
+            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region),
             turn.IceServersFor(participant.ParticipantId.ToString())));
     }
@@ -201,6 +202,30 @@ internal sealed partial class MeetingsService(
             p.ConnectionStatus.ToString().ToLowerInvariant(), p.AssignedMediaServerId, p.JoinTime.UtcDateTime)).ToList()));
     }
 
+    // Host only: the participant's tokens are revoked at once (every later REST call and signaling
+    // connect with them fails) and its open signaling session is closed.
+    public async Task<IResult> RemoveParticipantAsync(string meetingId, string participantId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        if (authProblem is not null)
+            return authProblem;
+        if (token!.Role != ParticipantRole.Host)
+            return Problem(StatusCodes.Status403Forbidden, "Host only", "Only the meeting's host can remove a participant.");
+        var (_, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        if (!Guid.TryParse(participantId, out var id))
+            return Problem(StatusCodes.Status404NotFound, "Participant not found", $"There is no participant '{Truncate(participantId)}' in this meeting.");
+        var list = await participants.ListAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (!list.Any(p => p.ParticipantId == id))
+            return Problem(StatusCodes.Status404NotFound, "Participant not found", $"There is no participant '{id}' in this meeting.");
+        revocations.RevokeParticipant(meetingId, id);
+        await participants.SetConnectionStatusAsync(id, ParticipantConnectionStatus.Disconnected, Now(), cancellationToken).ConfigureAwait(false);
+        metrics.Removed();
+        LogRemoved(id, meetingId);
+        return TypedResults.NoContent();
+    }
+
     private async Task<(MeetingToken? Token, IResult? Problem)> AuthenticateAsync(HttpRequest request, string meetingId)
     {
         var header = request.Headers.Authorization.ToString();
@@ -213,7 +238,7 @@ internal sealed partial class MeetingsService(
         if (token is null)
         {
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return (null, Problem(StatusCodes.Status401Unauthorized, "Invalid token", "The access token is malformed, expired or not signed by this server."));
+            return (null, Problem(StatusCodes.Status401Unauthorized, "Invalid token", "The access token is malformed, expired, revoked or not signed by this server."));
         }
         if (!string.Equals(token.MeetingId, meetingId, StringComparison.Ordinal))
             return (null, Problem(StatusCodes.Status403Forbidden, "Wrong meeting", "The access token belongs to another meeting."));
@@ -238,8 +263,17 @@ internal sealed partial class MeetingsService(
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
         meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
 
-    private string GrpcUrl(string baseUrl) =>
-        signalingAddress?.GrpcAddress is { } grpc ? grpc.ToString().TrimEnd('/') : baseUrl;
+    // A gRPC endpoint bound to a wildcard or loopback address is announced under the host name the client
+    // used for this request (localhost stays localhost, a LAN address stays that address), never a mix.
+    private string GrpcUrl(HttpRequest request, string baseUrl)
+    {
+        if (signalingAddress?.GrpcAddress is not { } grpc)
+            return baseUrl;
+        if (!System.Net.IPAddress.TryParse(grpc.Host.Trim('[', ']'), out var bound) ||
+            !(System.Net.IPAddress.IsLoopback(bound) || bound.Equals(System.Net.IPAddress.Any) || bound.Equals(System.Net.IPAddress.IPv6Any)))
+            return grpc.ToString().TrimEnd('/');
+        return new UriBuilder(grpc.Scheme, request.Host.Host, grpc.Port).Uri.ToString().TrimEnd('/');
+    }
 
     private string JoinUrl(HttpRequest request, string meetingId) => $"{BaseUrl(request)}/j/{meetingId}";
 
@@ -268,6 +302,9 @@ internal sealed partial class MeetingsService(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Meeting {MeetingId} ended by its host")]
     private partial void LogEnded(string meetingId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Participant {ParticipantId} removed from {MeetingId}; its tokens are revoked")]
+    private partial void LogRemoved(Guid participantId, string meetingId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "No media node for a join of {MeetingId} (region {Region})")]
     private partial void LogNoMediaNode(string meetingId, string? region);

@@ -1,0 +1,19 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Meet.Modules.Allocation.Internal;
+
+// Resolves an empty Node:PublicIp before validation: loopback for a private server, the detected
+// interface address for Node:Public. A detection that finds nothing stays empty and fails validation
+// with a message naming Node:PublicIp.
+internal sealed class NodeOptionsPostConfigure : IPostConfigureOptions<NodeOptions>
+{
+    public void PostConfigure(string? name, NodeOptions options) => Resolve(options, PublicAddressDetector.Detect);
+
+    internal static void Resolve(NodeOptions options, Func<IPAddress?> detect)
+    {
+        if (!string.IsNullOrWhiteSpace(options.PublicIp))
+            return;
+        options.PublicIp = options.Public ? detect()?.ToString() ?? "" : IPAddress.Loopback.ToString();
+    }
+}
