@@ -38,12 +38,10 @@ public sealed class HostileInputTests
         })();
         """;
 
-    [Test]
-    public async Task Bad_signaling_rest_and_media_input_is_refused_and_the_call_keeps_going()
+    // Alice and Bob (pages whose PeerConnections are recorded) in a call, each decoding the other.
+    private static async Task<(IPage Alice, IPage Bob, string AliceId, string BobId, IReadOnlyDictionary<string, MeetPage.RemoteStats> AliceFirst,
+        IReadOnlyDictionary<string, MeetPage.RemoteStats> BobFirst)> StartCallAsync(BrowserHarness harness, IBrowser browser)
     {
-        await using var harness = await BrowserHarness.StartAsync();
-        var browser = await harness.LaunchAsync();
-        var media = harness.Host.Get<MediaModule>();
         var alice = await NewRecordedParticipantAsync(harness, browser);
         await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
         await MeetPage.WaitForStateAsync(alice, MediaTimeout, "joined");
@@ -54,6 +52,16 @@ public sealed class HostileInputTests
         var bobId = (await MeetPage.ParticipantIdAsync(bob))!;
         var aliceFirst = await ThreeParticipantCallTests.WaitForMediaAsync(alice, [bobId]);
         var bobFirst = await ThreeParticipantCallTests.WaitForMediaAsync(bob, [aliceId]);
+        return (alice, bob, aliceId, bobId, aliceFirst, bobFirst);
+    }
+
+    [Test]
+    public async Task Bad_signaling_rest_and_media_input_is_refused_and_the_call_keeps_going()
+    {
+        await using var harness = await BrowserHarness.StartAsync();
+        var browser = await harness.LaunchAsync();
+        var media = harness.Host.Get<MediaModule>();
+        var (alice, bob, aliceId, bobId, aliceFirst, bobFirst) = await StartCallAsync(harness, browser);
         await ShouldBeConnectedAsync(alice);
         await ShouldBeConnectedAsync(bob);
         var meetingId = alice.Url.Split("/j/")[1];
@@ -167,16 +175,7 @@ public sealed class HostileInputTests
         await using var harness = await BrowserHarness.StartAsync();
         var browser = await harness.LaunchAsync();
         var media = harness.Host.Get<MediaModule>();
-        var alice = await NewRecordedParticipantAsync(harness, browser);
-        await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
-        await MeetPage.WaitForStateAsync(alice, MediaTimeout, "joined");
-        var bob = await NewRecordedParticipantAsync(harness, browser);
-        await MeetPage.JoinFromLandingAsync(bob, "Bob", link: alice.Url);
-        await MeetPage.WaitForStateAsync(bob, MediaTimeout, "joined");
-        var aliceId = (await MeetPage.ParticipantIdAsync(alice))!;
-        var bobId = (await MeetPage.ParticipantIdAsync(bob))!;
-        var aliceFirst = await ThreeParticipantCallTests.WaitForMediaAsync(alice, [bobId]);
-        var bobFirst = await ThreeParticipantCallTests.WaitForMediaAsync(bob, [aliceId]);
+        var (alice, bob, aliceId, bobId, aliceFirst, bobFirst) = await StartCallAsync(harness, browser);
         var meetingId = alice.Url.Split("/j/")[1];
 
         // Alice's publisher path as the SFU sees it, and the SSRCs she and Bob send.
