@@ -13,25 +13,25 @@ internal sealed record ConferenceSelection(string? DominantSpeaker, IReadOnlyLis
 
     public static readonly ConferenceSelection Empty = new(null, [], [], [], [], 0);
 
+    // Built once per selection: applying it asks for every consumer of every subscriber, so each answer
+    // must be O(1), not a walk of the order (that would be O(participants³) per change).
+    private readonly Dictionary<string, int> _videoRank = VideoOrder.Select((id, rank) => (id, rank)).ToDictionary(x => x.id, x => x.rank, StringComparer.Ordinal);
+    private readonly HashSet<string> _audible = new(Audible, StringComparer.Ordinal);
+    private readonly HashSet<string> _audioPublishers = new(AudioPublishers, StringComparer.Ordinal);
+
     // Whether subscriber `subscriberId` receives the video of `publisherId`; a subscriber may ask for
     // fewer than the meeting's LastN (maxVideos), never for more.
     public bool ForwardsVideo(string subscriberId, string publisherId, int maxVideos = int.MaxValue)
     {
         var limit = Math.Min(LastN, maxVideos);
-        var taken = 0;
-        foreach (var id in VideoOrder)
-        {
-            if (id == subscriberId)
-                continue;
-            if (taken++ >= limit)
-                return false;
-            if (id == publisherId)
-                return true;
-        }
-        return taken < limit && !VideoOrder.Contains(publisherId, StringComparer.Ordinal);
+        var selfAhead = _videoRank.TryGetValue(subscriberId, out var selfRank) ? 1 : 0;
+        if (!_videoRank.TryGetValue(publisherId, out var rank))
+            return VideoOrder.Count - selfAhead < limit;
+        // The subscriber's own place in the order does not count against its limit.
+        var position = selfAhead == 1 && selfRank < rank ? rank - 1 : rank;
+        return publisherId != subscriberId && position < limit;
     }
 
     public bool ForwardsAudio(string publisherId) =>
-        Audible.Contains(publisherId, StringComparer.Ordinal)
-        || (Audible.Count < AudibleSpeakers && !AudioPublishers.Contains(publisherId, StringComparer.Ordinal));
+        _audible.Contains(publisherId) || (Audible.Count < AudibleSpeakers && !_audioPublishers.Contains(publisherId));
 }

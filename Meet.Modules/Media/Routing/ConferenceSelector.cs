@@ -52,7 +52,8 @@ internal sealed class ConferenceSelector(int lastN)
         if (dominant is not null && publishers.Any(p => p.Id == dominant && p.Video))
             video.Add(dominant);
         video.AddRange(_recent.Where(id => id != dominant && publishers.Any(p => p.Id == id && p.Video)));
-        video.AddRange(publishers.Where(p => p.Video && !video.Contains(p.Id)).Select(p => p.Id));
+        var placed = new HashSet<string>(video, StringComparer.Ordinal);
+        video.AddRange(publishers.Where(p => p.Video && placed.Add(p.Id)).Select(p => p.Id));
 
         var next = new ConferenceSelection(dominant, _recent.ToArray(), video, _audible.ToArray(),
             publishers.Where(p => p.Audio).Select(p => p.Id).ToArray(), LastN);
