@@ -1,4 +1,5 @@
 import type { SignalingClient } from './signaling';
+import { SlotRouter, type SlotAssignmentMessage } from './slots';
 
 // The two PeerConnections of SPEC "Media": the publisher (we offer, the SFU answers) carries our
 // camera and microphone; the subscriber (the SFU offers, we answer) carries everyone else, one
@@ -33,6 +34,8 @@ export class MediaSession {
   // Subscriber m-section (mid) -> participantId. Keyed by mid, not track id: the msid track id is only
   // unique within its stream (RFC 8830), so two publishers' "cam" tracks may share one.
   private readonly owners = new Map<string, string>();
+  // Bounded slots: the slot's track goes to whichever participant the SFU says it shows.
+  readonly slots: SlotRouter;
   private subscriberQueue: Promise<void> = Promise.resolve();
   // Publisher negotiations (first offer, ICE restarts) run one at a time: JSEP allows one outstanding
   // offer, and an offer overtaken on the way would be refused by the server as stale.
@@ -51,6 +54,11 @@ export class MediaSession {
     this.publisher.onconnectionstatechange = () => handlers.connectionState('publisher', this.publisher.connectionState);
     this.subscriber.onconnectionstatechange = () => handlers.connectionState('subscriber', this.subscriber.connectionState);
     this.subscriber.ontrack = e => this.onTrack(e);
+    this.slots = new SlotRouter((id, track) => handlers.track(id, track, new MediaStream([track])), (id, track) => handlers.trackEnded(id, track));
+  }
+
+  applySlotAssignments(slots: SlotAssignmentMessage[]): void {
+    this.slots.apply(slots);
   }
 
   // Adds our tracks and runs the first publisher negotiation. With no local media (camera denied)
@@ -103,7 +111,7 @@ export class MediaSession {
     const result: Record<string, RemoteStats> = {};
     for (const transceiver of this.subscriber.getTransceivers()) {
       const receiver = transceiver.receiver;
-      const owner = transceiver.mid ? this.owners.get(transceiver.mid) : undefined;
+      const owner = transceiver.mid ? this.slots.owner(transceiver.mid) ?? this.owners.get(transceiver.mid) : undefined;
       if (!owner || transceiver.currentDirection === 'inactive') continue;
       const entry = result[owner] ??= { framesDecoded: 0, videoPacketsReceived: 0, audioPacketsReceived: 0, frameWidth: 0, frameHeight: 0 };
       const report = await receiver.getStats();
@@ -131,6 +139,10 @@ export class MediaSession {
   private onTrack(e: RTCTrackEvent): void {
     const stream = e.streams[0];
     if (!stream) return;
+    if (SlotRouter.isSlotStream(stream)) {
+      if (e.transceiver.mid) this.slots.onTrack(e.transceiver.mid, e.track);
+      return;
+    }
     const participantId = stream.id;
     if (e.transceiver.mid) this.owners.set(e.transceiver.mid, participantId);
     // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on

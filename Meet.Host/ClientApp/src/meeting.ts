@@ -20,6 +20,10 @@ export interface MeetTestHook {
   // The dominant speaker the server last announced (null before anyone spoke).
   activeSpeaker: string | null;
   stats(): Promise<Record<string, RemoteStats>>;
+  // Bounded subscriber slots: mid -> the participant the slot shows (null = idle).
+  slots(): Record<string, string | null>;
+  // The subscriber PeerConnection's current remote description (the SFU's offer).
+  subscriberSdp(): string;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
   leave(): Promise<void>;
@@ -94,6 +98,8 @@ class MeetingPage {
       activeSpeaker: null,
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
+      slots: () => this.media?.slots.assignments() ?? {},
+      subscriberSdp: () => this.media?.subscriber.remoteDescription?.sdp ?? '',
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       leave: () => this.leave(),
     };
@@ -141,6 +147,7 @@ class MeetingPage {
       subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
+      slotAssignments: slots => this.media?.applySlotAssignments(slots),
       // 410: the host ended the meeting while we were in it; the server closes our session next.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
