@@ -15,6 +15,9 @@ public sealed class MediaOptions
     // (announced as slot assignments) instead of adding an m-section per published track.
     public bool BoundedSlots { get; set; }
 
+    // Screen shares at once in one meeting; a share beyond it is refused (409 screen_share_limit).
+    public int MaxScreenShares { get; set; } = 1;
+
     // A subscriber offer unanswered for this long counts as lost and is offered again (a newer version).
     public TimeSpan SubscriberAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

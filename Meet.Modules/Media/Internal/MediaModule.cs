@@ -23,8 +23,10 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private int _ticks;
     private int _nextId;
 
-    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12, bool boundedSlots = false)
+    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12, bool boundedSlots = false,
+        int maxScreenShares = 1)
     {
+        MaxScreenShares = maxScreenShares;
         LastN = lastN;
         BoundedSlots = boundedSlots;
         SubscriberAnswerTimeout = subscriberAnswerTimeout ?? TimeSpan.FromSeconds(5);
@@ -45,6 +47,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     public int LastN { get; }
 
     public bool BoundedSlots { get; }
+
+    // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
+    public int MaxScreenShares { get; }
 
     public ConferenceCounters ConferenceCounters { get; } = new();
 

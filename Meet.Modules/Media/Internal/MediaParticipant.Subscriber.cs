@@ -83,6 +83,9 @@ internal sealed partial class MediaParticipant
                 }
             }
             SdpBuilder.ApplyTransport(section, transport);
+            // The client shows a screen share large (RFC 4796 content:slides), apart from the camera.
+            if (slot.Screen || consumer?.Producer.IsScreen == true)
+                section.Attributes.Add(new SdpAttribute("content", "slides"));
             if (slot.Bounded)
             {
                 // A bounded slot is always sending on its own SSRC, whoever feeds it; the client learns

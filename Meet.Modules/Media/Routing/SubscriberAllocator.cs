@@ -73,8 +73,12 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
     public SlotAllocation Allocate(ConferenceSelection selection, IReadOnlyList<Producer> producers, WebRtcTransport transport,
         Func<string> nextConsumerId, MediaSender sender)
     {
+        var screens = producers
+            .Where(p => p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId)
+            .Take(ScreenSlots)
+            .ToList();
         var videos = producers
-            .Where(p => p.Kind == MediaKind.Video && !p.IsClosed && p.ParticipantId != SubscriberId
+            .Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId
                 && selection.ForwardsVideo(SubscriberId, p.ParticipantId, MaxVideos))
             .OrderBy(p => selection.VideoRank(p.ParticipantId))
             .Take(VideoLimit)
@@ -83,35 +87,45 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
             .Where(p => p.Kind == MediaKind.Audio && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
             .Take(ConferenceSelection.AudibleSpeakers)
             .ToList();
-        var added = EnsureSlots(MediaKind.Video, VideoLimit, producers) | EnsureSlots(MediaKind.Audio, ConferenceSelection.AudibleSpeakers, producers);
-        var remapped = Assign(MediaKind.Video, videos, transport, nextConsumerId, sender)
-            + Assign(MediaKind.Audio, audios, transport, nextConsumerId, sender);
+        var added = EnsureSlots(MediaKind.Video, screen: false, VideoLimit, producers)
+            | EnsureSlots(MediaKind.Audio, screen: false, ConferenceSelection.AudibleSpeakers, producers)
+            | EnsureSlots(MediaKind.Video, screen: true, ScreenSlots, producers);
+        var remapped = Assign(MediaKind.Video, screen: false, videos, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Audio, screen: false, audios, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Video, screen: true, screens, transport, nextConsumerId, sender);
         Remaps += remapped;
         return new SlotAllocation(added, remapped);
     }
 
-    private bool EnsureSlots(MediaKind kind, int count, IReadOnlyList<Producer> producers)
+    // Bounded: one screen-share slot, created when the meeting's first share starts.
+    public const int ScreenSlots = 1;
+
+    private bool EnsureSlots(MediaKind kind, bool screen, int count, IReadOnlyList<Producer> producers)
     {
-        var have = _slots.Count(s => s.Kind == kind);
+        var have = _slots.Count(s => s.Kind == kind && s.Screen == screen);
         if (have >= count)
             return false;
         // The slot's codecs (payload types, fmtp) come from the first other publisher of that kind;
         // later publishers are renumbered onto them (SubscriberSlot.TryMapPayloadTypes).
-        var template = producers.FirstOrDefault(p => p.Kind == kind && !p.IsClosed && p.ParticipantId != SubscriberId);
+        var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && !p.IsClosed && p.ParticipantId != SubscriberId);
         if (template is null)
             return false;
         for (var i = have; i < count; i++)
-            AddSlot(kind, template.Codecs, bounded: true);
+        {
+            var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, template.Codecs) { Bounded = true, Screen = screen };
+            _slots.Add(slot);
+        }
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
         return true;
     }
 
-    private int Assign(MediaKind kind, List<Producer> wanted, WebRtcTransport transport, Func<string> nextConsumerId, MediaSender sender)
+    private int Assign(MediaKind kind, bool screen, List<Producer> wanted, WebRtcTransport transport, Func<string> nextConsumerId, MediaSender sender)
     {
         var changes = 0;
         var free = new List<SubscriberSlot>();
         foreach (var slot in _slots)
         {
-            if (slot.Kind != kind)
+            if (slot.Kind != kind || slot.Screen != screen)
                 continue;
             if (slot.Consumer is { } current && wanted.Remove(current.Producer))
                 continue;
@@ -153,7 +167,7 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
     // Bounded slots: who each slot shows now, for the client's tiles.
     public IReadOnlyList<MediaSlotAssignment> Assignments() =>
         _slots.Where(s => s.Bounded)
-            .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
+            .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : s.Screen ? "screen" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
             .ToArray();
 
     // The consumer's slot stays (Unified Plan never removes m-sections) and goes inactive.
@@ -194,10 +208,12 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
         return changed;
     }
 
+    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N.
     private bool Forwards(ConferenceSelection selection, Consumer consumer) =>
-        consumer.Producer.Kind == MediaKind.Video
+        consumer.Producer.IsScreen
+        || (consumer.Producer.Kind == MediaKind.Video
             ? selection.ForwardsVideo(SubscriberId, consumer.Producer.ParticipantId, MaxVideos)
-            : selection.ForwardsAudio(consumer.Producer.ParticipantId);
+            : selection.ForwardsAudio(consumer.Producer.ParticipantId));
 
     // The packet path (RTCP feedback): slots only grow, so a snapshot read may miss the newest one,
     // which only delays that consumer's keyframe request to the next PLI.

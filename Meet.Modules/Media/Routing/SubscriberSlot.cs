@@ -22,6 +22,9 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public bool Bounded { get; init; }
 
+    // A bounded video slot reserved for screen shares.
+    public bool Screen { get; init; }
+
     public OutgoingStream Stream { get; set; } = new();
 
     // Whom the slot shows now (bounded slots), null when idle.
