@@ -2,6 +2,7 @@ import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api'
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { Roster } from './roster';
+import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
 // A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
@@ -75,6 +76,13 @@ class MeetingPage {
   private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
   private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
   private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
+  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Share screen');
+  private readonly screenStage = new ScreenStage();
+  private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
+    this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+    this.shareButton.setAttribute('aria-pressed', String(sharing));
+    if (error) this.showStatus(error, true);
+  });
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
   private readonly hook: MeetTestHook;
@@ -110,9 +118,11 @@ class MeetingPage {
     mount(h('main', { class: 'meeting' },
       h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId)),
       this.status, this.mediaError,
+      this.screenStage.element,
       this.grid,
       h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
-      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.layoutButton, this.leaveButton)));
+      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.shareButton, this.layoutButton, this.leaveButton)));
+    this.shareButton.onclick = () => void this.screenShare.toggle();
     this.layoutButton.onclick = () => {
       const speakerView = !this.grid.classList.contains('speaker-view');
       this.grid.classList.toggle('speaker-view', speakerView);
@@ -181,6 +191,8 @@ class MeetingPage {
     const media = new MediaSession(this.signaling!, {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
+      screenTrack: (participantId, track) => this.screenStage.show(this.roster.participants.get(participantId)?.displayName ?? 'Someone', track),
+      screenTrackEnded: (_, track) => this.screenStage.hide(track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers);
     this.media = media;

@@ -5,7 +5,7 @@
 
 export interface SlotAssignmentMessage {
   mid: string;
-  kind: 'audio' | 'video';
+  kind: 'audio' | 'video' | 'screen';
   participantId: string | null;
   trackId: string | null;
 }
@@ -19,8 +19,8 @@ export class SlotRouter {
   private readonly tracks = new Map<string, MediaStreamTrack>();
 
   constructor(
-    private readonly show: (participantId: string, track: MediaStreamTrack) => void,
-    private readonly hide: (participantId: string, track: MediaStreamTrack) => void) {}
+    private readonly show: (participantId: string, track: MediaStreamTrack, mid: string) => void,
+    private readonly hide: (participantId: string, track: MediaStreamTrack, mid: string) => void) {}
 
   static isSlotStream(stream: MediaStream): boolean {
     return stream.id.startsWith(slotStreamPrefix);
@@ -30,7 +30,7 @@ export class SlotRouter {
   onTrack(mid: string, track: MediaStreamTrack): void {
     this.tracks.set(mid, track);
     const owner = this.shown.get(mid);
-    if (owner) this.show(owner, track);
+    if (owner) this.show(owner, track, mid);
   }
 
   // Announcements may come before the offer that creates their mids: they are kept until the track arrives.
@@ -42,8 +42,8 @@ export class SlotRouter {
       this.shown.set(slot.mid, next);
       const track = this.tracks.get(slot.mid);
       if (!track) continue;
-      if (previous) this.hide(previous, track);
-      if (next) this.show(next, track);
+      if (previous) this.hide(previous, track, slot.mid);
+      if (next) this.show(next, track, slot.mid);
     }
   }
 
