@@ -117,15 +117,5 @@ public sealed partial class BoundedSlotsTests
     [GeneratedRegex(@"^o=\S+ \S+ (\d+)", RegexOptions.Multiline)]
     private static partial Regex OriginLine();
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + MediaTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException(because);
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string because) => BrowserWait.UntilAsync(condition, MediaTimeout, because);
 }

@@ -67,15 +67,5 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
             p => new Stats(p.Value.GetProperty("framesDecoded").GetInt64(), p.Value.GetProperty("frameWidth").GetInt64()));
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + MediaTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException(because);
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string because) => BrowserWait.UntilAsync(condition, MediaTimeout, because);
 }

@@ -44,7 +44,7 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
     {
         var slot = _slots.FirstOrDefault(s => s.Reusable && s.Kind == producer.Kind && s.HasSameCodecs(producer.Codecs));
         if (slot is null)
-            slot = AddSlot(producer.Kind, producer.Codecs, bounded: false);
+            slot = AddSlot(producer.Kind, producer.Codecs);
         else
             slot.Stream = new OutgoingStream();
         var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid, slot.Stream);
@@ -56,9 +56,9 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
         return consumer;
     }
 
-    private SubscriberSlot AddSlot(MediaKind kind, IReadOnlyList<RtpCodec> codecs, bool bounded)
+    private SubscriberSlot AddSlot(MediaKind kind, IReadOnlyList<RtpCodec> codecs)
     {
-        var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, codecs) { Bounded = bounded };
+        var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, codecs);
         _slots.Add(slot);
         Volatile.Write(ref _slotSnapshot, [.. _slots]);
         return slot;
