@@ -174,10 +174,12 @@ export class MediaSession {
     // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on
     // the stream and mutes/ends the track.
     if (this.isScreen(e.transceiver.mid) && this.handlers.screenTrack) {
+      // A section reused later for a camera keeps this track object: the listeners check the mid again.
+      const mid = e.transceiver.mid;
       const ended = () => this.handlers.screenTrackEnded?.(participantId, e.track);
       e.track.addEventListener('ended', ended);
       e.track.addEventListener('mute', ended);
-      e.track.addEventListener('unmute', () => this.handlers.screenTrack?.(participantId, e.track));
+      e.track.addEventListener('unmute', () => { if (this.isScreen(mid)) this.handlers.screenTrack?.(participantId, e.track); });
       this.handlers.screenTrack(participantId, e.track);
       return;
     }
