@@ -53,6 +53,28 @@ internal sealed class RequestFields(JsonElement root)
         return defaultValue;
     }
 
+    // An enum field written in lower case ("forward", "mix"); absent or null = defaultValue.
+    public TEnum Choice<TEnum>(string name, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return defaultValue;
+        var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
+        var expected = string.Join(" or ", names.Select(n => $"\"{n}\""));
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Fail(name, $"must be {expected}, not {Describe(value.ValueKind)}");
+            return defaultValue;
+        }
+        // ValueEquals compares the raw UTF-8, so even text .NET cannot decode is refused, not thrown on.
+        var index = Array.FindIndex(names, n => value.ValueEquals(n));
+        if (index < 0)
+        {
+            Fail(name, $"must be {expected}");
+            return defaultValue;
+        }
+        return Enum.GetValues<TEnum>()[index];
+    }
+
     public IResult ToProblem()
     {
         var detail = string.Join("; ", errors!.Select(e => $"{e.Key} {e.Value[0]}"));
