@@ -11,13 +11,19 @@ namespace Meet.Modules.Media.Mixing;
 // Threads: TryPush runs on the packet path (a copy into a jitter buffer), SetSpeakers and the listener
 // set on the control plane (volatile copy-on-write), MixFrame on one scheduler worker at a time
 // (Schedule/RunOwedFrames), which alone touches channels, decoders and encoders. A meeting more than
-// MaxOwedFrames behind the clock skips a frame and drops a speaker (MaxSpeakers) rather than delaying
-// every other meeting's mix; the speaker comes back after RecoverFrames good frames.
+// MaxOwedFrames behind the clock skips the frame; one that keeps falling behind (SkipsToDrop within a
+// second) drops a speaker (MaxSpeakers) rather than delaying every other meeting's mix; the speaker
+// comes back after RecoverFrames frames without a skip.
 internal sealed class AudioMixer : IDisposable
 {
     public const int Speakers = 3;
     public const int RecoverFrames = 250;
     public const int MaxOwedFrames = 2;
+
+    // A speaker is dropped after SkipsToDrop skipped frames within SkipWindowFrames (one second): one
+    // late wake-up on a busy machine costs a frame, only a mixer that keeps falling behind loses a voice.
+    public const int SkipsToDrop = 5;
+    public const int SkipWindowFrames = 50;
 
     private readonly MixerChannel[] _channels = [new(), new(), new()];
     private readonly MixOutput _all;
@@ -35,6 +41,9 @@ internal sealed class AudioMixer : IDisposable
     private int _owed;
     private int _maxSpeakers = Speakers;
     private int _goodFrames;
+    private int _closed;
+    private long _skipWindowStart;
+    private int _skipsInWindow;
 
     public AudioMixer(string meetingId, MixerCounters counters, int bitrate = 32000, int complexity = 5)
     {
@@ -45,6 +54,11 @@ internal sealed class AudioMixer : IDisposable
     }
 
     public string MeetingId { get; }
+
+    // Set by the scheduler that drives this mixer; Close takes the mixer off it.
+    public AudioMixerScheduler? Scheduler { get; set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     public int MaxSpeakers => Volatile.Read(ref _maxSpeakers);
 
@@ -90,17 +104,23 @@ internal sealed class AudioMixer : IDisposable
         return false;
     }
 
-    // The clock: one more frame is owed. True when the caller must queue this mixer for a worker
-    // (it was idle). More than MaxOwedFrames owed means the mixer has fallen behind: skip the frame.
-    public bool Schedule()
+    // The clock: `frames` more frames are owed (more than one when the clock thread woke late). True
+    // when the caller must queue this mixer for a worker (it was idle: it may then catch up on up to
+    // FrameClock.MaxCatchUp frames). A mixer still busy with earlier frames that would owe more than
+    // MaxOwedFrames has fallen behind: the excess frames are skipped.
+    public bool Schedule(int frames = 1)
     {
-        if (Interlocked.Increment(ref _owed) > MaxOwedFrames)
+        if (IsClosed)
+            return false;
+        var idle = Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+        var limit = idle ? FrameClock.MaxCatchUp : MaxOwedFrames;
+        var owed = Interlocked.Add(ref _owed, frames);
+        for (; owed > limit; owed--)
         {
             Interlocked.Decrement(ref _owed);
-            OnFrameSkipped();
-            return false;
+            OnFrameSkipped(mixerLate: !idle);
         }
-        return Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+        return idle;
     }
 
     // A worker: every owed frame, in order; re-checks after releasing so a frame owed meanwhile is not
@@ -127,11 +147,24 @@ internal sealed class AudioMixer : IDisposable
 
     // The clock ticked while the previous frame was still being mixed: this frame is skipped (its
     // timestamp still passes, so listeners conceal it) and the mix loses a speaker until it keeps up.
-    public void OnFrameSkipped()
+    // Called by the clock thread only, so the skip window needs no lock. mixerLate false: the frame's
+    // time passed while the whole process stalled (the clock resynchronised), which is no reason to mix
+    // fewer voices.
+    public void OnFrameSkipped(bool mixerLate = true)
     {
-        Interlocked.Increment(ref _frameIndex);
+        var frame = Interlocked.Increment(ref _frameIndex);
         _counters.FrameSkipped();
+        if (!mixerLate)
+            return;
         Volatile.Write(ref _goodFrames, 0);
+        if (frame - _skipWindowStart >= SkipWindowFrames)
+        {
+            _skipWindowStart = frame;
+            _skipsInWindow = 0;
+        }
+        if (++_skipsInWindow < SkipsToDrop)
+            return;
+        _skipsInWindow = 0;
         var max = Volatile.Read(ref _maxSpeakers);
         if (max > 1 && Interlocked.CompareExchange(ref _maxSpeakers, max - 1, max) == max)
             _counters.SpeakerDropped();
@@ -276,6 +309,18 @@ internal sealed class AudioMixer : IDisposable
         foreach (var channel in _channels)
             total += channel.Decodes;
         return total;
+    }
+
+    // The meeting's media ended: off the clock, then (once a running frame has finished) the codecs go.
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        Scheduler?.Remove(this);
+        var wait = new SpinWait();
+        while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            wait.SpinOnce();
+        Dispose();
     }
 
     public void Dispose()

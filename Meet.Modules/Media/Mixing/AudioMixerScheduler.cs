@@ -42,6 +42,7 @@ internal sealed partial class AudioMixerScheduler : IDisposable
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
             Volatile.Write(ref _mixers, [.. _mixers, mixer]);
+            mixer.Scheduler = this;
             if (_clock is null)
                 StartThreads();
         }
@@ -82,18 +83,12 @@ internal sealed partial class AudioMixerScheduler : IDisposable
                 continue;
             }
             var mixers = Volatile.Read(ref _mixers);
-            for (var s = 0; s < stalled; s++)
+            foreach (var mixer in mixers)
             {
-                foreach (var mixer in mixers)
-                    mixer.OnFrameSkipped();
-            }
-            for (var frame = 0; frame < due; frame++)
-            {
-                foreach (var mixer in mixers)
-                {
-                    if (mixer.Schedule())
-                        Enqueue(mixer);
-                }
+                for (var s = 0; s < stalled; s++)
+                    mixer.OnFrameSkipped(mixerLate: false);
+                if (mixer.Schedule(due))
+                    Enqueue(mixer);
             }
         }
     }

@@ -9,6 +9,9 @@ namespace Meet.Modules.Media.Mixing;
 // its minus-one mix (when it starts or stops being a top-3 speaker) and across skipped frames.
 internal sealed class MixListener
 {
+    // The msid stream id of the mix m-section; participant ids are GUIDs, so it never names one.
+    public const string StreamId = "meet-mix";
+
     private readonly uint _timestampBase;
     private ushort _sequence;
     private bool _started;

@@ -48,6 +48,24 @@ internal sealed class SubscriberAllocator(string subscriberId)
         return consumer;
     }
 
+    // A mixing meeting's one audio slot (issue 17): the mixed stream, Opus as every browser offers it.
+    public Mixing.MixListener AddMixSlot(Mixing.IMixedAudioSink sink)
+    {
+        var mid = (_nextMid++).ToString(CultureInfo.InvariantCulture);
+        var listener = new Mixing.MixListener(SubscriberId, sink, mid, (byte)MixedAudioCodec.PayloadType, MixedAudioLevelExtensionId);
+        _slots.Add(new SubscriberSlot(mid, MediaKind.Audio, [MixedAudioCodec]) { Mix = listener });
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
+        return listener;
+    }
+
+    // What the mixer sends: RFC 7587 Opus (always "/2" in SDP, mono content), with in-band FEC.
+    public static readonly RtpCodec MixedAudioCodec = new(111, "opus", Mixing.MixFormat.SampleRate, 2, "minptime=10;useinbandfec=1");
+
+    // The ssrc-audio-level id in the mix m-section; ours to choose since the SFU makes the offer.
+    public const int MixedAudioLevelExtensionId = 1;
+
+    public Mixing.MixListener? MixListener => _slots.FirstOrDefault(s => s.Mix is not null)?.Mix;
+
     // The consumer's slot stays (Unified Plan never removes m-sections) and goes inactive.
     public bool RemoveConsumer(Consumer consumer)
     {

@@ -15,7 +15,12 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public Consumer? Consumer { get; set; }
 
+    // The slot of a mixing meeting's mixed audio (issue 17): fed by the mixer, never by a consumer.
+    public Mixing.MixListener? Mix { get; init; }
+
     public bool Reusable { get; set; }
+
+    public bool IsActive => Consumer is not null || Mix is not null;
 
     public bool HasSameCodecs(IReadOnlyList<RtpCodec> codecs) => Codecs.SequenceEqual(codecs);
 }

@@ -205,7 +205,11 @@ public sealed class AudioMixerTests
         harness.Mixer.Schedule().Should().BeFalse("already queued");
         harness.Mixer.Schedule().Should().BeFalse("a third owed frame means it fell behind");
         harness.Counters.FramesSkipped.Should().Be(1);
-        harness.Counters.SpeakersDropped.Should().Be(1);
+        harness.Mixer.MaxSpeakers.Should().Be(3, "one late frame is skipped, no voice is dropped for it");
+        for (var i = 1; i < AudioMixer.SkipsToDrop; i++)
+            harness.Mixer.Schedule().Should().BeFalse();
+        harness.Counters.FramesSkipped.Should().Be(AudioMixer.SkipsToDrop);
+        harness.Counters.SpeakersDropped.Should().Be(1, "it keeps falling behind");
         harness.Mixer.MaxSpeakers.Should().Be(2);
         harness.Mixer.RunOwedFrames(new MediaSender(new MediaCounters()));
 
@@ -214,7 +218,7 @@ public sealed class AudioMixerTests
         Spectrum.Share(degraded, 880).Should().BeLessThan(0.01, "the third speaker is dropped while behind");
         Spectrum.Share(degraded, 440).Should().BeGreaterThan(0.2);
         var timestamps = x.Packets.Select(p => p.Timestamp).ToList();
-        timestamps.Zip(timestamps.Skip(1), (p, n) => n - p).Should().Contain((uint)(2 * MixFormat.FrameSamples), "the skipped frame's time passed");
+        timestamps.Zip(timestamps.Skip(1), (p, n) => n - p).Should().Contain((uint)((AudioMixer.SkipsToDrop + 1) * MixFormat.FrameSamples), "the skipped frames' time passed");
 
         harness.Step(AudioMixer.RecoverFrames + 20);
         harness.Mixer.MaxSpeakers.Should().Be(3);
