@@ -64,7 +64,7 @@ internal sealed partial class MeetingsService(
             LogCreated(meeting.MeetingId, hostId!);
             var token = tokens.Issue(meeting.MeetingId, hostId!, ParticipantRole.Host, participantId: null);
             return TypedResults.Created($"/v1/meetings/{meeting.MeetingId}",
-                new CreateMeetingResponse(meeting.MeetingId, hostId!, JoinUrl(request, meeting.MeetingId), token.Token, now.UtcDateTime, AudioModeText(audioMode)));
+                new CreateMeetingResponse(meeting.MeetingId, hostId!, JoinUrl(request, meeting.MeetingId), token.Token, now.UtcDateTime));
         }
         // 23^9 * 10^4 ids: eight collisions in a row means something else is wrong.
         throw new InvalidOperationException($"No free meeting id after {MaxIdAttempts} attempts.");

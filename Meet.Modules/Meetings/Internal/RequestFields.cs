@@ -65,8 +65,16 @@ internal sealed class RequestFields(JsonElement root)
             Fail(name, $"must be {expected}, not {Describe(value.ValueKind)}");
             return defaultValue;
         }
-        // ValueEquals compares the raw UTF-8, so even text .NET cannot decode is refused, not thrown on.
-        var index = Array.FindIndex(names, n => value.ValueEquals(n));
+        int index;
+        try
+        {
+            index = Array.FindIndex(names, n => value.ValueEquals(n));
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not text .NET can compare.
+            index = -1;
+        }
         if (index < 0)
         {
             Fail(name, $"must be {expected}");

@@ -19,9 +19,9 @@ internal sealed class InMemorySfu : IAsyncDisposable
 
     public const int AudioLevelExtensionId = 2;
 
-    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12)
+    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, AudioMode audioMode = AudioMode.Forward)
     {
-        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN);
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, audioMode);
         Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
     }
 
