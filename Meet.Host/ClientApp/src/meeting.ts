@@ -1,6 +1,7 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
@@ -71,6 +72,7 @@ class MeetingPage {
   private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
   private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
   private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
+  private readonly mixedAudio = new MixedAudioPlayer();
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
   private readonly hook: MeetTestHook;
@@ -170,9 +172,14 @@ class MeetingPage {
   // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
   private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
     this.media?.close();
+    this.mixedAudio.stop();
     for (const id of [...this.tiles.keys()]) this.removeTile(id);
     const media = new MediaSession(this.signaling!, {
-      track: (participantId, track) => this.onRemoteTrack(participantId, track),
+      // A mix meeting's one audio stream has no participant tile (mixedAudio.ts).
+      track: (participantId, track) => {
+        if (!this.mixedAudio.accepts(participantId, track, resume => this.showStatus('Click anywhere to turn on sound.', true, resume)))
+          this.onRemoteTrack(participantId, track);
+      },
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers);
@@ -384,6 +391,7 @@ class MeetingPage {
       // Leaving must always work locally; the server also frees us when the socket closes.
     }
     this.media?.close();
+    this.mixedAudio.stop();
     this.local?.getTracks().forEach(t => t.stop());
     const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
     rejoin.onclick = () => location.reload();
