@@ -50,11 +50,20 @@ public sealed class MixedAudioTests
 
         public ConcurrentQueue<(long Arrival, byte[] Packet)> Heard { get; } = new();
 
+        public long PayloadBytesSent { get; private set; }
+
+        public long PacketsSent { get; private set; }
+
         public void Send(uint timestamp)
         {
             var packet = Tone.NextPacket(out var sequence);
+            PayloadBytesSent += packet.Length;
+            PacketsSent++;
             Publisher!.SendRtp(Ssrc, 111, sequence, timestamp, marker: false, packet, Loud);
         }
+
+        // Mixed-stream bytes on the wire (SRTP, without UDP/IP) in [from, to).
+        public long BytesHeard(long from, long to) => Heard.Where(h => h.Arrival >= from && h.Arrival < to).Sum(h => (long)h.Packet.Length + 16);
 
         // The mix stream's packets in sequence order, decoded (as a browser's jitter buffer would).
         public float[] Decode(long from = 0, long to = long.MaxValue)
@@ -128,6 +137,12 @@ public sealed class MixedAudioTests
                 await Task.Delay(5);
             }
             var second = Stopwatch.Frequency;
+
+            // Downstream audio per listener: one mixed stream, against the three streams forward mode sends
+            // (each speaker's packets as published: 12-byte RTP header + 4-byte level extension + 16-byte tag).
+            var mixKbps = listener.BytesHeard(switchAt - 2 * second, switchAt) * 8 / 2000.0;
+            var forwardKbps = bots.Take(3).Sum(b => (b.PayloadBytesSent + 32.0 * b.PacketsSent) / b.PacketsSent) * 50 * 8 / 1000;
+            TestContext.Out.WriteLine($"downstream audio per listener: mix {mixKbps:F1} kbit/s, forward (3 speakers) {forwardKbps:F1} kbit/s");
 
             // One audio stream, however many speak.
             listener.Client.Subscriber!.RemoteTracks.Where(t => t.Kind == "audio").Should().ContainSingle();
