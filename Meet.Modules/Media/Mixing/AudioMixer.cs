@@ -10,7 +10,11 @@ namespace Meet.Modules.Media.Mixing;
 //
 // Threads: TryPush runs on the packet path (a copy into a jitter buffer), SetSpeakers and the listener
 // set on the control plane (volatile copy-on-write), MixFrame on one scheduler worker at a time
-// (Schedule/RunOwedFrames), which alone touches channels, decoders and encoders. A meeting more than
+// (Schedule/RunOwedFrames), which alone touches channels, decoders and encoders. That one-thread rule
+// is the _busy flag: whoever mixes a frame holds it (a worker from Schedule until RunOwedFrames
+// releases it, a direct MixFrame caller for its frame, Close for good), because libopus aborts the
+// process when two threads share a codec (issue 17 follow-up: a test's MixFrame racing the
+// scheduler's worker crashed the test host in silk/resampler.c). A meeting more than
 // MaxOwedFrames behind the clock skips the frame; one that keeps falling behind (SkipsToDrop within a
 // second) drops a speaker (MaxSpeakers) rather than delaying every other meeting's mix; the speaker
 // comes back after RecoverFrames frames without a skip.
@@ -93,6 +97,8 @@ internal sealed class AudioMixer : IDisposable
     // The packet path: one decrypted Opus payload of a publisher. Kept only if it is being mixed.
     public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload)
     {
+        if (IsClosed)
+            return false;
         for (var i = 0; i < _channels.Length; i++)
         {
             if (_channels[i].TryPush(participantId, sequence, payload))
@@ -131,9 +137,9 @@ internal sealed class AudioMixer : IDisposable
         {
             try
             {
-                while (Volatile.Read(ref _owed) > 0)
+                while (Volatile.Read(ref _owed) > 0 && !IsClosed)
                 {
-                    MixFrame(sender);
+                    MixOwnedFrame(sender);
                     Interlocked.Decrement(ref _owed);
                 }
             }
@@ -170,8 +176,30 @@ internal sealed class AudioMixer : IDisposable
             _counters.SpeakerDropped();
     }
 
-    // One 20 ms frame: mix, encode what listeners need, send. Returns the number of encodes.
+    // One 20 ms frame on the calling thread, for callers outside the scheduler (tests, benchmarks): it
+    // takes the frame like a worker does, waiting for one in progress. Returns the number of encodes;
+    // 0 once the mixer is closed (its codecs are gone).
     public int MixFrame(MediaSender sender)
+    {
+        var wait = new SpinWait();
+        while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            if (IsClosed)
+                return 0;
+            wait.SpinOnce();
+        }
+        try
+        {
+            return IsClosed ? 0 : MixOwnedFrame(sender);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    // One 20 ms frame: mix, encode what listeners need, send. Only while holding _busy.
+    private int MixOwnedFrame(MediaSender sender)
     {
         var frameIndex = Interlocked.Increment(ref _frameIndex);
         ApplySpeakers();
@@ -312,6 +340,7 @@ internal sealed class AudioMixer : IDisposable
     }
 
     // The meeting's media ended: off the clock, then (once a running frame has finished) the codecs go.
+    // Close keeps _busy for good, so no frame can start on the disposed codecs.
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -320,10 +349,12 @@ internal sealed class AudioMixer : IDisposable
         var wait = new SpinWait();
         while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             wait.SpinOnce();
-        Dispose();
+        DisposeCodecs();
     }
 
-    public void Dispose()
+    public void Dispose() => Close();
+
+    private void DisposeCodecs()
     {
         foreach (var channel in _channels)
             channel.Dispose();

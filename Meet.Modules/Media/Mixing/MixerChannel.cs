@@ -4,6 +4,9 @@ namespace Meet.Modules.Media.Mixing;
 // PCM queue (a packet may carry 10 to 120 ms; the mixer takes 20 ms per step). The speaker changes
 // only through Assign/Release, called by the mixer's worker at a frame boundary; a speaker that leaves fades out over one frame
 // before the channel is reset for the next, and a new one fades in, so switches do not click.
+// Threads: TryPush runs on the packet path (under _assignment, then the jitter buffer's own lock);
+// everything else, and above all the decoder, only on the thread holding the mixer's frame
+// (AudioMixer's busy flag), so Fill's Jitter.Pop needs no _assignment: the buffer locks itself.
 internal sealed class MixerChannel : IDisposable
 {
     private readonly OpusDecoder _decoder = new();
