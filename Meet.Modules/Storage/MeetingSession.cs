@@ -9,4 +9,7 @@ public sealed record MeetingSession(
     MeetingStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? EndedAt,
-    int MaxParticipantsCount);
+    int MaxParticipantsCount,
+    // Opt-in end-to-end encryption (issue 16): the clients encrypt frames with a key the server never
+    // sees; the server only stores the flag so every participant's page knows to encrypt.
+    bool EndToEndEncrypted = false);

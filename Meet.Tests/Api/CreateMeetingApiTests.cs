@@ -70,6 +70,23 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
 
         stored.GetProperty("allowGuestJoin").GetBoolean().Should().BeFalse();
         stored.GetProperty("defaultMuted").GetBoolean().Should().BeFalse();
+        stored.GetProperty("e2ee").GetBoolean().Should().BeFalse();
+    }
+
+    // Issue 16: end-to-end encryption is opt-in at creation; the meeting's details and every join
+    // response say so (the key itself never reaches the server: it stays in the link's fragment).
+    [Test]
+    public async Task End_to_end_encryption_is_stored_and_told_to_every_joiner()
+    {
+        var response = await PostAsync("/v1/meetings", """{"hostId":"h","meetingTitle":"t","allowGuestJoin":true,"e2ee":true}""");
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString()!;
+
+        (await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}")).GetProperty("e2ee").GetBoolean().Should().BeTrue();
+        (await JoinAsync(id)).GetProperty("e2ee").GetBoolean().Should().BeTrue();
+        (await JoinAsync(id, userId: null)).GetProperty("e2ee").GetBoolean().Should().BeTrue("a guest is told too");
+        var plain = (await CreateMeetingAsync()).GetProperty("meetingId").GetString()!;
+        (await JoinAsync(plain)).GetProperty("e2ee").GetBoolean().Should().BeFalse();
     }
 
     [TestCase("""{"meetingTitle":"t"}""", "hostId")]
@@ -88,6 +105,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
     [TestCase("""{"hostId":"h","meetingTitle":["t"]}""", "meetingTitle")]
     [TestCase("""{"hostId":"h","meetingTitle":"t","allowGuestJoin":"yes"}""", "allowGuestJoin")]
     [TestCase("""{"hostId":"h","meetingTitle":"t","defaultMuted":1}""", "defaultMuted")]
+    [TestCase("""{"hostId":"h","meetingTitle":"t","e2ee":"true"}""", "e2ee")]
     [TestCase("""{"hostId":{},"meetingTitle":"t"}""", "hostId")]
     public async Task Wrong_typed_field_is_rejected_naming_the_field(string json, string field)
     {

@@ -36,6 +36,16 @@ public sealed class MeetingRepositoryTests(StorageProvider provider)
     }
 
     [Test]
+    public async Task End_to_end_encrypted_meeting_reads_back_with_its_flag()
+    {
+        var meeting = Meeting("mtg-qwerty-9012-zxc") with { EndToEndEncrypted = true };
+
+        await meetings.TryCreateAsync(meeting, CancellationToken.None);
+
+        (await meetings.FindAsync(meeting.MeetingId, CancellationToken.None))!.EndToEndEncrypted.Should().BeTrue();
+    }
+
+    [Test]
     public async Task Creating_an_existing_id_reports_a_collision_and_keeps_the_first()
     {
         var first = Meeting("mtg-qwerty-9012-zxc");

@@ -2,6 +2,8 @@ import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api'
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { Roster } from './roster';
+import { E2eeSession, keyFromLink } from './e2ee/session';
+import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, inviteButton, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
 // A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
@@ -23,6 +25,8 @@ export interface MeetTestHook {
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
   leave(): Promise<void>;
+  // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
+  e2ee: E2eeTestHook;
 }
 
 declare global {
@@ -81,6 +85,8 @@ class MeetingPage {
   private local: MediaStream | null = null;
   private iceServers: RTCIceServer[] = [];
   private left = false;
+  // Set when the join response says the meeting is end-to-end encrypted (e2ee/session.ts).
+  private e2ee: E2eeSession | null = null;
 
   constructor(private readonly meetingId: string, private readonly displayName: string) {
     this.localVideo.muted = true;
@@ -96,13 +102,15 @@ class MeetingPage {
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       leave: () => this.leave(),
+      e2ee: e2eeTestHook(meetingId, () => this.e2ee),
     };
     window.meet = this.hook;
   }
 
   async start(): Promise<void> {
     mount(h('main', { class: 'meeting' },
-      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId)),
+      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId),
+        inviteButton(this.meetingId, text => this.showStatus(text))),
       this.status, this.mediaError,
       this.grid,
       h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
@@ -133,6 +141,7 @@ class MeetingPage {
     }
     this.hook.participantId = joined.participantId;
     this.iceServers = joined.iceServers ?? [];
+    if (joined.e2ee && !this.startEncryption(mediaPromise)) return;
 
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
@@ -150,6 +159,12 @@ class MeetingPage {
     });
     // Signaling connects while the camera starts; publishing waits for the camera.
     const localReady = mediaPromise.then(({ stream, error }) => {
+      // Encrypted meeting, no key in the link: nothing of ours may go out, so no camera at all.
+      if (this.e2ee && !this.e2ee.hasKey) {
+        stream?.getTracks().forEach(t => t.stop());
+        stream = null;
+        error = null;
+      }
       this.local = stream;
       if (error) this.showMediaError(error);
       if (stream) this.localVideo.srcObject = stream;
@@ -175,7 +190,7 @@ class MeetingPage {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
-    }, this.iceServers);
+    }, this.iceServers, this.e2ee);
     this.media = media;
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
@@ -183,6 +198,7 @@ class MeetingPage {
     this.hook.participantId = welcome.participantId;
     this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
     this.syncTiles();
+    this.e2ee?.configure(welcome.participantId);
     await localReady;
     await media.publish(this.local, simulcastWanted());
     this.hook.state = 'joined';
@@ -221,6 +237,7 @@ class MeetingPage {
 
   private onParticipantUpdate(update: ParticipantUpdateMessage): void {
     if (update.participantId === this.hook.participantId) return;
+    if (update.action === 'JOINED' || update.action === 'LEFT') this.e2ee?.membershipChanged();
     switch (update.action) {
       case 'JOINED':
         this.ensureTile(update.participantId, update.displayName);
@@ -372,6 +389,26 @@ class MeetingPage {
     this.cameraButton.textContent = camOff ? 'Start video' : 'Stop video';
     this.cameraButton.setAttribute('aria-pressed', String(camOff));
     this.localVideo.classList.toggle('off', camOff);
+  }
+
+  // An encrypted meeting: refuse where this browser cannot encrypt or the link's key is damaged;
+  // without a key, join to see who is there but publish nothing (never clear media).
+  private startEncryption(mediaPromise: Promise<{ stream: MediaStream | null }>): boolean {
+    const key = keyFromLink();
+    const problem = e2eeJoinProblem(key);
+    if (problem) {
+      void mediaPromise.then(m => m.stream?.getTracks().forEach(t => t.stop()));
+      this.fail(problem);
+      return false;
+    }
+    this.e2ee = new E2eeSession(key.state === 'present' ? key.secret : null, (mid, decryptable) => {
+      const owner = this.media?.ownerOf(mid);
+      const tile = owner ? this.tiles.get(owner) : undefined;
+      if (tile) showDecryptState(tile.element, decryptable);
+    });
+    document.querySelector('header')?.append(e2eeBadge());
+    if (!this.e2ee.hasKey) this.showMediaError(missingKeyNotice);
+    return true;
   }
 
   private async leave(): Promise<void> {

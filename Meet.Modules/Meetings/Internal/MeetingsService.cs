@@ -38,7 +38,7 @@ internal sealed partial class MeetingsService(
         if (problem is not null)
             return problem;
         string? hostId, title;
-        bool allowGuests, defaultMuted;
+        bool allowGuests, defaultMuted, e2ee;
         using (document)
         {
             var fields = new RequestFields(document!.RootElement);
@@ -46,6 +46,7 @@ internal sealed partial class MeetingsService(
             title = fields.String("meetingTitle", required: true, MaxTitleLength);
             allowGuests = fields.Boolean("allowGuestJoin", defaultValue: false);
             defaultMuted = fields.Boolean("defaultMuted", defaultValue: false);
+            e2ee = fields.Boolean("e2ee", defaultValue: false);
             if (fields.HasErrors)
                 return fields.ToProblem();
         }
@@ -54,7 +55,7 @@ internal sealed partial class MeetingsService(
         for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
         {
             var meeting = new MeetingSession(MeetingIdGenerator.Next(), title!, hostId!, allowGuests, defaultMuted,
-                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0);
+                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0, EndToEndEncrypted: e2ee);
             if (!await meetings.TryCreateAsync(meeting, cancellationToken).ConfigureAwait(false))
                 continue;
             metrics.Created();
@@ -166,7 +167,8 @@ internal sealed partial class MeetingsService(
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
             new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region),
-            turn.IceServersFor(participant.ParticipantId.ToString())));
+            turn.IceServersFor(participant.ParticipantId.ToString()),
+            meeting!.EndToEndEncrypted));
     }
 
     public async Task<IResult> EndAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
@@ -261,7 +263,7 @@ internal sealed partial class MeetingsService(
     private MeetingResponse ToResponse(MeetingSession meeting, HttpRequest request) => new(
         meeting.MeetingId, meeting.HostUserId, meeting.Title, meeting.Status.ToString().ToLowerInvariant(),
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
-        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
+        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount, meeting.EndToEndEncrypted);
 
     // A gRPC endpoint bound to a wildcard or loopback address is announced under the host name the client
     // used for this request (localhost stays localhost, a LAN address stays that address), never a mix.
