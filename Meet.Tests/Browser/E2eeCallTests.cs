@@ -32,10 +32,19 @@ public sealed class E2eeCallTests : BrowserFixture
         await ParticipantPages.ExpectMediaFromAsync(second, firstId);
         (await second.EvaluateAsync<int>("() => window.meet.videoEncodings()")).Should().Be(3, "simulcast is kept in encrypted meetings");
 
+        // Simulcast layer switches on encrypted keyframes: Alice sends only her quarter-resolution
+        // layer, then only the full one; each time the SFU moves Bob's consumer to the layer that
+        // remains, which it may only do on a keyframe of that layer.
+        await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([true, false, false]); return true; }");
+        await WaitForFrameWidthAsync(second, firstId, width => width is > 0 and <= 320);
+        await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([false, false, true]); return true; }");
+        await WaitForFrameWidthAsync(second, firstId, width => width > 320);
+
         var counters = await CountersAsync(second);
         counters.GetProperty("framesEncrypted").GetInt64().Should().BeGreaterThan(0);
         counters.GetProperty("framesDecrypted").GetInt64().Should().BeGreaterThan(0);
         counters.GetProperty("droppedUnauthenticated").GetInt64().Should().Be(0);
+        TestContext.Progress.WriteLine($"e2ee cost in Bob's worker: {PerFrame(counters, "encrypt")} µs per frame encrypted, {PerFrame(counters, "decrypt")} µs per frame decrypted");
         // Alice moved to a new epoch's key when Bob joined, and Bob still decodes her.
         (await CountersAsync(first)).GetProperty("epoch").GetInt64().Should().BeGreaterThanOrEqualTo(1);
         (await second.Page.Locator("#e2ee-badge").IsVisibleAsync()).Should().BeTrue("the page shows the call is end-to-end encrypted");
@@ -149,6 +158,12 @@ public sealed class E2eeCallTests : BrowserFixture
             || record.Contains(Convert.ToHexString(bytes), StringComparison.OrdinalIgnoreCase);
     }
 
+    private static string PerFrame(JsonElement counters, string operation)
+    {
+        var frames = counters.GetProperty(operation == "encrypt" ? "framesEncrypted" : "framesDecrypted").GetDouble();
+        return (counters.GetProperty($"{operation}Microseconds").GetDouble() / Math.Max(1, frames)).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<JsonElement> CountersAsync(IParticipantPage page) =>
         await page.EvaluateAsync<JsonElement>("async () => await window.meet.e2ee.counters()");
 
@@ -158,6 +173,21 @@ public sealed class E2eeCallTests : BrowserFixture
         await tile.Locator(".e2ee-notice").WaitForAsync(new() { Timeout = (float)MediaTimeout.TotalMilliseconds });
         (await tile.GetAttributeAsync("class")).Should().Contain("undecryptable");
         (await tile.Locator(".e2ee-notice").InnerTextAsync()).Should().Contain("Cannot decrypt");
+    }
+
+    // The width of the frames the page decodes from a participant now (getStats frameWidth).
+    private static async Task WaitForFrameWidthAsync(IParticipantPage page, string from, Func<long, bool> wanted)
+    {
+        var deadline = DateTime.UtcNow + MediaTimeout;
+        long width = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            width = await page.EvaluateAsync<long>($"async () => (await window.meet.stats())['{from}']?.frameWidth ?? 0");
+            if (wanted(width))
+                return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{page.Browser} still decodes {from}'s video at width {width}");
     }
 
     private sealed record PictureSample(double Red, double Green, double Blue, double Roughness);

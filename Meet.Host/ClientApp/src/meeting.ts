@@ -24,6 +24,8 @@ export interface MeetTestHook {
   stats(): Promise<Record<string, RemoteStats>>;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
+  // Turns the camera's simulcast encodings (q/h/f) on and off, to make the SFU switch layers.
+  setVideoLayers(active: boolean[]): Promise<void>;
   leave(): Promise<void>;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
@@ -101,6 +103,13 @@ class MeetingPage {
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
+      setVideoLayers: async active => {
+        const sender = this.media?.publisher.getSenders().find(x => x.track?.kind === 'video');
+        if (!sender) return;
+        const parameters = sender.getParameters();
+        parameters.encodings.forEach((e, i) => { e.active = active[i] ?? e.active; });
+        await sender.setParameters(parameters);
+      },
       leave: () => this.leave(),
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
     };
