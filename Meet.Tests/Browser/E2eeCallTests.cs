@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Routing;
 using Meet.Tests.Host;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -34,11 +36,14 @@ public sealed class E2eeCallTests : BrowserFixture
 
         // Simulcast layer switches on encrypted keyframes: Alice sends only her quarter-resolution
         // layer, then only the full one; each time the SFU moves Bob's consumer to the layer that
-        // remains, which it may only do on a keyframe of that layer.
+        // remains, which it may only do on a keyframe of that layer, and Bob keeps decoding.
+        var consumer = AliceVideoConsumer(meetingId, firstId, secondId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([true, false, false]); return true; }");
-        await WaitForFrameWidthAsync(second, firstId, width => width is > 0 and <= 320);
+        await WaitForLayerAsync(consumer, 0);
+        await ParticipantPages.ExpectMediaFromAsync(second, firstId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([false, false, true]); return true; }");
-        await WaitForFrameWidthAsync(second, firstId, width => width > 320);
+        await WaitForLayerAsync(consumer, 2);
+        await ParticipantPages.ExpectMediaFromAsync(second, firstId);
 
         var counters = await CountersAsync(second);
         counters.GetProperty("framesEncrypted").GetInt64().Should().BeGreaterThan(0);
@@ -175,19 +180,19 @@ public sealed class E2eeCallTests : BrowserFixture
         (await tile.Locator(".e2ee-notice").InnerTextAsync()).Should().Contain("Cannot decrypt");
     }
 
-    // The width of the frames the page decodes from a participant now (getStats frameWidth).
-    private static async Task WaitForFrameWidthAsync(IParticipantPage page, string from, Func<long, bool> wanted)
+    private Consumer AliceVideoConsumer(string meetingId, string publisherId, string subscriberId)
+    {
+        var router = Harness.Host.Get<MediaModule>().FindRouter(meetingId)!;
+        var producer = router.Members.Single(m => m.ParticipantId == publisherId).Publishing.Producers.Single(p => p.Kind == MediaKind.Video);
+        return producer.Consumers.Single(c => c.SubscriberId == subscriberId);
+    }
+
+    private static async Task WaitForLayerAsync(Consumer consumer, int layer)
     {
         var deadline = DateTime.UtcNow + MediaTimeout;
-        long width = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            width = await page.EvaluateAsync<long>($"async () => (await window.meet.stats())['{from}']?.frameWidth ?? 0");
-            if (wanted(width))
-                return;
-            await Task.Delay(200);
-        }
-        Assert.Fail($"{page.Browser} still decodes {from}'s video at width {width}");
+        while (DateTime.UtcNow < deadline && consumer.CurrentLayer != layer)
+            await Task.Delay(100);
+        consumer.CurrentLayer.Should().Be(layer, "the SFU switches to the only layer still sent once it sees that layer's keyframe");
     }
 
     private sealed record PictureSample(double Red, double Green, double Blue, double Roughness);
