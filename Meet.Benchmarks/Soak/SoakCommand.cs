@@ -98,7 +98,9 @@ internal static class SoakCommand
             viewers.Add(viewer);
         }
 
-        using var stop = new CancellationTokenSource(duration);
+        // Ctrl+C / SIGTERM stop the host: end the run there too, with the summary, instead of sampling a dead host.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+        stop.CancelAfter(duration);
         var sender = Task.Run(() => SendMediaAsync(publishers, stop.Token));
         var churners = new Queue<(MeetClient Client, ClientPeerConnection Pc, uint Ssrc)>();
         var churn = Task.Run(async () =>
