@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Meet.Tests.Support;
 
@@ -13,30 +12,9 @@ public sealed partial class SoakCommandTests
     [CancelAfter(180_000)]
     public async Task Short_soak_churns_participants_and_reports_rows_errors_and_growth(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(BenchmarksAssembly.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { BenchmarksAssembly.Path, "soak", "--minutes", "0.2", "--interval-seconds", "3", "--churn-seconds", "1" })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        var output = await stdout;
-        var log = output + await stderr;
+        var (exitCode, output, log) = await BenchmarksAssembly.RunAsync(["soak", "--minutes", "0.2", "--interval-seconds", "3", "--churn-seconds", "1"], cancellationToken);
 
-        process.ExitCode.Should().Be(0, log);
+        exitCode.Should().Be(0, log);
         // | elapsed | ws | heap | threads | handles | participants | producers | consumers | in/s | out/s | cpu | churn joins | drops | errors |
         var rows = Row().Matches(output).Select(m => m.Groups[1].Value.Split('|', StringSplitOptions.TrimEntries)).ToList();
         rows.Should().HaveCountGreaterThanOrEqualTo(3, log);

@@ -49,8 +49,12 @@ export class E2eeSession {
   constructor(readonly secret: Uint8Array | null, status: (mid: string, decryptable: boolean) => void) {
     this.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
-      if (reply.type === 'status') status(reply.mid, reply.decryptable);
-      else this.pending.get(reply.requestId)?.(reply.counters), this.pending.delete(reply.requestId);
+      if (reply.type === 'status') {
+        status(reply.mid, reply.decryptable);
+        return;
+      }
+      this.pending.get(reply.requestId)?.(reply.counters);
+      this.pending.delete(reply.requestId);
     };
   }
 

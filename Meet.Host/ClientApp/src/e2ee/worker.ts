@@ -101,6 +101,7 @@ function encryptor(options: TransformOptions) {
 function decryptor(options: TransformOptions) {
   let failures = 0;
   let reported = false;
+  let lastSender = '';
   const failed = () => {
     if (++failures >= failuresBeforeReport && !reported) {
       reported = true;
@@ -118,6 +119,12 @@ function decryptor(options: TransformOptions) {
       counters.droppedUnencrypted++;
       failed();
       return;
+    }
+    if (trailer.senderId !== lastSender) {
+      // The SFU gave this receiver's slot to another participant: judge the new one afresh.
+      lastSender = trailer.senderId;
+      failures = 0;
+      reported = false;
     }
     if (!keys) {
       counters.droppedNoKey++;
