@@ -26,6 +26,7 @@ public sealed class E2eeCallTests : BrowserFixture
         await using var first = new ChromiumParticipantPage(await Harness.NewParticipantAsync(Browser));
         await using var second = new ChromiumParticipantPage(await Harness.NewParticipantAsync(Browser));
         var firstId = await ParticipantPages.JoinAsync(first, $"{meetingId}#key={key}", "Alice");
+        var (audio, video) = CaptureAtSfu(meetingId, firstId);
         var secondId = await ParticipantPages.JoinAsync(second, $"{meetingId}#key={key}", "Bob");
 
         // Decoding at all shows the SFU still finds keyframes: a consumer forwards nothing before the
@@ -64,6 +65,26 @@ public sealed class E2eeCallTests : BrowserFixture
         Math.Abs(received.Red - sent.Red).Should().BeLessThan(40);
         Math.Abs(received.Green - sent.Green).Should().BeLessThan(40);
         Math.Abs(received.Blue - sent.Blue).Should().BeLessThan(40);
+
+        // What the SFU forwards is opaque without the key: each Opus payload it received from Alice is
+        // one sealed frame that the C# mirror opens with the meeting secret and not with another; her
+        // VP8 frames end (marker packet) with the trailer naming her.
+        var secret = Convert.FromBase64String(key.Replace('-', '+').Replace('_', '/') + "=");
+        var otherSecret = RandomNumberGenerator.GetBytes(32);
+        audio.Payloads.Should().NotBeEmpty();
+        foreach (var (_, payload) in audio.Payloads)
+        {
+            E2eeFrameFormatTests.TryOpen(secret, payload, out var opus).Should().BeTrue("Alice's audio frame opens with the meeting key");
+            opus.Length.Should().Be(payload.Length - 42);
+            E2eeFrameFormatTests.TryOpen(otherSecret, payload, out _).Should().BeFalse("and with no other key");
+        }
+        var frameEnds = video.Payloads.Where(p => p.Marker).Select(p => p.Payload).ToList();
+        frameEnds.Should().NotBeEmpty();
+        foreach (var end in frameEnds)
+        {
+            end[^1].Should().Be(0x4d, "every VP8 frame ends with the e2ee trailer");
+            new Guid(end.AsSpan(end.Length - 26, 16), bigEndian: true).ToString().Should().Be(firstId);
+        }
 
         var leaks = recorder.Records.Where(r => ContainsKey(r, key)).ToList();
         recorder.Records.Should().Contain(r => r.Contains("PublisherOffer", StringComparison.Ordinal), "the recorder sees the hub traffic");
@@ -178,6 +199,18 @@ public sealed class E2eeCallTests : BrowserFixture
         await tile.Locator(".e2ee-notice").WaitForAsync(new() { Timeout = (float)MediaTimeout.TotalMilliseconds });
         (await tile.GetAttributeAsync("class")).Should().Contain("undecryptable");
         (await tile.Locator(".e2ee-notice").InnerTextAsync()).Should().Contain("Cannot decrypt");
+    }
+
+    // Wraps Alice's publisher transport's packet listener with two captures: audio (Opus, one frame
+    // per packet) and video.
+    private (CapturingPacketListener Audio, CapturingPacketListener Video) CaptureAtSfu(string meetingId, string publisherId)
+    {
+        var member = Harness.Host.Get<MediaModule>().FindRouter(meetingId)!.Members.Single(m => m.ParticipantId == publisherId);
+        var producers = member.Publishing.Producers.ToList();
+        var audio = new CapturingPacketListener(member.Publisher.PacketListener, producers.Single(p => p.Kind == MediaKind.Audio).Codecs[0].PayloadType, 20);
+        var video = new CapturingPacketListener(audio, producers.Single(p => p.Kind == MediaKind.Video).Codecs[0].PayloadType, 400);
+        member.Publisher.PacketListener = video;
+        return (audio, video);
     }
 
     private Consumer AliceVideoConsumer(string meetingId, string publisherId, string subscriberId)

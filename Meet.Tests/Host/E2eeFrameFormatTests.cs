@@ -120,13 +120,16 @@ public sealed class E2eeFrameFormatTests
         return output;
     }
 
-    private static bool TryOpen(byte[] secret, byte[] frame, out byte[] plain)
+    // A frame sealed by a page (or the vectors) opened with the meeting secret: false when it does not authenticate.
+    internal static bool TryOpen(byte[] secret, byte[] frame, out byte[] plain)
     {
         plain = [];
-        var trailer = frame.AsSpan(frame.Length - TrailerLength);
-        if (trailer[25] != 0x4d)
+        if (frame.Length < TrailerLength + TagLength)
             return false;
+        var trailer = frame.AsSpan(frame.Length - TrailerLength);
         var clearBytes = trailer[24];
+        if (trailer[25] != 0x4d || clearBytes + TagLength + TrailerLength > frame.Length)
+            return false;
         var senderId = new Guid(trailer[..16], bigEndian: true).ToString();
         var epoch = BinaryPrimitives.ReadUInt32BigEndian(trailer[16..]);
         var counter = BinaryPrimitives.ReadUInt32BigEndian(trailer[20..]);
