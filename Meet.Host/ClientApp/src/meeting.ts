@@ -430,6 +430,7 @@ class MeetingPage {
       // Leaving must always work locally; the server also frees us when the socket closes.
     }
     this.media?.close();
+    this.e2ee?.close();
     this.local?.getTracks().forEach(t => t.stop());
     const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
     rejoin.onclick = () => location.reload();
@@ -440,6 +441,7 @@ class MeetingPage {
     this.hook.state = 'failed';
     this.signaling?.leave().catch(() => undefined);
     this.media?.close();
+    this.e2ee?.close();
     this.local?.getTracks().forEach(t => t.stop());
     mount(h('main', { class: 'landing' },
       h('h1', {}, title),
