@@ -141,6 +141,22 @@ public sealed class E2eeCallTests : BrowserFixture
     }
 
     [Test]
+    public async Task A_pasted_invite_link_keeps_its_key()
+    {
+        var meetingId = await CreateEncryptedMeetingAsync();
+        var key = NewKey();
+        var page = await Harness.NewParticipantAsync(Browser);
+        await using var participant = new ChromiumParticipantPage(page);
+
+        await MeetPage.JoinFromLandingAsync(page, "Paster", $"https://meet.example.test/j/{meetingId}#key={key}");
+        await MeetPage.WaitForStateAsync(page, MediaTimeout, "joined");
+
+        new Uri(page.Url).Fragment.Should().Be($"#key={key}");
+        (await page.EvaluateAsync<bool>("() => window.meet.e2ee.enabled && window.meet.e2ee.hasKey")).Should().BeTrue();
+        (await page.EvaluateAsync<int>("() => window.meet.videoEncodings()")).Should().Be(3, "a page with the key publishes");
+    }
+
+    [Test]
     public async Task Web_client_key_schedule_and_frame_layout_match_the_shared_vectors()
     {
         await using var page = new ChromiumParticipantPage(await Harness.NewParticipantAsync(Browser));
