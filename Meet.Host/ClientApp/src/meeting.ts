@@ -4,6 +4,7 @@ import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { Roster } from './roster';
 import { E2eeSession, keyFromLink } from './e2ee/session';
 import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, inviteButton, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
+import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
 // A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
@@ -22,6 +23,10 @@ export interface MeetTestHook {
   // The dominant speaker the server last announced (null before anyone spoke).
   activeSpeaker: string | null;
   stats(): Promise<Record<string, RemoteStats>>;
+  // Bounded subscriber slots: mid -> the participant the slot shows (null = idle).
+  slots(): Record<string, string | null>;
+  // The subscriber PeerConnection's current remote description (the SFU's offer).
+  subscriberSdp(): string;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
   // Turns the camera's simulcast encodings (q/h/f) on and off, to make the SFU switch layers.
@@ -77,6 +82,13 @@ class MeetingPage {
   private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
   private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
   private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
+  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Share screen');
+  private readonly screenStage = new ScreenStage();
+  private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
+    this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+    this.shareButton.setAttribute('aria-pressed', String(sharing));
+    if (error) this.showStatus(error, true);
+  });
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
   private readonly hook: MeetTestHook;
@@ -102,6 +114,8 @@ class MeetingPage {
       activeSpeaker: null,
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
+      slots: () => this.media?.slots.assignments() ?? {},
+      subscriberSdp: () => this.media?.subscriber.remoteDescription?.sdp ?? '',
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       setVideoLayers: async active => {
         const sender = this.media?.publisher.getSenders().find(x => x.track?.kind === 'video');
@@ -121,9 +135,11 @@ class MeetingPage {
       h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId),
         inviteButton(this.meetingId, text => this.showStatus(text))),
       this.status, this.mediaError,
+      this.screenStage.element,
       this.grid,
       h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
-      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.layoutButton, this.leaveButton)));
+      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.shareButton, this.layoutButton, this.leaveButton)));
+    this.shareButton.onclick = () => void this.screenShare.toggle();
     this.layoutButton.onclick = () => {
       const speakerView = !this.grid.classList.contains('speaker-view');
       this.grid.classList.toggle('speaker-view', speakerView);
@@ -159,6 +175,7 @@ class MeetingPage {
       subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
+      slotAssignments: slots => this.media?.applySlotAssignments(slots),
       // 410: the host ended the meeting while we were in it; the server closes our session next.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
@@ -198,6 +215,8 @@ class MeetingPage {
     const media = new MediaSession(this.signaling!, {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
+      screenTrack: (participantId, track) => this.screenStage.show(this.roster.participants.get(participantId)?.displayName ?? 'Someone', track),
+      screenTrackEnded: (_, track) => this.screenStage.hide(track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers, this.e2ee);
     this.media = media;
