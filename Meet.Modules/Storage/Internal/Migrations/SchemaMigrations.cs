@@ -129,5 +129,10 @@ internal static class SchemaMigrations
         Sqlite: "ALTER TABLE meeting_sessions ADD COLUMN e2ee BOOLEAN NOT NULL DEFAULT 0;",
         Postgres: "ALTER TABLE meeting_sessions ADD COLUMN e2ee BOOLEAN NOT NULL DEFAULT FALSE;");
 
-    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles, EndToEndEncryption];
+    // The create payload's audioMode (issue 17). Version 4: 3 is taken by issue 16's e2ee flag.
+    private static readonly Migration AudioMode = new(4, "meeting audio mode",
+        Sqlite: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';",
+        Postgres: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';");
+
+    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles, EndToEndEncryption, AudioMode];
 }
