@@ -125,6 +125,15 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
         problem.GetProperty("errors").GetProperty("audioMode")[0].GetString().Should().Contain("\"forward\" or \"mix\"");
     }
 
+    [Test]
+    public async Task Mixing_an_end_to_end_encrypted_meeting_is_refused()
+    {
+        var problem = await ShouldBeProblemAsync(
+            await PostAsync("/v1/meetings", """{"hostId":"h","meetingTitle":"t","audioMode":"mix","e2ee":true}"""), HttpStatusCode.BadRequest);
+
+        problem.GetProperty("errors").GetProperty("audioMode")[0].GetString().Should().Contain("e2ee");
+    }
+
     [TestCase("""{"meetingTitle":"t"}""", "hostId")]
     [TestCase("""{"hostId":"h"}""", "meetingTitle")]
     [TestCase("""{"hostId":null,"meetingTitle":"t"}""", "hostId")]

@@ -50,6 +50,14 @@ internal sealed partial class MeetingsService(
             defaultMuted = fields.Boolean("defaultMuted", defaultValue: false);
             audioMode = fields.Choice("audioMode", mediaOptions.Value.AudioMode);
             e2ee = fields.Boolean("e2ee", defaultValue: false);
+            // The mixer decodes audio, which an end-to-end encrypted meeting keeps from the server: asked
+            // for together they are refused; a configured default of mix yields to e2ee.
+            if (e2ee && audioMode == Media.AudioMode.Mix)
+            {
+                if (fields.Has("audioMode"))
+                    fields.Reject("audioMode", "must be \"forward\" when e2ee is true (the server cannot mix audio it cannot decrypt)");
+                audioMode = Media.AudioMode.Forward;
+            }
             if (fields.HasErrors)
                 return fields.ToProblem();
         }

@@ -83,6 +83,11 @@ internal sealed class RequestFields(JsonElement root)
         return Enum.GetValues<TEnum>()[index];
     }
 
+    // A field whose value is valid alone but conflicts with another field.
+    public void Reject(string name, string message) => Fail(name, message);
+
+    public bool Has(string name) => root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
     public IResult ToProblem()
     {
         var detail = string.Join("; ", errors!.Select(e => $"{e.Key} {e.Value[0]}"));
