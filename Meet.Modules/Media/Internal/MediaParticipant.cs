@@ -15,6 +15,8 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
     private readonly List<SubscriberSlot> _slots = [];
     private SsrcEntry[] _ssrcTable = [];
     private bool _closed;
+    // Read on the packet path without a lock: a host mute takes effect from the next packet.
+    private volatile bool _audioHeld;
     private MediaConnectionState _reportedState = MediaConnectionState.New;
 
     public MediaParticipant(MediaModule module, Router router, MediaParticipantRequest request, IMediaParticipantListener listener)
@@ -59,6 +61,11 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         {
             if (table[i].Ssrc != header.Ssrc)
                 continue;
+            if (_audioHeld && table[i].Producer.Kind == MediaKind.Audio)
+            {
+                _module.Counters.Drop(MediaDropReason.AudioHeldByHost);
+                return;
+            }
             if (table[i].Layer >= 0)
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
             return;
@@ -121,6 +128,8 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             return SdpNegotiationResult.Failure(400, "Malformed ICE candidate.");
         return SdpNegotiationResult.Success(null);
     }
+
+    public void HoldAudio(bool held) => _audioHeld = held;
 
     public ValueTask DisposeAsync()
     {

@@ -16,11 +16,24 @@ internal sealed class GrpcPeer : ISignalingPeer
     });
     private readonly CancellationTokenSource closed;
 
-    public GrpcPeer(CancellationToken callAborted) => closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+    private readonly SignalingTraffic traffic;
+
+    public GrpcPeer(CancellationToken callAborted, SignalingTraffic traffic)
+    {
+        closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+        this.traffic = traffic;
+    }
+
+    // Set from the first message (batched_updates): a flush goes out as one `updates` message.
+    public bool BatchedUpdates { get; set; }
 
     public CancellationToken Closed => closed.Token;
 
-    public void Send(ServerMessage message) => outbox.Writer.TryWrite(message);
+    public void Send(ServerMessage message)
+    {
+        if (outbox.Writer.TryWrite(message))
+            traffic.SentGrpc(message.CalculateSize());
+    }
 
     public async Task WriteLoopAsync(IServerStreamWriter<ServerMessage> stream)
     {
@@ -42,9 +55,28 @@ internal sealed class GrpcPeer : ISignalingPeer
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {
+        if (BatchedUpdates)
+        {
+            var batch = new ParticipantUpdates();
+            foreach (var update in updates)
+                batch.Updates.Add(GrpcMapping.ToProto(update));
+            traffic.SentRoster(updates.Count);
+            Send(new ServerMessage { Updates = batch });
+            return;
+        }
         foreach (var update in updates)
+        {
+            traffic.SentRoster(1);
             Send(new ServerMessage { Update = GrpcMapping.ToProto(update) });
+        }
     }
+
+    public void SendChat(ChatMessage message) => Send(new ServerMessage { Chat = GrpcMapping.ToProto(message) });
+
+    public void SendMeetingState(MeetingStateMessage state) => Send(new ServerMessage { MeetingState = new MeetingState { Locked = state.Locked } });
+
+    public void SendNotice(NoticeMessage notice) =>
+        Send(new ServerMessage { Notice = new Notice { Kind = notice.Kind, FromParticipantId = notice.FromParticipantId ?? "", Text = notice.Text } });
 
     public void SendError(int code, string message) => Send(GrpcMapping.Error(code, message));
 
