@@ -21,6 +21,12 @@ public sealed class SignalingSessionTests
 
         public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Sent.Enqueue("speaker " + speaker.ParticipantId);
 
+        public void SendChat(ChatMessage message) => Sent.Enqueue("chat " + message.Text);
+
+        public void SendMeetingState(MeetingStateMessage state) => Sent.Enqueue("locked " + state.Locked);
+
+        public void SendNotice(NoticeMessage notice) => Sent.Enqueue("notice " + notice.Kind);
+
         public void Close() => Sent.Enqueue("close");
     }
 

@@ -15,6 +15,12 @@ internal interface ISignalingEvents
 
     void OnActiveSpeaker(ActiveSpeakerMessage speaker);
 
+    void OnChat(ChatMessage message);
+
+    void OnMeetingState(MeetingStateMessage state);
+
+    void OnNotice(NoticeMessage notice);
+
     // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).
     void OnClosed(ISignalingConnection connection, Exception? error);
 }

@@ -111,11 +111,33 @@ internal sealed class RosterTracker
         return applied;
     }
 
-    // A change about ourselves only advances the version: the roster lists everyone else.
+    // A page of a large roster (issue 13). Entries are whole states as of the page's version, which is at
+    // or above ours (the server numbered our updates before it built the page), so they may overwrite;
+    // later updates then apply over them in order. False for an older page (the caller asks again).
+    public bool ApplyPage(RosterPageMessage page)
+    {
+        lock (gate)
+        {
+            if (page.Version < Version)
+                return false;
+            foreach (var participant in page.Participants)
+                if (participant.ParticipantId != self)
+                    participants[participant.ParticipantId] = participant;
+            return true;
+        }
+    }
+
+    // A change about ourselves only advances the version: the roster lists everyone else. Updates that
+    // carry the participant's whole state (issue 13) set it; older servers' updates patch it.
     private void ApplyLocked(ParticipantUpdateMessage update)
     {
         if (update.ParticipantId == self)
             return;
+        if (update.Participant is { } state && update.Action != ParticipantUpdateMessage.Left)
+        {
+            participants[update.ParticipantId] = state;
+            return;
+        }
         switch (update.Action)
         {
             case ParticipantUpdateMessage.Joined:
@@ -124,7 +146,7 @@ internal sealed class RosterTracker
             case ParticipantUpdateMessage.Left:
                 participants.TryRemove(update.ParticipantId, out _);
                 break;
-            default:
+            case ParticipantUpdateMessage.Muted or ParticipantUpdateMessage.Unmuted:
                 if (participants.TryGetValue(update.ParticipantId, out var info))
                 {
                     var muted = update.Action == ParticipantUpdateMessage.Muted;
