@@ -1,4 +1,4 @@
-import type { ParticipantInfo, ParticipantUpdateMessage } from './signaling';
+import type { ParticipantInfo, ParticipantUpdateMessage, RosterPageMessage } from './signaling';
 
 // The page's copy of the meeting roster, applied in roster-version order (docs/signaling.md "Roster"),
 // the same rules as the .NET client's RosterTracker: updates that arrive before the snapshot they
@@ -35,6 +35,14 @@ export class Roster {
     return this.drain();
   }
 
+  // A page of a large roster (issue 13): whole states as of a version at or above ours, so they may
+  // overwrite; later updates apply over them in order. False for an older page.
+  applyPage(page: RosterPageMessage): boolean {
+    if (page.version < this.version) return false;
+    for (const p of page.participants) if (p.participantId !== this.self) this.participants.set(p.participantId, { ...p });
+    return true;
+  }
+
   // Applies the update if it is next (and whatever it unblocks), buffers it if ahead, drops duplicates.
   apply(update: ParticipantUpdateMessage): ParticipantUpdateMessage[] {
     const version = update.version ?? 0;
@@ -61,6 +69,11 @@ export class Roster {
   // Changes about ourselves only advance the version: the roster lists everyone else.
   private applyOne(update: ParticipantUpdateMessage): void {
     if (update.participantId === this.self) return;
+    // Updates that carry the whole state (issue 13) set it; older servers' updates patch it.
+    if (update.participant && update.action !== 'LEFT') {
+      this.participants.set(update.participantId, { ...update.participant });
+      return;
+    }
     switch (update.action) {
       case 'JOINED':
         this.participants.set(update.participantId, { participantId: update.participantId, displayName: update.displayName, audioMuted: false, videoMuted: false, handRaised: false });
@@ -68,7 +81,8 @@ export class Roster {
       case 'LEFT':
         this.participants.delete(update.participantId);
         break;
-      default: {
+      case 'MUTED':
+      case 'UNMUTED': {
         const info = this.participants.get(update.participantId);
         if (!info) break;
         const muted = update.action === 'MUTED';

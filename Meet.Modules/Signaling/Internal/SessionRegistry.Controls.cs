@@ -143,20 +143,26 @@ internal sealed partial class SessionRegistry
                 throw new SignalingException(SignalingErrorCodes.MeetingEnded, "the meeting has already ended");
         }
         logger.LogInformation("Host {ParticipantId} ended meeting {MeetingId} over signaling", caller.ParticipantId, caller.MeetingId);
-        await CloseEndedMeetingAsync(caller.MeetingId).ConfigureAwait(false);
+        // The caller's own session closes after its transport has answered the command (CloseAfterReply).
+        caller.CloseAfterReply = true;
+        await CloseEndedMeetingAsync(caller.MeetingId, except: caller).ConfigureAwait(false);
     }
 
-    public async Task CloseEndedMeetingAsync(string meetingId)
+    public async Task CloseEndedMeetingAsync(string meetingId, SignalingSession? except = null)
     {
         foreach (var session in SessionsOf(meetingId))
-        {
-            session.Peer.SendNotice(new NoticeMessage(NoticeMessage.Ended, null, "The meeting has ended."));
-            session.Peer.SendError(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
-            session.Peer.Close();
-            await LeaveAsync(session).ConfigureAwait(false);
-        }
+            if (session != except)
+                await CloseEndedSessionAsync(session).ConfigureAwait(false);
         ForgetMeeting(meetingId);
         locks.SetLocked(meetingId, false);
+    }
+
+    public async Task CloseEndedSessionAsync(SignalingSession session)
+    {
+        session.Peer.SendNotice(new NoticeMessage(NoticeMessage.Ended, null, "The meeting has ended."));
+        session.Peer.SendError(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
+        session.Peer.Close();
+        await LeaveAsync(session).ConfigureAwait(false);
     }
 
     // A target must be a current member of the caller's meeting: 404 otherwise (an id from another

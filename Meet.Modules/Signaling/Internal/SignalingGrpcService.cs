@@ -108,6 +108,8 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
             }
             if (message.RequestId != 0)
                 peer.Send(new ServerMessage { Ack = new Ack { RequestId = message.RequestId } });
+            if (session.CloseAfterReply)
+                await registry.CloseEndedSessionAsync(session).ConfigureAwait(false);
         }
         catch (SignalingException ex)
         {

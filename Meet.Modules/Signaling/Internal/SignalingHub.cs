@@ -71,6 +71,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
         {
             session.OnMessage();
             await registry.HostActionAsync(session, action, participantId, kind).ConfigureAwait(false);
+            // HubPeer.Close waits a moment, so this call's completion reaches the client first.
+            if (session.CloseAfterReply)
+                await registry.CloseEndedSessionAsync(session).ConfigureAwait(false);
         }
         catch (SignalingException ex)
         {

@@ -48,6 +48,9 @@ internal sealed class SignalingSession : IMediaParticipantListener
     // The host muted this participant's audio and the SFU holds it until the participant unmutes itself.
     public bool AudioHeldByHost { get; private set; }
 
+    // This session ended the meeting: its transport closes it once the command has been answered.
+    public bool CloseAfterReply { get; set; }
+
     public ISignalingPeer Peer { get; }
 
     public SessionState State { get; private set; } = SessionState.Joining;
