@@ -15,6 +15,9 @@ internal sealed class RosterTracker
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<string, ParticipantInfo> participants = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, ParticipantUpdateMessage> buffered = [];
+    // The version of the last update applied per participant (LEFT included), so a roster page older
+    // than that update does not undo it.
+    private readonly Dictionary<string, long> changedAt = new(StringComparer.Ordinal);
     private string? self;
     private bool awaitingSnapshot = true;
 
@@ -72,6 +75,7 @@ internal sealed class RosterTracker
             }
             Version = version;
             awaitingSnapshot = false;
+            changedAt.Clear();
             // Versions restart only when the server's roster for the meeting was recreated; anything
             // buffered at or below the snapshot is already in it.
             foreach (var stale in buffered.Keys.Where(v => v <= version).ToList())
@@ -111,19 +115,19 @@ internal sealed class RosterTracker
         return applied;
     }
 
-    // A page of a large roster (issue 13). Entries are whole states as of the page's version, which is at
-    // or above ours (the server numbered our updates before it built the page), so they may overwrite;
-    // later updates then apply over them in order. False for an older page (the caller asks again).
-    public bool ApplyPage(RosterPageMessage page)
+    // A page of a large roster (issue 13): whole states as of the page's version. An entry is taken unless
+    // an update newer than the page already changed that participant (the reader may apply updates that
+    // followed the page before the page itself is handled); updates after the page apply over it in order.
+    public void ApplyPage(RosterPageMessage page)
     {
         lock (gate)
         {
-            if (page.Version < Version)
-                return false;
             foreach (var participant in page.Participants)
-                if (participant.ParticipantId != self)
-                    participants[participant.ParticipantId] = participant;
-            return true;
+            {
+                if (participant.ParticipantId == self || (changedAt.TryGetValue(participant.ParticipantId, out var at) && at > page.Version))
+                    continue;
+                participants[participant.ParticipantId] = participant;
+            }
         }
     }
 
@@ -133,6 +137,7 @@ internal sealed class RosterTracker
     {
         if (update.ParticipantId == self)
             return;
+        changedAt[update.ParticipantId] = update.Version;
         if (update.Participant is { } state && update.Action != ParticipantUpdateMessage.Left)
         {
             participants[update.ParticipantId] = state;

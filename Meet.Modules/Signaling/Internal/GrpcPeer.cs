@@ -15,6 +15,11 @@ internal sealed class GrpcPeer : ISignalingPeer
         FullMode = BoundedChannelFullMode.DropOldest,
     });
     private readonly CancellationTokenSource closed;
+    // A roster flush hands the same update objects to every member: convert each to proto once and share
+    // it (a proto message may sit in many parents; serialisation does not mutate it).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ParticipantUpdateMessage, ParticipantUpdate> Converted = new();
+    // Likewise a chat message fans out as one shared ServerMessage.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatMessage, ServerMessage> ConvertedChat = new();
 
     private readonly SignalingTraffic traffic;
 
@@ -59,7 +64,7 @@ internal sealed class GrpcPeer : ISignalingPeer
         {
             var batch = new ParticipantUpdates();
             foreach (var update in updates)
-                batch.Updates.Add(GrpcMapping.ToProto(update));
+                batch.Updates.Add(Converted.GetValue(update, GrpcMapping.ToProto));
             traffic.SentRoster(updates.Count);
             Send(new ServerMessage { Updates = batch });
             return;
@@ -71,7 +76,7 @@ internal sealed class GrpcPeer : ISignalingPeer
         }
     }
 
-    public void SendChat(ChatMessage message) => Send(new ServerMessage { Chat = GrpcMapping.ToProto(message) });
+    public void SendChat(ChatMessage message) => Send(ConvertedChat.GetValue(message, m => new ServerMessage { Chat = GrpcMapping.ToProto(m) }));
 
     public void SendMeetingState(MeetingStateMessage state) => Send(new ServerMessage { MeetingState = new MeetingState { Locked = state.Locked } });
 
