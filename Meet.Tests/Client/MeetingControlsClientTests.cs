@@ -180,10 +180,13 @@ public sealed class MeetingControlsClientTests(SignalingTransport transport) : S
         await EventuallyAsync(() => selfUpdates.Any(u => u.Action == ParticipantUpdateMessage.Muted && u.ByHost), "the muted one is told the host did it");
         Media.Participants[target.ParticipantId!].AudioHeld.Should().BeTrue();
         // Muting oneself again does not release the hold; only an unmute does, and only by the participant.
+        // (Over gRPC SetMuted is not answered: the acknowledged hand command after it marks it processed.)
         await target.SetMutedAsync("audio", true);
+        await target.RaiseHandAsync(false);
         Media.Participants[target.ParticipantId!].AudioHeld.Should().BeTrue();
         (await RefusalAsync(() => call.Host.HostActionAsync("unmute", target.ParticipantId))).Should().Be(SignalingErrorCodes.BadRequest);
         await target.SetMutedAsync("audio", false);
+        await target.RaiseHandAsync(false);
         Media.Participants[target.ParticipantId!].AudioHeld.Should().BeFalse();
         await EventuallyAsync(() => !call.Host.Participants[target.ParticipantId!].AudioMuted, "the host sees the unmute");
     }

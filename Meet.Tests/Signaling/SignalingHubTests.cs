@@ -35,7 +35,7 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
         welcome.MeetingId.Should().Be(meetingId);
         welcome.Role.Should().Be("guest", "a userId in the join body grants nothing");
         welcome.DisplayName.Should().Be("Bob");
-        welcome.Participants.Should().ContainSingle().Which.Should().Be(new ParticipantInfo(alice.ParticipantId, "Alice", false, false, false));
+        welcome.Participants.Should().ContainSingle().Which.Should().Be(new ParticipantInfo(alice.ParticipantId, "Alice", false, false, false) { Role = "guest" });
         Media.Participants.Should().ContainKeys(alice.ParticipantId, bob.ParticipantId);
     }
 

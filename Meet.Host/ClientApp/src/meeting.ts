@@ -301,6 +301,7 @@ class MeetingPage {
     if (info) {
       tile.audioMuted = info.audioMuted;
       tile.videoMuted = info.videoMuted;
+      tile.element.classList.toggle('hand-raised', !!info.handRaised);
     }
     this.renderBadges(tile);
     return tile;

@@ -147,15 +147,19 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { VideoLimit = new VideoLimit { MaxVideos = maxVideos } }, cancellationToken);
 
-    // Snapshots come back in request order on the one stream.
-    public async Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken)
+    public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
+        RequestAsync(pendingRosters, new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken);
+
+    // Snapshots and pages come back in request order on the one stream: the reply completes the oldest
+    // pending request of its kind (enqueued under the write gate, so queue order is wire order).
+    private async Task<T> RequestAsync<T>(ConcurrentQueue<TaskCompletionSource<T>> pending, ClientMessage message, CancellationToken cancellationToken)
     {
-        var snapshot = new TaskCompletionSource<RosterSnapshotMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            pendingRosters.Enqueue(snapshot);
-            await call!.RequestStream.WriteAsync(new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken).ConfigureAwait(false);
+            pending.Enqueue(reply);
+            await call!.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {
@@ -165,7 +169,7 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
         {
             writeGate.Release();
         }
-        return await snapshot.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken) =>
@@ -186,25 +190,8 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { Mute = new MuteRequest { Kind = kind, Muted = muted } }, cancellationToken);
 
-    public async Task<RosterPageMessage> GetRosterPageAsync(string? afterParticipantId, int limit, CancellationToken cancellationToken)
-    {
-        var page = new TaskCompletionSource<RosterPageMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            pendingPages.Enqueue(page);
-            await call!.RequestStream.WriteAsync(new ClientMessage { RosterPageRequest = new RosterPageRequest { AfterParticipantId = afterParticipantId ?? "", Limit = limit } }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException ex)
-        {
-            throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, $"the signaling stream failed: {ex.Status.Detail}");
-        }
-        finally
-        {
-            writeGate.Release();
-        }
-        return await page.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<RosterPageMessage> GetRosterPageAsync(string? afterParticipantId, int limit, CancellationToken cancellationToken) =>
+        RequestAsync(pendingPages, new ClientMessage { RosterPageRequest = new RosterPageRequest { AfterParticipantId = afterParticipantId ?? "", Limit = limit } }, cancellationToken);
 
     public Task SendChatAsync(string text, string? toParticipantId, CancellationToken cancellationToken) =>
         CommandAsync(new ClientMessage { Chat = new ChatSend { Text = text, ToParticipantId = toParticipantId ?? "" } }, cancellationToken);
