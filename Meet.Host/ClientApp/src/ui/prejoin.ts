@@ -38,6 +38,7 @@ export async function showPrejoin(meetingId: string, onJoin: () => void): Promis
   name.focus();
 
   let stream: MediaStream | null = null;
+  let joining = false;
   const stop = () => stream?.getTracks().forEach(t => t.stop());
   const startPreview = async () => {
     stop();
@@ -46,7 +47,9 @@ export async function showPrejoin(meetingId: string, onJoin: () => void): Promis
         video: camera.value ? { deviceId: { exact: camera.value } } : true,
         audio: microphone.value ? { deviceId: { exact: microphone.value } } : true,
       });
-      preview.srcObject = stream;
+      // Join may have been clicked while the camera was starting: the meeting page opens its own.
+      if (joining) stop();
+      else preview.srcObject = stream;
       note.textContent = '';
     } catch (e) {
       note.textContent = `No preview: ${e instanceof DOMException ? e.name : String(e)}. You can still join.`;
@@ -63,16 +66,7 @@ export async function showPrejoin(meetingId: string, onJoin: () => void): Promis
     fill(camera, 'videoinput', storage.cameraId);
     fill(microphone, 'audioinput', storage.microphoneId);
   };
-  if (navigator.mediaDevices) {
-    // Labels and ids are only listed once the page has a permission, so the preview comes first.
-    await startPreview();
-    await fillDevices().catch(() => undefined);
-    camera.onchange = () => void startPreview();
-    microphone.onchange = () => void startPreview();
-  } else {
-    note.textContent = 'This page is not a secure context (use HTTPS or localhost): no camera or microphone.';
-  }
-
+  // Wired before the preview starts: Join works at once, whether or not the camera has answered yet.
   form.onsubmit = e => {
     e.preventDefault();
     if (!name.value.trim()) {
@@ -82,7 +76,18 @@ export async function showPrejoin(meetingId: string, onJoin: () => void): Promis
     storage.name = name.value.trim();
     storage.cameraId = camera.value;
     storage.microphoneId = microphone.value;
+    joining = true;
     stop();
     onJoin();
   };
+
+  if (navigator.mediaDevices) {
+    // Labels and ids are only listed once the page has a permission, so the preview comes first.
+    await startPreview();
+    await fillDevices().catch(() => undefined);
+    camera.onchange = () => void startPreview();
+    microphone.onchange = () => void startPreview();
+  } else {
+    note.textContent = 'This page is not a secure context (use HTTPS or localhost): no camera or microphone.';
+  }
 }
