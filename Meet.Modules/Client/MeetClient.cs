@@ -82,6 +82,11 @@ public sealed class MeetClient : IAsyncDisposable
     // The last announcement of the meeting's dominant speaker and recent speakers.
     public ActiveSpeakerMessage? ActiveSpeaker { get; private set; }
 
+    // Bounded subscriber slots: every receive slot (by mid) and whom it shows, as last announced.
+    public event Action<IReadOnlyList<SlotAssignmentMessage>>? SlotAssignmentsChanged;
+
+    public IReadOnlyList<SlotAssignmentMessage> SlotAssignments { get; private set; } = [];
+
     // attempt number, delay before it
     public event Action<int, TimeSpan>? Reconnecting;
 
@@ -505,6 +510,12 @@ public sealed class MeetClient : IAsyncDisposable
         {
             client.ActiveSpeaker = speaker;
             client.ActiveSpeakerChanged?.Invoke(speaker);
+        }
+
+        public void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots)
+        {
+            client.SlotAssignments = slots;
+            client.SlotAssignmentsChanged?.Invoke(slots);
         }
 
         public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);

@@ -10,6 +10,14 @@ public sealed class MediaOptions
 
     public int LastN { get; set; } = 12;
 
+    // Bounded subscriber slots (issue 10): each subscriber PeerConnection gets min(LastN, its own
+    // limit) video m-sections and 3 audio m-sections, and the SFU remaps which publisher feeds each
+    // (announced as slot assignments) instead of adding an m-section per published track.
+    public bool BoundedSlots { get; set; }
+
+    // Screen shares at once in one meeting; a share beyond it is refused (409 screen_share_limit).
+    public int MaxScreenShares { get; set; } = 1;
+
     // A subscriber offer unanswered for this long counts as lost and is offered again (a newer version).
     public TimeSpan SubscriberAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

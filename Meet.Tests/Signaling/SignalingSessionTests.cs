@@ -26,6 +26,7 @@ public sealed class SignalingSessionTests
         public void SendMeetingState(MeetingStateMessage state) => Sent.Enqueue("locked " + state.Locked);
 
         public void SendNotice(NoticeMessage notice) => Sent.Enqueue("notice " + notice.Kind);
+        public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Sent.Enqueue("slots " + slots.Count);
 
         public void Close() => Sent.Enqueue("close");
     }

@@ -2,6 +2,7 @@ import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api'
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { Roster } from './roster';
+import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 import { InCallControls } from './ui/in-call';
 import { showPrejoin } from './ui/prejoin';
@@ -27,6 +28,10 @@ export interface MeetTestHook {
   rosterDetails(): ParticipantInfo[];
   chatMessages(): ChatMessage[];
   notices: NoticeMessage[];
+  // Bounded subscriber slots: mid -> the participant the slot shows (null = idle).
+  slots(): Record<string, string | null>;
+  // The subscriber PeerConnection's current remote description (the SFU's offer).
+  subscriberSdp(): string;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
   leave(): Promise<void>;
@@ -64,6 +69,14 @@ class MeetingPage {
   private readonly localVideo = h('video', { id: 'local-video', autoplay: '', playsinline: '', 'aria-label': 'Your camera' });
   // Roster panel, chat, hand, host controls and the toolbar (issue 13) live in ui/; this page wires them.
   private readonly controls: InCallControls;
+  // Issue 10's screen share; its button joins the issue 13 toolbar.
+  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false' }, 'Share screen');
+  private readonly screenStage = new ScreenStage();
+  private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
+    this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+    this.shareButton.setAttribute('aria-pressed', String(sharing));
+    if (error) this.showStatus(error, true);
+  });
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
@@ -100,6 +113,8 @@ class MeetingPage {
       activeSpeaker: null,
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
+      slots: () => this.media?.slots.assignments() ?? {},
+      subscriberSdp: () => this.media?.subscriber.remoteDescription?.sdp ?? '',
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       leave: () => this.leave(),
       get role() { return controls.role; },
@@ -118,9 +133,12 @@ class MeetingPage {
       h('main', { class: 'meeting' },
         this.controls.header,
         this.status, this.mediaError,
+        this.screenStage.element,
         this.grid,
         this.controls.toolbar),
       this.controls.sidePanels));
+    this.controls.toolbar.insertBefore(this.shareButton, this.layoutButton);
+    this.shareButton.onclick = () => void this.screenShare.toggle();
     this.layoutButton.onclick = () => {
       const speakerView = !this.grid.classList.contains('speaker-view');
       this.grid.classList.toggle('speaker-view', speakerView);
@@ -158,6 +176,7 @@ class MeetingPage {
       subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
+      slotAssignments: slots => this.media?.applySlotAssignments(slots),
       // 410: the host ended the meeting while we were in it; 403 after joining: the host removed us.
       // The server closes our session next in both cases.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended')
@@ -197,6 +216,8 @@ class MeetingPage {
     const media = new MediaSession(this.signaling!, {
       track: (participantId, track) => this.onRemoteTrack(participantId, track),
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
+      screenTrack: (participantId, track) => this.screenStage.show(this.roster.participants.get(participantId)?.displayName ?? 'Someone', track),
+      screenTrackEnded: (_, track) => this.screenStage.hide(track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers);
     this.media = media;

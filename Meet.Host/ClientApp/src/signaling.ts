@@ -1,4 +1,5 @@
 import * as signalR from '@microsoft/signalr';
+import type { SlotAssignmentMessage } from './slots';
 
 // Contract 2 (ISSUE5.md): the SignalR hub's messages as the server sends them (camelCase JSON).
 
@@ -75,6 +76,7 @@ export interface ActiveSpeakerMessage {
 
 export interface SignalingHandlers {
   activeSpeaker(message: ActiveSpeakerMessage): void;
+  slotAssignments?(slots: SlotAssignmentMessage[]): void;
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
@@ -115,6 +117,7 @@ export class SignalingClient {
     this.connection.on('Chat', (m: ChatMessage) => handlers.chat?.(m));
     this.connection.on('MeetingState', (m: { locked: boolean }) => handlers.meetingState?.(m));
     this.connection.on('Notice', (m: NoticeMessage) => handlers.notice?.(m));
+    this.connection.on('SlotAssignments', (m: SlotAssignmentMessage[]) => handlers.slotAssignments?.(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
     this.connection.onclose(error => {

@@ -20,6 +20,7 @@ internal interface ISignalingEvents
     void OnMeetingState(MeetingStateMessage state);
 
     void OnNotice(NoticeMessage notice);
+    void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 
     // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).
     void OnClosed(ISignalingConnection connection, Exception? error);

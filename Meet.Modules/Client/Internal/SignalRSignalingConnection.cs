@@ -32,6 +32,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         connection.On<ChatMessage>("Chat", events.OnChat);
         connection.On<MeetingStateMessage>("MeetingState", events.OnMeetingState);
         connection.On<NoticeMessage>("Notice", events.OnNotice);
+        connection.On<SlotAssignmentMessage[]>("SlotAssignments", events.OnSlotAssignments);
         connection.Closed += error =>
         {
             if (!leaving)

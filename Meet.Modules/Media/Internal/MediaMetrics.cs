@@ -46,6 +46,8 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.active_speaker.changes", () => conference.SpeakerChanges, "{change}", "Dominant speaker changes across meetings");
         meter.CreateObservableCounter("meet.media.consumers.paused_or_resumed", () => conference.ConsumersPausedOrResumed, "{change}", "Consumers paused or resumed by last-N and top-3 audio");
         meter.CreateObservableUpDownCounter("meet.media.consumers.paused", () => media.PausedConsumers(), "{track}", "Subscriber tracks outside the selection (zero bytes)");
+        meter.CreateObservableUpDownCounter("meet.media.consumers.forwarded", () => media.GetResourceCounts().Consumers - media.PausedConsumers(), "{track}", "Subscriber tracks the selection forwards (with bounded slots: slots showing someone)");
+        meter.CreateObservableCounter("meet.media.slot_remaps", () => conference.SlotRemaps, "{remap}", "Bounded subscriber slots that changed publisher (Media:BoundedSlots)");
 
         meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
         meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");

@@ -23,9 +23,12 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private int _ticks;
     private int _nextId;
 
-    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12)
+    public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12, bool boundedSlots = false,
+        int maxScreenShares = 1)
     {
+        MaxScreenShares = maxScreenShares;
         LastN = lastN;
+        BoundedSlots = boundedSlots;
         SubscriberAnswerTimeout = subscriberAnswerTimeout ?? TimeSpan.FromSeconds(5);
         if (!IPAddress.TryParse(publicIp, out _))
             throw new ArgumentException($"Node:PublicIp must be an IP address (was '{publicIp}').", nameof(publicIp));
@@ -42,6 +45,11 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
 
     public int LastN { get; }
+
+    public bool BoundedSlots { get; }
+
+    // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
+    public int MaxScreenShares { get; }
 
     public ConferenceCounters ConferenceCounters { get; } = new();
 
@@ -113,7 +121,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             {
                 if (!_routers.TryGetValue(request.MeetingId, out router!))
                 {
-                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters);
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots);
                     _routers.Add(request.MeetingId, router);
                 }
             }

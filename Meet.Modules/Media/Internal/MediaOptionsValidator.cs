@@ -9,6 +9,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
         var failures = new List<string>();
         if (options.UdpPort is < 0 or > 65535)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.UdpPort)} must be 0..65535 (was {options.UdpPort}).");
+        if (options.MaxScreenShares < 1)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MaxScreenShares)} must be at least 1 (was {options.MaxScreenShares}).");
         if (options.LastN < 1)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
         if (options.SubscriberAnswerTimeout < TimeSpan.FromMilliseconds(200) || options.SubscriberAnswerTimeout > TimeSpan.FromMinutes(5))

@@ -32,6 +32,9 @@ internal sealed record ConferenceSelection(string? DominantSpeaker, IReadOnlyLis
         return publisherId != subscriberId && position < limit;
     }
 
+    // The publisher's place in VideoOrder; one not placed yet comes last.
+    public int VideoRank(string publisherId) => _videoRank.TryGetValue(publisherId, out var rank) ? rank : int.MaxValue;
+
     public bool ForwardsAudio(string publisherId) =>
         _audible.Contains(publisherId) || (Audible.Count < AudibleSpeakers && !_audioPublishers.Contains(publisherId));
 }

@@ -62,6 +62,10 @@ internal sealed class Producer
 
     public bool IsClosed { get; private set; }
 
+    // A screen share (the publisher marked its m-section a=content:slides, RFC 4796): always
+    // forwarded, outside last-N, in its own slot.
+    public bool IsScreen { get; init; }
+
     public int BestLayer => _bestLayer;
 
     public Consumer[] Consumers => Volatile.Read(ref _consumers);

@@ -202,8 +202,9 @@ internal sealed partial class WebRtcTransport
         PacketListener.OnRtp(packet, header, sender);
     }
 
-    // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp, protect with this peer's keys.
-    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender)
+    // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp (and the payload type when
+    // payloadType >= 0), protect with this peer's keys.
+    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender, int payloadType = -1)
     {
         lock (_lock)
         {
@@ -217,6 +218,8 @@ internal sealed partial class WebRtcTransport
             }
             rtp.CopyTo(slot);
             RtpHeaderRewriter.TryRewrite(slot[..rtp.Length], ssrc, sequenceNumber, timestamp);
+            if (payloadType >= 0)
+                slot[1] = (byte)((slot[1] & 0x80) | payloadType);
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
                 return false;
             sender.Commit(protectedLength, _remote);

@@ -46,6 +46,7 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
     public void SendMeetingState(MeetingStateMessage state) => Send("MeetingState", state);
 
     public void SendNotice(NoticeMessage notice) => Send("Notice", notice);
+    public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Send("SlotAssignments", slots);
 
     public void Close()
     {

@@ -20,6 +20,8 @@ internal interface ISignalingPeer
     void SendMeetingState(MeetingStateMessage state);
 
     void SendNotice(NoticeMessage notice);
+    // Bounded subscriber slots: every slot and whom it shows now.
+    void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 
     // The server ends the connection (heartbeat timeout, replaced by a newer connection).
     void Close();
