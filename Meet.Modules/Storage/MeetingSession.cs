@@ -9,4 +9,6 @@ public sealed record MeetingSession(
     MeetingStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? EndedAt,
-    int MaxParticipantsCount);
+    int MaxParticipantsCount,
+    // Forward or mix the meeting's audio (issue 17), fixed at creation.
+    Media.AudioMode AudioMode = Media.AudioMode.Forward);

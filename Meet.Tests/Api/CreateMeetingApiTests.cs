@@ -72,6 +72,42 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
         stored.GetProperty("defaultMuted").GetBoolean().Should().BeFalse();
     }
 
+    [TestCase("mix")]
+    [TestCase("forward")]
+    public async Task The_audio_mode_is_stored_and_returned(string mode)
+    {
+        var response = await PostAsync("/v1/meetings", $$"""{"hostId":"h","meetingTitle":"t","audioMode":"{{mode}}"}""");
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString();
+
+        var stored = await DetailsAsync(id!);
+
+        stored.GetProperty("audioMode").GetString().Should().Be(mode);
+    }
+
+    [Test]
+    public async Task Without_an_audio_mode_the_meeting_forwards()
+    {
+        var meeting = await CreateMeetingAsync();
+
+        var stored = await DetailsAsync(meeting.GetProperty("meetingId").GetString()!);
+
+        stored.GetProperty("audioMode").GetString().Should().Be("forward", "Media:AudioMode's default");
+    }
+
+    [TestCase("\"mixed\"")]
+    [TestCase("\"MIX\"")]
+    [TestCase("\"\\ud800\"")]
+    [TestCase("3")]
+    [TestCase("true")]
+    public async Task An_unknown_audio_mode_is_rejected_naming_the_choices(string value)
+    {
+        var problem = await ShouldBeProblemAsync(
+            await PostAsync("/v1/meetings", $$"""{"hostId":"h","meetingTitle":"t","audioMode":{{value}}}"""), HttpStatusCode.BadRequest);
+
+        problem.GetProperty("errors").GetProperty("audioMode")[0].GetString().Should().Contain("\"forward\" or \"mix\"");
+    }
+
     [TestCase("""{"meetingTitle":"t"}""", "hostId")]
     [TestCase("""{"hostId":"h"}""", "meetingTitle")]
     [TestCase("""{"hostId":null,"meetingTitle":"t"}""", "hostId")]

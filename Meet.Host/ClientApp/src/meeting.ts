@@ -1,6 +1,7 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
@@ -77,6 +78,7 @@ class MeetingPage {
     this.shareButton.setAttribute('aria-pressed', String(sharing));
     if (error) this.showStatus(error, true);
   });
+  private readonly mixedAudio = new MixedAudioPlayer();
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
@@ -212,9 +214,14 @@ class MeetingPage {
   // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
   private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
     this.media?.close();
+    this.mixedAudio.stop();
     for (const id of [...this.tiles.keys()]) this.removeTile(id);
     const media = new MediaSession(this.signaling!, {
-      track: (participantId, track) => this.onRemoteTrack(participantId, track),
+      // A mix meeting's one audio stream has no participant tile (mixedAudio.ts).
+      track: (participantId, track) => {
+        if (!this.mixedAudio.accepts(participantId, track, resume => this.showStatus('Click anywhere to turn on sound.', true, resume)))
+          this.onRemoteTrack(participantId, track);
+      },
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       screenTrack: (participantId, track) => this.screenStage.show(this.roster.participants.get(participantId)?.displayName ?? 'Someone', track),
       screenTrackEnded: (_, track) => this.screenStage.hide(track),
@@ -437,6 +444,7 @@ class MeetingPage {
       // Leaving must always work locally; the server also frees us when the socket closes.
     }
     this.media?.close();
+    this.mixedAudio.stop();
     this.local?.getTracks().forEach(t => t.stop());
     const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
     rejoin.onclick = () => location.reload();

@@ -25,6 +25,7 @@ internal sealed partial class MeetingsService(
     IMeetingLocks locks,
     MeetingInvitations invitations,
     ExternalIdentityValidator externalIdentity,
+    IOptions<Media.MediaOptions> mediaOptions,
     ISignalingAddressSource? signalingAddress = null)
 {
     private const int MaxIdLength = 64;
@@ -43,6 +44,7 @@ internal sealed partial class MeetingsService(
             return problem;
         string? hostId, title;
         bool allowGuests, defaultMuted;
+        Media.AudioMode audioMode;
         using (document)
         {
             var fields = new RequestFields(document!.RootElement);
@@ -50,6 +52,7 @@ internal sealed partial class MeetingsService(
             title = fields.String("meetingTitle", required: true, MaxTitleLength);
             allowGuests = fields.Boolean("allowGuestJoin", defaultValue: false);
             defaultMuted = fields.Boolean("defaultMuted", defaultValue: false);
+            audioMode = fields.Choice("audioMode", mediaOptions.Value.AudioMode);
             if (fields.HasErrors)
                 return fields.ToProblem();
         }
@@ -58,7 +61,7 @@ internal sealed partial class MeetingsService(
         for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
         {
             var meeting = new MeetingSession(MeetingIdGenerator.Next(), title!, hostId!, allowGuests, defaultMuted,
-                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0);
+                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0, audioMode);
             if (!await meetings.TryCreateAsync(meeting, cancellationToken).ConfigureAwait(false))
                 continue;
             metrics.Created();
@@ -337,7 +340,9 @@ internal sealed partial class MeetingsService(
     private MeetingResponse ToResponse(MeetingSession meeting, HttpRequest request) => new(
         meeting.MeetingId, meeting.HostUserId, meeting.Title, meeting.Status.ToString().ToLowerInvariant(),
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
-        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
+        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount, AudioModeText(meeting.AudioMode));
+
+    private static string AudioModeText(Media.AudioMode mode) => mode.ToString().ToLowerInvariant();
 
     // A gRPC endpoint bound to a wildcard or loopback address is announced under the host name the client
     // used for this request (localhost stays localhost, a LAN address stays that address), never a mix.

@@ -112,7 +112,7 @@ internal sealed partial class SessionRegistry(
         {
             try
             {
-                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name), session);
+                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name, meeting.AudioMode), session);
             }
             catch (Exception ex)
             {

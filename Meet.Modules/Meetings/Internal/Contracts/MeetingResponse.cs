@@ -10,4 +10,5 @@ internal sealed record MeetingResponse(
     string JoinUrl,
     DateTime CreatedAt,
     DateTime? EndedAt,
-    int MaxParticipantsCount);
+    int MaxParticipantsCount,
+    string AudioMode);

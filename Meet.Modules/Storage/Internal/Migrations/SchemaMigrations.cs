@@ -124,5 +124,10 @@ internal static class SchemaMigrations
             ADD COLUMN display_name VARCHAR(128);
         """);
 
-    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles];
+    // The create payload's audioMode (issue 17). Version 4: 3 is taken by issue 16's e2ee flag.
+    private static readonly Migration AudioMode = new(4, "meeting audio mode",
+        Sqlite: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';",
+        Postgres: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';");
+
+    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles, AudioMode];
 }
