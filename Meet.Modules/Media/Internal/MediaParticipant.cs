@@ -97,6 +97,9 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         return SdpNegotiationResult.Success(null);
     }
 
+    // Host mute (issue 13): the publisher's RtpListener drops its audio from the next packet on.
+    public void HoldAudio(bool held) => Member.Publishing.AudioHeld = held;
+
     // The client's own last-N (a small window, a phone): at most this many videos, at least 0.
     public SdpNegotiationResult SetMaxVideos(int maxVideos)
     {

@@ -15,6 +15,15 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
 
     private readonly Dictionary<string, Producer> _producers = new(StringComparer.Ordinal);
     private SsrcEntry[] _ssrcTable = [];
+    private volatile bool _audioHeld;
+
+    // Host mute (issue 13): while set, this publisher's audio is dropped (counted) instead of forwarded.
+    // Read on the packet path without a lock, so it takes effect from the next packet.
+    public bool AudioHeld
+    {
+        get => _audioHeld;
+        set => _audioHeld = value;
+    }
 
     // The publisher's negotiated header-extension ids (0 = not negotiated).
     public int MidExtensionId { get; set; }
@@ -67,6 +76,11 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
         {
             if (table[i].Ssrc != header.Ssrc)
                 continue;
+            if (_audioHeld && table[i].Producer.Kind == MediaKind.Audio)
+            {
+                counters.Drop(MediaDropReason.AudioHeldByHost);
+                return;
+            }
             if (table[i].Layer >= 0)
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
             return;
@@ -113,7 +127,10 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
             learned = layer >= 0 ? producer : null;
             learnedLayer = layer;
         }
-        learned?.OnRtp(packet, header, learnedLayer, sender);
+        if (_audioHeld && learned?.Kind == MediaKind.Audio)
+            counters.Drop(MediaDropReason.AudioHeldByHost);
+        else
+            learned?.OnRtp(packet, header, learnedLayer, sender);
     }
 
     // RTCP from the publisher: its sender reports give the LSR/DLSR of our receiver reports.
