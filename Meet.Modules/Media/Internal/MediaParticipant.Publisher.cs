@@ -161,6 +161,7 @@ internal sealed partial class MediaParticipant
             else if (extmap.Uri == SdpAnswerOptions.AudioLevelUri)
                 _audioLevelExtensionId = extmap.Id;
         }
+        ConfigurePublisherFeedback(answer);
 
         var live = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < offer.MediaDescriptions.Count; i++)
@@ -219,7 +220,7 @@ internal sealed partial class MediaParticipant
         if (producer.Layers.Length == 1 && primary.Count >= 1)
             AddSsrcEntry(new SsrcEntry(primary[0], producer, 0));
         foreach (var ssrc in rtx)
-            AddSsrcEntry(new SsrcEntry(ssrc, producer, -1));
+            AddSsrcEntry(new SsrcEntry(ssrc, producer, -1, producer.Layers.Length == 1 ? 0 : -1));
     }
 
     private void AddSsrcEntry(SsrcEntry entry)
@@ -263,14 +264,19 @@ internal sealed partial class MediaParticipant
                 return;
             }
             var layer = 0;
-            if (_repairedRidExtensionId != 0 && header.TryGetExtension(packet, _repairedRidExtensionId, out _))
+            var repairedLayer = -1;
+            if (_repairedRidExtensionId != 0 && header.TryGetExtension(packet, _repairedRidExtensionId, out var repairedValue))
+            {
                 layer = -1;
+                if (SdesValueExtension.TryRead(repairedValue, out var repairedRid))
+                    repairedLayer = producer.FindLayer(repairedRid);
+            }
             else if (_ridExtensionId != 0 && header.TryGetExtension(packet, _ridExtensionId, out var ridValue)
                 && SdesValueExtension.TryRead(ridValue, out var rid))
                 layer = producer.FindLayer(rid);
             else if (producer.Layers.Length > 1)
                 layer = -1;
-            AddSsrcEntry(new SsrcEntry(header.Ssrc, producer, layer));
+            AddSsrcEntry(new SsrcEntry(header.Ssrc, producer, layer, repairedLayer));
             learned = layer >= 0 ? producer : null;
             learnedLayer = layer;
         }

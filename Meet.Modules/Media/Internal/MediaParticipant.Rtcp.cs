@@ -90,6 +90,7 @@ internal sealed partial class MediaParticipant
         }
         foreach (var producer in producers)
             producer.OnTick(sender);
+        SendPublisherFeedback(producers, sender);
         CheckNegotiation();
         if (!reports)
             return;

@@ -1,3 +1,4 @@
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Routing;
 using Meet.Modules.Media.Transport;
@@ -27,7 +28,11 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
+        PublisherFeedback = new PublisherFeedback(module.Counters.Adaptive);
     }
+
+    // Bandwidth feedback to this participant's publisher PeerConnection (issue 11).
+    public PublisherFeedback PublisherFeedback { get; }
 
     public string ParticipantId { get; }
 
@@ -54,6 +59,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             _module.Counters.Drop(MediaDropReason.UnknownSsrc);
             return;
         }
+        PublisherFeedback.OnRtp(packet, header, System.Diagnostics.Stopwatch.GetTimestamp());
         var table = Volatile.Read(ref _ssrcTable);
         for (var i = 0; i < table.Length; i++)
         {
@@ -61,6 +67,8 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
                 continue;
             if (table[i].Layer >= 0)
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
+            else if (table[i].RepairedLayer >= 0)
+                table[i].Producer.OnRtx(packet, header, table[i].RepairedLayer, sender);
             return;
         }
         LearnSsrc(packet, header, sender);

@@ -4,7 +4,11 @@ namespace Meet.Modules.Media.Routing;
 // (RFC 3550 §6.4.1) and for telling which layers are currently arriving.
 internal sealed class ProducerLayer
 {
-    public ProducerLayer(string rid) => Rid = rid;
+    public ProducerLayer(string rid, bool detectLoss = false)
+    {
+        Rid = rid;
+        Loss = detectLoss ? new Bandwidth.UpstreamLossDetector() : null;
+    }
 
     public string Rid { get; }
 
@@ -31,6 +35,9 @@ internal sealed class ProducerLayer
     public long LastKeyFrameRequest { get; set; }
 
     public int KeyFrameRequestPending;
+
+    // Video only: gaps on the publisher's uplink, NACKed towards the publisher (issue 11).
+    public Bandwidth.UpstreamLossDetector? Loss { get; }
 
     public void OnPacket(ushort sequenceNumber, long now)
     {
