@@ -24,7 +24,10 @@ public static class MediaModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value.SubscriberAnswerTimeout,
-            sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN));
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN)
+        {
+            NackRttLimit = sp.GetRequiredService<IOptions<MediaOptions>>().Value.NackRttLimit,
+        });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
         services.AddMetrics();

@@ -16,4 +16,8 @@ public sealed class MediaOptions
     // A passive ICE-TCP candidate (RFC 6544) on the media port's number, for clients whose network
     // blocks UDP; needs a backend with TCP (sockets). Without it the SFU offers UDP only.
     public bool IceTcp { get; set; } = true;
+
+    // The seed's loss-recovery rule (issue 11): a subscriber's NACKs are answered with retransmissions
+    // only while its RTT is at most this; above it a keyframe is requested instead.
+    public TimeSpan NackRttLimit { get; set; } = TimeSpan.FromMilliseconds(150);
 }

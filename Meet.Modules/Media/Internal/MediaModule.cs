@@ -42,6 +42,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public int LastN { get; }
 
+    // Media:NackRttLimit (issue 11): above this subscriber RTT, NACKs get a keyframe instead of RTX.
+    public TimeSpan NackRttLimit { get; init; } = TimeSpan.FromMilliseconds(150);
+
     public ConferenceCounters ConferenceCounters { get; } = new();
 
     public NegotiationCounters NegotiationCounters { get; } = new();

@@ -39,6 +39,9 @@ internal sealed partial class MediaParticipant
                         }
                     }
                     break;
+                case RtcpPacketType.ReceiverReport when transport == Subscriber:
+                    Subscriber.Downlink?.OnReceiverReport(packet, (uint)(NtpNow() >> 16));
+                    break;
                 case RtcpPacketType.SenderReport when transport == Publisher:
                     if (RtcpSenderReport.TryParse(packet, out var report))
                         OnSenderReport(report.Ssrc, report.CompactNtp);

@@ -26,7 +26,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         ParticipantId = request.ParticipantId;
         DisplayName = request.DisplayName;
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
-        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
+        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
+        {
+            Downlink = new SubscriberDownlink(module.NackRttLimit),
+        };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
         PublisherFeedback = new PublisherFeedback(module.Counters.Adaptive);
     }

@@ -150,6 +150,15 @@ internal sealed class Consumer
         var layer = _currentLayer;
         if (caches is null || layer < 0)
             return;
+        if (_transport.Downlink is { AnswersNacks: false })
+        {
+            // The seed's rule (Failure Scenario 1): past the RTT limit a retransmission arrives too late
+            // to be played; a keyframe (coalesced per publisher layer) repairs the picture instead.
+            sender.Counters.Adaptive.NackRefusedForRtt();
+            sender.Counters.Adaptive.KeyFrameInsteadOfNack();
+            Producer.RequestKeyFrame(layer, sender);
+            return;
+        }
         Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
         if (!caches[layer].TryCopy((ushort)(sequenceNumber - _sequenceDelta), original, out var length)
             || !RtpHeader.TryParse(original[..length], out var header)

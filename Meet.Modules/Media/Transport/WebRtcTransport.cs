@@ -46,6 +46,9 @@ internal sealed partial class WebRtcTransport : IDisposable
 
     public string Id { get; }
 
+    // Subscriber PeerConnections only: RTT, loss and the downlink estimate (issue 11).
+    public Bandwidth.SubscriberDownlink? Downlink { get; init; }
+
     public IceCredentials LocalIce
     {
         get
