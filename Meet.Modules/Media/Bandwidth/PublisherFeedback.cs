@@ -28,6 +28,8 @@ internal sealed class PublisherFeedback
 
     public TransportFeedbackGenerator Generator => _generator;
 
+    public int TransportCcExtensionId => _transportCcExtensionId;
+
     // From the publisher's answer: the extension id (0 = not negotiated) and whether goog-remb was.
     public void Configure(int transportCcExtensionId, bool remb)
     {

@@ -176,6 +176,7 @@ internal sealed partial class MediaParticipant
             var producer = CreateProducer(offered, answered);
             if (producer.Kind == MediaKind.Audio)
                 producer.AudioLevelExtensionId = _audioLevelExtensionId;
+            producer.TransportCcExtensionId = PublisherFeedback.TransportCcExtensionId;
             _producers.Add(offered.Mid, producer);
             RegisterSdpSsrcs(offered, producer);
             foreach (var other in Router.Participants)

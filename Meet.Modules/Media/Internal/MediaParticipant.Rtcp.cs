@@ -18,6 +18,10 @@ internal sealed partial class MediaParticipant
             var packet = reader.CurrentPacket;
             switch (reader.Current.PacketType)
             {
+                case RtcpPacketType.PayloadSpecificFeedback when transport == Subscriber && RtcpRemb.IsRemb(packet):
+                    if (RtcpRemb.TryParse(packet, out var remb))
+                        Subscriber.Downlink?.OnRemb(remb.Bitrate);
+                    break;
                 case RtcpPacketType.PayloadSpecificFeedback when transport == Subscriber:
                     if (reader.Current.Count == RtcpFeedbackFormat.PictureLossIndication && RtcpPli.TryParse(packet, out var pli))
                         FindConsumer(pli.MediaSsrc)?.RequestKeyFrame(sender);
@@ -26,6 +30,10 @@ internal sealed partial class MediaParticipant
                         for (var i = 0; i < fir.EntryCount; i++)
                             FindConsumer(fir.GetEntry(i).Ssrc)?.RequestKeyFrame(sender);
                     }
+                    break;
+                case RtcpPacketType.TransportFeedback when transport == Subscriber
+                    && reader.Current.Count == RtcpFeedbackFormat.TransportWideCc:
+                    Subscriber.Downlink?.OnTransportFeedback(packet, Stopwatch.GetTimestamp());
                     break;
                 case RtcpPacketType.TransportFeedback when transport == Subscriber:
                     if (reader.Current.Count == RtcpFeedbackFormat.GenericNack && RtcpNack.TryParse(packet, out var nack)

@@ -28,7 +28,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
         {
-            Downlink = new SubscriberDownlink(module.NackRttLimit),
+            Downlink = new SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
         };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
         PublisherFeedback = new PublisherFeedback(module.Counters.Adaptive);

@@ -110,7 +110,7 @@ internal sealed class Consumer
 
         var sequence = (ushort)(header.SequenceNumber + _sequenceDelta);
         var timestamp = header.Timestamp + _timestampDelta;
-        if (!_transport.SendRtp(packet, Ssrc, sequence, timestamp, sender))
+        if (!_transport.SendRtp(packet, Ssrc, sequence, timestamp, sender, Producer.TransportCcExtensionId))
             return false;
         if ((ushort)(sequence - _lastSequenceOut) < 0x8000)
         {

@@ -71,6 +71,10 @@ internal sealed class Producer
     // the header, never from the (encrypted end to end, or simply opaque) payload.
     public int AudioLevelExtensionId { get; set; }
 
+    // The publisher's transport-wide sequence element (0 = none), reused in place for our own numbering
+    // towards each subscriber (issue 11).
+    public int TransportCcExtensionId { get; set; }
+
     public int FindLayer(ReadOnlySpan<byte> rid)
     {
         if (Layers.Length == 1)

@@ -203,7 +203,10 @@ internal sealed partial class WebRtcTransport
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp, protect with this peer's keys.
-    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender)
+    // transportCcExtensionId: the source's transport-wide element, restamped with our own numbering for
+    // a subscriber's send-side estimate (issue 11).
+    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender,
+        int transportCcExtensionId = 0)
     {
         lock (_lock)
         {
@@ -217,6 +220,8 @@ internal sealed partial class WebRtcTransport
             }
             rtp.CopyTo(slot);
             RtpHeaderRewriter.TryRewrite(slot[..rtp.Length], ssrc, sequenceNumber, timestamp);
+            if (transportCcExtensionId != 0)
+                Downlink?.OnSend(slot[..rtp.Length], transportCcExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
                 return false;
             sender.Commit(protectedLength, _remote);
