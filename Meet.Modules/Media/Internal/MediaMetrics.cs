@@ -1,3 +1,4 @@
+using Meet.Modules.Media.Routing;
 using System.Diagnostics.Metrics;
 using Meet.Modules.Media.Protocols.Dtls;
 using Meet.Modules.Media.Transport;

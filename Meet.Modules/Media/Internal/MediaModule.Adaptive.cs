@@ -1,13 +1,15 @@
+using Meet.Modules.Media.Routing;
+
 namespace Meet.Modules.Media.Internal;
 
 // Issue 11: adaptive media's view into the module (tests, metrics, quality logs).
 internal sealed partial class MediaModule
 {
-    public MediaParticipant? FindParticipant(string meetingId, string participantId)
+    public RouterMember? FindMember(string meetingId, string participantId)
     {
-        lock (Control)
-            return _routers.TryGetValue(meetingId, out var router)
-                ? router.Participants.FirstOrDefault(p => p.ParticipantId == participantId)
-                : null;
+        if (FindRouter(meetingId) is not { } router)
+            return null;
+        using (router.Enter())
+            return router.Members.FirstOrDefault(m => m.ParticipantId == participantId);
     }
 }

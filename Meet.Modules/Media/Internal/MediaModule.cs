@@ -7,12 +7,15 @@ using Meet.PacketEngine;
 
 namespace Meet.Modules.Media.Internal;
 
-// The SFU: routers per meeting, the shared media port and its demultiplexer. Control-plane calls
-// (participants, SDP) serialise on Control; the packet path only reads concurrent tables and
-// copy-on-write arrays.
+// The SFU: routers per meeting, the shared media port and its demultiplexer. Each meeting's control
+// plane (participants, SDP, selection) serialises on its router's lock; this module's own lock only
+// guards the two directories below, and is never held while taking a router's. The packet path
+// only reads concurrent tables and copy-on-write arrays.
 internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IAsyncDisposable
 {
+    private readonly Lock _directory = new();
     private readonly Dictionary<string, Router> _routers = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string MeetingId, string ParticipantId), MediaParticipant> _participants = [];
     private readonly ConcurrentDictionary<ulong, WebRtcTransport> _byUfrag = new();
     private readonly ConcurrentDictionary<PacketAddress, WebRtcTransport> _byAddress = new();
     private readonly TimeProvider _time;
@@ -33,8 +36,6 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         // One certificate per process (RFC 8827 §6.5 allows reuse); its fingerprint goes in every SDP.
         Certificate = DtlsCertificate.CreateSelfSigned(time.GetUtcNow(), TimeSpan.FromDays(30));
     }
-
-    public Lock Control { get; } = new();
 
     public TimeSpan SubscriberAnswerTimeout { get; }
 
@@ -103,78 +104,101 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         ArgumentException.ThrowIfNullOrEmpty(request.ParticipantId);
 
         MediaParticipant? previous;
-        lock (Control)
-        {
-            previous = _routers.TryGetValue(request.MeetingId, out var r)
-                ? r.Participants.FirstOrDefault(p => p.ParticipantId == request.ParticipantId)
-                : null;
-        }
+        lock (_directory)
+            previous = _participants.GetValueOrDefault((request.MeetingId, request.ParticipantId));
         // A participant that rejoins (e.g. after a reconnect) replaces its old media.
         previous?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        MediaParticipant participant;
-        lock (Control)
+        while (true)
         {
-            if (!_routers.TryGetValue(request.MeetingId, out var router))
+            Router router;
+            lock (_directory)
             {
-                router = new Router(request.MeetingId, LastN);
-                _routers.Add(request.MeetingId, router);
+                if (!_routers.TryGetValue(request.MeetingId, out router!))
+                {
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters);
+                    _routers.Add(request.MeetingId, router);
+                }
             }
-            participant = new MediaParticipant(this, router, request, listener);
-            router.Participants.Add(participant);
-            foreach (var other in router.Participants)
+            // Leaving the scope sends the new consumers' keyframe requests and the subscriber offer.
+            using (router.Enter())
             {
-                if (other == participant)
+                // The meeting's last participant left between the lookup and here: use a fresh router.
+                if (router.IsClosed)
                     continue;
-                foreach (var producer in other.Producers)
-                    participant.AddConsumerLocked(producer);
+                var participant = new MediaParticipant(this, router, request, listener);
+                lock (_directory)
+                    _participants[(request.MeetingId, request.ParticipantId)] = participant;
+                participant.Member = router.Join(request.ParticipantId, participant.Publisher, participant.Subscriber, participant, Counters);
+                return participant;
             }
         }
-        participant.DeliverSubscriberOffer();
-        // Keyframe requests for the new consumers were written into this thread's send batch.
-        Sender.Flush();
-        return participant;
     }
 
     public int PausedConsumers()
     {
-        lock (Control)
-            return _routers.Values.SelectMany(r => r.Participants).SelectMany(p => p.Consumers).Count(c => c.IsPaused);
+        var count = 0;
+        foreach (var router in SnapshotRouters())
+        {
+            using (router.Enter())
+                count += router.Members.Sum(m => m.Subscribing.Consumers.Count(c => c.IsPaused));
+        }
+        return count;
     }
 
     // The meeting's current selection (tests, metrics); null when the meeting has no media.
     public ConferenceSelection? FindSelection(string meetingId)
     {
-        lock (Control)
+        lock (_directory)
             return _routers.TryGetValue(meetingId, out var router) ? router.Selection : null;
     }
 
-    // Called by a participant leaving, under Control.
-    public void RemoveParticipantLocked(MediaParticipant participant)
+    public Router? FindRouter(string meetingId)
+    {
+        lock (_directory)
+            return _routers.GetValueOrDefault(meetingId);
+    }
+
+    // A participant left (called under its router's lock; the directory lock nests inside it).
+    public void Forget(MediaParticipant participant)
     {
         var router = participant.Router;
-        router.Participants.Remove(participant);
-        if (router.Participants.Count == 0)
-            _routers.Remove(router.MeetingId);
+        lock (_directory)
+        {
+            var key = (router.MeetingId, participant.ParticipantId);
+            if (_participants.TryGetValue(key, out var current) && current == participant)
+                _participants.Remove(key);
+            if (router.IsClosed && _routers.TryGetValue(router.MeetingId, out var registered) && registered == router)
+                _routers.Remove(router.MeetingId);
+        }
+    }
+
+    private Router[] SnapshotRouters()
+    {
+        lock (_directory)
+            return [.. _routers.Values];
     }
 
     public MediaResourceCounts GetResourceCounts()
     {
-        lock (Control)
+        int meetings = 0, participants = 0, transports = 0, producers = 0, consumers = 0;
+        foreach (var router in SnapshotRouters())
         {
-            int participants = 0, transports = 0, producers = 0, consumers = 0;
-            foreach (var router in _routers.Values)
+            using (router.Enter())
             {
-                foreach (var p in router.Participants)
+                if (router.IsClosed)
+                    continue;
+                meetings++;
+                foreach (var member in router.Members)
                 {
                     participants++;
-                    transports += p.TransportCount;
-                    producers += p.Producers.Count();
-                    consumers += p.ConsumerCount;
+                    transports += 2;
+                    producers += member.Publishing.Producers.Count();
+                    consumers += member.Subscribing.ConsumerCount;
                 }
             }
-            return new MediaResourceCounts(_routers.Count, participants, transports, producers, consumers);
         }
+        return new MediaResourceCounts(meetings, participants, transports, producers, consumers);
     }
 
     public void RegisterUfrag(ulong ufragKey, WebRtcTransport transport) => _byUfrag[ufragKey] = transport;
@@ -196,80 +220,40 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     private void OnTick()
     {
-        MediaParticipant[] participants;
-        List<(MediaParticipant[] Members, ActiveSpeakerUpdate Update)> announcements = [];
-        lock (Control)
-        {
-            participants = _routers.Values.SelectMany(r => r.Participants).ToArray();
-            foreach (var router in _routers.Values)
-            {
-                if (SelectLocked(router, out var speakerChanged) && speakerChanged)
-                    announcements.Add(([.. router.Participants], new ActiveSpeakerUpdate(router.Selection.DominantSpeaker, router.Selection.RecentSpeakers)));
-            }
-        }
-        foreach (var (members, update) in announcements)
-        {
-            foreach (var member in members)
-                member.NotifyActiveSpeaker(update);
-        }
         var tick = Interlocked.Increment(ref _ticks);
         // RTCP reports about once a second (RFC 3550 §6.2 leaves the interval to the application;
         // WebRTC uses ~1 s for video).
         var reports = tick % 10 == 0;
+        foreach (var router in SnapshotRouters())
+        {
+            // Leaving the scope sends the tick's PLIs and reports and announces a speaker change.
+            using (router.Enter())
+            {
+                if (!router.IsClosed)
+                    router.Tick(TickInterval, reports);
+            }
+        }
+        MediaParticipant[] participants;
+        lock (_directory)
+            participants = [.. _participants.Values];
         foreach (var participant in participants)
         {
             try
             {
-                participant.OnTick(reports, Sender);
+                participant.OnTick(reports);
             }
             catch (ObjectDisposedException)
             {
                 // The participant left while the tick ran.
             }
         }
-        Sender.Flush();
-    }
-
-    // The meeting's selection for this tick (once per meeting, not per packet or subscriber), applied
-    // to every subscriber's consumers when it changed.
-    internal bool SelectLocked(Router router, out bool speakerChanged)
-    {
-        var activity = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var participant in router.Participants)
-        {
-            var voice = participant.TakeVoiceActivity(TickInterval);
-            if (voice > 0)
-                activity[participant.ParticipantId] = voice;
-        }
-        if (!router.Selector.Tick(Publishers(router), activity, out speakerChanged))
-            return false;
-        ApplyLocked(router, speakerChanged);
-        return true;
-    }
-
-    // Producers were added or closed: the selection is recomputed (no new activity) and applied now.
-    internal void ReselectLocked(Router router)
-    {
-        if (router.Selector.Refresh(Publishers(router)))
-            ApplyLocked(router, speakerChanged: false);
-    }
-
-    private static (string, bool, bool)[] Publishers(Router router) =>
-        router.Participants.Select(p => (p.ParticipantId, p.PublishesVideo, p.PublishesAudio)).ToArray();
-
-    private void ApplyLocked(Router router, bool speakerChanged)
-    {
-        if (speakerChanged)
-            ConferenceCounters.OnSpeakerChange();
-        foreach (var participant in router.Participants)
-            ConferenceCounters.OnResumedOrPaused(participant.ApplySelectionLocked(router.Selection, Sender));
     }
 
     public async ValueTask DisposeAsync()
     {
         MediaParticipant[] participants;
-        lock (Control)
-            participants = _routers.Values.SelectMany(r => r.Participants).ToArray();
+        lock (_directory)
+            participants = [.. _participants.Values];
         foreach (var participant in participants)
             await participant.DisposeAsync().ConfigureAwait(false);
         if (_timer is not null)

@@ -1,5 +1,4 @@
 using Meet.Modules.Media.Protocols.Sdp;
-using Meet.Modules.Media.Transport;
 
 namespace Meet.Modules.Media.Internal;
 
@@ -22,21 +21,6 @@ internal sealed partial class MediaParticipant
             if (extmap is not null && hasTransportCc)
                 transportCc = extmap.Id;
         }
-        PublisherFeedback.Configure(transportCc, remb);
-    }
-
-    private void SendPublisherFeedback(Routing.Producer[] producers, MediaSender sender)
-    {
-        Span<uint> ssrcs = stackalloc uint[32];
-        var count = 0;
-        foreach (var producer in producers)
-        {
-            foreach (var layer in producer.Layers)
-            {
-                if (layer.HasSsrc && count < ssrcs.Length)
-                    ssrcs[count++] = layer.Ssrc;
-            }
-        }
-        PublisherFeedback.OnTick(Publisher, ssrcs[..count], sender);
+        Member.Publishing.Feedback.Configure(transportCc, remb);
     }
 }

@@ -1,6 +1,5 @@
 using Meet.Modules.Media.Protocols.Dtls;
 using Meet.Modules.Media.Protocols.Ice;
-using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Protocols.Sdp;
 using Meet.Modules.Media.Routing;
 using Meet.Modules.Media.Transport;
@@ -14,9 +13,6 @@ internal sealed partial class MediaParticipant
     private readonly string _publisherSessionId = SdpBuilder.NewSessionId();
     private ulong _publisherVersion;
     private SdpOrigin? _lastPublisherOffer;
-    private int _midExtensionId;
-    private int _ridExtensionId;
-    private int _repairedRidExtensionId;
     private int _audioLevelExtensionId;
 
     public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
@@ -31,10 +27,10 @@ internal sealed partial class MediaParticipant
         // The offerer says actpass (RFC 8842 §5.2); we answer passive and are the DTLS server. An
         // offerer insisting on passive makes us the client.
         var localSetup = remote.Setup == SdpSetupRole.Passive ? SdpSetupRole.Active : SdpSetupRole.Passive;
-        List<MediaParticipant> affected = [];
         List<SdpRefusedSection> refused = [];
         string answerText;
-        lock (_module.Control)
+        // Leaving the scope sends the keyframe requests for new consumers and the offers they need.
+        using (Router.Enter())
         {
             if (_closed)
                 return SdpNegotiationResult.Failure(410, "The participant has left.");
@@ -67,14 +63,10 @@ internal sealed partial class MediaParticipant
                 // The SFU only receives on this PeerConnection.
                 section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
             }
-            SyncProducersLocked(offer, answer, affected);
-            _module.ReselectLocked(Router);
+            SyncProducersLocked(offer, answer);
+            Router.Reselect();
             answerText = answer.ToString();
         }
-        foreach (var other in affected)
-            other.DeliverSubscriberOffer();
-        // Keyframe requests for new consumers were written into this thread's send batch.
-        _module.Sender.Flush();
         return SdpNegotiationResult.Success(answerText, refused.Count == 0 ? null : "Refused " + string.Join("; ", refused));
     }
 
@@ -146,18 +138,19 @@ internal sealed partial class MediaParticipant
         return true;
     }
 
-    // Producers follow the offer's sending m-sections: new mids become producers, sections that stop
-    // sending (or are rejected) close theirs.
-    private void SyncProducersLocked(SessionDescription offer, SessionDescription answer, List<MediaParticipant> affected)
+    // Producers follow the offer's sending m-sections: new mids become producers (the router gives
+    // every other member a consumer), sections that stop sending (or are rejected) close theirs.
+    private void SyncProducersLocked(SessionDescription offer, SessionDescription answer)
     {
+        var publishing = Member.Publishing;
         foreach (var extmap in answer.MediaDescriptions.SelectMany(m => m.Extmaps))
         {
             if (extmap.Uri == SdpAnswerOptions.MidUri)
-                _midExtensionId = extmap.Id;
+                publishing.MidExtensionId = extmap.Id;
             else if (extmap.Uri == SdpAnswerOptions.RidUri)
-                _ridExtensionId = extmap.Id;
+                publishing.RidExtensionId = extmap.Id;
             else if (extmap.Uri == SdpAnswerOptions.RepairedRidUri)
-                _repairedRidExtensionId = extmap.Id;
+                publishing.RepairedRidExtensionId = extmap.Id;
             else if (extmap.Uri == SdpAnswerOptions.AudioLevelUri)
                 _audioLevelExtensionId = extmap.Id;
         }
@@ -171,29 +164,18 @@ internal sealed partial class MediaParticipant
             if (answered.IsRejected || offered.Mid is null || offered.Media is not ("audio" or "video") || !IsSending(offered))
                 continue;
             live.Add(offered.Mid);
-            if (_producers.ContainsKey(offered.Mid))
+            if (publishing.HasProducer(offered.Mid))
                 continue;
             var producer = CreateProducer(offered, answered);
             if (producer.Kind == MediaKind.Audio)
                 producer.AudioLevelExtensionId = _audioLevelExtensionId;
-            producer.TransportCcExtensionId = PublisherFeedback.TransportCcExtensionId;
-            _producers.Add(offered.Mid, producer);
+            producer.TransportCcExtensionId = Member.Publishing.Feedback.TransportCcExtensionId;
+            Router.AddProducer(Member, producer);
             RegisterSdpSsrcs(offered, producer);
-            foreach (var other in Router.Participants)
-            {
-                if (other != this && !other._closed)
-                {
-                    other.AddConsumerLocked(producer);
-                    affected.Add(other);
-                }
-            }
         }
 
-        foreach (var mid in _producers.Keys.Where(m => !live.Contains(m)).ToList())
-        {
-            CloseProducerLocked(_producers[mid], affected);
-            _producers.Remove(mid);
-        }
+        foreach (var producer in publishing.Producers.Where(p => !live.Contains(p.Mid)).ToList())
+            Router.CloseProducer(Member, producer);
     }
 
     private Producer CreateProducer(SdpMediaDescription offered, SdpMediaDescription answered)
@@ -219,80 +201,8 @@ internal sealed partial class MediaParticipant
         var rtx = offered.SsrcGroups.Where(g => g.Semantics == "FID" && g.Ssrcs.Count == 2).Select(g => g.Ssrcs[1]).ToHashSet();
         var primary = offered.Ssrcs.Select(s => s.Ssrc).Where(s => !rtx.Contains(s)).Distinct().ToList();
         if (producer.Layers.Length == 1 && primary.Count >= 1)
-            AddSsrcEntry(new SsrcEntry(primary[0], producer, 0));
+            Member.Publishing.AddSsrc(new SsrcEntry(primary[0], producer, 0));
         foreach (var ssrc in rtx)
-            AddSsrcEntry(new SsrcEntry(ssrc, producer, -1, producer.Layers.Length == 1 ? 0 : -1));
-    }
-
-    private void AddSsrcEntry(SsrcEntry entry)
-    {
-        var table = _ssrcTable.Where(e => e.Ssrc != entry.Ssrc).Append(entry).ToArray();
-        Volatile.Write(ref _ssrcTable, table);
-        if (entry.Layer >= 0)
-        {
-            var layer = entry.Producer.Layers[entry.Layer];
-            layer.Ssrc = entry.Ssrc;
-            layer.HasSsrc = true;
-        }
-    }
-
-    // An SSRC not announced in SDP (simulcast): its mid and rid header extensions say which producer
-    // and layer it is (RFC 8852 §3, RFC 8843 §15). Runs once per new SSRC, not per packet.
-    private void LearnSsrc(Span<byte> packet, in RtpHeader header, MediaSender sender)
-    {
-        const int MaxSsrcs = 64;
-        if (_midExtensionId == 0 || !header.TryGetExtension(packet, _midExtensionId, out var midValue)
-            || !SdesValueExtension.TryRead(midValue, out var mid))
-        {
-            _module.Counters.Drop(MediaDropReason.UnknownSsrc);
-            return;
-        }
-        Producer? learned;
-        int learnedLayer;
-        lock (_module.Control)
-        {
-            if (_closed || _ssrcTable.Length >= MaxSsrcs)
-            {
-                _module.Counters.Drop(MediaDropReason.UnknownSsrc);
-                return;
-            }
-            Span<char> midChars = stackalloc char[Math.Min(mid.Length, 64)];
-            var midLength = System.Text.Encoding.ASCII.GetChars(mid[..midChars.Length], midChars);
-            _producers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(midChars[..midLength], out var producer);
-            if (producer is null)
-            {
-                _module.Counters.Drop(MediaDropReason.UnknownSsrc);
-                return;
-            }
-            var layer = 0;
-            var repairedLayer = -1;
-            if (_repairedRidExtensionId != 0 && header.TryGetExtension(packet, _repairedRidExtensionId, out var repairedValue))
-            {
-                layer = -1;
-                if (SdesValueExtension.TryRead(repairedValue, out var repairedRid))
-                    repairedLayer = producer.FindLayer(repairedRid);
-            }
-            else if (_ridExtensionId != 0 && header.TryGetExtension(packet, _ridExtensionId, out var ridValue)
-                && SdesValueExtension.TryRead(ridValue, out var rid))
-                layer = producer.FindLayer(rid);
-            else if (producer.Layers.Length > 1)
-                layer = -1;
-            AddSsrcEntry(new SsrcEntry(header.Ssrc, producer, layer, repairedLayer));
-            learned = layer >= 0 ? producer : null;
-            learnedLayer = layer;
-        }
-        learned?.OnRtp(packet, header, learnedLayer, sender);
-    }
-
-    private void CloseProducerLocked(Producer producer, List<MediaParticipant> affected)
-    {
-        foreach (var consumer in producer.Consumers)
-        {
-            var subscriber = Router.Participants.FirstOrDefault(p => p.ParticipantId == consumer.SubscriberId);
-            if (subscriber is not null && subscriber.RemoveConsumerLocked(consumer))
-                affected.Add(subscriber);
-        }
-        producer.Close();
-        Volatile.Write(ref _ssrcTable, _ssrcTable.Where(e => e.Producer != producer).ToArray());
+            Member.Publishing.AddSsrc(new SsrcEntry(ssrc, producer, -1, producer.Layers.Length == 1 ? 0 : -1));
     }
 }

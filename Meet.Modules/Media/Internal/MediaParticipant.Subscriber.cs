@@ -9,46 +9,15 @@ internal sealed partial class MediaParticipant
 {
     private readonly string _subscriberSessionId = SdpBuilder.NewSessionId();
     private bool _subscriberNegotiated;
-    private int _nextMid;
 
     public SubscriberNegotiation Negotiation { get; }
-
-    public void AddConsumerLocked(Producer producer)
-    {
-        var slot = _slots.FirstOrDefault(s => s.Reusable && s.Kind == producer.Kind && s.HasSameCodecs(producer.Codecs));
-        if (slot is null)
-        {
-            slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), producer.Kind, producer.Codecs);
-            _slots.Add(slot);
-        }
-        var consumer = new Consumer(_module.NextId("consumer-"), producer, ParticipantId, Subscriber, slot.Mid);
-        // Outside the meeting's selection it starts paused; the next tick's selection may resume it.
-        consumer.SetPaused(!Forwards(Router.Selection, consumer), _module.Sender);
-        slot.Consumer = consumer;
-        slot.Reusable = false;
-        producer.AddConsumer(consumer);
-        Negotiation.MarkChanged();
-        // A new consumer starts on a keyframe (SPEC "SFU behaviour"): ask now, coalesced per publisher.
-        producer.RequestKeyFrame(producer.BestLayer, _module.Sender);
-    }
-
-    public bool RemoveConsumerLocked(Consumer consumer)
-    {
-        var slot = _slots.FirstOrDefault(s => s.Consumer == consumer);
-        if (slot is null)
-            return false;
-        consumer.IsClosed = true;
-        slot.Consumer = null;
-        Negotiation.MarkChanged();
-        return true;
-    }
 
     // Sends the next subscriber offer if something changed and no offer is waiting for its answer
     // (JSEP allows one outstanding offer; later changes are folded into the next one).
     public void DeliverSubscriberOffer()
     {
         (string Sdp, ulong Version)? offer;
-        lock (_module.Control)
+        using (Router.Enter())
             offer = TryCreateSubscriberOfferLocked();
         if (offer is { } o)
             _listener.OnSubscriberOffer(o.Sdp, o.Version);
@@ -58,7 +27,7 @@ internal sealed partial class MediaParticipant
     private void CheckNegotiation()
     {
         bool due;
-        lock (_module.Control)
+        using (Router.Enter())
         {
             if (_closed)
                 return;
@@ -72,10 +41,11 @@ internal sealed partial class MediaParticipant
 
     private (string Sdp, ulong Version)? TryCreateSubscriberOfferLocked()
     {
-        if (_closed || !Negotiation.ShouldOffer || _slots.Count == 0)
+        var slots = Member.Subscribing.Slots;
+        if (_closed || !Negotiation.ShouldOffer || slots.Count == 0)
             return null;
         var version = Negotiation.NextVersion;
-        var sections = _slots.Select(s => new SubscriberOfferSnapshot.Section(s, s.Consumer)).ToArray();
+        var sections = slots.Select(s => new SubscriberOfferSnapshot.Section(s, s.Consumer)).ToArray();
         var sdp = BuildSubscriberOffer(version, sections).ToString();
         Negotiation.OfferSent(new SubscriberOfferSnapshot(version, sections));
         _module.NegotiationCounters.OnOffer();
@@ -154,7 +124,7 @@ internal sealed partial class MediaParticipant
     {
         SdpNegotiationResult result;
         (string Sdp, ulong Version)? next;
-        lock (_module.Control)
+        using (Router.Enter())
         {
             var verdict = Negotiation.Judge(offerVersion);
             switch (verdict)

@@ -1,20 +1,16 @@
-using Meet.Modules.Media.Bandwidth;
-using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Routing;
 using Meet.Modules.Media.Transport;
 
 namespace Meet.Modules.Media.Internal;
 
-// The media side of one participant: a publisher transport (its producers) and a subscriber transport
-// (its consumers), with the SDP negotiation of both PeerConnections. Control-plane state is guarded by
-// the module's Control lock; the packet path reads _ssrcTable (copy-on-write) only.
-internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTransportListener
+// The signaling side of one participant's media: it negotiates the SDP of its two PeerConnections
+// (publisher: the client offers; subscriber: the server offers as slots change) and reports their
+// connection state. Media never passes through here: the transports hand packets to the router's
+// RtpListener and ConsumerFeedbackListener (docs/sfu.md). State is guarded by the meeting's router lock.
+internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTransportListener, IRouterMemberListener
 {
     private readonly MediaModule _module;
     private readonly IMediaParticipantListener _listener;
-    private readonly Dictionary<string, Producer> _producers = new(StringComparer.Ordinal);
-    private readonly List<SubscriberSlot> _slots = [];
-    private SsrcEntry[] _ssrcTable = [];
     private bool _closed;
     private MediaConnectionState _reportedState = MediaConnectionState.New;
 
@@ -28,14 +24,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
         {
-            Downlink = new SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
+            Downlink = new Bandwidth.SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
         };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
-        PublisherFeedback = new PublisherFeedback(module.Counters.Adaptive);
     }
-
-    // Bandwidth feedback to this participant's publisher PeerConnection (issue 11).
-    public PublisherFeedback PublisherFeedback { get; }
 
     public string ParticipantId { get; }
 
@@ -43,58 +35,33 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
 
     public Router Router { get; }
 
+    // Set once by MediaModule.AddParticipant, under the router's lock, before anyone else sees this.
+    public RouterMember Member { get; set; } = null!;
+
     public WebRtcTransport Publisher { get; }
 
     public WebRtcTransport Subscriber { get; }
 
-    public IEnumerable<Producer> Producers => _producers.Values;
+    public bool IsClosed => _closed;
+
+    public IEnumerable<Producer> Producers => Member.Publishing.Producers;
 
     public int TransportCount => _closed ? 0 : 2;
 
-    public int ConsumerCount => _slots.Count(s => s.Consumer is not null);
+    public int ConsumerCount => Member.Subscribing.ConsumerCount;
 
-    public IEnumerable<Consumer> Consumers => _slots.Where(s => s.Consumer is not null).Select(s => s.Consumer!);
-
-    public void OnRtp(WebRtcTransport transport, Span<byte> packet, in RtpHeader header, MediaSender sender)
-    {
-        if (transport != Publisher)
-        {
-            _module.Counters.Drop(MediaDropReason.UnknownSsrc);
-            return;
-        }
-        PublisherFeedback.OnRtp(packet, header, System.Diagnostics.Stopwatch.GetTimestamp());
-        var table = Volatile.Read(ref _ssrcTable);
-        for (var i = 0; i < table.Length; i++)
-        {
-            if (table[i].Ssrc != header.Ssrc)
-                continue;
-            if (table[i].Layer >= 0)
-                table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
-            else if (table[i].RepairedLayer >= 0)
-                table[i].Producer.OnRtx(packet, header, table[i].RepairedLayer, sender);
-            return;
-        }
-        LearnSsrc(packet, header, sender);
-    }
+    public IEnumerable<Consumer> Consumers => Member.Subscribing.Consumers;
 
     public void OnTransportStateChanged(WebRtcTransport transport, MediaConnectionState state)
     {
-        if (state == MediaConnectionState.Connected && transport == Subscriber)
-        {
-            // Consumers created before the subscriber connected need a keyframe now.
-            Consumer[] consumers;
-            lock (_module.Control)
-                consumers = [.. Consumers];
-            foreach (var consumer in consumers)
-                consumer.RequestKeyFrame(_module.Sender);
-            _module.Sender.Flush();
-        }
-
         MediaConnectionState aggregate;
-        lock (_module.Control)
+        using (Router.Enter())
         {
             if (_closed)
                 return;
+            // Consumers created before the subscriber connected need a keyframe now.
+            if (state == MediaConnectionState.Connected && transport == Subscriber)
+                Member.Subscribing.RequestKeyFrames(_module.Sender);
             aggregate = Aggregate(Publisher.State, Subscriber.State);
             if (aggregate == _reportedState)
                 return;
@@ -119,7 +86,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
 
     public SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc)
     {
-        lock (_module.Control)
+        using (Router.Enter())
         {
             if (_closed)
                 return SdpNegotiationResult.Failure(410, "The participant has left.");
@@ -133,38 +100,53 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         return SdpNegotiationResult.Success(null);
     }
 
+    // The client's own last-N (a small window, a phone): at most this many videos, at least 0.
+    public SdpNegotiationResult SetMaxVideos(int maxVideos)
+    {
+        if (maxVideos < 0)
+            return SdpNegotiationResult.Failure(400, "The number of videos must not be negative.");
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            Router.SetMaxVideos(Member, maxVideos);
+        }
+        return SdpNegotiationResult.Success(null);
+    }
+
+    public void OnSlotsChanged() => Negotiation.MarkChanged();
+
+    public void OnRenegotiationDue() => DeliverSubscriberOffer();
+
+    public void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
+    {
+        if (!_closed)
+            _listener.OnActiveSpeakerChanged(update);
+    }
+
+    // The module's tick: negotiation timeouts and retries, and consent freshness about once a second.
+    public void OnTick(bool reports)
+    {
+        CheckNegotiation();
+        if (!reports || _closed)
+            return;
+        Publisher.CheckConsent();
+        Subscriber.CheckConsent();
+    }
+
     public ValueTask DisposeAsync()
     {
-        List<MediaParticipant> affected;
-        lock (_module.Control)
+        using (Router.Enter())
         {
             if (_closed)
                 return ValueTask.CompletedTask;
             _closed = true;
             Negotiation.Close();
-            affected = [];
-            foreach (var producer in _producers.Values)
-                CloseProducerLocked(producer, affected);
-            _producers.Clear();
-            Volatile.Write(ref _ssrcTable, []);
-            foreach (var slot in _slots)
-            {
-                if (slot.Consumer is { } consumer)
-                {
-                    consumer.IsClosed = true;
-                    consumer.Producer.RemoveConsumer(consumer);
-                    slot.Consumer = null;
-                }
-            }
-            _module.RemoveParticipantLocked(this);
-            _module.ReselectLocked(Router);
+            Router.Leave(Member);
+            _module.Forget(this);
         }
-        // Consumers the new selection resumed asked for keyframes on this thread.
-        _module.Sender.Flush();
         Publisher.Dispose();
         Subscriber.Dispose();
-        foreach (var other in affected)
-            other.DeliverSubscriberOffer();
         _listener.OnConnectionStateChanged(MediaConnectionState.Closed);
         return ValueTask.CompletedTask;
     }

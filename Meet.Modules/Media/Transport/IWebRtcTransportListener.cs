@@ -1,14 +1,9 @@
-using Meet.Modules.Media.Protocols.Rtp;
-
 namespace Meet.Modules.Media.Transport;
 
-// Events from a transport up to its owner (mediasoup's Transport::Listener): decrypted media and
-// connection changes. Called on engine or DTLS threads; must not throw.
+// Connection changes of a transport, up to the session that negotiated it (mediasoup's
+// Transport::Listener). Media goes elsewhere (IRtpPacketListener), so packets never pass through the
+// session. Called on engine or DTLS threads; must not throw.
 internal interface IWebRtcTransportListener
 {
-    void OnRtp(WebRtcTransport transport, Span<byte> packet, in RtpHeader header, MediaSender sender);
-
-    void OnRtcp(WebRtcTransport transport, ReadOnlySpan<byte> compound, MediaSender sender);
-
     void OnTransportStateChanged(WebRtcTransport transport, MediaConnectionState state);
 }

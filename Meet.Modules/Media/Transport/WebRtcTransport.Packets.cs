@@ -189,7 +189,7 @@ internal sealed partial class WebRtcTransport
         if (isRtcp)
         {
             _counters.RtcpIn();
-            _listener.OnRtcp(this, slot[..plainLength], sender);
+            PacketListener.OnRtcp(slot[..plainLength], sender);
             return;
         }
         var packet = slot[..plainLength];
@@ -199,7 +199,7 @@ internal sealed partial class WebRtcTransport
             return;
         }
         _counters.RtpIn();
-        _listener.OnRtp(this, packet, header, sender);
+        PacketListener.OnRtp(packet, header, sender);
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp, protect with this peer's keys.

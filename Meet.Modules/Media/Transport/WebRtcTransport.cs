@@ -29,6 +29,7 @@ internal sealed partial class WebRtcTransport : IDisposable
     private PacketAddress _remote;
     private MediaConnectionState _state = MediaConnectionState.New;
     private long _keysAgreedAt;
+    private IRtpPacketListener _packets;
 
     public WebRtcTransport(string id, ITransportRegistry registry, IWebRtcTransportListener listener, MediaCounters counters,
         MediaSender sender, DtlsCertificate certificate, TimeProvider time)
@@ -39,6 +40,7 @@ internal sealed partial class WebRtcTransport : IDisposable
         _counters = counters;
         _sender = sender;
         _certificate = certificate;
+        _packets = new DroppingPacketListener(counters);
         _localIce = IceCredentials.Generate();
         _ice = new IceLiteAgent(_localIce, null, time);
         _registry.RegisterUfrag(UfragKey.Create(_localIce.Ufrag), this);
@@ -48,6 +50,13 @@ internal sealed partial class WebRtcTransport : IDisposable
 
     // Subscriber PeerConnections only: RTT, loss and the downlink estimate (issue 11).
     public Bandwidth.SubscriberDownlink? Downlink { get; init; }
+
+    // Where decrypted RTP and RTCP go; attached once by the owner right after construction.
+    public IRtpPacketListener PacketListener
+    {
+        get => Volatile.Read(ref _packets);
+        set => Volatile.Write(ref _packets, value);
+    }
 
     public IceCredentials LocalIce
     {

@@ -92,15 +92,15 @@ internal sealed class InMemorySfu : IAsyncDisposable
     public void SelectionTick()
     {
         var router = Participants.Values.First().Server.Router;
-        lock (Module.Control)
-            Module.SelectLocked(router, out _);
+        using (router.Enter())
+            router.Tick(MediaModule.TickInterval, reports: false);
     }
 
     // What MediaModule's 100 ms timer does for negotiation: timeouts and retries whose backoff ended.
     public void Tick()
     {
         foreach (var participant in Participants.Values)
-            participant.Server.OnTick(reports: false, Module.Sender);
+            participant.Server.OnTick(reports: false);
     }
 
     public ValueTask DisposeAsync() => Module.DisposeAsync();

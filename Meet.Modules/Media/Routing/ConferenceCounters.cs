@@ -1,4 +1,4 @@
-namespace Meet.Modules.Media.Internal;
+namespace Meet.Modules.Media.Routing;
 
 // The conference selection across the module: dominant-speaker changes and consumers paused or
 // resumed by last-N / top-3 audio.

@@ -1,0 +1,14 @@
+namespace Meet.Modules.Media.Routing;
+
+// Events from the router up to a member's session (the one that negotiates its SDP).
+internal interface IRouterMemberListener
+{
+    // Under the router's lock: the member's slots changed, its subscriber SDP must be renegotiated.
+    void OnSlotsChanged();
+
+    // After the router's lock is released: time to send the subscriber offer the slot change needs.
+    void OnRenegotiationDue();
+
+    // After the router's lock is released: the meeting's dominant speaker changed.
+    void OnActiveSpeakerChanged(ActiveSpeakerUpdate update);
+}
