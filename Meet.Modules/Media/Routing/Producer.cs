@@ -98,6 +98,7 @@ internal sealed class Producer
         var now = Stopwatch.GetTimestamp();
         var state = Layers[layer];
         state.OnPacket(header.SequenceNumber, now);
+        state.Octets += packet.Length;
         if (state.Loss?.OnPacket(header.SequenceNumber, now) == true)
             SendNack(state, now, sender);
         Caches?[layer].Store(header.SequenceNumber, packet);
@@ -255,6 +256,7 @@ internal sealed class Producer
         for (var i = 0; i < Layers.Length; i++)
         {
             var state = Layers[i];
+            state.MeasureBitrate(now);
             if (state.PacketsReceived > 0 && now - state.LastPacketTimestamp < LayerActiveWindow)
                 best = i;
             if (Volatile.Read(ref state.KeyFrameRequestPending) == 1 && state.HasSsrc && now - state.LastKeyFrameRequest >= KeyFrameRequestInterval)

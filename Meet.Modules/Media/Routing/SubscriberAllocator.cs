@@ -11,7 +11,7 @@ namespace Meet.Modules.Media.Routing;
 // applies the subscriber's own limits to it. It is the seam for bandwidth allocation (issue 11): the
 // layer a consumer sends and whether it sends at all are decided here, per subscriber, never per packet.
 // Mutated under the router's lock; the packet path reads only consumer state and the slot list's snapshot.
-internal sealed class SubscriberAllocator(string subscriberId)
+internal sealed partial class SubscriberAllocator(string subscriberId)
 {
     private readonly List<SubscriberSlot> _slots = [];
     private SubscriberSlot[] _slotSnapshot = [];
