@@ -86,6 +86,7 @@ internal sealed class SubscriberDownlink
         if (!RtcpTransportFeedback.TryParse(packet, out var feedback))
             return;
         var unknown = 0;
+        var matched = 0;
         lock (_lock)
         {
             var enumerator = feedback.GetEnumerator();
@@ -101,6 +102,14 @@ internal sealed class SubscriberDownlink
                     ? double.NaN
                     : enumerator.CurrentArrivalMicroseconds / 1000.0;
                 _estimator.OnPacket(sentUs / 1000.0, arrivalMs, size);
+                matched++;
+            }
+            // Feedback naming nothing we sent (forged, or long after the fact) must not move the estimate.
+            if (matched == 0)
+            {
+                _counters?.SubscriberFeedback();
+                _counters?.SubscriberFeedbackForUnknown(unknown);
+                return;
             }
             var rttMs = RoundTripTime?.TotalMilliseconds ?? 50;
             var estimate = _estimator.OnFeedbackComplete(now * MicrosecondsPerTick / 1000.0, rttMs);

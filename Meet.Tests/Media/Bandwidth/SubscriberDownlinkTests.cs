@@ -47,4 +47,28 @@ public sealed class SubscriberDownlinkTests
         downlink.RoundTripTime.Should().BeNull();
         downlink.ReportsWithRtt.Should().Be(0);
     }
+
+    [Test]
+    public void Feedback_for_sequence_numbers_never_sent_is_counted_and_changes_nothing()
+    {
+        var counters = new AdaptiveMediaCounters();
+        var downlink = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters);
+        byte[] packet = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x31, 0, 0, 0];
+        for (var i = 0; i < 10; i++)
+            downlink.OnSend(packet, 3, i * 1000);
+        var builder = new RtcpTransportFeedbackBuilder();
+        builder.Reset(1, 2, 0);
+        for (var i = 0; i < 5; i++)
+            builder.TryAddReceived((ushort)(30_000 + i), i * 1000);
+        var feedback = new byte[128];
+        builder.TryWrite(feedback, out var written).Should().BeTrue();
+        var before = downlink.Estimate;
+
+        downlink.OnTransportFeedback(feedback.AsSpan(0, written), 20_000);
+
+        counters.SubscriberFeedbackUnknown.Should().Be(5);
+        downlink.Estimate.Should().Be(before);
+        downlink.OnTransportFeedback(new byte[] { 0x8F, 205, 0, 1, 1, 2 }, 20_000);
+        counters.SubscriberFeedbackReceived.Should().Be(1, "a malformed feedback is not counted as received");
+    }
 }
