@@ -62,6 +62,8 @@ internal sealed partial class MediaParticipant
                     continue;
                 // The SFU only receives on this PeerConnection.
                 section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
+                if (section.Media == "audio")
+                    OpusFmtp.RequestFecAndDtx(section);
             }
             SyncProducersLocked(offer, answer);
             Router.Reselect();
