@@ -83,7 +83,7 @@ internal static class MeetingCommand
     }
 
     private static string Summary(StepResult r) => FormattableString.Invariant(
-        $"{r.Step}: {r.Joined}/{r.Participants} joined in {r.JoinAllSeconds:F1} s, {r.SubscribersWithAllMedia}/{r.Subscribers} subscribers with all media, out {r.PacketsOutPerSecond:N0} p/s, server {r.ServerCores:F2} cores = {r.ServerMicrosecondsPerForwardedPacket:F1} µs per forwarded packet");
+        $"{r.Step}: {r.Joined}/{r.Participants} joined in {r.JoinAllSeconds:F1} s, {r.SubscribersWithAllMedia}/{r.Subscribers} subscribers with all media, out {r.PacketsOutPerSecond:N0} p/s, server {r.ServerCores:F2} cores = {r.ServerMicrosecondsPerForwardedPacket:F1} µs per forwarded packet, subscriber PC ≤ {r.SubscriberSectionsMax} m-sections after {r.SubscriberOffersMean:F1} offers on average, {(r.Subscribers == 0 ? 0 : r.MegabitsOutPerSecond * 1000 / r.Subscribers):F0} kbps received per subscriber");
 
     private static string Markdown(MeetingScenario scenario, MeetingOptions options, string[] args, string machine, List<StepResult> results)
     {

@@ -23,6 +23,8 @@ internal sealed class MeetingOptions
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
+          --bounded-slots        server with Media:BoundedSlots (issue 10: LastN + 3 m-sections per viewer)
+          --last-n N             server's Media:LastN (default: the server's, 12)
         """;
 
     public string Scenario { get; set; } = "";
@@ -45,6 +47,19 @@ internal sealed class MeetingOptions
     public bool PublishersTogether { get; set; } = true;
     public string? Output { get; set; }
     public bool Quiet { get; set; }
+
+    public bool BoundedSlots { get; set; }
+
+    public int? LastN { get; set; }
+
+    // What the child server is started with beyond its defaults.
+    public IEnumerable<string> ServerArguments()
+    {
+        if (BoundedSlots)
+            yield return "--Media:BoundedSlots=true";
+        if (LastN is { } lastN)
+            yield return "--Media:LastN=" + lastN.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static MeetingOptions? Parse(string[] args)
     {
@@ -74,6 +89,8 @@ internal sealed class MeetingOptions
                 case "--publishers-together": options.PublishersTogether = true; break;
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
+                case "--bounded-slots": options.BoundedSlots = true; break;
+                case "--last-n": ok = TryInt(value, out var lastN); options.LastN = lastN; i++; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;
                 case "--join-concurrency": ok = TryInt(value, out var jc); options.JoinConcurrency = jc; i++; break;

@@ -17,7 +17,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
 
     public async Task<StepResult> RunAsync()
     {
-        await using var server = await MeetingServerProcess.StartAsync([], TimeSpan.FromSeconds(60));
+        await using var server = await MeetingServerProcess.StartAsync(options.ServerArguments(), TimeSpan.FromSeconds(60));
         // Idle baseline: the started server before anyone joined.
         await Task.Delay(1000);
         var idleStart = server.Sample();
@@ -152,6 +152,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             FailureSamples = [.. all.Where(p => p.Failure is not null).Select(p => p.Failure!).Distinct().Take(5)],
             Subscribers = subscribers.Count,
             SubscribersWithAllMedia = subscribers.Count(s => s.ReceivedStreams == s.ExpectedStreams),
+            // Issue 10: what each participant's subscriber PeerConnection holds and how often it was renegotiated.
+            SubscriberSectionsMax = joined.Count == 0 ? 0 : joined.Max(p => p.SubscriberSections),
+            SubscriberOffersMean = joined.Count == 0 ? 0 : joined.Average(p => p.SubscriberOffers),
             SubscribersWithAnyMedia = subscribers.Count(s => s.ReceivedStreams > 0),
             StreamsExpected = subscribers.Sum(s => s.ExpectedStreams),
             StreamsReceived = subscribers.Sum(s => s.ReceivedStreams),

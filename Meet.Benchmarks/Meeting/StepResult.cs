@@ -13,6 +13,8 @@ internal sealed record StepResult
     public int Subscribers { get; init; }
     public int SubscribersWithAllMedia { get; init; }
     public int SubscribersWithAnyMedia { get; init; }
+    public int SubscriberSectionsMax { get; init; }
+    public double SubscriberOffersMean { get; init; }
     public int StreamsExpected { get; init; }
     public int StreamsReceived { get; init; }
     public double JoinAllSeconds { get; init; }

@@ -20,7 +20,20 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
         Stats = new ReceiveStats(latency, counters, freezeGap);
         _client = new MeetClient(options, http);
         _client.SubscriberRtpReceived += Stats.OnRtp;
+        _client.SubscriberOfferReceived += sdp =>
+        {
+            Interlocked.Increment(ref _subscriberOffers);
+            Volatile.Write(ref _subscriberSections, sdp.Split('\n').Count(l => l.StartsWith("m=", StringComparison.Ordinal)));
+        };
     }
+
+    private int _subscriberOffers;
+    private int _subscriberSections;
+
+    // Subscriber offers received, and the m-sections of the latest (issue 10: bounded by LastN + 3 with slots).
+    public int SubscriberOffers => Volatile.Read(ref _subscriberOffers);
+
+    public int SubscriberSections => Volatile.Read(ref _subscriberSections);
 
     public int Number { get; }
 

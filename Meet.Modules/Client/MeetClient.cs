@@ -61,6 +61,11 @@ public sealed class MeetClient : IAsyncDisposable
     // The last announcement of the meeting's dominant speaker and recent speakers.
     public ActiveSpeakerMessage? ActiveSpeaker { get; private set; }
 
+    // Bounded subscriber slots: every receive slot (by mid) and whom it shows, as last announced.
+    public event Action<IReadOnlyList<SlotAssignmentMessage>>? SlotAssignmentsChanged;
+
+    public IReadOnlyList<SlotAssignmentMessage> SlotAssignments { get; private set; } = [];
+
     // attempt number, delay before it
     public event Action<int, TimeSpan>? Reconnecting;
 
@@ -90,9 +95,10 @@ public sealed class MeetClient : IAsyncDisposable
     // How often a gap in roster versions made this client fetch a snapshot.
     public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
-    public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default)
+    // audioMode: "forward" or "mix" (issue 17); null = the server's Media:AudioMode.
+    public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default, string? audioMode = null)
     {
-        using var response = await http.PostAsJsonAsync(new Uri(options.BaseAddress, "v1/meetings"), new { hostId, meetingTitle = title, allowGuestJoin }, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync(new Uri(options.BaseAddress, "v1/meetings"), new { hostId, meetingTitle = title, allowGuestJoin, audioMode }, cancellationToken).ConfigureAwait(false);
         var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         return new MeetingCreated(Text(body, "meetingId"), Text(body, "hostId"), Text(body, "joinUrl"), Text(body, "accessToken"));
     }
@@ -412,6 +418,12 @@ public sealed class MeetClient : IAsyncDisposable
         {
             client.ActiveSpeaker = speaker;
             client.ActiveSpeakerChanged?.Invoke(speaker);
+        }
+
+        public void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots)
+        {
+            client.SlotAssignments = slots;
+            client.SlotAssignmentsChanged?.Invoke(slots);
         }
 
         public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);

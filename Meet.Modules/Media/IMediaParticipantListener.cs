@@ -14,4 +14,10 @@ public interface IMediaParticipantListener
     void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
     {
     }
+
+    // Bounded subscriber slots (Media:BoundedSlots): the slots of the subscriber PeerConnection and
+    // whom each shows now, sent whenever a slot changes publisher (no renegotiation).
+    void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots)
+    {
+    }
 }

@@ -1,10 +1,12 @@
 using Meet.Modules.Allocation;
 using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Mixing;
 using Meet.PacketEngine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Meet.Modules.Media;
@@ -24,7 +26,11 @@ public static class MediaModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value.SubscriberAnswerTimeout,
-            sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN)
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN, sp.GetRequiredService<IOptions<MediaOptions>>().Value.BoundedSlots,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.MaxScreenShares,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.AudioMode,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.MixerThreads,
+            sp.GetService<ILoggerFactory>()?.CreateLogger<AudioMixerScheduler>())
         {
             NackRttLimit = sp.GetRequiredService<IOptions<MediaOptions>>().Value.NackRttLimit,
         });

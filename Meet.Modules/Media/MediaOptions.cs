@@ -10,6 +10,14 @@ public sealed class MediaOptions
 
     public int LastN { get; set; } = 12;
 
+    // Bounded subscriber slots (issue 10): each subscriber PeerConnection gets min(LastN, its own
+    // limit) video m-sections and 3 audio m-sections, and the SFU remaps which publisher feeds each
+    // (announced as slot assignments) instead of adding an m-section per published track.
+    public bool BoundedSlots { get; set; }
+
+    // Screen shares at once in one meeting; a share beyond it is refused (409 screen_share_limit).
+    public int MaxScreenShares { get; set; } = 1;
+
     // A subscriber offer unanswered for this long counts as lost and is offered again (a newer version).
     public TimeSpan SubscriberAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -20,4 +28,10 @@ public sealed class MediaOptions
     // The seed's loss-recovery rule (issue 11): a subscriber's NACKs are answered with retransmissions
     // only while its RTT is at most this; above it a keyframe is requested instead.
     public TimeSpan NackRttLimit { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    // The audio mode of meetings created without one (issue 17): Forward or Mix.
+    public AudioMode AudioMode { get; set; } = AudioMode.Forward;
+
+    // Threads that decode, mix and encode the mixing meetings' audio (0 = half the cores, at least one).
+    public int MixerThreads { get; set; }
 }

@@ -61,6 +61,29 @@ public sealed class MeetClientTests(SignalingTransport transport) : SignalingTes
     }
 
     [Test]
+    public async Task Slot_assignments_reach_the_client_over_every_transport()
+    {
+        await using var client = NewClient();
+        var announced = new ConcurrentQueue<IReadOnlyList<SlotAssignmentMessage>>();
+        client.SlotAssignmentsChanged += announced.Enqueue;
+        var (meetingId, _) = await CreateMeetingAsync();
+        await client.JoinAsync(meetingId, "Alice", userId: "usr_alice");
+
+        Media.Participants[client.ParticipantId!].Listener.OnSlotAssignments(
+        [
+            new Meet.Modules.Media.MediaSlotAssignment("0", "video", "bob", "cam"),
+            new Meet.Modules.Media.MediaSlotAssignment("1", "video", null, null),
+            new Meet.Modules.Media.MediaSlotAssignment("2", "audio", "carol", "mic"),
+        ]);
+        await EventuallyAsync(() => !announced.IsEmpty, "the slot assignments arrive");
+
+        client.SlotAssignments.Should().Equal(
+            new SlotAssignmentMessage("0", "video", "bob", "cam"),
+            new SlotAssignmentMessage("1", "video", null, null),
+            new SlotAssignmentMessage("2", "audio", "carol", "mic"));
+    }
+
+    [Test]
     public async Task Offers_answers_and_candidates_flow_through_the_client()
     {
         await using var client = NewClient();

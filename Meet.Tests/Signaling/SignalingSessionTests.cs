@@ -21,6 +21,8 @@ public sealed class SignalingSessionTests
 
         public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Sent.Enqueue("speaker " + speaker.ParticipantId);
 
+        public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Sent.Enqueue("slots " + slots.Count);
+
         public void Close() => Sent.Enqueue("close");
     }
 

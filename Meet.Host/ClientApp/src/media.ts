@@ -1,4 +1,6 @@
 import type { SignalingClient } from './signaling';
+import { SlotRouter, type SlotAssignmentMessage } from './slots';
+import { markScreenSections, screenMids } from './screenshare';
 
 // The two PeerConnections of SPEC "Media": the publisher (we offer, the SFU answers) carries our
 // camera and microphone; the subscriber (the SFU offers, we answer) carries everyone else, one
@@ -8,7 +10,17 @@ import type { SignalingClient } from './signaling';
 export interface RemoteTrackHandlers {
   track(participantId: string, track: MediaStreamTrack, stream: MediaStream): void;
   trackEnded(participantId: string, track: MediaStreamTrack): void;
+  // A screen share (the SFU marks its section a=content:slides): shown large, apart from the camera.
+  screenTrack?(participantId: string, track: MediaStreamTrack): void;
+  screenTrackEnded?(participantId: string, track: MediaStreamTrack): void;
   connectionState(pc: 'publisher' | 'subscriber', state: RTCPeerConnectionState): void;
+}
+
+// End-to-end encryption's hooks (e2ee/session.ts): transforms on our senders and every receiver.
+export interface FrameEncryption {
+  preferVp8(transceiver: RTCRtpTransceiver): void;
+  attachSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void;
+  attachReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', mid: string | null): void;
 }
 
 export interface RemoteStats {
@@ -33,6 +45,13 @@ export class MediaSession {
   // Subscriber m-section (mid) -> participantId. Keyed by mid, not track id: the msid track id is only
   // unique within its stream (RFC 8830), so two publishers' "cam" tracks may share one.
   private readonly owners = new Map<string, string>();
+  // Bounded slots: the slot's track goes to whichever participant the SFU says it shows.
+  readonly slots: SlotRouter;
+  // Our screen-share transceivers (screenshare.ts): their sections are marked in the offers we send.
+  readonly screenTransceivers = new Set<RTCRtpTransceiver>();
+  // Mids the SFU's last offer marked a=content:slides. Read from the offer text: Chromium
+  // re-serializes remoteDescription and drops attributes it does not implement, a=content among them.
+  private screenSections = new Set<string>();
   private subscriberQueue: Promise<void> = Promise.resolve();
   // Publisher negotiations (first offer, ICE restarts) run one at a time: JSEP allows one outstanding
   // offer, and an offer overtaken on the way would be refused by the server as stale.
@@ -40,7 +59,8 @@ export class MediaSession {
   private iceRestartQueued = false;
   private closed = false;
 
-  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers, iceServers: RTCIceServer[] = []) {
+  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers, iceServers: RTCIceServer[] = [],
+    private readonly encryption: FrameEncryption | null = null) {
     // The SFU is ICE-lite and announces its candidates (UDP and ICE-TCP) in every SDP it sends; the
     // ICE servers from the join response add a TURN relay for networks that block both.
     const config: RTCConfiguration = { iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
@@ -51,6 +71,13 @@ export class MediaSession {
     this.publisher.onconnectionstatechange = () => handlers.connectionState('publisher', this.publisher.connectionState);
     this.subscriber.onconnectionstatechange = () => handlers.connectionState('subscriber', this.subscriber.connectionState);
     this.subscriber.ontrack = e => this.onTrack(e);
+    this.slots = new SlotRouter(
+      (id, track, mid) => this.isScreen(mid) && handlers.screenTrack ? handlers.screenTrack(id, track) : handlers.track(id, track, new MediaStream([track])),
+      (id, track, mid) => this.isScreen(mid) && handlers.screenTrackEnded ? handlers.screenTrackEnded(id, track) : handlers.trackEnded(id, track));
+  }
+
+  applySlotAssignments(slots: SlotAssignmentMessage[]): void {
+    this.slots.apply(slots);
   }
 
   // Adds our tracks and runs the first publisher negotiation. With no local media (camera denied)
@@ -58,14 +85,17 @@ export class MediaSession {
   async publish(stream: MediaStream | null, simulcast: boolean): Promise<void> {
     if (!stream || stream.getTracks().length === 0) return;
     for (const track of stream.getAudioTracks()) {
-      this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      const transceiver = this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      this.encryption?.attachSender(transceiver.sender, 'audio');
     }
     for (const track of stream.getVideoTracks()) {
-      this.publisher.addTransceiver(track, {
+      const transceiver = this.publisher.addTransceiver(track, {
         direction: 'sendonly',
         streams: [stream],
         sendEncodings: simulcast ? simulcastEncodings.map(e => ({ ...e })) : undefined,
       });
+      this.encryption?.preferVp8(transceiver);
+      this.encryption?.attachSender(transceiver.sender, 'video');
     }
     await this.negotiatePublisher();
   }
@@ -79,7 +109,15 @@ export class MediaSession {
       if (this.closed) return;
       const offer = await this.publisher.createOffer({ iceRestart });
       await this.publisher.setLocalDescription(offer);
-      const answer = await this.signaling.publisherOffer(offer.sdp!);
+      const mids = new Set([...this.screenTransceivers].map(t => t.mid).filter((m): m is string => !!m));
+      let answer: string;
+      try {
+        answer = await this.signaling.publisherOffer(markScreenSections(offer.sdp!, mids));
+      } catch (error) {
+        // Refused (e.g. 409 screen_share_limit): back to the last agreed state, the caller decides.
+        await this.publisher.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+        throw error;
+      }
       await this.publisher.setRemoteDescription({ type: 'answer', sdp: answer });
     });
     this.publisherQueue = run;
@@ -91,6 +129,7 @@ export class MediaSession {
   onSubscriberOffer(sdp: string, version: number): Promise<void> {
     this.subscriberQueue = this.subscriberQueue.then(async () => {
       if (this.closed) return;
+      this.screenSections = screenMids(sdp);
       await this.subscriber.setRemoteDescription({ type: 'offer', sdp });
       const answer = await this.subscriber.createAnswer();
       await this.subscriber.setLocalDescription(answer);
@@ -103,8 +142,10 @@ export class MediaSession {
     const result: Record<string, RemoteStats> = {};
     for (const transceiver of this.subscriber.getTransceivers()) {
       const receiver = transceiver.receiver;
-      const owner = transceiver.mid ? this.owners.get(transceiver.mid) : undefined;
-      if (!owner || transceiver.currentDirection === 'inactive') continue;
+      const participant = transceiver.mid ? this.slots.owner(transceiver.mid) ?? this.owners.get(transceiver.mid) : undefined;
+      if (!participant || transceiver.currentDirection === 'inactive') continue;
+      // A screen share counts apart from the camera: "<participantId>#screen".
+      const owner = this.isScreen(transceiver.mid) ? `${participant}#screen` : participant;
       const entry = result[owner] ??= { framesDecoded: 0, videoPacketsReceived: 0, audioPacketsReceived: 0, frameWidth: 0, frameHeight: 0 };
       const report = await receiver.getStats();
       report.forEach(s => {
@@ -128,13 +169,44 @@ export class MediaSession {
     this.subscriber.close();
   }
 
+  // A video sender added outside publish() (the screen share) is encrypted like the camera in an
+  // end-to-end encrypted meeting; call before negotiating it.
+  protectVideoSender(transceiver: RTCRtpTransceiver): void {
+    this.encryption?.preferVp8(transceiver);
+    this.encryption?.attachSender(transceiver.sender, 'video');
+  }
+
+  // The participant whose media a subscriber m-section carries now (a bounded slot's current owner).
+  ownerOf(mid: string): string | undefined {
+    return this.slots.owner(mid) ?? this.owners.get(mid);
+  }
+
+  private isScreen(mid: string | null): boolean {
+    return !!mid && this.screenSections.has(mid);
+  }
+
   private onTrack(e: RTCTrackEvent): void {
+    this.encryption?.attachReceiver(e.receiver, e.track.kind === 'video' ? 'video' : 'audio', e.transceiver.mid);
     const stream = e.streams[0];
     if (!stream) return;
+    if (SlotRouter.isSlotStream(stream)) {
+      if (e.transceiver.mid) this.slots.onTrack(e.transceiver.mid, e.track);
+      return;
+    }
     const participantId = stream.id;
     if (e.transceiver.mid) this.owners.set(e.transceiver.mid, participantId);
     // A renegotiation that removes the track (publisher left or unpublished) fires removetrack on
     // the stream and mutes/ends the track.
+    if (this.isScreen(e.transceiver.mid) && this.handlers.screenTrack) {
+      // A section reused later for a camera keeps this track object: the listeners check the mid again.
+      const mid = e.transceiver.mid;
+      const ended = () => this.handlers.screenTrackEnded?.(participantId, e.track);
+      e.track.addEventListener('ended', ended);
+      e.track.addEventListener('mute', ended);
+      e.track.addEventListener('unmute', () => { if (this.isScreen(mid)) this.handlers.screenTrack?.(participantId, e.track); });
+      this.handlers.screenTrack(participantId, e.track);
+      return;
+    }
     stream.onremovetrack = ev => this.handlers.trackEnded(participantId, ev.track);
     e.track.addEventListener('ended', () => this.handlers.trackEnded(participantId, e.track));
     this.handlers.track(participantId, e.track, stream);

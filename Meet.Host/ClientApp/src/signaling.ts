@@ -1,4 +1,5 @@
 import * as signalR from '@microsoft/signalr';
+import type { SlotAssignmentMessage } from './slots';
 
 // Contract 2 (ISSUE5.md): the SignalR hub's messages as the server sends them (camelCase JSON).
 
@@ -41,6 +42,7 @@ export interface ActiveSpeakerMessage {
 
 export interface SignalingHandlers {
   activeSpeaker(message: ActiveSpeakerMessage): void;
+  slotAssignments?(slots: SlotAssignmentMessage[]): void;
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
@@ -73,6 +75,7 @@ export class SignalingClient {
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
     this.connection.on('MediaReconnect', (m: { reason: string }) => handlers.mediaReconnect(m.reason));
     this.connection.on('ActiveSpeaker', (m: ActiveSpeakerMessage) => handlers.activeSpeaker(m));
+    this.connection.on('SlotAssignments', (m: SlotAssignmentMessage[]) => handlers.slotAssignments?.(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
     this.connection.onclose(error => {

@@ -75,6 +75,10 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
             case ServerMessage.PayloadOneofCase.ActiveSpeaker:
                 events.OnActiveSpeaker(new ActiveSpeakerMessage(message.ActiveSpeaker.ParticipantId.Length == 0 ? null : message.ActiveSpeaker.ParticipantId, [.. message.ActiveSpeaker.RecentSpeakers]));
                 break;
+            case ServerMessage.PayloadOneofCase.SlotAssignments:
+                events.OnSlotAssignments([.. message.SlotAssignments.Slots.Select(s => new SlotAssignmentMessage(s.Mid, s.Kind,
+                    s.ParticipantId.Length == 0 ? null : s.ParticipantId, s.TrackId.Length == 0 ? null : s.TrackId))]);
+                break;
             case ServerMessage.PayloadOneofCase.MediaReconnect:
                 events.OnMediaReconnect(message.MediaReconnect.Reason);
                 break;

@@ -15,6 +15,8 @@ internal interface ISignalingEvents
 
     void OnActiveSpeaker(ActiveSpeakerMessage speaker);
 
+    void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
+
     // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).
     void OnClosed(ISignalingConnection connection, Exception? error);
 }

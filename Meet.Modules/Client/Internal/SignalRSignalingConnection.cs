@@ -24,6 +24,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         connection.On<ErrorMessage>("Error", events.OnError);
         connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
         connection.On<ActiveSpeakerMessage>("ActiveSpeaker", events.OnActiveSpeaker);
+        connection.On<SlotAssignmentMessage[]>("SlotAssignments", events.OnSlotAssignments);
         connection.Closed += error =>
         {
             if (!leaving)

@@ -104,7 +104,9 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 Direction = track.Sending ? SdpDirection.SendOnly : SdpDirection.Inactive,
                 Msids = [new SdpMsid(track.StreamId, track.TrackId)],
                 RtpMaps = [new SdpRtpMap(track.PayloadType, track.Codec, track.ClockRate, track.Channels)],
-                Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
+                Extmaps = track.Kind == "audio"
+                    ? [new SdpExtmap(1, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
+                    : [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
                 Ssrcs = [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
             };
             if (track.RtxPayloadType is { } rtx)
@@ -258,10 +260,24 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             _socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
     }
 
-    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+    // The id this client offers for RFC 6464 audio levels on its audio sections.
+    public const int AudioLevelExtensionId = 2;
+
+    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload) =>
+        SendRtp(ssrc, payloadType, sequenceNumber, timestamp, marker, payload, audioLevel: null);
+
+    // audioLevel: RFC 6464 level (0 loudest .. 127 silence) sent in the ssrc-audio-level extension, as
+    // browsers do on every microphone packet; the SFU's speaker detection reads it.
+    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? audioLevel)
     {
         Span<byte> buffer = stackalloc byte[1500];
         var writer = new RtpPacketWriter(buffer, payloadType, sequenceNumber, timestamp, ssrc, marker);
+        if (audioLevel is { } level)
+        {
+            Span<byte> value = stackalloc byte[AudioLevelExtension.Size];
+            AudioLevelExtension.TryWrite(level <= 50, Math.Min(level, (byte)127), value, out _);
+            writer.AddExtension(AudioLevelExtensionId, value);
+        }
         if (!writer.TryComplete(payload, 0, out var length))
             return false;
         lock (_lock)

@@ -9,12 +9,19 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
         var failures = new List<string>();
         if (options.UdpPort is < 0 or > 65535)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.UdpPort)} must be 0..65535 (was {options.UdpPort}).");
+        if (options.MaxScreenShares < 1)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MaxScreenShares)} must be at least 1 (was {options.MaxScreenShares}).");
         if (options.LastN < 1)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
         if (options.SubscriberAnswerTimeout < TimeSpan.FromMilliseconds(200) || options.SubscriberAnswerTimeout > TimeSpan.FromMinutes(5))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SubscriberAnswerTimeout)} must be between 00:00:00.200 and 00:05:00 (was {options.SubscriberAnswerTimeout}).");
         if (options.NackRttLimit < TimeSpan.Zero || options.NackRttLimit > TimeSpan.FromSeconds(10))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.NackRttLimit)} must be between 00:00:00 and 00:00:10 (was {options.NackRttLimit}).");
+
+        if (!Enum.IsDefined(options.AudioMode))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.AudioMode)} must be Forward or Mix (was {options.AudioMode}).");
+        if (options.MixerThreads is < 0 or > 64)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MixerThreads)} must be 0..64 (was {options.MixerThreads}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

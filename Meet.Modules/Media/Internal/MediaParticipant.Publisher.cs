@@ -38,6 +38,8 @@ internal sealed partial class MediaParticipant
             // one was overtaken on the way (the client's negotiation must be serial) and is refused.
             if (_lastPublisherOffer is { } last && last.SessionId == offer.Origin.SessionId && offer.Origin.SessionVersion < last.SessionVersion)
                 return SdpNegotiationResult.Failure(409, $"Stale publisher offer: version {offer.Origin.SessionVersion} after {last.SessionVersion}.");
+            if (ScreenShareRefusal(offer) is { } refusal)
+                return refusal;
             _lastPublisherOffer = offer.Origin;
             if (_publisherVersion == 0)
                 Publisher.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
@@ -70,6 +72,24 @@ internal sealed partial class MediaParticipant
             answerText = answer.ToString();
         }
         return SdpNegotiationResult.Success(answerText, refused.Count == 0 ? null : "Refused " + string.Join("; ", refused));
+    }
+
+    // RFC 4796 a=content:slides marks a screen share: the web client adds it to the section it shares.
+    private static bool IsScreenContent(SdpMediaDescription offered) =>
+        offered.Media == "video" && offered.Attributes.Any(a => a.Name == "content" && a.Value == "slides");
+
+    // One share at a time per meeting unless Media:MaxScreenShares allows more: a new screen section
+    // while others share is refused (409) before anything changes, so the client can roll back.
+    private SdpNegotiationResult? ScreenShareRefusal(SessionDescription offer)
+    {
+        var newShares = offer.MediaDescriptions.Count(m => !m.IsRejected && m.Mid is not null && IsScreenContent(m) && IsSending(m)
+            && !Member.Publishing.HasProducer(m.Mid));
+        if (newShares == 0)
+            return null;
+        var sharing = Router.Members.Sum(member => member.Publishing.Producers.Count(p => p.IsScreen && !p.IsClosed));
+        if (sharing + newShares <= _module.MaxScreenShares)
+            return null;
+        return SdpNegotiationResult.Failure(409, $"screen_share_limit: {sharing} screen share(s) already in this meeting (Media:MaxScreenShares = {_module.MaxScreenShares}).");
     }
 
     private static bool IsSending(SdpMediaDescription offered) =>
@@ -194,7 +214,10 @@ internal sealed partial class MediaParticipant
         var id = _module.NextId("producer-");
         var trackId = offered.Msids.FirstOrDefault()?.TrackId ?? id;
         var kind = offered.Media == "audio" ? MediaKind.Audio : MediaKind.Video;
-        return new Producer(id, ParticipantId, Publisher, kind, offered.Mid!, trackId, codecs, rids, _module.Counters);
+        return new Producer(id, ParticipantId, Publisher, kind, offered.Mid!, trackId, codecs, rids, _module.Counters)
+        {
+            IsScreen = IsScreenContent(offered),
+        };
     }
 
     // Without simulcast Chrome announces its SSRCs (a=ssrc, a=ssrc-group:FID primary rtx).

@@ -89,7 +89,26 @@ internal sealed partial class MediaParticipant
                 }
             }
             SdpBuilder.ApplyTransport(section, transport);
-            if (consumer is not null)
+            // The client shows a screen share large (RFC 4796 content:slides), apart from the camera.
+            if (slot.Screen || consumer?.Producer.IsScreen == true)
+                section.Attributes.Add(new SdpAttribute("content", "slides"));
+            if (slot.Bounded)
+            {
+                // A bounded slot is always sending on its own SSRC, whoever feeds it; the client learns
+                // who that is from the slot assignments, not from the msid.
+                section.Direction = SdpDirection.SendOnly;
+                var cname = "slot-" + slot.Mid;
+                var slotMsid = new SdpMsid(cname, cname);
+                section.Msids = [slotMsid];
+                section.Ssrcs = [new SdpSsrc(slot.Stream.Ssrc, "cname", cname), new SdpSsrc(slot.Stream.Ssrc, "msid", slotMsid.ToString())];
+                if (slot.Kind == MediaKind.Video && slot.Codecs.Any(c => c.RtxPayloadType is not null))
+                {
+                    section.SsrcGroups = [new SdpSsrcGroup("FID", [slot.Stream.Ssrc, slot.Stream.RtxSsrc])];
+                    section.Ssrcs.Add(new SdpSsrc(slot.Stream.RtxSsrc, "cname", cname));
+                    section.Ssrcs.Add(new SdpSsrc(slot.Stream.RtxSsrc, "msid", slotMsid.ToString()));
+                }
+            }
+            else if (consumer is not null)
             {
                 section.Direction = SdpDirection.SendOnly;
                 // msid stream id = the publisher's participant id, so clients group its tracks into one tile.
@@ -107,6 +126,20 @@ internal sealed partial class MediaParticipant
                     section.Ssrcs.Add(new SdpSsrc(consumer.RtxSsrc, "cname", consumer.Producer.ParticipantId));
                     section.Ssrcs.Add(new SdpSsrc(consumer.RtxSsrc, "msid", msid.ToString()));
                 }
+            }
+            else if (slot.Mix is { } mix)
+            {
+                // The mixed audio (issue 17): one stream whoever speaks; the page tells it from a
+                // participant's by the stream id, and shows who speaks from signaling.
+                section.Direction = SdpDirection.SendOnly;
+                var msid = new SdpMsid(Mixing.MixListener.StreamId, Mixing.MixListener.StreamId + "-audio");
+                section.Msids = [msid];
+                section.Ssrcs =
+                [
+                    new SdpSsrc(mix.Ssrc, "cname", Mixing.MixListener.StreamId),
+                    new SdpSsrc(mix.Ssrc, "msid", msid.ToString()),
+                ];
+                section.Extmaps.Add(new SdpExtmap(mix.AudioLevelExtensionId, Protocols.Rtp.RtpExtensionUris.AudioLevel));
             }
             else
             {
@@ -153,7 +186,7 @@ internal sealed partial class MediaParticipant
                 // Sections answered while inactive can carry the next consumer of their kind (docs/sfu.md).
                 foreach (var (slot, consumer) in snapshot.Sections)
                 {
-                    if (consumer is null && slot.Consumer is null)
+                    if (consumer is null && !slot.IsActive)
                         slot.Reusable = true;
                 }
                 Negotiation.AnswerAccepted();

@@ -118,6 +118,12 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
 
     public void OnRenegotiationDue() => DeliverSubscriberOffer();
 
+    public void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots)
+    {
+        if (!_closed)
+            _listener.OnSlotAssignments(slots);
+    }
+
     public void OnActiveSpeakerChanged(ActiveSpeakerUpdate update)
     {
         if (!_closed)

@@ -1,39 +1,35 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
 
 namespace Meet.Modules.Media.Routing;
 
-// One subscriber's copy of one producer (mediasoup's SimpleConsumer/SimulcastConsumer): its own SSRC,
-// and sequence numbers and timestamps rewritten so that switching layers looks like one continuous
-// stream. It switches layers only on a keyframe of the target layer.
+// One subscriber's copy of one producer (mediasoup's SimpleConsumer/SimulcastConsumer), written into
+// a slot's OutgoingStream: sequence numbers and timestamps rewritten so that switching layers — or,
+// with bounded slots, switching publishers — looks like one continuous stream. It switches only on a
+// keyframe of the target layer. payloadTypes maps the producer's payload types to the slot's when a
+// slot negotiated with another publisher's numbering carries this one (null = same numbers).
 internal sealed class Consumer
 {
     private readonly WebRtcTransport _transport;
+    private readonly OutgoingStream _stream;
+    private readonly byte[]? _payloadTypes;
     private int _currentLayer = -1;
     private ushort _sequenceDelta;
     private uint _timestampDelta;
-    private ushort _lastSequenceOut;
-    private uint _lastTimestampOut;
-    private long _lastSendTimestamp;
-    private ushort _rtxSequence;
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
 
-    public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid)
+    public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
+        OutgoingStream? stream = null, byte[]? payloadTypes = null)
     {
         Id = id;
         Producer = producer;
         SubscriberId = subscriberId;
         _transport = transport;
         Mid = mid;
-        Ssrc = RandomSsrc();
-        RtxSsrc = RandomSsrc();
-        _rtxSequence = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
-        // RFC 3550 §5.1: initial sequence number and timestamp are random.
-        _lastSequenceOut = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
-        _lastTimestampOut = (uint)RandomNumberGenerator.GetInt32(0, int.MaxValue);
+        _stream = stream ?? new OutgoingStream();
+        _payloadTypes = payloadTypes;
     }
 
     public string Id { get; }
@@ -46,23 +42,23 @@ internal sealed class Consumer
 
     public WebRtcTransport Transport => _transport;
 
-    public uint Ssrc { get; }
+    public uint Ssrc => _stream.Ssrc;
 
-    public uint RtxSsrc { get; }
+    public uint RtxSsrc => _stream.RtxSsrc;
 
     public long Retransmitted { get; private set; }
 
     public int CurrentLayer => _currentLayer;
 
-    public long PacketsSent { get; private set; }
+    public long PacketsSent => _stream.PacketsSent;
 
-    public long OctetsSent { get; private set; }
+    public long OctetsSent => _stream.OctetsSent;
 
     public bool IsClosed { get; set; }
 
-    public uint LastTimestampOut => _lastTimestampOut;
+    public uint LastTimestampOut => _stream.LastTimestampOut;
 
-    public long LastSendTimestamp => _lastSendTimestamp;
+    public long LastSendTimestamp => _stream.LastSendTimestamp;
 
     public int ClockRate => Producer.Codecs.Count > 0 ? Producer.Codecs[0].ClockRate : 90000;
 
@@ -137,16 +133,18 @@ internal sealed class Consumer
 
         var sequence = (ushort)(header.SequenceNumber + _sequenceDelta);
         var timestamp = header.Timestamp + _timestampDelta;
-        if (!_transport.SendRtp(packet, Ssrc, sequence, timestamp, sender, Producer.TransportCcExtensionId))
+        var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
+        var stream = _stream;
+        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId))
             return false;
-        if ((ushort)(sequence - _lastSequenceOut) < 0x8000)
+        if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
-            _lastSequenceOut = sequence;
-            _lastTimestampOut = timestamp;
-            _lastSendTimestamp = now;
+            stream.LastSequenceOut = sequence;
+            stream.LastTimestampOut = timestamp;
+            stream.LastSendTimestamp = now;
         }
-        PacketsSent++;
-        OctetsSent += header.PayloadLength;
+        stream.PacketsSent++;
+        stream.OctetsSent += header.PayloadLength;
         return true;
     }
 
@@ -154,10 +152,11 @@ internal sealed class Consumer
     {
         // Continue right after the last packet sent; the timestamp advances by the wall-clock gap so the
         // receiver's jitter buffer sees no jump (at least one tick so frames never share a timestamp).
-        var elapsedTicks = _lastSendTimestamp == 0 ? 0 : now - _lastSendTimestamp;
+        var stream = _stream;
+        var elapsedTicks = stream.LastSendTimestamp == 0 ? 0 : now - stream.LastSendTimestamp;
         var elapsed = (uint)Math.Max(1, elapsedTicks * ClockRate / Stopwatch.Frequency);
-        _sequenceDelta = (ushort)(_lastSequenceOut + 1 - header.SequenceNumber);
-        _timestampDelta = _lastTimestampOut + elapsed - header.Timestamp;
+        _sequenceDelta = (ushort)(stream.LastSequenceOut + 1 - header.SequenceNumber);
+        _timestampDelta = stream.LastTimestampOut + elapsed - header.Timestamp;
         _currentLayer = layer;
     }
 
@@ -191,24 +190,18 @@ internal sealed class Consumer
             || !RtpHeader.TryParse(original[..length], out var header)
             || Producer.FindCodec(header.PayloadType)?.RtxPayloadType is not { } rtxPayloadType)
             return;
+        if (_payloadTypes is not null)
+            rtxPayloadType = _payloadTypes[rtxPayloadType];
         Span<byte> payload = stackalloc byte[RtpPacketCache.MaxPacketSize + 2];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(payload, sequenceNumber);
         var body = header.GetPayload(original[..length]);
         body.CopyTo(payload[2..]);
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
-        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _rtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.RtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
         if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
         {
             Retransmitted++;
             sender.Counters.RtpRetransmittedOut();
         }
-    }
-
-    private static uint RandomSsrc()
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        RandomNumberGenerator.Fill(bytes);
-        var ssrc = BitConverter.ToUInt32(bytes);
-        return ssrc <= Producer.RtcpSenderSsrc ? ssrc + 2 : ssrc;
     }
 }

@@ -11,4 +11,7 @@ internal interface IRouterMemberListener
 
     // After the router's lock is released: the meeting's dominant speaker changed.
     void OnActiveSpeakerChanged(ActiveSpeakerUpdate update);
+
+    // After the router's lock is released: bounded slots were remapped; who each slot shows now.
+    void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
@@ -39,6 +40,7 @@ internal sealed class Producer
         Caches = kind == MediaKind.Video && codecs.Any(c => c.RtxPayloadType is not null)
             ? Layers.Select(_ => new RtpPacketCache()).ToArray()
             : null;
+        OpusPayloadType = codecs.FirstOrDefault(c => c.Name.Equals("opus", StringComparison.OrdinalIgnoreCase))?.PayloadType ?? -1;
         // Until layers are seen, aim at the lowest: it is the one Chrome always sends first.
         _bestLayer = 0;
     }
@@ -63,6 +65,10 @@ internal sealed class Producer
 
     public bool IsClosed { get; private set; }
 
+    // A screen share (the publisher marked its m-section a=content:slides, RFC 4796): always
+    // forwarded, outside last-N, in its own slot.
+    public bool IsScreen { get; init; }
+
     public int BestLayer => _bestLayer;
 
     public Consumer[] Consumers => Volatile.Read(ref _consumers);
@@ -74,6 +80,12 @@ internal sealed class Producer
     // The publisher's transport-wide sequence element (0 = none), reused in place for our own numbering
     // towards each subscriber (issue 11).
     public int TransportCcExtensionId { get; set; }
+
+    // A mixing meeting's mixer (issue 17): this microphone's Opus goes there instead of to consumers.
+    public AudioMixer? Mixer { get; set; }
+
+    // The payload type negotiated for Opus, -1 when the track has none (nothing the mixer can decode).
+    public int OpusPayloadType { get; }
 
     public int FindLayer(ReadOnlySpan<byte> rid)
     {
@@ -104,6 +116,8 @@ internal sealed class Producer
         Caches?[layer].Store(header.SequenceNumber, packet);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header);
+        if (Mixer is { } mixer && header.PayloadType == OpusPayloadType)
+            mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet));
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)

@@ -7,13 +7,27 @@ namespace Meet.Modules.Media.Routing;
 // fed to every member's SubscriberAllocator. Each meeting has its own lock (Enter), so meetings never
 // wait for each other; the packet path takes no router lock at all (it reads copy-on-write tables and
 // each consumer's paused flag).
-internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters)
+//
+// A mixing meeting (issue 17) has a Mixer: audio producers feed it instead of consumers, each member's
+// subscriber has one mix slot, and the selection's audible set is what the mixer mixes.
+internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null)
 {
     private readonly List<RouterMember> _members = [];
     private readonly List<(RouterMember Member, ActiveSpeakerUpdate? Speaker)> _events = [];
-    private int _nextConsumerId;
+    private readonly Dictionary<RouterMember, IReadOnlyList<MediaSlotAssignment>> _slotMaps = [];
+    private int _nextConsumer;
 
     public string MeetingId { get; } = meetingId;
+
+    // Media:BoundedSlots: every subscriber has min(LastN, its limit) video slots and 3 audio slots,
+    // remapped by its SubscriberAllocator, instead of a slot per published track.
+    public bool BoundedSlots { get; } = boundedSlots;
+
+    public int LastN { get; } = lastN;
+
+    public Mixing.AudioMixer? Mixer { get; } = mixer;
+
+    public AudioMode AudioMode => Mixer is null ? AudioMode.Forward : AudioMode.Mix;
 
     public Lock Lock { get; } = new();
 
@@ -28,6 +42,8 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
 
     public RouterScope Enter() => new(this);
 
+    private string NextConsumerId() => "consumer-" + (++_nextConsumer).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal void Exit()
     {
         Lock.Exit();
@@ -40,13 +56,19 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     private void RaiseEvents()
     {
         (RouterMember Member, ActiveSpeakerUpdate? Speaker)[] events;
+        KeyValuePair<RouterMember, IReadOnlyList<MediaSlotAssignment>>[] slotMaps;
         lock (Lock)
         {
-            if (_events.Count == 0)
+            if (_events.Count == 0 && _slotMaps.Count == 0)
                 return;
             events = [.. _events];
             _events.Clear();
+            slotMaps = [.. _slotMaps];
+            _slotMaps.Clear();
         }
+        // A slot map names mids, so it follows the offer that created them.
+        foreach (var (member, map) in slotMaps)
+            member.Listener.OnSlotAssignments(map);
         foreach (var (member, speaker) in events)
         {
             if (speaker is null)
@@ -59,14 +81,25 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     // Under Enter(): a new member receives every producer already in the meeting.
     public RouterMember Join(string participantId, WebRtcTransport publisher, WebRtcTransport subscriber, IRouterMemberListener listener, MediaCounters mediaCounters)
     {
-        var member = new RouterMember(this, participantId, publisher, subscriber, listener, mediaCounters);
+        var member = new RouterMember(this, participantId, publisher, subscriber, listener, mediaCounters,
+            new SubscriberAllocator(participantId, BoundedSlots, LastN));
         _members.Add(member);
+        if (Mixer is not null)
+            Mixer.AddListener(member.Subscribing.AddMixSlot(subscriber));
+        if (BoundedSlots)
+        {
+            Reallocate(member, AllProducers());
+            return member;
+        }
         foreach (var other in _members)
         {
             if (other == member)
                 continue;
             foreach (var producer in other.Publishing.Producers)
-                AddConsumer(member, producer);
+            {
+                if (producer.Mixer is null)
+                    AddConsumer(member, producer);
+            }
         }
         if (member.Subscribing.Slots.Count > 0)
             SlotsChanged(member);
@@ -83,10 +116,15 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
         foreach (var producer in member.Publishing.Producers.ToList())
             CloseProducer(member, producer);
         member.Publishing.Clear();
+        if (member.Subscribing.MixListener is { } mix)
+            Mixer?.RemoveListener(mix);
         member.Subscribing.Close();
         _members.Remove(member);
         if (_members.Count == 0)
+        {
             IsClosed = true;
+            Mixer?.Close();
+        }
         Reselect();
     }
 
@@ -94,6 +132,17 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     public void AddProducer(RouterMember publisher, Producer producer)
     {
         publisher.Publishing.AddProducer(producer);
+        if (Mixer is not null && producer.Kind == MediaKind.Audio)
+        {
+            producer.Mixer = Mixer;
+            return;
+        }
+        if (BoundedSlots)
+        {
+            // The selection places the newcomer; Reselect (after the publisher's answer) reallocates.
+            ReallocateAll();
+            return;
+        }
         foreach (var other in _members)
         {
             if (other != publisher && !other.HasLeft)
@@ -107,6 +156,14 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     // Under Enter(): the track stopped; its consumers' slots go inactive.
     public void CloseProducer(RouterMember publisher, Producer producer)
     {
+        if (BoundedSlots)
+        {
+            // Slots stay; the ones it fed take the next publisher (or go idle) without renegotiation.
+            producer.Close();
+            publisher.Publishing.RemoveProducer(producer);
+            ReallocateAll();
+            return;
+        }
         foreach (var consumer in producer.Consumers)
         {
             var subscriber = _members.FirstOrDefault(m => m.ParticipantId == consumer.SubscriberId);
@@ -118,8 +175,33 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     }
 
     private void AddConsumer(RouterMember subscriber, Producer producer) =>
-        subscriber.Subscribing.AddConsumer(producer, subscriber.Subscriber, "consumer-" + (++_nextConsumerId).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Selection, sender);
+        subscriber.Subscribing.AddConsumer(producer, subscriber.Subscriber, NextConsumerId(), Selection, sender);
+
+    private List<Producer> AllProducers() => [.. _members.Where(m => !m.HasLeft).SelectMany(m => m.Publishing.Producers)];
+
+    private void ReallocateAll()
+    {
+        var producers = AllProducers();
+        foreach (var member in _members)
+        {
+            if (!member.HasLeft)
+                Reallocate(member, producers);
+        }
+    }
+
+    // Bounded slots: the member's allocator maps its slots; slots added renegotiate, remaps are announced.
+    private int Reallocate(RouterMember member, IReadOnlyList<Producer> producers)
+    {
+        var result = member.Subscribing.Allocate(Selection, producers, member.Subscriber, NextConsumerId, sender);
+        if (result.SlotsAdded)
+            SlotsChanged(member);
+        if (result.SlotsAdded || result.Remapped > 0)
+        {
+            counters.OnSlotRemaps(result.Remapped);
+            _slotMaps[member] = member.Subscribing.Assignments();
+        }
+        return result.Remapped;
+    }
 
     private void SlotsChanged(RouterMember member)
     {
@@ -132,7 +214,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     public void SetMaxVideos(RouterMember member, int maxVideos)
     {
         member.Subscribing.MaxVideos = maxVideos;
-        member.Subscribing.Apply(Selection, sender);
+        if (BoundedSlots)
+            Reallocate(member, AllProducers());
+        else
+            member.Subscribing.Apply(Selection, sender);
     }
 
     // Under Enter(), once per tick: the selection from this tick's voice activity, applied to every
@@ -180,8 +265,14 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
 
     private void Apply(bool speakerChanged)
     {
+        Mixer?.SetSpeakers(Selection.Audible);
         if (speakerChanged)
             counters.OnSpeakerChange();
+        if (BoundedSlots)
+        {
+            ReallocateAll();
+            return;
+        }
         foreach (var member in _members)
             counters.OnResumedOrPaused(member.Subscribing.Apply(Selection, sender));
     }

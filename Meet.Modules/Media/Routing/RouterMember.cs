@@ -7,14 +7,14 @@ namespace Meet.Modules.Media.Routing;
 internal sealed class RouterMember
 {
     public RouterMember(Router router, string participantId, WebRtcTransport publisher, WebRtcTransport subscriber,
-        IRouterMemberListener listener, MediaCounters counters)
+        IRouterMemberListener listener, MediaCounters counters, SubscriberAllocator subscribing)
     {
         ParticipantId = participantId;
         Publisher = publisher;
         Subscriber = subscriber;
         Listener = listener;
         Publishing = new RtpListener(router, counters);
-        Subscribing = new SubscriberAllocator(participantId);
+        Subscribing = subscribing;
         publisher.PacketListener = Publishing;
         subscriber.PacketListener = new ConsumerFeedbackListener(Subscribing, counters, subscriber.Downlink);
     }

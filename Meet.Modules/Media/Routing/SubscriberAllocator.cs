@@ -10,14 +10,24 @@ namespace Meet.Modules.Media.Routing;
 // meeting's selection (active speaker, last-N, top-3 audio) is fed in once per change; this class
 // applies the subscriber's own limits to it. It is the seam for bandwidth allocation (issue 11): the
 // layer a consumer sends and whether it sends at all are decided here, per subscriber, never per packet.
+// Two shapes: per track (a slot per consumer, paused outside the selection) or bounded
+// (Media:BoundedSlots: min(LastN, the client's limit) video slots and 3 audio slots, fixed once
+// created, remapped to whichever publishers the selection forwards — a join renegotiates nobody).
 // Mutated under the router's lock; the packet path reads only consumer state and the slot list's snapshot.
-internal sealed partial class SubscriberAllocator(string subscriberId)
+internal sealed partial class SubscriberAllocator(string subscriberId, bool bounded = false, int lastN = int.MaxValue)
 {
     private readonly List<SubscriberSlot> _slots = [];
     private SubscriberSlot[] _slotSnapshot = [];
     private int _nextMid;
 
     public string SubscriberId { get; } = subscriberId;
+
+    public bool IsBounded { get; } = bounded;
+
+    // Bounded: how many videos this subscriber receives at most, and so how many video slots it has.
+    public int VideoLimit => Math.Min(lastN, MaxVideos);
+
+    public long Remaps { get; private set; }
 
     public IReadOnlyList<SubscriberSlot> Slots => _slots;
 
@@ -34,12 +44,10 @@ internal sealed partial class SubscriberAllocator(string subscriberId)
     {
         var slot = _slots.FirstOrDefault(s => s.Reusable && s.Kind == producer.Kind && s.HasSameCodecs(producer.Codecs));
         if (slot is null)
-        {
-            slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), producer.Kind, producer.Codecs);
-            _slots.Add(slot);
-            Volatile.Write(ref _slotSnapshot, [.. _slots]);
-        }
-        var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid);
+            slot = AddSlot(producer.Kind, producer.Codecs);
+        else
+            slot.Stream = new OutgoingStream();
+        var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid, slot.Stream);
         consumer.SetPaused(!Forwards(selection, consumer), sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
@@ -47,6 +55,139 @@ internal sealed partial class SubscriberAllocator(string subscriberId)
         producer.RequestKeyFrame(producer.BestLayer, sender);
         return consumer;
     }
+
+    private SubscriberSlot AddSlot(MediaKind kind, IReadOnlyList<RtpCodec> codecs)
+    {
+        var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, codecs);
+        _slots.Add(slot);
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
+        return slot;
+    }
+
+    // Bounded slots: which publishers this subscriber's slots show, from the meeting's selection and
+    // every producer of the meeting. A publisher that stays selected keeps its slot; a slot whose
+    // publisher left the selection takes the next one (a new consumer on the slot's stream, which
+    // starts on a keyframe, requested now). Slots are added — the only renegotiation — when the
+    // first producer of a kind appears or the client's limit grows. Per subscriber this is
+    // O(producers), once per selection change, never per packet.
+    public SlotAllocation Allocate(ConferenceSelection selection, IReadOnlyList<Producer> producers, WebRtcTransport transport,
+        Func<string> nextConsumerId, MediaSender sender)
+    {
+        var screens = producers
+            .Where(p => p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId)
+            .Take(ScreenSlots)
+            .ToList();
+        var videos = producers
+            .Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId
+                && selection.ForwardsVideo(SubscriberId, p.ParticipantId, MaxVideos))
+            .OrderBy(p => selection.VideoRank(p.ParticipantId))
+            .Take(VideoLimit)
+            .ToList();
+        var audios = producers
+            .Where(p => p.Kind == MediaKind.Audio && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
+            .Take(ConferenceSelection.AudibleSpeakers)
+            .ToList();
+        var added = EnsureSlots(MediaKind.Video, screen: false, VideoLimit, producers)
+            | EnsureSlots(MediaKind.Audio, screen: false, ConferenceSelection.AudibleSpeakers, producers)
+            | EnsureSlots(MediaKind.Video, screen: true, ScreenSlots, producers);
+        var remapped = Assign(MediaKind.Video, screen: false, videos, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Audio, screen: false, audios, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Video, screen: true, screens, transport, nextConsumerId, sender);
+        Remaps += remapped;
+        return new SlotAllocation(added, remapped);
+    }
+
+    // Bounded: one screen-share slot, created when the meeting's first share starts.
+    public const int ScreenSlots = 1;
+
+    private bool EnsureSlots(MediaKind kind, bool screen, int count, IReadOnlyList<Producer> producers)
+    {
+        var have = _slots.Count(s => s.Kind == kind && s.Screen == screen);
+        if (have >= count)
+            return false;
+        // The slot's codecs (payload types, fmtp) come from the first other publisher of that kind;
+        // later publishers are renumbered onto them (SubscriberSlot.TryMapPayloadTypes).
+        // A mixing meeting's audio goes to the mixer (its own slot), never to a bounded audio slot.
+        var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId);
+        if (template is null)
+            return false;
+        for (var i = have; i < count; i++)
+        {
+            var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, template.Codecs) { Bounded = true, Screen = screen };
+            _slots.Add(slot);
+        }
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
+        return true;
+    }
+
+    private int Assign(MediaKind kind, bool screen, List<Producer> wanted, WebRtcTransport transport, Func<string> nextConsumerId, MediaSender sender)
+    {
+        var changes = 0;
+        var free = new List<SubscriberSlot>();
+        foreach (var slot in _slots)
+        {
+            if (slot.Kind != kind || slot.Screen != screen)
+                continue;
+            if (slot.Consumer is { } current && wanted.Remove(current.Producer))
+                continue;
+            free.Add(slot);
+        }
+        foreach (var slot in free)
+        {
+            Producer? next = null;
+            byte[]? map = null;
+            foreach (var candidate in wanted)
+            {
+                if (slot.TryMapPayloadTypes(candidate.Codecs, out map))
+                {
+                    next = candidate;
+                    break;
+                }
+            }
+            var old = slot.Consumer;
+            if (old is not null)
+            {
+                old.IsClosed = true;
+                old.Producer.RemoveConsumer(old);
+                slot.Consumer = null;
+            }
+            if (next is not null)
+            {
+                wanted.Remove(next);
+                var consumer = new Consumer(nextConsumerId(), next, SubscriberId, transport, slot.Mid, slot.Stream, map);
+                slot.Consumer = consumer;
+                next.AddConsumer(consumer);
+                next.RequestKeyFrame(next.BestLayer, sender);
+            }
+            if (old is not null || next is not null)
+                changes++;
+        }
+        return changes;
+    }
+
+    // Bounded slots: who each slot shows now, for the client's tiles.
+    public IReadOnlyList<MediaSlotAssignment> Assignments() =>
+        _slots.Where(s => s.Bounded)
+            .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : s.Screen ? "screen" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
+            .ToArray();
+
+    // A mixing meeting's one audio slot (issue 17): the mixed stream, Opus as every browser offers it.
+    public Mixing.MixListener AddMixSlot(Mixing.IMixedAudioSink sink)
+    {
+        var mid = (_nextMid++).ToString(CultureInfo.InvariantCulture);
+        var listener = new Mixing.MixListener(SubscriberId, sink, mid, (byte)MixedAudioCodec.PayloadType, MixedAudioLevelExtensionId);
+        _slots.Add(new SubscriberSlot(mid, MediaKind.Audio, [MixedAudioCodec]) { Mix = listener });
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
+        return listener;
+    }
+
+    // What the mixer sends: RFC 7587 Opus (always "/2" in SDP, mono content), with in-band FEC.
+    public static readonly RtpCodec MixedAudioCodec = new(111, "opus", Mixing.MixFormat.SampleRate, 2, "minptime=10;useinbandfec=1");
+
+    // The ssrc-audio-level id in the mix m-section; ours to choose since the SFU makes the offer.
+    public const int MixedAudioLevelExtensionId = 1;
+
+    public Mixing.MixListener? MixListener => _slots.FirstOrDefault(s => s.Mix is not null)?.Mix;
 
     // The consumer's slot stays (Unified Plan never removes m-sections) and goes inactive.
     public bool RemoveConsumer(Consumer consumer)
@@ -86,10 +227,12 @@ internal sealed partial class SubscriberAllocator(string subscriberId)
         return changed;
     }
 
+    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N.
     private bool Forwards(ConferenceSelection selection, Consumer consumer) =>
-        consumer.Producer.Kind == MediaKind.Video
+        consumer.Producer.IsScreen
+        || (consumer.Producer.Kind == MediaKind.Video
             ? selection.ForwardsVideo(SubscriberId, consumer.Producer.ParticipantId, MaxVideos)
-            : selection.ForwardsAudio(consumer.Producer.ParticipantId);
+            : selection.ForwardsAudio(consumer.Producer.ParticipantId));
 
     // The packet path (RTCP feedback): slots only grow, so a snapshot read may miss the newest one,
     // which only delays that consumer's keyframe request to the next PLI.

@@ -1,10 +1,13 @@
 namespace Meet.Modules.Media.Routing;
 
-// One m-section of a subscriber PeerConnection. Unified Plan never removes m-sections, so a consumer
+// One m-section of a subscriber PeerConnection.
+// Per track (the default): a slot per consumer. Unified Plan never removes m-sections, so a consumer
 // that ends leaves its slot behind as `inactive` (not rejected: rejecting every section would tear
 // down the BUNDLE transport). Once the client has answered the inactive state, a new consumer of the
 // same kind and codecs reuses the slot, so churn does not grow the SDP. Reusable is set only when the
 // answer to an offer that carried the slot inactive was accepted (SubscriberOfferSnapshot).
+// Bounded (Media:BoundedSlots): a fixed set of slots whose publisher the SubscriberAllocator remaps;
+// the slot keeps its SSRC (Stream) and its SDP, and is always offered sendonly.
 internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<RtpCodec> codecs)
 {
     public string Mid { get; } = mid;
@@ -15,7 +18,52 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public Consumer? Consumer { get; set; }
 
+    // The slot of a mixing meeting's mixed audio (issue 17): fed by the mixer, never by a consumer.
+    public Mixing.MixListener? Mix { get; init; }
+
     public bool Reusable { get; set; }
 
+    public bool Bounded { get; init; }
+
+    // A bounded video slot reserved for screen shares.
+    public bool Screen { get; init; }
+
+    public OutgoingStream Stream { get; set; } = new();
+
+    // Whom the slot shows now (bounded slots), null when idle.
+    public string? ParticipantId => Consumer?.Producer.ParticipantId;
+
+    public bool IsActive => Consumer is not null || Mix is not null;
+
     public bool HasSameCodecs(IReadOnlyList<RtpCodec> codecs) => Codecs.SequenceEqual(codecs);
+
+    // The producer's payload types renumbered to this slot's (null: the same numbers already), or
+    // false when the slot negotiated none of the producer's codecs.
+    public bool TryMapPayloadTypes(IReadOnlyList<RtpCodec> producerCodecs, out byte[]? map)
+    {
+        map = null;
+        var identity = true;
+        var table = new byte[128];
+        for (var i = 0; i < table.Length; i++)
+            table[i] = (byte)i;
+        var any = false;
+        foreach (var codec in producerCodecs)
+        {
+            var match = Codecs.FirstOrDefault(c => c.Name.Equals(codec.Name, StringComparison.OrdinalIgnoreCase) && c.ClockRate == codec.ClockRate);
+            if (match is null)
+                continue;
+            any = true;
+            table[codec.PayloadType] = (byte)match.PayloadType;
+            identity &= codec.PayloadType == match.PayloadType;
+            if (codec.RtxPayloadType is { } rtx && match.RtxPayloadType is { } slotRtx)
+            {
+                table[rtx] = (byte)slotRtx;
+                identity &= rtx == slotRtx;
+            }
+        }
+        if (!any)
+            return false;
+        map = identity ? null : table;
+        return true;
+    }
 }

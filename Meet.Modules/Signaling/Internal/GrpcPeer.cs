@@ -55,6 +55,14 @@ internal sealed class GrpcPeer : ISignalingPeer
         Send(new ServerMessage { ActiveSpeaker = message });
     }
 
+    public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots)
+    {
+        var message = new SlotAssignments();
+        foreach (var slot in slots)
+            message.Slots.Add(new SlotAssignment { Mid = slot.Mid, Kind = slot.Kind, ParticipantId = slot.ParticipantId ?? "", TrackId = slot.TrackId ?? "" });
+        Send(new ServerMessage { SlotAssignments = message });
+    }
+
     public void SendMediaReconnect(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason } });
 
     public void Close()

@@ -19,6 +19,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 
     public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => _ = Client.SendAsync("ActiveSpeaker", speaker);
 
+    public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => _ = Client.SendAsync("SlotAssignments", slots);
+
     public void SendMediaReconnect(string reason) => _ = Client.SendAsync("MediaReconnect", new MediaReconnectMessage(reason));
 
     public void Close()

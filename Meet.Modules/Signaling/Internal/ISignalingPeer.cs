@@ -14,6 +14,9 @@ internal interface ISignalingPeer
 
     void SendActiveSpeaker(ActiveSpeakerMessage speaker);
 
+    // Bounded subscriber slots: every slot and whom it shows now.
+    void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
+
     // The server ends the connection (heartbeat timeout, replaced by a newer connection).
     void Close();
 }

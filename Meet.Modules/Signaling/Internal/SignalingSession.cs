@@ -122,6 +122,12 @@ internal sealed class SignalingSession : IMediaParticipantListener
             Peer.SendActiveSpeaker(new ActiveSpeakerMessage(update.DominantSpeakerId, update.RecentSpeakers));
     }
 
+    public void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots)
+    {
+        if (State != SessionState.Left)
+            Peer.SendSlotAssignments(slots.Select(s => new SlotAssignmentMessage(s.Mid, s.Kind, s.ParticipantId, s.TrackId)).ToArray());
+    }
+
     public void OnConnectionStateChanged(MediaConnectionState state)
     {
         switch (state)

@@ -19,9 +19,9 @@ internal sealed class InMemorySfu : IAsyncDisposable
 
     public const int AudioLevelExtensionId = 2;
 
-    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12)
+    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, bool boundedSlots = false, AudioMode audioMode = AudioMode.Forward)
     {
-        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN);
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, boundedSlots, audioMode: audioMode);
         Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
     }
 
@@ -40,14 +40,20 @@ internal sealed class InMemorySfu : IAsyncDisposable
     }
 
     // Camera and microphone; videoSending=false re-offers the camera section inactive (unpublish).
-    public void Publish(string id, bool videoSending = true)
+    public void Publish(string id, bool videoSending = true, bool screen = false)
     {
-        var version = _publisherVersions[id] = _publisherVersions.GetValueOrDefault(id) + 1;
-        var result = Participants[id].Media.AnswerPublisherOffer(PublisherOffer(id, version, videoSending));
+        var result = TryPublish(id, videoSending, screen);
         result.Succeeded.Should().BeTrue(result.ErrorMessage);
     }
 
-    public string PublisherOffer(string id, ulong version, bool videoSending)
+    // screen: a third m-section, a screen share (a=content:slides, as the web client marks it).
+    public Meet.Modules.Media.SdpNegotiationResult TryPublish(string id, bool videoSending = true, bool screen = false)
+    {
+        var version = _publisherVersions[id] = _publisherVersions.GetValueOrDefault(id) + 1;
+        return Participants[id].Media.AnswerPublisherOffer(PublisherOffer(id, version, videoSending, screen));
+    }
+
+    public string PublisherOffer(string id, ulong version, bool videoSending, bool screen = false)
     {
         if (!_publisherIce.TryGetValue(id, out var ice))
             _publisherIce[id] = ice = IceCredentials.Generate();
@@ -73,6 +79,24 @@ internal sealed class InMemorySfu : IAsyncDisposable
                     ? [new SdpExtmap(1, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
                     : [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
                 Ssrcs = [new SdpSsrc(ssrc, "cname", id)],
+            };
+            SdpBuilder.ApplyTransport(section, transport);
+            session.MediaDescriptions.Add(section);
+        }
+        if (screen)
+        {
+            var section = new SdpMediaDescription
+            {
+                Media = "video",
+                Protocol = "UDP/TLS/RTP/SAVPF",
+                Mid = "2",
+                Formats = ["96"],
+                Direction = SdpDirection.SendOnly,
+                Msids = [new SdpMsid(id, "screen")],
+                RtpMaps = [new SdpRtpMap(96, "VP8", 90000)],
+                Extmaps = [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
+                Ssrcs = [new SdpSsrc((uint)(id.GetHashCode() & 0x7fff_0000) + 3, "cname", id)],
+                Attributes = [new SdpAttribute("content", "slides")],
             };
             SdpBuilder.ApplyTransport(section, transport);
             session.MediaDescriptions.Add(section);

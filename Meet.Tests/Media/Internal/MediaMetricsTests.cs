@@ -63,6 +63,8 @@ public sealed class MediaMetricsTests
         Value(text, "meet_media_subscriber_answers_total", "outcome=\"accepted\"").Should().BeGreaterThanOrEqualTo(1);
         Value(text, "meet_media_active_speaker_changes_total").Should().BeGreaterThanOrEqualTo(0);
         Value(text, "meet_media_consumers_paused").Should().BeGreaterThanOrEqualTo(0);
+        Value(text, "meet_media_consumers_forwarded").Should().BeGreaterThanOrEqualTo(1, "the viewer's consumer of the bot's camera forwards");
+        Value(text, "meet_media_slot_remaps_total").Should().BeGreaterThanOrEqualTo(0);
     }
 
     // The first sample of that name (carrying that label, if given); the value is the line's last field.

@@ -30,11 +30,28 @@ internal sealed class SimulatedSubscriber(string id, DtlsFingerprint fingerprint
 
     public ulong NextOfferVersion => _offers.TryPeek(out var offer) ? offer.Version : 0;
 
-    public void OnSubscriberOffer(string offerSdp, ulong version) => _offers.Enqueue((offerSdp, version));
+    public void OnSubscriberOffer(string offerSdp, ulong version)
+    {
+        OffersReceived++;
+        _offers.Enqueue((offerSdp, version));
+    }
 
     public void OnConnectionStateChanged(MediaConnectionState state)
     {
     }
+
+    // The last slot assignments announced (bounded slots) and how many were announced.
+    public IReadOnlyList<MediaSlotAssignment> SlotAssignments { get; private set; } = [];
+
+    public int SlotAnnouncements { get; private set; }
+
+    public void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots)
+    {
+        SlotAssignments = slots;
+        SlotAnnouncements++;
+    }
+
+    public int OffersReceived { get; private set; }
 
     public bool TryTakeOffer(out (string Sdp, ulong Version) offer) => _offers.TryDequeue(out offer);
 

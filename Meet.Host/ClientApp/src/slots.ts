@@ -1,0 +1,58 @@
+// Bounded subscriber slots (issue 10, Media:BoundedSlots): the SFU's subscriber PeerConnection has a
+// fixed set of receive slots (m-sections whose msid stream id is "slot-<mid>") and remaps which
+// participant feeds each one without renegotiating; a SlotAssignments message says who each slot
+// shows now. This module moves each slot's track to the tile of the participant it currently shows.
+
+export interface SlotAssignmentMessage {
+  mid: string;
+  kind: 'audio' | 'video' | 'screen';
+  participantId: string | null;
+  trackId: string | null;
+}
+
+export const slotStreamPrefix = 'slot-';
+
+export class SlotRouter {
+  // mid -> participant shown now (null = idle), as last announced.
+  private readonly shown = new Map<string, string | null>();
+  // mid -> the slot's receive track (it stays the same track across remaps).
+  private readonly tracks = new Map<string, MediaStreamTrack>();
+
+  constructor(
+    private readonly show: (participantId: string, track: MediaStreamTrack, mid: string) => void,
+    private readonly hide: (participantId: string, track: MediaStreamTrack, mid: string) => void) {}
+
+  static isSlotStream(stream: MediaStream): boolean {
+    return stream.id.startsWith(slotStreamPrefix);
+  }
+
+  // The slot's track arrived (the offer that created the slot); it may already have an owner.
+  onTrack(mid: string, track: MediaStreamTrack): void {
+    this.tracks.set(mid, track);
+    const owner = this.shown.get(mid);
+    if (owner) this.show(owner, track, mid);
+  }
+
+  // Announcements may come before the offer that creates their mids: they are kept until the track arrives.
+  apply(slots: SlotAssignmentMessage[]): void {
+    for (const slot of slots) {
+      const previous = this.shown.get(slot.mid) ?? null;
+      const next = slot.participantId ?? null;
+      if (previous === next) continue;
+      this.shown.set(slot.mid, next);
+      const track = this.tracks.get(slot.mid);
+      if (!track) continue;
+      if (previous) this.hide(previous, track, slot.mid);
+      if (next) this.show(next, track, slot.mid);
+    }
+  }
+
+  owner(mid: string): string | undefined {
+    return this.shown.get(mid) ?? undefined;
+  }
+
+  // mid -> participant, for tests and stats.
+  assignments(): Record<string, string | null> {
+    return Object.fromEntries(this.shown);
+  }
+}
