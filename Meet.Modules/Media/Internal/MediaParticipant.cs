@@ -22,7 +22,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         ParticipantId = request.ParticipantId;
         DisplayName = request.DisplayName;
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
-        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
+        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
+        {
+            Downlink = new Bandwidth.SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
+        };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
     }
 

@@ -32,6 +32,9 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
 
     public int RepairedRidExtensionId { get; set; }
 
+    // Bandwidth feedback to this publisher transport: transport-cc or REMB (issue 11).
+    public Bandwidth.PublisherFeedback Feedback { get; } = new(counters.Adaptive);
+
     public IEnumerable<Producer> Producers => _producers.Values;
 
     public bool PublishesVideo => _producers.Values.Any(p => p.Kind == MediaKind.Video && !p.IsClosed);
@@ -71,6 +74,7 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
 
     public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender)
     {
+        Feedback.OnRtp(packet, header, Stopwatch.GetTimestamp());
         var table = Volatile.Read(ref _ssrcTable);
         for (var i = 0; i < table.Length; i++)
         {
@@ -83,6 +87,8 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
             }
             if (table[i].Layer >= 0)
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
+            else if (table[i].RepairedLayer >= 0)
+                table[i].Producer.OnRtx(packet, header, table[i].RepairedLayer, sender);
             return;
         }
         LearnSsrc(packet, header, sender);
@@ -116,14 +122,20 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
                 return;
             }
             var layer = 0;
-            if (RepairedRidExtensionId != 0 && header.TryGetExtension(packet, RepairedRidExtensionId, out _))
+            var repairedLayer = -1;
+            if (RepairedRidExtensionId != 0 && header.TryGetExtension(packet, RepairedRidExtensionId, out var repairedValue))
+            {
+                // RTX of a simulcast layer (RFC 8852 §3.2): answers to our NACKs rejoin that layer.
                 layer = -1;
+                if (SdesValueExtension.TryRead(repairedValue, out var repairedRid))
+                    repairedLayer = producer.FindLayer(repairedRid);
+            }
             else if (RidExtensionId != 0 && header.TryGetExtension(packet, RidExtensionId, out var ridValue)
                 && SdesValueExtension.TryRead(ridValue, out var rid))
                 layer = producer.FindLayer(rid);
             else if (producer.Layers.Length > 1)
                 layer = -1;
-            AddSsrc(new SsrcEntry(header.Ssrc, producer, layer));
+            AddSsrc(new SsrcEntry(header.Ssrc, producer, layer, repairedLayer));
             learned = layer >= 0 ? producer : null;
             learnedLayer = layer;
         }
@@ -178,8 +190,24 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
     {
         foreach (var producer in _producers.Values)
             producer.OnTick(sender);
+        SendFeedback(publisher, sender);
         if (reports)
             SendReceiverReport(publisher, sender);
+    }
+
+    private void SendFeedback(WebRtcTransport publisher, MediaSender sender)
+    {
+        Span<uint> ssrcs = stackalloc uint[32];
+        var count = 0;
+        foreach (var producer in _producers.Values)
+        {
+            foreach (var layer in producer.Layers)
+            {
+                if (layer.HasSsrc && count < ssrcs.Length)
+                    ssrcs[count++] = layer.Ssrc;
+            }
+        }
+        Feedback.OnTick(publisher, ssrcs[..count], sender);
     }
 
     private void SendReceiverReport(WebRtcTransport publisher, MediaSender sender)
