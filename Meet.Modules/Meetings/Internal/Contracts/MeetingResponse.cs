@@ -11,4 +11,5 @@ internal sealed record MeetingResponse(
     DateTime CreatedAt,
     DateTime? EndedAt,
     int MaxParticipantsCount,
-    string AudioMode);
+    string AudioMode,
+    bool E2ee);
