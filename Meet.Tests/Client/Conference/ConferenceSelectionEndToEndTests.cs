@@ -54,6 +54,8 @@ public sealed class ConferenceSelectionEndToEndTests
         // third: with N = 2 the set is {speaker, previous speaker}, so the next talker's video is paused.
         var changes = int.TryParse(Environment.GetEnvironmentVariable("MEET_SPEAKER_CHANGES"), CultureInfo.InvariantCulture, out var n) ? n : 6;
         var latencies = new List<double>();
+        var announced = new List<double>();
+        var afterAnnouncement = new List<double>();
         for (var change = 0; change < changes; change++)
         {
             var previous = bots[(change + 1) % 4];
@@ -67,6 +69,12 @@ public sealed class ConferenceSelectionEndToEndTests
             await EventuallyAsync(() => (resume = viewer.FirstResumeAfter(ssrc!.Value, start)) is not null,
                 $"change {change}: the new speaker's video comes back", NewSpeakerVideoDeadline);
             latencies.Add(Stopwatch.GetElapsedTime(start, resume!.Value.Timestamp).TotalMilliseconds);
+            if (viewer.SpeakerAnnouncedAfter(next.Id, start) is { } announcement)
+            {
+                announced.Add(Stopwatch.GetElapsedTime(start, announcement).TotalMilliseconds);
+                // Negative when the keyframe beat the signaling message: the media path decided first.
+                afterAnnouncement.Add(Stopwatch.GetElapsedTime(announcement, resume.Value.Timestamp).TotalMilliseconds);
+            }
             resume.Value.KeyFrame.Should().BeTrue($"change {change}: a track that comes back starts on a keyframe");
             // Let the speaker settle (the detector holds a new speaker ~0.5 s) before the next change.
             await Task.Delay(TimeSpan.FromSeconds(1.2));
@@ -74,9 +82,12 @@ public sealed class ConferenceSelectionEndToEndTests
 
         var received = await viewer.PublishersDuringAsync("video", Window);
         received.Should().HaveCount(2, "still exactly N after the churn").And.Contain(bots[(changes + 1) % 4].Id, "the current speaker is one of them");
+        announced.Should().HaveCount(changes, "every change is announced over signaling");
         latencies.Sort();
+        announced.Sort();
+        afterAnnouncement.Sort();
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"speaker change -> first video packet of the new speaker over {latencies.Count} changes: p50 {Percentile(latencies, 0.5):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, max {latencies[^1]:F0} ms"));
+            $"talk start -> new speaker's first video packet over {latencies.Count} changes: p50 {Percentile(latencies, 0.5):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, max {latencies[^1]:F0} ms; talk start -> speaker announced: p50 {Percentile(announced, 0.5):F0} ms, p95 {Percentile(announced, 0.95):F0} ms; announced -> first video packet: p50 {Percentile(afterAnnouncement, 0.5):F0} ms, p95 {Percentile(afterAnnouncement, 0.95):F0} ms"));
     }
 
     [Test]

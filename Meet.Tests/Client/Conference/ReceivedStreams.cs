@@ -18,6 +18,20 @@ internal sealed class ReceivedStreams
     {
         _client = client;
         client.SubscriberRtpReceived += OnRtp;
+        client.ActiveSpeakerChanged += speaker =>
+        {
+            lock (_announcements)
+                _announcements.Add((Stopwatch.GetTimestamp(), speaker.ParticipantId));
+        };
+    }
+
+    private readonly List<(long Timestamp, string? Speaker)> _announcements = [];
+
+    // When the signaling announcement naming `speaker` first arrived after `timestamp`, if it did.
+    public long? SpeakerAnnouncedAfter(string speaker, long timestamp)
+    {
+        lock (_announcements)
+            return _announcements.Where(a => a.Timestamp >= timestamp && a.Speaker == speaker).Select(a => (long?)a.Timestamp).FirstOrDefault();
     }
 
     public readonly record struct Resume(long Timestamp, bool KeyFrame);
