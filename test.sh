@@ -7,8 +7,8 @@ cd "$(dirname "$0")"
 # DPDK (packet engine backend), iproute2 (network namespaces), ethtool (veth offloads in the
 # DPDK af_packet test), postgresql (storage), chromium and firefox-esr (browser tests in a network
 # namespace), coturn (the TURN relay test), ffmpeg (clips the .NET client publishes), afl++ (the short
-# coverage-guided run of every fuzz target, FuzzRegressionTests).
-packages=(postgresql libsrtp2-1 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
+# coverage-guided run of every fuzz target, FuzzRegressionTests), libopus0 (the audio mixer's codec).
+packages=(postgresql libsrtp2-1 libopus0 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

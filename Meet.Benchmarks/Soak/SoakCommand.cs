@@ -15,7 +15,7 @@ namespace Meet.Benchmarks.Soak;
 // A meeting under churn for a long time (an hour by default): the real host in-process, steady
 // publishers sending VP8-sized RTP and viewers receiving it over ICE/DTLS/SRTP on loopback, and one
 // participant joining (and publishing) while the oldest churner leaves every --churn-seconds. Every
-// --interval-seconds it prints memory, GC heap, threads, open handles, SFU resources and CPU per
+// --interval-seconds it prints memory, GC heap, threads, open handles, SFU resources, SFU drops, errors and CPU per
 // packet; at the end, start / after warm-up / end and the growth between the last two.
 //
 //   dotnet run -c Release --project Meet.Benchmarks -- soak [--minutes 60] [--interval-seconds 30]
@@ -49,6 +49,9 @@ internal static class SoakCommand
             "--RateLimiting:Join:TokensPerPeriod=100000000",
             "--Node:DrainTimeout=00:00:00",
             "--Node:StaleAfter=00:01:00",
+            // The soak runs at nice 19 beside other work (README); a process starved for 15 s must not
+            // have its own clients dropped as silent. Reconnects still happen and are counted.
+            "--Signaling:HeartbeatTimeout=00:01:00",
         ]);
         await app.StartAsync();
         try
@@ -69,7 +72,18 @@ internal static class SoakCommand
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var grpc = app.Services.GetRequiredService<GrpcEndpoint>().Address;
         var media = app.Services.GetRequiredService<MediaModule>();
-        MeetClient NewClient(bool viewer) => new(new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpc, AnswerSubscriberOffers = viewer });
+        var errors = new ErrorCount();
+        MeetClient NewClient(bool viewer)
+        {
+            var client = new MeetClient(new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpc, AnswerSubscriberOffers = viewer });
+            // A reconnect means the server dropped this client's session: an error of the run.
+            client.Reconnecting += (attempt, _) =>
+            {
+                if (attempt == 1)
+                    errors.Add($"reconnect of {client.ParticipantId}");
+            };
+            return client;
+        }
 
         await using var host = NewClient(viewer: false);
         var meeting = await host.CreateMeetingAsync("usr_soak", "Soak");
@@ -84,7 +98,9 @@ internal static class SoakCommand
             viewers.Add(viewer);
         }
 
-        using var stop = new CancellationTokenSource(duration);
+        // Ctrl+C / SIGTERM stop the host: end the run there too, with the summary, instead of sampling a dead host.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+        stop.CancelAfter(duration);
         var sender = Task.Run(() => SendMediaAsync(publishers, stop.Token));
         var churners = new Queue<(MeetClient Client, ClientPeerConnection Pc, uint Ssrc)>();
         var churn = Task.Run(async () =>
@@ -92,17 +108,20 @@ internal static class SoakCommand
             var next = 0u;
             while (!stop.IsCancellationRequested)
             {
+                var client = NewClient(viewer: true);
                 try
                 {
-                    churners.Enqueue(await JoinPublisherAsync(NewClient(viewer: true), meeting.MeetingId, $"churn{next}", 0x0c40_0000u + next));
-                    next++;
+                    churners.Enqueue(await JoinPublisherAsync(client, meeting.MeetingId, $"churn{next}", 0x0c40_0000u + next));
                     if (churners.Count > churnerCount)
-                        await LeaveAsync(churners.Dequeue().Client);
+                        await LeaveAsync(churners.Dequeue().Client, errors);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Console.Error.WriteLine($"churn {next}: {ex.GetType().Name}: {ex.Message}");
+                    // A join or publish that failed half way must not leave a participant behind.
+                    errors.Add($"churn {next}: {ex.GetType().Name}: {ex.Message}");
+                    await LeaveAsync(client, errors);
                 }
+                next++;
                 try
                 {
                     await Task.Delay(churnEvery, stop.Token);
@@ -116,9 +135,9 @@ internal static class SoakCommand
         var process = Process.GetCurrentProcess();
         var samples = new List<Sample>();
         var clock = Stopwatch.StartNew();
-        Console.WriteLine("| elapsed | working set MB | GC heap MB | threads | handles | participants | producers | consumers | RTP in/s | RTP out/s | CPU µs/packet out | churn joins |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var previous = Sample.Take(process, media, clock.Elapsed, 0);
+        Console.WriteLine("| elapsed | working set MB | GC heap MB | threads | handles | participants | producers | consumers | RTP in/s | RTP out/s | CPU µs/packet out | churn joins | SFU drops | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var previous = Sample.Take(process, media, clock.Elapsed, 0, errors.Count);
         samples.Add(previous);
         Print(previous, previous);
         while (!stop.IsCancellationRequested)
@@ -130,7 +149,7 @@ internal static class SoakCommand
             catch (OperationCanceledException)
             {
             }
-            var sample = Sample.Take(process, media, clock.Elapsed, churners.Count == 0 ? 0 : ChurnJoins(churners));
+            var sample = Sample.Take(process, media, clock.Elapsed, churners.Count == 0 ? 0 : ChurnJoins(churners), errors.Count);
             Print(previous, sample);
             samples.Add(sample);
             previous = sample;
@@ -138,11 +157,11 @@ internal static class SoakCommand
         await sender;
         await churn;
         while (churners.Count > 0)
-            await LeaveAsync(churners.Dequeue().Client);
+            await LeaveAsync(churners.Dequeue().Client, errors);
         foreach (var (client, _, _) in publishers)
-            await LeaveAsync(client);
+            await LeaveAsync(client, errors);
         foreach (var viewer in viewers)
-            await LeaveAsync(viewer);
+            await LeaveAsync(viewer, errors);
 
         var start = samples[0];
         var afterWarmUp = samples.FirstOrDefault(s => s.Elapsed >= warmUp) ?? samples[^1];
@@ -153,7 +172,7 @@ internal static class SoakCommand
         foreach (var (name, s) in new[] { ("start", start), ("after warm-up", afterWarmUp), ("end", end) })
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s.Elapsed:hh\\:mm\\:ss} | {s.WorkingSetMb:0.0} | {s.HeapMb:0.0} | {s.Threads} | {s.Handles} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"growth after warm-up: working set {end.WorkingSetMb - afterWarmUp.WorkingSetMb:+0.0;-0.0} MB, GC heap {end.HeapMb - afterWarmUp.HeapMb:+0.0;-0.0} MB, threads {end.Threads - afterWarmUp.Threads:+0;-0}, handles {end.Handles - afterWarmUp.Handles:+0;-0}"));
+            $"errors {errors.Count}, SFU drops {end.Dropped}; growth after warm-up: working set {end.WorkingSetMb - afterWarmUp.WorkingSetMb:+0.0;-0.0} MB, GC heap {end.HeapMb - afterWarmUp.HeapMb:+0.0;-0.0} MB, threads {end.Threads - afterWarmUp.Threads:+0;-0}, handles {end.Handles - afterWarmUp.Handles:+0;-0}"));
         return 0;
     }
 
@@ -166,7 +185,7 @@ internal static class SoakCommand
         return (client, pc, ssrc);
     }
 
-    private static async Task LeaveAsync(MeetClient client)
+    private static async Task LeaveAsync(MeetClient client, ErrorCount errors)
     {
         try
         {
@@ -174,7 +193,7 @@ internal static class SoakCommand
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"leave: {ex.GetType().Name}: {ex.Message}");
+            errors.Add($"leave: {ex.GetType().Name}: {ex.Message}");
         }
         await client.DisposeAsync();
     }
@@ -209,7 +228,7 @@ internal static class SoakCommand
         var outPackets = current.RtpForwarded - previous.RtpForwarded;
         var cpuPerPacket = outPackets > 0 ? (current.Cpu - previous.Cpu).TotalMicroseconds / outPackets : 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {current.Elapsed:hh\\:mm\\:ss} | {current.WorkingSetMb:0.0} | {current.HeapMb:0.0} | {current.Threads} | {current.Handles} | {current.Resources.Participants} | {current.Resources.Producers} | {current.Resources.Consumers} | {(current.RtpReceived - previous.RtpReceived) / seconds:0} | {outPackets / seconds:0} | {cpuPerPacket:0.0} | {current.ChurnJoins} |"));
+            $"| {current.Elapsed:hh\\:mm\\:ss} | {current.WorkingSetMb:0.0} | {current.HeapMb:0.0} | {current.Threads} | {current.Handles} | {current.Resources.Participants} | {current.Resources.Producers} | {current.Resources.Consumers} | {(current.RtpReceived - previous.RtpReceived) / seconds:0} | {outPackets / seconds:0} | {cpuPerPacket:0.0} | {current.ChurnJoins} | {current.Dropped} | {current.Errors} |"));
     }
 
     private static double Option(string[] args, string name, double fallback)
@@ -219,14 +238,28 @@ internal static class SoakCommand
     }
 
     private sealed record Sample(TimeSpan Elapsed, double WorkingSetMb, double HeapMb, int Threads, int Handles, MediaResourceCounts Resources,
-        long RtpReceived, long RtpForwarded, TimeSpan Cpu, int ChurnJoins)
+        long RtpReceived, long RtpForwarded, TimeSpan Cpu, int ChurnJoins, long Dropped, int Errors)
     {
-        public static Sample Take(Process process, MediaModule media, TimeSpan elapsed, int churnJoins)
+        public static Sample Take(Process process, MediaModule media, TimeSpan elapsed, int churnJoins, int errors)
         {
             process.Refresh();
             return new Sample(elapsed, process.WorkingSet64 / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0,
                 process.Threads.Count, Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : process.HandleCount,
-                media.GetResourceCounts(), media.Counters.RtpReceived, media.Counters.RtpForwarded, process.TotalProcessorTime, churnJoins);
+                media.GetResourceCounts(), media.Counters.RtpReceived, media.Counters.RtpForwarded, process.TotalProcessorTime, churnJoins, media.Counters.TotalDropped, errors);
+        }
+    }
+
+    // Errors of the run (failed joins, leaves, reconnects): printed as they happen, counted in every row.
+    private sealed class ErrorCount
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Add(string message)
+        {
+            Interlocked.Increment(ref count);
+            Console.Error.WriteLine(message);
         }
     }
 }

@@ -95,9 +95,10 @@ public sealed class MeetClient : IAsyncDisposable
     // How often a gap in roster versions made this client fetch a snapshot.
     public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
-    public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default)
+    // audioMode: "forward" or "mix" (issue 17); null = the server's Media:AudioMode.
+    public async Task<MeetingCreated> CreateMeetingAsync(string hostId, string title, bool allowGuestJoin = true, CancellationToken cancellationToken = default, string? audioMode = null)
     {
-        using var response = await http.PostAsJsonAsync(new Uri(options.BaseAddress, "v1/meetings"), new { hostId, meetingTitle = title, allowGuestJoin }, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync(new Uri(options.BaseAddress, "v1/meetings"), new { hostId, meetingTitle = title, allowGuestJoin, audioMode }, cancellationToken).ConfigureAwait(false);
         var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         return new MeetingCreated(Text(body, "meetingId"), Text(body, "hostId"), Text(body, "joinUrl"), Text(body, "accessToken"));
     }

@@ -1,10 +1,12 @@
 using Meet.Modules.Allocation;
 using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Mixing;
 using Meet.PacketEngine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Meet.Modules.Media;
@@ -25,7 +27,10 @@ public static class MediaModuleExtensions
         services.AddSingleton(sp => new MediaModule(sp.GetRequiredService<IOptions<NodeOptions>>().Value.PublicIp,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value.SubscriberAnswerTimeout,
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.LastN, sp.GetRequiredService<IOptions<MediaOptions>>().Value.BoundedSlots,
-            sp.GetRequiredService<IOptions<MediaOptions>>().Value.MaxScreenShares));
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.MaxScreenShares,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.AudioMode,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.MixerThreads,
+            sp.GetService<ILoggerFactory>()?.CreateLogger<AudioMixerScheduler>()));
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
         services.AddMetrics();

@@ -24,4 +24,10 @@ public sealed class MediaOptions
     // A passive ICE-TCP candidate (RFC 6544) on the media port's number, for clients whose network
     // blocks UDP; needs a backend with TCP (sockets). Without it the SFU offers UDP only.
     public bool IceTcp { get; set; } = true;
+
+    // The audio mode of meetings created without one (issue 17): Forward or Mix.
+    public AudioMode AudioMode { get; set; } = AudioMode.Forward;
+
+    // Threads that decode, mix and encode the mixing meetings' audio (0 = half the cores, at least one).
+    public int MixerThreads { get; set; }
 }

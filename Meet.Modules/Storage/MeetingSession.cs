@@ -9,4 +9,9 @@ public sealed record MeetingSession(
     MeetingStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? EndedAt,
-    int MaxParticipantsCount);
+    int MaxParticipantsCount,
+    // Forward or mix the meeting's audio (issue 17), fixed at creation.
+    Media.AudioMode AudioMode = Media.AudioMode.Forward,
+    // Opt-in end-to-end encryption (issue 16): the clients encrypt frames with a key the server never
+    // sees; the server only stores the flag so every participant's page knows to encrypt.
+    bool EndToEndEncrypted = false);

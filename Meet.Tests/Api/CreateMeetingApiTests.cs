@@ -70,6 +70,68 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
 
         stored.GetProperty("allowGuestJoin").GetBoolean().Should().BeFalse();
         stored.GetProperty("defaultMuted").GetBoolean().Should().BeFalse();
+        stored.GetProperty("e2ee").GetBoolean().Should().BeFalse();
+    }
+
+    // Issue 16: end-to-end encryption is opt-in at creation; the meeting's details and every join
+    // response say so (the key itself never reaches the server: it stays in the link's fragment).
+    [Test]
+    public async Task End_to_end_encryption_is_stored_and_told_to_every_joiner()
+    {
+        var response = await PostAsync("/v1/meetings", """{"hostId":"h","meetingTitle":"t","allowGuestJoin":true,"e2ee":true}""");
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString()!;
+
+        (await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}")).GetProperty("e2ee").GetBoolean().Should().BeTrue();
+        (await JoinAsync(id)).GetProperty("e2ee").GetBoolean().Should().BeTrue();
+        (await JoinAsync(id, userId: null)).GetProperty("e2ee").GetBoolean().Should().BeTrue("a guest is told too");
+        var plain = (await CreateMeetingAsync()).GetProperty("meetingId").GetString()!;
+        (await JoinAsync(plain)).GetProperty("e2ee").GetBoolean().Should().BeFalse();
+    }
+
+    [TestCase("mix")]
+    [TestCase("forward")]
+    public async Task The_audio_mode_is_stored_and_returned(string mode)
+    {
+        var response = await PostAsync("/v1/meetings", $$"""{"hostId":"h","meetingTitle":"t","audioMode":"{{mode}}"}""");
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString();
+
+        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+
+        stored.GetProperty("audioMode").GetString().Should().Be(mode);
+    }
+
+    [Test]
+    public async Task Without_an_audio_mode_the_meeting_forwards()
+    {
+        var meeting = await CreateMeetingAsync();
+
+        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}");
+
+        stored.GetProperty("audioMode").GetString().Should().Be("forward", "Media:AudioMode's default");
+    }
+
+    [TestCase("\"mixed\"")]
+    [TestCase("\"MIX\"")]
+    [TestCase("\"\\ud800\"")]
+    [TestCase("3")]
+    [TestCase("true")]
+    public async Task An_unknown_audio_mode_is_rejected_naming_the_choices(string value)
+    {
+        var problem = await ShouldBeProblemAsync(
+            await PostAsync("/v1/meetings", $$"""{"hostId":"h","meetingTitle":"t","audioMode":{{value}}}"""), HttpStatusCode.BadRequest);
+
+        problem.GetProperty("errors").GetProperty("audioMode")[0].GetString().Should().Contain("\"forward\" or \"mix\"");
+    }
+
+    [Test]
+    public async Task Mixing_an_end_to_end_encrypted_meeting_is_refused()
+    {
+        var problem = await ShouldBeProblemAsync(
+            await PostAsync("/v1/meetings", """{"hostId":"h","meetingTitle":"t","audioMode":"mix","e2ee":true}"""), HttpStatusCode.BadRequest);
+
+        problem.GetProperty("errors").GetProperty("audioMode")[0].GetString().Should().Contain("e2ee");
     }
 
     [TestCase("""{"meetingTitle":"t"}""", "hostId")]
@@ -88,6 +150,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
     [TestCase("""{"hostId":"h","meetingTitle":["t"]}""", "meetingTitle")]
     [TestCase("""{"hostId":"h","meetingTitle":"t","allowGuestJoin":"yes"}""", "allowGuestJoin")]
     [TestCase("""{"hostId":"h","meetingTitle":"t","defaultMuted":1}""", "defaultMuted")]
+    [TestCase("""{"hostId":"h","meetingTitle":"t","e2ee":"true"}""", "e2ee")]
     [TestCase("""{"hostId":{},"meetingTitle":"t"}""", "hostId")]
     public async Task Wrong_typed_field_is_rejected_naming_the_field(string json, string field)
     {

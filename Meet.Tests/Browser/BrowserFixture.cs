@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Meet.Tests.Browser;
@@ -17,8 +18,13 @@ public abstract class BrowserFixture
     [OneTimeSetUp]
     public async Task StartBrowserAsync()
     {
-        Harness = await BrowserHarness.StartAsync();
+        Harness = await BrowserHarness.StartAsync(services: ConfigureHostServices);
         Browser = await Harness.LaunchAsync();
+    }
+
+    // A fixture's additions to the host's services (none by default).
+    protected virtual void ConfigureHostServices(IServiceCollection services)
+    {
     }
 
     [OneTimeTearDown]

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Meet.Modules.Storage;
 using Meet.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Meet.Tests.Browser;
@@ -35,13 +36,14 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     public string BaseUrl => Host.BaseAddress.ToString().TrimEnd('/');
 
-    public static async Task<BrowserHarness> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    // services: replaces or adds host services (e.g. a recorder of what reaches the server).
+    public static async Task<BrowserHarness> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         LoopbackOnlyNetwork.Require();
         var all = new Dictionary<string, string> { ["Media:UdpPort"] = "0" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             all[key] = value;
-        var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: all);
+        var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: all, services: services);
         try
         {
             return new BrowserHarness(host, await Playwright.CreateAsync());

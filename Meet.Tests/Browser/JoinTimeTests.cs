@@ -25,6 +25,16 @@ public sealed class JoinTimeTests
         await MeasureAsync(harness, browser, "Chromium", Samples(8), async () => new ChromiumParticipantPage(await harness.NewParticipantAsync(browser)));
     }
 
+    // Issue 16: the same in an end-to-end encrypted meeting created from the landing page (its key in
+    // the link's fragment): every joiner decrypts; compare the figures with the plain Chromium test's.
+    [Test]
+    public async Task Every_join_of_an_encrypted_meeting_decodes_remote_video_and_the_join_time_is_reported()
+    {
+        await using var harness = await BrowserHarness.StartAsync();
+        var browser = await harness.LaunchAsync();
+        await MeasureAsync(harness, browser, "Chromium, end-to-end encrypted", Samples(5), async () => new ChromiumParticipantPage(await harness.NewParticipantAsync(browser)), e2ee: true);
+    }
+
     [Test]
     public async Task Every_firefox_join_decodes_remote_video_and_the_join_time_is_reported()
     {
@@ -65,12 +75,15 @@ public sealed class JoinTimeTests
         });
     }
 
-    private static async Task MeasureAsync(BrowserHarness harness, IBrowser browser, string label, int samples, Func<Task<IParticipantPage>> newJoiner)
+    private static async Task MeasureAsync(BrowserHarness harness, IBrowser browser, string label, int samples, Func<Task<IParticipantPage>> newJoiner, bool e2ee = false)
     {
         var alice = await harness.NewParticipantAsync(browser);
-        await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null);
+        await MeetPage.JoinFromLandingAsync(alice, "Alice", link: null, e2ee);
         await MeetPage.WaitForStateAsync(alice, TimeSpan.FromSeconds(20), "joined");
-        var meetingPath = new Uri(alice.Url).AbsolutePath;
+        // An encrypted meeting's link carries its key in the fragment.
+        var meetingPath = new Uri(alice.Url).AbsolutePath + new Uri(alice.Url).Fragment;
+        if (e2ee)
+            meetingPath.Should().MatchRegex("#key=[A-Za-z0-9_-]{43}$");
 
         var times = new List<double>();
         for (var i = 0; i < samples; i++)

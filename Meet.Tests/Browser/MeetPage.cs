@@ -6,12 +6,15 @@ namespace Meet.Tests.Browser;
 // Reads the web client's test hook (window.meet, ClientApp/src/meeting.ts).
 internal static class MeetPage
 {
-    public static async Task JoinFromLandingAsync(IPage page, string name, string? link)
+    // e2ee: create the meeting end-to-end encrypted (the landing page's option; the key lands in the URL fragment).
+    public static async Task JoinFromLandingAsync(IPage page, string name, string? link, bool e2ee = false)
     {
         await page.GotoAsync("/");
         await page.FillAsync("#name", name);
         if (link is null)
         {
+            if (e2ee)
+                await page.CheckAsync("#e2ee");
             await page.ClickAsync("#create");
         }
         else

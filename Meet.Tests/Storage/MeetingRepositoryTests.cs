@@ -36,6 +36,26 @@ public sealed class MeetingRepositoryTests(StorageProvider provider)
     }
 
     [Test]
+    public async Task End_to_end_encrypted_meeting_reads_back_with_its_flag()
+    {
+        var meeting = Meeting("mtg-qwerty-9012-zxc") with { EndToEndEncrypted = true };
+
+        await meetings.TryCreateAsync(meeting, CancellationToken.None);
+
+        (await meetings.FindAsync(meeting.MeetingId, CancellationToken.None))!.EndToEndEncrypted.Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_mixing_meeting_reads_back_its_audio_mode()
+    {
+        var meeting = Meeting("mtg-mixing-0017-aud") with { AudioMode = Meet.Modules.Media.AudioMode.Mix };
+
+        (await meetings.TryCreateAsync(meeting, CancellationToken.None)).Should().BeTrue();
+
+        (await meetings.FindAsync(meeting.MeetingId, CancellationToken.None))!.AudioMode.Should().Be(Meet.Modules.Media.AudioMode.Mix);
+    }
+
+    [Test]
     public async Task Creating_an_existing_id_reports_a_collision_and_keeps_the_first()
     {
         var first = Meeting("mtg-qwerty-9012-zxc");

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Meet.Tests.Support;
 
 // Meet.Benchmarks.dll, which tests start as a child process (DPDK scenarios need a process each; the
@@ -24,5 +26,33 @@ internal static class BenchmarksAssembly
                 Assert.Fail($"{path} is missing: build the solution (dotnet build Meet.sln -c {configuration}).");
             return path;
         }
+    }
+
+    // Runs `Meet.Benchmarks <arguments>` to its end (killed with its children if cancelled): the exit
+    // code, standard output, and both streams together for failure messages.
+    public static async Task<(int ExitCode, string Output, string Log)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments.Prepend(Path))
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        var output = await stdout;
+        return (process.ExitCode, output, output + await stderr);
     }
 }

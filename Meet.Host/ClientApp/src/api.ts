@@ -22,6 +22,8 @@ export interface JoinMeetingResponse {
   // STUN/TURN servers from the server's Turn configuration, TURN with time-limited credentials
   // (docs/interop.md); empty when none is configured.
   iceServers?: RTCIceServer[];
+  // End-to-end encrypted meeting (e2ee/session.ts): encrypt with the key from the link's fragment.
+  e2ee?: boolean;
 }
 
 export class ApiError extends Error {
@@ -52,8 +54,8 @@ async function send<T>(path: string, body: unknown, token?: string): Promise<T> 
   return (await response.json()) as T;
 }
 
-export function createMeeting(hostId: string, meetingTitle: string): Promise<CreateMeetingResponse> {
-  return send('/v1/meetings', { hostId, meetingTitle, allowGuestJoin: true, defaultMuted: false });
+export function createMeeting(hostId: string, meetingTitle: string, e2ee = false): Promise<CreateMeetingResponse> {
+  return send('/v1/meetings', { hostId, meetingTitle, allowGuestJoin: true, defaultMuted: false, e2ee });
 }
 
 export function joinMeeting(meetingId: string, userId: string, displayName: string, token?: string): Promise<JoinMeetingResponse> {

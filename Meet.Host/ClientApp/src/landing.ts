@@ -1,5 +1,7 @@
 import { createMeeting, parseMeetingInput } from './api';
 import { h, mount, storage } from './dom';
+import { newMeetingSecret } from './e2ee/session';
+import { e2eeOption } from './e2ee/ui';
 
 // "/": your name, then either create a meeting (you become its host) or join one by id or link.
 export function showLanding(): void {
@@ -9,6 +11,7 @@ export function showLanding(): void {
   const error = h('p', { id: 'landing-error', class: 'error', role: 'alert' });
   const create = h('button', { id: 'create', type: 'button' }, 'New meeting');
   const join = h('button', { id: 'join', type: 'button', class: 'secondary' }, 'Join');
+  const e2ee = e2eeOption();
 
   const takeName = (): string | null => {
     const value = name.value.trim();
@@ -27,9 +30,11 @@ export function showLanding(): void {
     create.disabled = true;
     error.textContent = '';
     try {
-      const created = await createMeeting(storage.userId, `${displayName}'s meeting`);
+      const encrypted = e2ee.checked();
+      const created = await createMeeting(storage.userId, `${displayName}'s meeting`, encrypted);
       storage.setHostToken(created.meetingId, created.accessToken);
-      location.assign(`/j/${encodeURIComponent(created.meetingId)}`);
+      // An encrypted meeting's key is made here and lives only in the link's fragment.
+      location.assign(`/j/${encodeURIComponent(created.meetingId)}` + (encrypted ? `#key=${newMeetingSecret()}` : ''));
     } catch (e) {
       error.textContent = `Could not create a meeting: ${e instanceof Error ? e.message : String(e)}`;
       create.disabled = false;
@@ -44,7 +49,8 @@ export function showLanding(): void {
       meeting.focus();
       return;
     }
-    location.assign(`/j/${encodeURIComponent(id)}`);
+    // A pasted invite link of an encrypted meeting keeps its key fragment.
+    location.assign(`/j/${encodeURIComponent(id)}` + (/#key=[A-Za-z0-9_-]+/.exec(meeting.value)?.[0] ?? ''));
   };
   join.onclick = joinExisting;
   meeting.onkeydown = e => { if (e.key === 'Enter') joinExisting(); };
@@ -53,6 +59,7 @@ export function showLanding(): void {
     h('h1', {}, 'Meet'),
     h('p', { class: 'muted' }, 'Video meetings on your own server.'),
     h('label', { for: 'name' }, 'Your name'), name,
+    e2ee.element,
     create,
     h('div', { class: 'divider' }, 'or'),
     h('div', { class: 'row' }, meeting, join),

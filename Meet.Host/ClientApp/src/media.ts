@@ -16,6 +16,13 @@ export interface RemoteTrackHandlers {
   connectionState(pc: 'publisher' | 'subscriber', state: RTCPeerConnectionState): void;
 }
 
+// End-to-end encryption's hooks (e2ee/session.ts): transforms on our senders and every receiver.
+export interface FrameEncryption {
+  preferVp8(transceiver: RTCRtpTransceiver): void;
+  attachSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void;
+  attachReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', mid: string | null): void;
+}
+
 export interface RemoteStats {
   framesDecoded: number;
   videoPacketsReceived: number;
@@ -52,7 +59,8 @@ export class MediaSession {
   private iceRestartQueued = false;
   private closed = false;
 
-  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers, iceServers: RTCIceServer[] = []) {
+  constructor(private readonly signaling: SignalingClient, private readonly handlers: RemoteTrackHandlers, iceServers: RTCIceServer[] = [],
+    private readonly encryption: FrameEncryption | null = null) {
     // The SFU is ICE-lite and announces its candidates (UDP and ICE-TCP) in every SDP it sends; the
     // ICE servers from the join response add a TURN relay for networks that block both.
     const config: RTCConfiguration = { iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
@@ -77,14 +85,17 @@ export class MediaSession {
   async publish(stream: MediaStream | null, simulcast: boolean): Promise<void> {
     if (!stream || stream.getTracks().length === 0) return;
     for (const track of stream.getAudioTracks()) {
-      this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      const transceiver = this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      this.encryption?.attachSender(transceiver.sender, 'audio');
     }
     for (const track of stream.getVideoTracks()) {
-      this.publisher.addTransceiver(track, {
+      const transceiver = this.publisher.addTransceiver(track, {
         direction: 'sendonly',
         streams: [stream],
         sendEncodings: simulcast ? simulcastEncodings.map(e => ({ ...e })) : undefined,
       });
+      this.encryption?.preferVp8(transceiver);
+      this.encryption?.attachSender(transceiver.sender, 'video');
     }
     await this.negotiatePublisher();
   }
@@ -158,11 +169,24 @@ export class MediaSession {
     this.subscriber.close();
   }
 
+  // A video sender added outside publish() (the screen share) is encrypted like the camera in an
+  // end-to-end encrypted meeting; call before negotiating it.
+  protectVideoSender(transceiver: RTCRtpTransceiver): void {
+    this.encryption?.preferVp8(transceiver);
+    this.encryption?.attachSender(transceiver.sender, 'video');
+  }
+
+  // The participant whose media a subscriber m-section carries now (a bounded slot's current owner).
+  ownerOf(mid: string): string | undefined {
+    return this.slots.owner(mid) ?? this.owners.get(mid);
+  }
+
   private isScreen(mid: string | null): boolean {
     return !!mid && this.screenSections.has(mid);
   }
 
   private onTrack(e: RTCTrackEvent): void {
+    this.encryption?.attachReceiver(e.receiver, e.track.kind === 'video' ? 'video' : 'audio', e.transceiver.mid);
     const stream = e.streams[0];
     if (!stream) return;
     if (SlotRouter.isSlotStream(stream)) {

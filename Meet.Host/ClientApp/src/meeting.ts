@@ -1,7 +1,10 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
+import { E2eeSession, keyFromLink } from './e2ee/session';
+import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, inviteButton, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
 import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 
@@ -27,7 +30,11 @@ export interface MeetTestHook {
   subscriberSdp(): string;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
   videoEncodings(): number;
+  // Turns the camera's simulcast encodings (q/h/f) on and off, to make the SFU switch layers.
+  setVideoLayers(active: boolean[]): Promise<void>;
   leave(): Promise<void>;
+  // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
+  e2ee: E2eeTestHook;
 }
 
 declare global {
@@ -83,6 +90,7 @@ class MeetingPage {
     this.shareButton.setAttribute('aria-pressed', String(sharing));
     if (error) this.showStatus(error, true);
   });
+  private readonly mixedAudio = new MixedAudioPlayer();
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
   private readonly hook: MeetTestHook;
@@ -93,6 +101,8 @@ class MeetingPage {
   private local: MediaStream | null = null;
   private iceServers: RTCIceServer[] = [];
   private left = false;
+  // Set when the join response says the meeting is end-to-end encrypted (e2ee/session.ts).
+  private e2ee: E2eeSession | null = null;
 
   constructor(private readonly meetingId: string, private readonly displayName: string) {
     this.localVideo.muted = true;
@@ -109,14 +119,23 @@ class MeetingPage {
       slots: () => this.media?.slots.assignments() ?? {},
       subscriberSdp: () => this.media?.subscriber.remoteDescription?.sdp ?? '',
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
+      setVideoLayers: async active => {
+        const sender = this.media?.publisher.getSenders().find(x => x.track?.kind === 'video');
+        if (!sender) return;
+        const parameters = sender.getParameters();
+        parameters.encodings.forEach((e, i) => { e.active = active[i] ?? e.active; });
+        await sender.setParameters(parameters);
+      },
       leave: () => this.leave(),
+      e2ee: e2eeTestHook(meetingId, () => this.e2ee),
     };
     window.meet = this.hook;
   }
 
   async start(): Promise<void> {
     mount(h('main', { class: 'meeting' },
-      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId)),
+      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId),
+        inviteButton(this.meetingId, text => this.showStatus(text))),
       this.status, this.mediaError,
       this.screenStage.element,
       this.grid,
@@ -149,6 +168,7 @@ class MeetingPage {
     }
     this.hook.participantId = joined.participantId;
     this.iceServers = joined.iceServers ?? [];
+    if (joined.e2ee && !this.startEncryption(mediaPromise)) return;
 
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
@@ -167,6 +187,12 @@ class MeetingPage {
     });
     // Signaling connects while the camera starts; publishing waits for the camera.
     const localReady = mediaPromise.then(({ stream, error }) => {
+      // Encrypted meeting, no key in the link: nothing of ours may go out, so no camera at all.
+      if (this.e2ee && !this.e2ee.hasKey) {
+        stream?.getTracks().forEach(t => t.stop());
+        stream = null;
+        error = null;
+      }
       this.local = stream;
       if (error) this.showMediaError(error);
       if (stream) this.localVideo.srcObject = stream;
@@ -187,14 +213,19 @@ class MeetingPage {
   // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
   private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
     this.media?.close();
+    this.mixedAudio.stop();
     for (const id of [...this.tiles.keys()]) this.removeTile(id);
     const media = new MediaSession(this.signaling!, {
-      track: (participantId, track) => this.onRemoteTrack(participantId, track),
+      // A mix meeting's one audio stream has no participant tile (mixedAudio.ts).
+      track: (participantId, track) => {
+        if (!this.mixedAudio.accepts(participantId, track, resume => this.showStatus('Click anywhere to turn on sound.', true, resume)))
+          this.onRemoteTrack(participantId, track);
+      },
       trackEnded: (participantId, track) => this.onRemoteTrackEnded(participantId, track),
       screenTrack: (participantId, track) => this.screenStage.show(this.roster.participants.get(participantId)?.displayName ?? 'Someone', track),
       screenTrackEnded: (_, track) => this.screenStage.hide(track),
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
-    }, this.iceServers);
+    }, this.iceServers, this.e2ee);
     this.media = media;
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
@@ -202,6 +233,7 @@ class MeetingPage {
     this.hook.participantId = welcome.participantId;
     this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
     this.syncTiles();
+    this.e2ee?.configure(welcome.participantId);
     await localReady;
     await media.publish(this.local, simulcastWanted());
     this.hook.state = 'joined';
@@ -240,6 +272,7 @@ class MeetingPage {
 
   private onParticipantUpdate(update: ParticipantUpdateMessage): void {
     if (update.participantId === this.hook.participantId) return;
+    if (update.action === 'JOINED' || update.action === 'LEFT') this.e2ee?.membershipChanged();
     switch (update.action) {
       case 'JOINED':
         this.ensureTile(update.participantId, update.displayName);
@@ -393,6 +426,26 @@ class MeetingPage {
     this.localVideo.classList.toggle('off', camOff);
   }
 
+  // An encrypted meeting: refuse where this browser cannot encrypt or the link's key is damaged;
+  // without a key, join to see who is there but publish nothing (never clear media).
+  private startEncryption(mediaPromise: Promise<{ stream: MediaStream | null }>): boolean {
+    const key = keyFromLink();
+    const problem = e2eeJoinProblem(key);
+    if (problem) {
+      void mediaPromise.then(m => m.stream?.getTracks().forEach(t => t.stop()));
+      this.fail(problem);
+      return false;
+    }
+    this.e2ee = new E2eeSession(key.state === 'present' ? key.secret : null, (mid, decryptable) => {
+      const owner = this.media?.ownerOf(mid);
+      const tile = owner ? this.tiles.get(owner) : undefined;
+      if (tile) showDecryptState(tile.element, decryptable);
+    });
+    document.querySelector('header')?.append(e2eeBadge());
+    if (!this.e2ee.hasKey) this.showMediaError(missingKeyNotice);
+    return true;
+  }
+
   private async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
@@ -403,6 +456,8 @@ class MeetingPage {
       // Leaving must always work locally; the server also frees us when the socket closes.
     }
     this.media?.close();
+    this.e2ee?.close();
+    this.mixedAudio.stop();
     this.local?.getTracks().forEach(t => t.stop());
     const rejoin = h('button', { type: 'button', id: 'rejoin' }, 'Rejoin');
     rejoin.onclick = () => location.reload();
@@ -413,6 +468,7 @@ class MeetingPage {
     this.hook.state = 'failed';
     this.signaling?.leave().catch(() => undefined);
     this.media?.close();
+    this.e2ee?.close();
     this.local?.getTracks().forEach(t => t.stop());
     mount(h('main', { class: 'landing' },
       h('h1', {}, title),

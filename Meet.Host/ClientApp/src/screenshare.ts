@@ -64,6 +64,7 @@ export class ScreenShare {
     this.track = track;
     this.transceiver = media.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings: [{ maxFramerate: 5 }] });
     media.screenTransceivers.add(this.transceiver);
+    media.protectVideoSender(this.transceiver);
     track.addEventListener('ended', () => void this.stop());
     this.changed(true);
     try {

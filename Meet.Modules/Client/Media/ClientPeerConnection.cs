@@ -86,9 +86,6 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     // Completes true once DTLS is up and SRTP keys exist, false when the handshake failed.
     public Task<bool> Connected => _connected.Task;
 
-    // The id this client offers for the ssrc-audio-level extension (mid is 1).
-    public const int AudioLevelExtensionId = 2;
-
     // Publisher side: an offer with one sendonly m-section per track (a=ssrc announced, no simulcast).
     public string CreateOffer(IReadOnlyList<ClientMediaTrack> tracks)
     {
@@ -107,7 +104,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 Direction = track.Sending ? SdpDirection.SendOnly : SdpDirection.Inactive,
                 Msids = [new SdpMsid(track.StreamId, track.TrackId)],
                 RtpMaps = [new SdpRtpMap(track.PayloadType, track.Codec, track.ClockRate, track.Channels)],
-                Extmaps = track.AudioLevels
+                Extmaps = track.Kind == "audio"
                     ? [new SdpExtmap(1, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
                     : [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
                 Ssrcs = [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
@@ -263,17 +260,24 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             _socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
     }
 
+    // The id this client offers for RFC 6464 audio levels on its audio sections.
+    public const int AudioLevelExtensionId = 2;
+
     public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload) =>
         SendRtp(ssrc, payloadType, sequenceNumber, timestamp, marker, payload, audioLevel: null);
 
-    // audioLevel: the RFC 6464 level in -dBov (0 loudest, 127 silence), carried in the ssrc-audio-level
-    // extension a track offers with ClientMediaTrack.AudioLevels.
+    // audioLevel: RFC 6464 level (0 loudest .. 127 silence) sent in the ssrc-audio-level extension, as
+    // browsers do on every microphone packet; the SFU's speaker detection reads it.
     public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? audioLevel)
     {
         Span<byte> buffer = stackalloc byte[1500];
         var writer = new RtpPacketWriter(buffer, payloadType, sequenceNumber, timestamp, ssrc, marker);
         if (audioLevel is { } level)
-            writer.AddExtension(AudioLevelExtensionId, [(byte)(level & 0x7F)]);
+        {
+            Span<byte> value = stackalloc byte[AudioLevelExtension.Size];
+            AudioLevelExtension.TryWrite(level <= 50, Math.Min(level, (byte)127), value, out _);
+            writer.AddExtension(AudioLevelExtensionId, value);
+        }
         if (!writer.TryComplete(payload, 0, out var length))
             return false;
         lock (_lock)

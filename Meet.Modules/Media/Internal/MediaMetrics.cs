@@ -49,6 +49,17 @@ internal sealed class MediaMetrics
         meter.CreateObservableUpDownCounter("meet.media.consumers.forwarded", () => media.GetResourceCounts().Consumers - media.PausedConsumers(), "{track}", "Subscriber tracks the selection forwards (with bounded slots: slots showing someone)");
         meter.CreateObservableCounter("meet.media.slot_remaps", () => conference.SlotRemaps, "{remap}", "Bounded subscriber slots that changed publisher (Media:BoundedSlots)");
 
+        // Audio mixing (issue 17): work per frame stays at most 3 decodes + 4 encodes per meeting.
+        var mixer = media.MixerCounters;
+        meter.CreateObservableCounter("meet.media.mixer.frames", () => mixer.FramesMixed, "{frame}", "20 ms frames mixed across mixing meetings");
+        meter.CreateObservableCounter("meet.media.mixer.frames_skipped", () => mixer.FramesSkipped, "{frame}", "Frames a mixing meeting skipped because its mixer fell behind");
+        meter.CreateObservableCounter("meet.media.mixer.speakers_dropped", () => mixer.SpeakersDropped, "{speaker}", "Speakers a late mixer stopped mixing until it kept up");
+        meter.CreateObservableCounter("meet.media.mixer.decodes", () => mixer.Decodes, "{frame}", "Opus frames decoded for mixing");
+        meter.CreateObservableCounter("meet.media.mixer.encodes", () => mixer.Encodes, "{frame}", "Mixed Opus frames encoded");
+        meter.CreateObservableUpDownCounter("meet.media.mixer.max_encodes_per_frame", () => mixer.MaxEncodesPerFrame, "{frame}", "Most encodes one meeting made for one frame (at most 4)");
+        meter.CreateObservableCounter("meet.media.mixer.packets_sent", () => mixer.PacketsSent, "{packet}", "Mixed audio packets sent to listeners");
+        meter.CreateObservableUpDownCounter("meet.media.mixer.latency_p99", () => mixer.LatencyPercentile(0.99), "ms", "Mixer latency, packet arrival to the mixed frame sent, 99th percentile");
+
         meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
         meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");
         meter.CreateObservableUpDownCounter("meet.dtls.handshake_threads", () => DtlsHandshakeStatistics.Workers, "{thread}", "Threads of the bounded DTLS handshake pool");

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Protocols.Dtls;
 using Meet.Modules.Media.Routing;
 using Meet.Modules.Media.Transport;
 using Meet.PacketEngine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meet.Modules.Media.Internal;
 
@@ -24,11 +27,12 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private int _nextId;
 
     public MediaModule(string publicIp, TimeProvider time, TimeSpan? subscriberAnswerTimeout = null, int lastN = 12, bool boundedSlots = false,
-        int maxScreenShares = 1)
+        int maxScreenShares = 1, AudioMode audioMode = AudioMode.Forward, int mixerThreads = 0, ILogger? logger = null)
     {
         MaxScreenShares = maxScreenShares;
         LastN = lastN;
         BoundedSlots = boundedSlots;
+        DefaultAudioMode = audioMode;
         SubscriberAnswerTimeout = subscriberAnswerTimeout ?? TimeSpan.FromSeconds(5);
         if (!IPAddress.TryParse(publicIp, out _))
             throw new ArgumentException($"Node:PublicIp must be an IP address (was '{publicIp}').", nameof(publicIp));
@@ -36,6 +40,8 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
         _time = time;
         Counters = new MediaCounters();
         Sender = new MediaSender(Counters);
+        Mixers = new AudioMixerScheduler(Sender, logger ?? NullLogger.Instance,
+            mixerThreads > 0 ? mixerThreads : Math.Max(1, Environment.ProcessorCount / 2));
         // One certificate per process (RFC 8827 §6.5 allows reuse); its fingerprint goes in every SDP.
         Certificate = DtlsCertificate.CreateSelfSigned(time.GetUtcNow(), TimeSpan.FromDays(30));
     }
@@ -50,6 +56,14 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
     public int MaxScreenShares { get; }
+
+    // Media:AudioMode, for a meeting whose request names none.
+    public AudioMode DefaultAudioMode { get; }
+
+    // The mixing meetings' clock and worker pool (issue 17); its threads start with the first one.
+    public AudioMixerScheduler Mixers { get; }
+
+    public MixerCounters MixerCounters { get; } = new();
 
     public ConferenceCounters ConferenceCounters { get; } = new();
 
@@ -121,7 +135,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             {
                 if (!_routers.TryGetValue(request.MeetingId, out router!))
                 {
-                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots);
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request));
                     _routers.Add(request.MeetingId, router);
                 }
             }
@@ -138,6 +152,16 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
                 return participant;
             }
         }
+    }
+
+    // A mixing meeting's mixer, on the scheduler's clock from now on; null for a forwarding meeting.
+    private AudioMixer? CreateMixer(MediaParticipantRequest request)
+    {
+        if ((request.AudioMode ?? DefaultAudioMode) != AudioMode.Mix)
+            return null;
+        var mixer = new AudioMixer(request.MeetingId, MixerCounters);
+        Mixers.Add(mixer);
+        return mixer;
     }
 
     public int PausedConsumers()
@@ -263,6 +287,8 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             await participant.DisposeAsync().ConfigureAwait(false);
         if (_timer is not null)
             await _timer.DisposeAsync().ConfigureAwait(false);
+        // Routers closed their mixers as their last member left; the clock and workers stop here.
+        Mixers.Dispose();
         var channel = Sender.Channel;
         var tcp = Sender.TcpChannel;
         Sender.Channel = null;

@@ -15,6 +15,10 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
         if (options.SubscriberAnswerTimeout < TimeSpan.FromMilliseconds(200) || options.SubscriberAnswerTimeout > TimeSpan.FromMinutes(5))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SubscriberAnswerTimeout)} must be between 00:00:00.200 and 00:05:00 (was {options.SubscriberAnswerTimeout}).");
+        if (!Enum.IsDefined(options.AudioMode))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.AudioMode)} must be Forward or Mix (was {options.AudioMode}).");
+        if (options.MixerThreads is < 0 or > 64)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MixerThreads)} must be 0..64 (was {options.MixerThreads}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

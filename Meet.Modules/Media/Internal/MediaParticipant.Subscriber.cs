@@ -121,6 +121,20 @@ internal sealed partial class MediaParticipant
                     section.Ssrcs.Add(new SdpSsrc(consumer.RtxSsrc, "msid", msid.ToString()));
                 }
             }
+            else if (slot.Mix is { } mix)
+            {
+                // The mixed audio (issue 17): one stream whoever speaks; the page tells it from a
+                // participant's by the stream id, and shows who speaks from signaling.
+                section.Direction = SdpDirection.SendOnly;
+                var msid = new SdpMsid(Mixing.MixListener.StreamId, Mixing.MixListener.StreamId + "-audio");
+                section.Msids = [msid];
+                section.Ssrcs =
+                [
+                    new SdpSsrc(mix.Ssrc, "cname", Mixing.MixListener.StreamId),
+                    new SdpSsrc(mix.Ssrc, "msid", msid.ToString()),
+                ];
+                section.Extmaps.Add(new SdpExtmap(mix.AudioLevelExtensionId, Protocols.Rtp.RtpExtensionUris.AudioLevel));
+            }
             else
             {
                 section.Direction = SdpDirection.Inactive;
@@ -166,7 +180,7 @@ internal sealed partial class MediaParticipant
                 // Sections answered while inactive can carry the next consumer of their kind (docs/sfu.md).
                 foreach (var (slot, consumer) in snapshot.Sections)
                 {
-                    if (consumer is null && slot.Consumer is null)
+                    if (consumer is null && !slot.IsActive)
                         slot.Reusable = true;
                 }
                 Negotiation.AnswerAccepted();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
@@ -38,6 +39,7 @@ internal sealed class Producer
         Caches = kind == MediaKind.Video && codecs.Any(c => c.RtxPayloadType is not null)
             ? Layers.Select(_ => new RtpPacketCache()).ToArray()
             : null;
+        OpusPayloadType = codecs.FirstOrDefault(c => c.Name.Equals("opus", StringComparison.OrdinalIgnoreCase))?.PayloadType ?? -1;
         // Until layers are seen, aim at the lowest: it is the one Chrome always sends first.
         _bestLayer = 0;
     }
@@ -74,6 +76,12 @@ internal sealed class Producer
     // the header, never from the (encrypted end to end, or simply opaque) payload.
     public int AudioLevelExtensionId { get; set; }
 
+    // A mixing meeting's mixer (issue 17): this microphone's Opus goes there instead of to consumers.
+    public AudioMixer? Mixer { get; set; }
+
+    // The payload type negotiated for Opus, -1 when the track has none (nothing the mixer can decode).
+    public int OpusPayloadType { get; }
+
     public int FindLayer(ReadOnlySpan<byte> rid)
     {
         if (Layers.Length == 1)
@@ -99,6 +107,8 @@ internal sealed class Producer
         Caches?[layer].Store(header.SequenceNumber, packet);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header);
+        if (Mixer is { } mixer && header.PayloadType == OpusPayloadType)
+            mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet));
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)

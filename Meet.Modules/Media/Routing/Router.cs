@@ -7,7 +7,10 @@ namespace Meet.Modules.Media.Routing;
 // fed to every member's SubscriberAllocator. Each meeting has its own lock (Enter), so meetings never
 // wait for each other; the packet path takes no router lock at all (it reads copy-on-write tables and
 // each consumer's paused flag).
-internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false)
+//
+// A mixing meeting (issue 17) has a Mixer: audio producers feed it instead of consumers, each member's
+// subscriber has one mix slot, and the selection's audible set is what the mixer mixes.
+internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null)
 {
     private readonly List<RouterMember> _members = [];
     private readonly List<(RouterMember Member, ActiveSpeakerUpdate? Speaker)> _events = [];
@@ -21,6 +24,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     public bool BoundedSlots { get; } = boundedSlots;
 
     public int LastN { get; } = lastN;
+
+    public Mixing.AudioMixer? Mixer { get; } = mixer;
+
+    public AudioMode AudioMode => Mixer is null ? AudioMode.Forward : AudioMode.Mix;
 
     public Lock Lock { get; } = new();
 
@@ -77,6 +84,8 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
         var member = new RouterMember(this, participantId, publisher, subscriber, listener, mediaCounters,
             new SubscriberAllocator(participantId, BoundedSlots, LastN));
         _members.Add(member);
+        if (Mixer is not null)
+            Mixer.AddListener(member.Subscribing.AddMixSlot(subscriber));
         if (BoundedSlots)
         {
             Reallocate(member, AllProducers());
@@ -87,7 +96,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
             if (other == member)
                 continue;
             foreach (var producer in other.Publishing.Producers)
-                AddConsumer(member, producer);
+            {
+                if (producer.Mixer is null)
+                    AddConsumer(member, producer);
+            }
         }
         if (member.Subscribing.Slots.Count > 0)
             SlotsChanged(member);
@@ -104,10 +116,15 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
         foreach (var producer in member.Publishing.Producers.ToList())
             CloseProducer(member, producer);
         member.Publishing.Clear();
+        if (member.Subscribing.MixListener is { } mix)
+            Mixer?.RemoveListener(mix);
         member.Subscribing.Close();
         _members.Remove(member);
         if (_members.Count == 0)
+        {
             IsClosed = true;
+            Mixer?.Close();
+        }
         Reselect();
     }
 
@@ -115,6 +132,11 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     public void AddProducer(RouterMember publisher, Producer producer)
     {
         publisher.Publishing.AddProducer(producer);
+        if (Mixer is not null && producer.Kind == MediaKind.Audio)
+        {
+            producer.Mixer = Mixer;
+            return;
+        }
         if (BoundedSlots)
         {
             // The selection places the newcomer; Reselect (after the publisher's answer) reallocates.
@@ -239,6 +261,7 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
 
     private void Apply(bool speakerChanged)
     {
+        Mixer?.SetSpeakers(Selection.Audible);
         if (speakerChanged)
             counters.OnSpeakerChange();
         if (BoundedSlots)

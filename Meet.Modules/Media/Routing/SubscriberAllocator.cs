@@ -84,7 +84,7 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
             .Take(VideoLimit)
             .ToList();
         var audios = producers
-            .Where(p => p.Kind == MediaKind.Audio && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
+            .Where(p => p.Kind == MediaKind.Audio && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
             .Take(ConferenceSelection.AudibleSpeakers)
             .ToList();
         var added = EnsureSlots(MediaKind.Video, screen: false, VideoLimit, producers)
@@ -107,7 +107,8 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
             return false;
         // The slot's codecs (payload types, fmtp) come from the first other publisher of that kind;
         // later publishers are renumbered onto them (SubscriberSlot.TryMapPayloadTypes).
-        var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && !p.IsClosed && p.ParticipantId != SubscriberId);
+        // A mixing meeting's audio goes to the mixer (its own slot), never to a bounded audio slot.
+        var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId);
         if (template is null)
             return false;
         for (var i = have; i < count; i++)
@@ -169,6 +170,24 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
         _slots.Where(s => s.Bounded)
             .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : s.Screen ? "screen" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
             .ToArray();
+
+    // A mixing meeting's one audio slot (issue 17): the mixed stream, Opus as every browser offers it.
+    public Mixing.MixListener AddMixSlot(Mixing.IMixedAudioSink sink)
+    {
+        var mid = (_nextMid++).ToString(CultureInfo.InvariantCulture);
+        var listener = new Mixing.MixListener(SubscriberId, sink, mid, (byte)MixedAudioCodec.PayloadType, MixedAudioLevelExtensionId);
+        _slots.Add(new SubscriberSlot(mid, MediaKind.Audio, [MixedAudioCodec]) { Mix = listener });
+        Volatile.Write(ref _slotSnapshot, [.. _slots]);
+        return listener;
+    }
+
+    // What the mixer sends: RFC 7587 Opus (always "/2" in SDP, mono content), with in-band FEC.
+    public static readonly RtpCodec MixedAudioCodec = new(111, "opus", Mixing.MixFormat.SampleRate, 2, "minptime=10;useinbandfec=1");
+
+    // The ssrc-audio-level id in the mix m-section; ours to choose since the SFU makes the offer.
+    public const int MixedAudioLevelExtensionId = 1;
+
+    public Mixing.MixListener? MixListener => _slots.FirstOrDefault(s => s.Mix is not null)?.Mix;
 
     // The consumer's slot stays (Unified Plan never removes m-sections) and goes inactive.
     public bool RemoveConsumer(Consumer consumer)

@@ -18,6 +18,9 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public Consumer? Consumer { get; set; }
 
+    // The slot of a mixing meeting's mixed audio (issue 17): fed by the mixer, never by a consumer.
+    public Mixing.MixListener? Mix { get; init; }
+
     public bool Reusable { get; set; }
 
     public bool Bounded { get; init; }
@@ -29,6 +32,8 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     // Whom the slot shows now (bounded slots), null when idle.
     public string? ParticipantId => Consumer?.Producer.ParticipantId;
+
+    public bool IsActive => Consumer is not null || Mix is not null;
 
     public bool HasSameCodecs(IReadOnlyList<RtpCodec> codecs) => Codecs.SequenceEqual(codecs);
 

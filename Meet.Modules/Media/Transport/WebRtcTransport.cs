@@ -9,7 +9,7 @@ namespace Meet.Modules.Media.Transport;
 // agent, a DTLS endpoint and, once DTLS is up, one SRTP session for both directions.
 // Threads: packets arrive on engine threads, protect calls come from any publisher's receive thread,
 // DTLS completes on its own thread; SRTP state and the remote address sit behind _lock.
-internal sealed partial class WebRtcTransport : IDisposable
+internal sealed partial class WebRtcTransport : IDisposable, Mixing.IMixedAudioSink
 {
     private readonly ITransportRegistry _registry;
     private readonly IWebRtcTransportListener _listener;

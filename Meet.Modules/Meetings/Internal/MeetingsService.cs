@@ -21,6 +21,7 @@ internal sealed partial class MeetingsService(
     TimeProvider clock,
     ILogger<MeetingsService> logger,
     TurnCredentialIssuer turn,
+    IOptions<Media.MediaOptions> mediaOptions,
     ISignalingAddressSource? signalingAddress = null)
 {
     private const int MaxIdLength = 64;
@@ -38,7 +39,8 @@ internal sealed partial class MeetingsService(
         if (problem is not null)
             return problem;
         string? hostId, title;
-        bool allowGuests, defaultMuted;
+        bool allowGuests, defaultMuted, e2ee;
+        Media.AudioMode audioMode;
         using (document)
         {
             var fields = new RequestFields(document!.RootElement);
@@ -46,6 +48,16 @@ internal sealed partial class MeetingsService(
             title = fields.String("meetingTitle", required: true, MaxTitleLength);
             allowGuests = fields.Boolean("allowGuestJoin", defaultValue: false);
             defaultMuted = fields.Boolean("defaultMuted", defaultValue: false);
+            audioMode = fields.Choice("audioMode", mediaOptions.Value.AudioMode);
+            e2ee = fields.Boolean("e2ee", defaultValue: false);
+            // The mixer decodes audio, which an end-to-end encrypted meeting keeps from the server: asked
+            // for together they are refused; a configured default of mix yields to e2ee.
+            if (e2ee && audioMode == Media.AudioMode.Mix)
+            {
+                if (fields.Has("audioMode"))
+                    fields.Reject("audioMode", "must be \"forward\" when e2ee is true (the server cannot mix audio it cannot decrypt)");
+                audioMode = Media.AudioMode.Forward;
+            }
             if (fields.HasErrors)
                 return fields.ToProblem();
         }
@@ -54,7 +66,7 @@ internal sealed partial class MeetingsService(
         for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
         {
             var meeting = new MeetingSession(MeetingIdGenerator.Next(), title!, hostId!, allowGuests, defaultMuted,
-                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0);
+                MeetingStatus.Active, now, EndedAt: null, MaxParticipantsCount: 0, audioMode, EndToEndEncrypted: e2ee);
             if (!await meetings.TryCreateAsync(meeting, cancellationToken).ConfigureAwait(false))
                 continue;
             metrics.Created();
@@ -166,7 +178,8 @@ internal sealed partial class MeetingsService(
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
             new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region),
-            turn.IceServersFor(participant.ParticipantId.ToString())));
+            turn.IceServersFor(participant.ParticipantId.ToString()),
+            meeting!.EndToEndEncrypted));
     }
 
     public async Task<IResult> EndAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
@@ -261,7 +274,9 @@ internal sealed partial class MeetingsService(
     private MeetingResponse ToResponse(MeetingSession meeting, HttpRequest request) => new(
         meeting.MeetingId, meeting.HostUserId, meeting.Title, meeting.Status.ToString().ToLowerInvariant(),
         meeting.AllowGuestJoin, meeting.DefaultMuted, JoinUrl(request, meeting.MeetingId),
-        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount);
+        meeting.CreatedAt.UtcDateTime, meeting.EndedAt?.UtcDateTime, meeting.MaxParticipantsCount, AudioModeText(meeting.AudioMode), meeting.EndToEndEncrypted);
+
+    private static string AudioModeText(Media.AudioMode mode) => mode.ToString().ToLowerInvariant();
 
     // A gRPC endpoint bound to a wildcard or loopback address is announced under the host name the client
     // used for this request (localhost stays localhost, a LAN address stays that address), never a mix.

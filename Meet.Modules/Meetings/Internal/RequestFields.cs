@@ -53,6 +53,41 @@ internal sealed class RequestFields(JsonElement root)
         return defaultValue;
     }
 
+    // An enum field written in lower case ("forward", "mix"); absent or null = defaultValue.
+    public TEnum Choice<TEnum>(string name, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return defaultValue;
+        var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
+        var expected = string.Join(" or ", names.Select(n => $"\"{n}\""));
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Fail(name, $"must be {expected}, not {Describe(value.ValueKind)}");
+            return defaultValue;
+        }
+        int index;
+        try
+        {
+            index = Array.FindIndex(names, n => value.ValueEquals(n));
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not text .NET can compare.
+            index = -1;
+        }
+        if (index < 0)
+        {
+            Fail(name, $"must be {expected}");
+            return defaultValue;
+        }
+        return Enum.GetValues<TEnum>()[index];
+    }
+
+    // A field whose value is valid alone but conflicts with another field.
+    public void Reject(string name, string message) => Fail(name, message);
+
+    public bool Has(string name) => root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
     public IResult ToProblem()
     {
         var detail = string.Join("; ", errors!.Select(e => $"{e.Key} {e.Value[0]}"));

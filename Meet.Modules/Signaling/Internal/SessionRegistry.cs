@@ -56,13 +56,14 @@ internal sealed class SessionRegistry(
         return validated;
     }
 
-    private async Task EnsureMeetingLiveAsync(string meetingId, CancellationToken cancellationToken)
+    private async Task<MeetingSession> EnsureMeetingLiveAsync(string meetingId, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var meeting = await scope.ServiceProvider.GetRequiredService<IMeetingRepository>().FindAsync(meetingId, cancellationToken).ConfigureAwait(false)
                       ?? throw new SignalingException(SignalingErrorCodes.NotFound, "unknown meeting");
         if (meeting.Status == MeetingStatus.Ended)
             throw new SignalingException(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
+        return meeting;
     }
 
     public async Task<(SignalingSession Session, WelcomeMessage Welcome)> JoinAsync(MeetingToken token, string? displayName, ISignalingPeer peer, CancellationToken cancellationToken)
@@ -73,7 +74,7 @@ internal sealed class SessionRegistry(
         if (name.Length > 64 || name.Any(char.IsControl))
             throw new SignalingException(SignalingErrorCodes.BadRequest, "displayName must be at most 64 characters without control characters");
         // Re-checked at join time: the meeting may have ended since the connection was opened.
-        await EnsureMeetingLiveAsync(token.MeetingId, cancellationToken).ConfigureAwait(false);
+        var meeting = await EnsureMeetingLiveAsync(token.MeetingId, cancellationToken).ConfigureAwait(false);
 
         var participantId = token.ParticipantId!.Value.ToString("D");
         var role = token.Role.ToString().ToLowerInvariant();
@@ -97,7 +98,7 @@ internal sealed class SessionRegistry(
         {
             try
             {
-                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name), session);
+                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name, meeting.AudioMode), session);
             }
             catch (Exception ex)
             {

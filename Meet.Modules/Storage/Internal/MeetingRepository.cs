@@ -7,7 +7,8 @@ internal sealed class MeetingRepository(SqlDatabase database) : IMeetingReposito
     private const string SelectColumns = """
         SELECT meeting_id AS MeetingId, title AS Title, host_user_id AS HostUserId,
                allow_guest_join AS AllowGuestJoin, default_muted AS DefaultMuted, session_status AS Status,
-               created_at AS CreatedAt, ended_at AS EndedAt, max_participants_count AS MaxParticipantsCount
+               created_at AS CreatedAt, ended_at AS EndedAt, max_participants_count AS MaxParticipantsCount,
+               audio_mode AS AudioMode, e2ee AS EndToEndEncrypted
         FROM meeting_sessions
         """;
 
@@ -20,14 +21,16 @@ internal sealed class MeetingRepository(SqlDatabase database) : IMeetingReposito
             meeting.HostUserId,
             meeting.AllowGuestJoin,
             meeting.DefaultMuted,
+            meeting.EndToEndEncrypted,
             Status = StatusText.Of(meeting.Status),
             CreatedAt = database.Timestamp(meeting.CreatedAt),
+            AudioMode = StatusText.Of(meeting.AudioMode),
         };
         return database.WriteAsync(async connection =>
         {
             var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO meeting_sessions (meeting_id, title, host_user_id, allow_guest_join, default_muted, session_status, created_at, max_participants_count)
-                VALUES (@MeetingId, @Title, @HostUserId, @AllowGuestJoin, @DefaultMuted, @Status, @CreatedAt, 0)
+                INSERT INTO meeting_sessions (meeting_id, title, host_user_id, allow_guest_join, default_muted, session_status, created_at, max_participants_count, audio_mode, e2ee)
+                VALUES (@MeetingId, @Title, @HostUserId, @AllowGuestJoin, @DefaultMuted, @Status, @CreatedAt, 0, @AudioMode, @EndToEndEncrypted)
                 ON CONFLICT (meeting_id) DO NOTHING
                 """, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return inserted == 1;
@@ -66,9 +69,12 @@ internal sealed class MeetingRepository(SqlDatabase database) : IMeetingReposito
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? EndedAt { get; set; }
         public int MaxParticipantsCount { get; set; }
+        public string AudioMode { get; set; } = "FORWARD";
+        public bool EndToEndEncrypted { get; set; }
 
         public MeetingSession ToMeeting() => new(
             MeetingId, Title, HostUserId, AllowGuestJoin, DefaultMuted,
-            StatusText.Parse<MeetingStatus>(Status), CreatedAt, EndedAt, MaxParticipantsCount);
+            StatusText.Parse<MeetingStatus>(Status), CreatedAt, EndedAt, MaxParticipantsCount,
+            StatusText.Parse<Media.AudioMode>(AudioMode), EndToEndEncrypted);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Meet.Tests.Support;
 
@@ -15,29 +14,9 @@ public sealed class MeetingCommandTests
     public async Task Smoke_run_joins_everyone_and_every_subscriber_receives_every_publishers_media(CancellationToken cancellationToken)
     {
         var output = TempDirectory.Create("meet-meeting-smoke-");
-        var start = new ProcessStartInfo(BenchmarksAssembly.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { BenchmarksAssembly.Path, "meeting", "smoke", "--seconds", "2", "--warmup", "0", "--quiet", "--out", output })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        var log = await stdout + await stderr;
+        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--seconds", "2", "--warmup", "0", "--quiet", "--out", output], cancellationToken);
 
-        process.ExitCode.Should().Be(0, log);
+        exitCode.Should().Be(0, log);
         File.Exists(Path.Combine(output, "results.md")).Should().BeTrue();
         using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json"), cancellationToken));
         var step = results.RootElement.GetProperty("steps")[0];

@@ -28,7 +28,7 @@ internal sealed class TalkingBot(MeetClient client, ClientPeerConnection publish
     public static async Task<TalkingBot> JoinAndPublishAsync(MeetClient client, string meetingId, string name, uint ssrcBase, bool camera)
     {
         await client.JoinAsync(meetingId, name, userId: "usr_" + name.Replace(' ', '_'));
-        var tracks = new List<ClientMediaTrack> { ClientMediaTrack.Opus(client.ParticipantId!, "mic", ssrcBase) with { AudioLevels = true } };
+        var tracks = new List<ClientMediaTrack> { ClientMediaTrack.Opus(client.ParticipantId!, "mic", ssrcBase) };
         if (camera)
             tracks.Add(ClientMediaTrack.Vp8(client.ParticipantId!, "cam", ssrcBase + 1));
         var publisher = await client.PublishAsync(tracks);

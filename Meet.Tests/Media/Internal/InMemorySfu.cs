@@ -19,9 +19,9 @@ internal sealed class InMemorySfu : IAsyncDisposable
 
     public const int AudioLevelExtensionId = 2;
 
-    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, bool boundedSlots = false)
+    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, bool boundedSlots = false, AudioMode audioMode = AudioMode.Forward)
     {
-        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, boundedSlots);
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, boundedSlots, audioMode: audioMode);
         Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
     }
 

@@ -10,4 +10,6 @@ internal sealed record JoinMeetingResponse(
     bool Muted,
     SignalingEndpoints Signaling,
     MediaNodeResponse MediaNode,
-    IReadOnlyList<IceServerResponse> IceServers);
+    IReadOnlyList<IceServerResponse> IceServers,
+    // The meeting is end-to-end encrypted: the page must encrypt with the key from its link's fragment.
+    bool E2ee);

@@ -10,4 +10,6 @@ internal sealed record MeetingResponse(
     string JoinUrl,
     DateTime CreatedAt,
     DateTime? EndedAt,
-    int MaxParticipantsCount);
+    int MaxParticipantsCount,
+    string AudioMode,
+    bool E2ee);

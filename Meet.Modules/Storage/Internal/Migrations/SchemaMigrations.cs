@@ -124,5 +124,15 @@ internal static class SchemaMigrations
             ADD COLUMN display_name VARCHAR(128);
         """);
 
-    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles];
+    // The create payload's opt-in e2ee (issue 16): only the flag; the key never reaches the server.
+    private static readonly Migration EndToEndEncryption = new(3, "end-to-end encryption flag",
+        Sqlite: "ALTER TABLE meeting_sessions ADD COLUMN e2ee BOOLEAN NOT NULL DEFAULT 0;",
+        Postgres: "ALTER TABLE meeting_sessions ADD COLUMN e2ee BOOLEAN NOT NULL DEFAULT FALSE;");
+
+    // The create payload's audioMode (issue 17). Version 4: 3 is taken by issue 16's e2ee flag.
+    private static readonly Migration AudioMode = new(4, "meeting audio mode",
+        Sqlite: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';",
+        Postgres: "ALTER TABLE meeting_sessions ADD COLUMN audio_mode VARCHAR(16) NOT NULL DEFAULT 'FORWARD';");
+
+    public static IReadOnlyList<Migration> All { get; } = [SeedSchema, MeetingPolicyAndRoles, EndToEndEncryption, AudioMode];
 }

@@ -1,0 +1,334 @@
+using System.Diagnostics;
+using Meet.Modules.Media.Transport;
+
+namespace Meet.Modules.Media.Mixing;
+
+// One meeting's audio mix (issue 17). Each 20 ms frame it decodes the top-3 speakers' Opus (their
+// jitter buffers), sums them, and encodes at most four streams: the mix of all three for everyone else
+// and one minus-one mix per speaker so nobody hears themselves. Work per frame therefore does not grow
+// with listeners; each listener only gets a packet protected with its own SRTP context.
+//
+// Threads: TryPush runs on the packet path (a copy into a jitter buffer), SetSpeakers and the listener
+// set on the control plane (volatile copy-on-write), MixFrame on one scheduler worker at a time
+// (Schedule/RunOwedFrames), which alone touches channels, decoders and encoders. A meeting more than
+// MaxOwedFrames behind the clock skips the frame; one that keeps falling behind (SkipsToDrop within a
+// second) drops a speaker (MaxSpeakers) rather than delaying every other meeting's mix; the speaker
+// comes back after RecoverFrames frames without a skip.
+internal sealed class AudioMixer : IDisposable
+{
+    public const int Speakers = 3;
+    public const int RecoverFrames = 250;
+    public const int MaxOwedFrames = 2;
+
+    // A speaker is dropped after SkipsToDrop skipped frames within SkipWindowFrames (one second): one
+    // late wake-up on a busy machine costs a frame, only a mixer that keeps falling behind loses a voice.
+    public const int SkipsToDrop = 5;
+    public const int SkipWindowFrames = 50;
+
+    private readonly MixerChannel[] _channels = [new(), new(), new()];
+    private readonly MixOutput _all;
+    private readonly MixOutput[] _minusOne;
+    private readonly float[][] _frames = [new float[MixFormat.FrameSamples], new float[MixFormat.FrameSamples], new float[MixFormat.FrameSamples]];
+    private readonly string?[] _frameOwners = new string?[Speakers];
+    private readonly bool[] _audible = new bool[Speakers];
+    private readonly bool[] _needed = new bool[Speakers + 1];
+    private readonly MixerCounters _counters;
+    private readonly Lock _listenerLock = new();
+    private MixListener[] _listeners = [];
+    private string[] _desired = [];
+    private long _frameIndex = -1;
+    private int _busy;
+    private int _owed;
+    private int _maxSpeakers = Speakers;
+    private int _goodFrames;
+    private int _closed;
+    private long _skipWindowStart;
+    private int _skipsInWindow;
+
+    public AudioMixer(string meetingId, MixerCounters counters, int bitrate = 32000, int complexity = 5)
+    {
+        MeetingId = meetingId;
+        _counters = counters;
+        _all = new MixOutput(bitrate, complexity);
+        _minusOne = [new(bitrate, complexity), new(bitrate, complexity), new(bitrate, complexity)];
+    }
+
+    public string MeetingId { get; }
+
+    // Set by the scheduler that drives this mixer; Close takes the mixer off it.
+    public AudioMixerScheduler? Scheduler { get; set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public int MaxSpeakers => Volatile.Read(ref _maxSpeakers);
+
+    public MixListener[] Listeners => Volatile.Read(ref _listeners);
+
+    // For tests and figures: the output a frame produced (0 = the full mix, 1..3 = minus-one of channel k-1).
+    public MixOutput Output(int index) => index == 0 ? _all : _minusOne[index - 1];
+
+    public MixerChannel Channel(int index) => _channels[index];
+
+    // The meeting's top-3 audio (ConferenceSelection.Audible), most important first; applied at the
+    // next frame boundary.
+    public void SetSpeakers(IReadOnlyList<string> speakers) => Volatile.Write(ref _desired, speakers.Take(Speakers).ToArray());
+
+    public void AddListener(MixListener listener)
+    {
+        lock (_listenerLock)
+            Volatile.Write(ref _listeners, [.. _listeners, listener]);
+    }
+
+    public bool RemoveListener(MixListener listener)
+    {
+        lock (_listenerLock)
+        {
+            if (Array.IndexOf(_listeners, listener) < 0)
+                return false;
+            Volatile.Write(ref _listeners, _listeners.Where(l => l != listener).ToArray());
+            return true;
+        }
+    }
+
+    // The packet path: one decrypted Opus payload of a publisher. Kept only if it is being mixed.
+    public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload)
+    {
+        for (var i = 0; i < _channels.Length; i++)
+        {
+            if (_channels[i].TryPush(participantId, sequence, payload))
+            {
+                _counters.PacketIn();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The clock: `frames` more frames are owed (more than one when the clock thread woke late). True
+    // when the caller must queue this mixer for a worker (it was idle: it may then catch up on up to
+    // FrameClock.MaxCatchUp frames). A mixer still busy with earlier frames that would owe more than
+    // MaxOwedFrames has fallen behind: the excess frames are skipped.
+    public bool Schedule(int frames = 1)
+    {
+        if (IsClosed)
+            return false;
+        var idle = Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+        var limit = idle ? FrameClock.MaxCatchUp : MaxOwedFrames;
+        var owed = Interlocked.Add(ref _owed, frames);
+        for (; owed > limit; owed--)
+        {
+            Interlocked.Decrement(ref _owed);
+            OnFrameSkipped(mixerLate: !idle);
+        }
+        return idle;
+    }
+
+    // A worker: every owed frame, in order; re-checks after releasing so a frame owed meanwhile is not
+    // stranded until the next tick.
+    public void RunOwedFrames(MediaSender sender)
+    {
+        do
+        {
+            try
+            {
+                while (Volatile.Read(ref _owed) > 0)
+                {
+                    MixFrame(sender);
+                    Interlocked.Decrement(ref _owed);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+        while (Volatile.Read(ref _owed) > 0 && Interlocked.CompareExchange(ref _busy, 1, 0) == 0);
+    }
+
+    // The clock ticked while the previous frame was still being mixed: this frame is skipped (its
+    // timestamp still passes, so listeners conceal it) and the mix loses a speaker until it keeps up.
+    // Called by the clock thread only, so the skip window needs no lock. mixerLate false: the frame's
+    // time passed while the whole process stalled (the clock resynchronised), which is no reason to mix
+    // fewer voices.
+    public void OnFrameSkipped(bool mixerLate = true)
+    {
+        var frame = Interlocked.Increment(ref _frameIndex);
+        _counters.FrameSkipped();
+        if (!mixerLate)
+            return;
+        Volatile.Write(ref _goodFrames, 0);
+        if (frame - _skipWindowStart >= SkipWindowFrames)
+        {
+            _skipWindowStart = frame;
+            _skipsInWindow = 0;
+        }
+        if (++_skipsInWindow < SkipsToDrop)
+            return;
+        _skipsInWindow = 0;
+        var max = Volatile.Read(ref _maxSpeakers);
+        if (max > 1 && Interlocked.CompareExchange(ref _maxSpeakers, max - 1, max) == max)
+            _counters.SpeakerDropped();
+    }
+
+    // One 20 ms frame: mix, encode what listeners need, send. Returns the number of encodes.
+    public int MixFrame(MediaSender sender)
+    {
+        var frameIndex = Interlocked.Increment(ref _frameIndex);
+        ApplySpeakers();
+        var decodesBefore = DecodeCount();
+        for (var k = 0; k < Speakers; k++)
+        {
+            _frameOwners[k] = _channels[k].ParticipantId;
+            _audible[k] = _channels[k].Render(_frames[k]);
+        }
+
+        var listeners = Listeners;
+        Array.Clear(_needed);
+        for (var i = 0; i < listeners.Length; i++)
+            _needed[TargetOf(listeners[i])] = true;
+
+        var encodes = 0;
+        if (_needed[0])
+        {
+            Sum(_all.Pcm, -1);
+            encodes += _all.LimitAndEncode() ? 1 : 0;
+        }
+        for (var k = 0; k < Speakers; k++)
+        {
+            if (!_needed[k + 1])
+                continue;
+            Sum(_minusOne[k].Pcm, k);
+            encodes += _minusOne[k].LimitAndEncode() ? 1 : 0;
+        }
+
+        var sent = 0;
+        for (var i = 0; i < listeners.Length; i++)
+        {
+            var target = TargetOf(listeners[i]);
+            if (listeners[i].Send(Output(target), frameIndex, sender))
+                sent++;
+        }
+        sender.Flush();
+
+        var now = Stopwatch.GetTimestamp();
+        for (var k = 0; k < Speakers; k++)
+        {
+            if (_channels[k].FrameArrival != 0 && sent > 0)
+                _counters.RecordLatency(now - _channels[k].FrameArrival);
+        }
+        _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent);
+        if (Volatile.Read(ref _maxSpeakers) < Speakers && Interlocked.Increment(ref _goodFrames) >= RecoverFrames)
+        {
+            Interlocked.Increment(ref _maxSpeakers);
+            Volatile.Write(ref _goodFrames, 0);
+        }
+        return encodes;
+    }
+
+    // Which output a listener hears this frame: its own minus-one while it holds a channel (audible
+    // or not, so a speaker pausing between words does not hop between encoders), else the full mix.
+    private int TargetOf(MixListener listener)
+    {
+        for (var k = 0; k < Speakers; k++)
+        {
+            if (string.Equals(_frameOwners[k], listener.ParticipantId, StringComparison.Ordinal))
+                return k + 1;
+        }
+        return 0;
+    }
+
+    private void Sum(float[] destination, int excluded)
+    {
+        Array.Clear(destination);
+        for (var k = 0; k < Speakers; k++)
+        {
+            if (k == excluded || !_audible[k])
+                continue;
+            var frame = _frames[k];
+            for (var i = 0; i < destination.Length; i++)
+                destination[i] += frame[i];
+        }
+    }
+
+    // Channels follow the desired speakers (limited to MaxSpeakers): a speaker keeps its channel while
+    // it stays; one who left fades out; a newcomer takes an idle channel, or one whose speaker is fading.
+    private void ApplySpeakers()
+    {
+        var desired = Volatile.Read(ref _desired);
+        var count = Math.Min(desired.Length, Volatile.Read(ref _maxSpeakers));
+        for (var k = 0; k < Speakers; k++)
+        {
+            var channel = _channels[k];
+            if (channel.State == MixerChannelState.Idle)
+                continue;
+            var keep = channel.State != MixerChannelState.Leaving && IndexOf(desired, count, channel.ParticipantId) >= 0;
+            var pendingWanted = channel.PendingParticipantId is { } pending && IndexOf(desired, count, pending) >= 0;
+            if (channel.State == MixerChannelState.Leaving && IndexOf(desired, count, channel.ParticipantId) >= 0)
+                channel.Assign(channel.ParticipantId!);
+            else if (!keep && !pendingWanted)
+                channel.Release();
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var id = desired[i];
+            if (IsPlaced(id))
+                continue;
+            var free = FindChannel(MixerChannelState.Idle) ?? FindLeavingWithoutSuccessor();
+            free?.Assign(id);
+        }
+    }
+
+    private bool IsPlaced(string id)
+    {
+        foreach (var channel in _channels)
+        {
+            if (channel.State != MixerChannelState.Idle && (channel.ParticipantId == id && channel.State != MixerChannelState.Leaving || channel.PendingParticipantId == id))
+                return true;
+        }
+        return false;
+    }
+
+    private MixerChannel? FindChannel(MixerChannelState state) => Array.Find(_channels, c => c.State == state);
+
+    private MixerChannel? FindLeavingWithoutSuccessor() =>
+        Array.Find(_channels, c => c.State == MixerChannelState.Leaving && c.PendingParticipantId is null);
+
+    private static int IndexOf(string[] ids, int count, string? id)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (string.Equals(ids[i], id, StringComparison.Ordinal))
+                return i;
+        }
+        return -1;
+    }
+
+    private long DecodeCount()
+    {
+        var total = 0L;
+        foreach (var channel in _channels)
+            total += channel.Decodes;
+        return total;
+    }
+
+    // The meeting's media ended: off the clock, then (once a running frame has finished) the codecs go.
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        Scheduler?.Remove(this);
+        var wait = new SpinWait();
+        while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            wait.SpinOnce();
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+            channel.Dispose();
+        _all.Dispose();
+        foreach (var output in _minusOne)
+            output.Dispose();
+    }
+}
