@@ -14,8 +14,10 @@ namespace Meet.Benchmarks.Signaling;
 //   dotnet run -c Release --project Meet.Benchmarks -- converge media [--publishers 5] [--viewers 100] [--window 2]
 //     publishers and viewers (the client library, real ICE/DTLS/SRTP) join within `window` seconds;
 //     reports when every participant was offered every stream, and the delivery ratio over 5 s.
-//   dotnet run -c Release --project Meet.Benchmarks -- converge roster [--clients 1000] [--transport grpc|signalr]
-//     signaling-only clients join (50 at a time); reports when every roster equals the server's.
+//   dotnet run -c Release --project Meet.Benchmarks -- converge roster [--clients 1000] [signalr] [unbatched] [--chat 10]
+//     signaling-only clients join (50 at a time); reports when every roster equals the server's, the
+//     roster messages and updates the server sent (issue 13: batched per flush unless `unbatched`), gRPC
+//     bytes, server memory, and the fan-out latency of `--chat` messages to every client (p50/p99).
 internal static class ConvergenceCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -108,12 +110,16 @@ internal static class ConvergenceCommand
     {
         var count = InProcessMeetHost.Option(args, "--clients", 1000);
         var transport = args.Contains("signalr") ? SignalingTransport.SignalR : SignalingTransport.Grpc;
+        var chatCount = InProcessMeetHost.Option(args, "--chat", 10);
         using var http = new HttpClient { BaseAddress = baseAddress };
-        var options = new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpcAddress, Transport = transport };
+        var options = new MeetClientOptions { BaseAddress = baseAddress, GrpcAddress = grpcAddress, Transport = transport, BatchedRosterUpdates = !args.Contains("unbatched") };
         await using var creator = new MeetClient(options, http);
         var meeting = await creator.CreateMeetingAsync("usr_converge", "Roster convergence");
         var clients = Enumerable.Range(0, count).Select(_ => new MeetClient(options, http)).ToList();
         var registry = services.GetRequiredService<SessionRegistry>();
+        var traffic = registry.Traffic;
+        var (messagesBefore, updatesBefore, bytesBefore) = (traffic.RosterMessages, traffic.RosterUpdates, traffic.GrpcBytes);
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var started = Stopwatch.StartNew();
         try
         {
@@ -131,11 +137,16 @@ internal static class ConvergenceCommand
                 await Task.Delay(20);
             var converged = started.Elapsed - lastJoin;
             var matching = clients.Count(Matches);
-            Console.WriteLine($"{count} signaling clients over {transport}, {Environment.ProcessorCount} cores");
-            Console.WriteLine("| joined in | rosters equal to the server's | converged after last join | resyncs | memory (MB) |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            var rosterMessages = traffic.RosterMessages - messagesBefore;
+            var rosterUpdates = traffic.RosterUpdates - updatesBefore;
+            var grpcBytes = traffic.GrpcBytes - bytesBefore;
+            var memory = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
+            var chat = await ChatFanOutAsync(clients, chatCount);
+            Console.WriteLine($"{count} signaling clients over {transport}, roster updates {(options.BatchedRosterUpdates ? "batched per flush" : "one message each")}, {Environment.ProcessorCount} cores");
+            Console.WriteLine("| joined in | rosters equal to the server's | converged after last join | resyncs | roster messages | per client | per join per client | roster updates | gRPC bytes | server heap growth (MB) | working set (MB) | chat fan-out p50 / p99 |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {lastJoin.TotalSeconds:0.0} s | {matching}/{count} | {converged.TotalMilliseconds:0} ms | {clients.Sum(c => c.RosterResyncs)} | {Environment.WorkingSet / 1048576} |"));
+                $"| {lastJoin.TotalSeconds:0.0} s | {matching}/{count} | {converged.TotalMilliseconds:0} ms | {clients.Sum(c => c.RosterResyncs)} | {rosterMessages} | {rosterMessages / (double)count:0.0} | {rosterMessages / (double)count / count:0.000} | {rosterUpdates} | {(transport == SignalingTransport.Grpc ? (grpcBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB" : "n/a")} | {memory / 1048576.0:0.0} | {Environment.WorkingSet / 1048576} | {chat} |"));
             return matching == count ? 0 : 1;
         }
         finally
@@ -144,6 +155,39 @@ internal static class ConvergenceCommand
         }
     }
 
+
+    // Issue 13's aim: a chat message reaches all clients within 100 ms (p99). One client sends `messages`
+    // meeting-wide messages 200 ms apart (within its chat burst); every delivery's latency is measured
+    // from just before the send, on this process's monotonic clock.
+    private static async Task<string> ChatFanOutAsync(IReadOnlyList<MeetClient> clients, int messages)
+    {
+        if (messages == 0 || clients.Count < 2)
+            return "n/a";
+        var sentAt = new ConcurrentDictionary<string, long>();
+        var latencies = new ConcurrentBag<double>();
+        foreach (var client in clients)
+            client.ChatReceived += message =>
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (sentAt.TryGetValue(message.Text, out var at))
+                    latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+            };
+        for (var i = 0; i < messages; i++)
+        {
+            var text = $"fan-out {i}";
+            sentAt[text] = Stopwatch.GetTimestamp();
+            await clients[0].SendChatAsync(text);
+            await Task.Delay(200);
+        }
+        var deadline = Stopwatch.StartNew();
+        while (latencies.Count < messages * clients.Count && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(20);
+        var sorted = latencies.Order().ToArray();
+        if (sorted.Length == 0)
+            return "none delivered";
+        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{P(0.5):0.0} / {P(0.99):0.0} ms ({sorted.Length}/{messages * clients.Count} delivered)");
+    }
 
     // One measured participant: publishers send Opus-sized and VP8 packets every 40 ms.
     private sealed class Participant(MeetClient client, bool publishes) : IAsyncDisposable

@@ -58,6 +58,27 @@ public sealed class MeetClient : IAsyncDisposable
 
     public event Action<ActiveSpeakerMessage>? ActiveSpeakerChanged;
 
+    // Issue 13: chat (meeting-wide and direct, this client's own messages included, in server order),
+    // the meeting's lock state, notices to this participant (the host asks you to unmute, removed, ended),
+    // and changes the server made to this participant (a host mute, a lowered hand, a role).
+    public event Action<ChatMessage>? ChatReceived;
+
+    public event Action<MeetingStateMessage>? MeetingStateChanged;
+
+    public event Action<NoticeMessage>? NoticeReceived;
+
+    public event Action<ParticipantUpdateMessage>? SelfUpdated;
+
+    // The chat the welcome delivered (the meeting's recent messages this participant may read).
+    public IReadOnlyList<ChatMessage> ChatHistory { get; private set; } = [];
+
+    // This participant's own state as the server last told it (role, muted, hand).
+    public ParticipantInfo? Self { get; private set; }
+
+    public string? Role => Self?.Role ?? joined?.Role;
+
+    public bool MeetingLocked { get; private set; }
+
     // The last announcement of the meeting's dominant speaker and recent speakers.
     public ActiveSpeakerMessage? ActiveSpeaker { get; private set; }
 
@@ -104,11 +125,13 @@ public sealed class MeetClient : IAsyncDisposable
     }
 
     // POST /v1/meetings/{id}/join, then the signaling session. Pass a token to keep an identity (the host's).
-    public async Task<WelcomeMessage> JoinAsync(string meetingId, string displayName, string? userId = null, string? token = null, CancellationToken cancellationToken = default)
+    // userId is only a label the server ignores for identity: the role comes from the token (a host's, a
+    // rejoin's, an external issuer's) or the invitation; otherwise this joins as a guest.
+    public async Task<WelcomeMessage> JoinAsync(string meetingId, string displayName, string? userId = null, string? token = null, string? invitation = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.BaseAddress, $"v1/meetings/{Uri.EscapeDataString(meetingId)}/join"))
         {
-            Content = JsonContent.Create(new { userId, displayName }),
+            Content = JsonContent.Create(new { userId, displayName, invitation }),
         };
         if (token is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -177,6 +200,55 @@ public sealed class MeetClient : IAsyncDisposable
 
     public Task PingAsync(CancellationToken cancellationToken = default) => Current.PingAsync(cancellationToken);
 
+    // Meeting-wide when toParticipantId is null. The message comes back through ChatReceived with the
+    // server's id and time; refusals (413 too long, 429 too many, 404 unknown target) throw.
+    public Task SendChatAsync(string text, string? toParticipantId = null, CancellationToken cancellationToken = default) =>
+        Current.SendChatAsync(text, toParticipantId, cancellationToken);
+
+    public Task RaiseHandAsync(bool raised = true, CancellationToken cancellationToken = default) =>
+        Current.RaiseHandAsync(raised, cancellationToken);
+
+    // Host controls (HostActions.*): refused with 403 unless this participant is a host.
+    public Task HostActionAsync(string action, string? participantId = null, string? kind = null, CancellationToken cancellationToken = default) =>
+        Current.HostActionAsync(action, participantId, kind, cancellationToken);
+
+    public Task MuteParticipantAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.Mute, participantId, "audio", cancellationToken);
+
+    public Task MuteAllAsync(CancellationToken cancellationToken = default) => HostActionAsync(HostActions.MuteAll, cancellationToken: cancellationToken);
+
+    public Task LowerHandAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.LowerHand, participantId, cancellationToken: cancellationToken);
+
+    public Task RemoveParticipantAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.Remove, participantId, cancellationToken: cancellationToken);
+
+    public Task EndMeetingAsync(CancellationToken cancellationToken = default) => HostActionAsync(HostActions.End, cancellationToken: cancellationToken);
+
+    public Task SetLockedAsync(bool locked, CancellationToken cancellationToken = default) =>
+        HostActionAsync(locked ? HostActions.Lock : HostActions.Unlock, cancellationToken: cancellationToken);
+
+    public Task MakeHostAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.MakeHost, participantId, cancellationToken: cancellationToken);
+
+    public Task TransferHostAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.TransferHost, participantId, cancellationToken: cancellationToken);
+
+    public Task AskToUnmuteAsync(string participantId, CancellationToken cancellationToken = default) =>
+        HostActionAsync(HostActions.AskUnmute, participantId, cancellationToken: cancellationToken);
+
+    // Host only, REST: a signed invitation link that joins as participant (JoinAsync's invitation).
+    public async Task<string> CreateInvitationAsync(string meetingId, string hostToken, bool singleUse = false, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.BaseAddress, $"v1/meetings/{Uri.EscapeDataString(meetingId)}/invitations"))
+        {
+            Content = JsonContent.Create(new { singleUse }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", hostToken);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return Text(await ReadAsync(response, cancellationToken).ConfigureAwait(false), "invitation");
+    }
+
     // Receive at most this many videos (the server never sends more than its Media:LastN).
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken = default) =>
         Current.SetMaxVideosAsync(maxVideos, cancellationToken);
@@ -216,8 +288,22 @@ public sealed class MeetClient : IAsyncDisposable
         roster.BeginSnapshot();
         try
         {
-            var welcome = await next.ConnectAsync(joined!.MeetingId, joined.AccessToken, displayName, cancellationToken).ConfigureAwait(false);
+            var welcome = await next.ConnectAsync(joined!.MeetingId, joined.AccessToken, displayName, options.BatchedRosterUpdates, cancellationToken).ConfigureAwait(false);
+            ChatHistory = welcome.ChatHistory;
+            MeetingLocked = welcome.Locked;
+            Self = new ParticipantInfo(welcome.ParticipantId, welcome.DisplayName, false, false, false) { Role = welcome.Role };
             RaiseUpdates(roster.ApplySnapshot(welcome.RosterVersion, welcome.Participants, welcome.ParticipantId));
+            // A large roster's welcome holds its first page: fetch the rest before the join completes.
+            var last = welcome.Participants.Count > 0 ? welcome.Participants[^1].ParticipantId : null;
+            for (var fetched = welcome.Participants.Count; fetched < welcome.RosterTotal && last is not null;)
+            {
+                var page = await next.GetRosterPageAsync(last, options.RosterPageSize, cancellationToken).ConfigureAwait(false);
+                if (page.Participants.Count == 0)
+                    break;
+                roster.ApplyPage(page);
+                fetched += page.Participants.Count;
+                last = page.Participants[^1].ParticipantId;
+            }
             var previous = Interlocked.Exchange(ref connection, next);
             if (previous is not null)
                 await previous.DisposeAsync().ConfigureAwait(false);
@@ -239,7 +325,14 @@ public sealed class MeetClient : IAsyncDisposable
         foreach (var update in applied)
         {
             if (update.ParticipantId != joined?.ParticipantId)
+            {
                 ParticipantUpdated?.Invoke(update);
+            }
+            else if (update.Participant is { } self)
+            {
+                Self = self;
+                SelfUpdated?.Invoke(update);
+            }
         }
         if (roster.HasGap)
             ScheduleRosterResync();
@@ -427,5 +520,15 @@ public sealed class MeetClient : IAsyncDisposable
         }
 
         public void OnClosed(ISignalingConnection connection, Exception? error) => _ = client.ReconnectAsync(connection, error);
+
+        public void OnChat(ChatMessage message) => client.ChatReceived?.Invoke(message);
+
+        public void OnMeetingState(MeetingStateMessage state)
+        {
+            client.MeetingLocked = state.Locked;
+            client.MeetingStateChanged?.Invoke(state);
+        }
+
+        public void OnNotice(NoticeMessage notice) => client.NoticeReceived?.Invoke(notice);
     }
 }

@@ -20,4 +20,10 @@ public sealed class MeetClientOptions
     public bool AnswerSubscriberOffers { get; init; }
 
     public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    // Take each roster flush as one message (hub JoinBatched, gRPC batched_updates) rather than one per change.
+    public bool BatchedRosterUpdates { get; init; } = true;
+
+    // Roster pages asked for after a welcome that carried only the first page.
+    public int RosterPageSize { get; init; } = 500;
 }

@@ -19,4 +19,8 @@ public interface IMediaParticipant : IAsyncDisposable
 
     // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
     SdpNegotiationResult SetMaxVideos(int maxVideos);
+
+    // Host mute (issue 13): while held, the SFU forwards none of this participant's audio to anyone,
+    // whatever its client sends; signaling releases it only when the participant unmutes itself.
+    void HoldAudio(bool held);
 }

@@ -30,7 +30,10 @@ public static class MediaModuleExtensions
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.MaxScreenShares,
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.AudioMode,
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.MixerThreads,
-            sp.GetService<ILoggerFactory>()?.CreateLogger<AudioMixerScheduler>()));
+            sp.GetService<ILoggerFactory>()?.CreateLogger<AudioMixerScheduler>())
+        {
+            NackRttLimit = sp.GetRequiredService<IOptions<MediaOptions>>().Value.NackRttLimit,
+        });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
         services.AddMetrics();

@@ -25,6 +25,10 @@ public sealed class MediaOptions
     // blocks UDP; needs a backend with TCP (sockets). Without it the SFU offers UDP only.
     public bool IceTcp { get; set; } = true;
 
+    // The seed's loss-recovery rule (issue 11): a subscriber's NACKs are answered with retransmissions
+    // only while its RTT is at most this; above it a keyframe is requested instead.
+    public TimeSpan NackRttLimit { get; set; } = TimeSpan.FromMilliseconds(150);
+
     // The audio mode of meetings created without one (issue 17): Forward or Mix.
     public AudioMode AudioMode { get; set; } = AudioMode.Forward;
 

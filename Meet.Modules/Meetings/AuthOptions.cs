@@ -15,4 +15,10 @@ public sealed class AuthOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     public string Issuer { get; set; } = "meet";
+
+    // Invitation links the host mints (POST /v1/meetings/{id}/invitations) live this long unless the
+    // request asks for less.
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    public ExternalIdentityOptions External { get; set; } = new();
 }

@@ -33,6 +33,10 @@ public static class MeetingsModuleExtensions
         services.AddSingleton<MeetingRevocationList>();
         services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<MeetingRevocationList>());
         services.AddSingleton<IMeetingTokens, JwtMeetingTokens>();
+        services.AddSingleton<IMeetingLocks, MeetingLockList>();
+        services.AddSingleton<MeetingInvitations>();
+        services.AddSingleton<ExternalIdentityValidator>();
+        services.AddHttpClient(ExternalIdentityValidator.HttpClientName);
         services.AddSingleton<MeetingsService>();
 
         services.AddRateLimiter(limiter =>

@@ -9,4 +9,13 @@ public sealed record ParticipantInfo(
     [property: DataMember(Name = "displayName")] string DisplayName,
     [property: DataMember(Name = "audioMuted")] bool AudioMuted,
     [property: DataMember(Name = "videoMuted")] bool VideoMuted,
-    [property: DataMember(Name = "handRaised")] bool HandRaised);
+    [property: DataMember(Name = "handRaised")] bool HandRaised)
+{
+    // "host" | "participant" | "guest" (issue 13); the role can change during the meeting (make/transfer host).
+    [DataMember(Name = "role")]
+    public string Role { get; init; } = "participant";
+
+    // The hand's place in the meeting's raise order (1 = raised first); 0 when not raised.
+    [DataMember(Name = "handRaisedOrder")]
+    public long HandRaisedOrder { get; init; }
+}

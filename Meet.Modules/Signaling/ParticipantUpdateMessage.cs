@@ -2,7 +2,9 @@ using System.Runtime.Serialization;
 
 namespace Meet.Modules.Signaling;
 
-// Action is JOINED | LEFT | MUTED | UNMUTED; Kind ("audio" | "video") only for MUTED/UNMUTED.
+// Action is JOINED | LEFT | MUTED | UNMUTED | HAND_RAISED | HAND_LOWERED | ROLE_CHANGED; Kind ("audio" |
+// "video") only for MUTED/UNMUTED. Participant is the whole state after the change (null for LEFT), so
+// applying an update is "set this participant", which is what lets roster pages and deltas interleave.
 // Version is the meeting's roster version this change produced: every member receives every change
 // after its snapshot (its own included) with versions one apart, so a gap means something was lost.
 [DataContract]
@@ -16,6 +18,16 @@ public sealed record ParticipantUpdateMessage(
     public const string Left = "LEFT";
     public const string Muted = "MUTED";
     public const string Unmuted = "UNMUTED";
+    public const string HandRaised = "HAND_RAISED";
+    public const string HandLowered = "HAND_LOWERED";
+    public const string RoleChanged = "ROLE_CHANGED";
+
+    [DataMember(Name = "participant")]
+    public ParticipantInfo? Participant { get; init; }
+
+    // The host made this change (a host mute, a lowered hand).
+    [DataMember(Name = "byHost")]
+    public bool ByHost { get; init; }
 
     [DataMember(Name = "version")]
     public long Version { get; init; }

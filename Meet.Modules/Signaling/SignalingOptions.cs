@@ -26,6 +26,21 @@ public sealed class SignalingOptions
 
     public int MessageBurst { get; set; } = 100;
 
-    // How long roster changes are collected before one batch goes out to every member.
-    public TimeSpan RosterBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+    // How long roster changes are collected before one batch goes out to every member: a burst of joins
+    // in one window costs each member one message (batched clients), not one per join.
+    public TimeSpan RosterBatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    // Rosters larger than this reach a joiner as pages: the welcome carries the first, the client asks
+    // for the rest (hub GetRosterPage, gRPC roster_page_request).
+    public int RosterPageSize { get; set; } = 500;
+
+    // Chat (issue 13): longest message in characters, messages kept for late joiners, and the
+    // per-participant allowance (sustained per second, burst).
+    public int ChatMaximumLength { get; set; } = 2000;
+
+    public int ChatHistoryLength { get; set; } = 100;
+
+    public double ChatMessagesPerSecond { get; set; } = 2;
+
+    public int ChatBurst { get; set; } = 10;
 }

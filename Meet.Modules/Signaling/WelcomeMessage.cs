@@ -14,4 +14,16 @@ public sealed record WelcomeMessage(
 {
     [DataMember(Name = "rosterVersion")]
     public long RosterVersion { get; init; }
+
+    // Everyone else; Participants is only the first page when this is larger (fetch the rest with
+    // GetRosterPage). Issue 13.
+    [DataMember(Name = "rosterTotal")]
+    public int RosterTotal { get; init; }
+
+    // The meeting's recent chat this participant may read (meeting-wide and its direct messages), oldest first.
+    [DataMember(Name = "chatHistory")]
+    public IReadOnlyList<ChatMessage> ChatHistory { get; init; } = [];
+
+    [DataMember(Name = "locked")]
+    public bool Locked { get; init; }
 }

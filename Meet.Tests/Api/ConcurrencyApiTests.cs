@@ -37,7 +37,7 @@ public sealed class ConcurrencyApiTests(StorageProvider provider) : ApiTestBase(
         var joins = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => PostAsync($"/v1/meetings/{id}/join", $$"""{"userId":"usr_{{i}}"}""")));
 
         joins.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.OK);
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        var stored = await DetailsAsync(id!);
         stored.GetProperty("maxParticipantsCount").GetInt32().Should().Be(60);
         var participants = await Host.Get<IParticipantRepository>().ListAsync(id, CancellationToken.None);
         participants.Should().HaveCount(60);

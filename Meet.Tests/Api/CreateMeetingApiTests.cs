@@ -51,7 +51,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
     {
         var meeting = await CreateMeetingAsync(title: "Stored settings", allowGuestJoin: false, defaultMuted: true);
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}");
+        var stored = await DetailsAsync(meeting.GetProperty("meetingId").GetString()!);
 
         stored.GetProperty("meetingTitle").GetString().Should().Be("Stored settings");
         stored.GetProperty("allowGuestJoin").GetBoolean().Should().BeFalse();
@@ -66,7 +66,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
         var response = await PostAsync("/v1/meetings", """{"hostId":"h","meetingTitle":"t"}""");
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString();
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        var stored = await DetailsAsync(id!);
 
         stored.GetProperty("allowGuestJoin").GetBoolean().Should().BeFalse();
         stored.GetProperty("defaultMuted").GetBoolean().Should().BeFalse();
@@ -97,7 +97,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString();
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        var stored = await DetailsAsync(id!);
 
         stored.GetProperty("audioMode").GetString().Should().Be(mode);
     }
@@ -107,7 +107,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
     {
         var meeting = await CreateMeetingAsync();
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}");
+        var stored = await DetailsAsync(meeting.GetProperty("meetingId").GetString()!);
 
         stored.GetProperty("audioMode").GetString().Should().Be("forward", "Media:AudioMode's default");
     }
@@ -179,7 +179,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
 
         var meeting = await CreateMeetingAsync(title: title);
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}");
+        var stored = await DetailsAsync(meeting.GetProperty("meetingId").GetString()!);
         stored.GetProperty("meetingTitle").GetString().Should().Be(title);
     }
 

@@ -16,7 +16,7 @@ public sealed class GetMeetingApiTests(StorageProvider provider) : ApiTestBase(p
         var meeting = await CreateMeetingAsync(hostId: "usr_get");
         var id = meeting.GetProperty("meetingId").GetString();
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        var stored = await DetailsAsync(id!);
 
         stored.GetProperty("meetingId").GetString().Should().Be(id);
         stored.GetProperty("hostId").GetString().Should().Be("usr_get");

@@ -18,10 +18,10 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
         var meeting = await CreateMeetingAsync(defaultMuted: false);
         var id = meeting.GetProperty("meetingId").GetString()!;
 
-        var joined = await JoinAsync(id, userId: "usr_bob");
+        var joined = await JoinInvitedAsync(id, await InviteAsync(meeting));
 
         joined.GetProperty("role").GetString().Should().Be("participant");
-        joined.GetProperty("userId").GetString().Should().Be("usr_bob");
+        joined.GetProperty("userId").GetString().Should().StartWith("invited-");
         joined.GetProperty("muted").GetBoolean().Should().BeFalse();
         var token = TestTokens.Read(joined.GetProperty("accessToken").GetString()!);
         token.GetPayloadValue<string>("mtg").Should().Be(id);
@@ -103,11 +103,11 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
     {
         var meeting = await CreateMeetingAsync();
         var id = meeting.GetProperty("meetingId").GetString()!;
-        var first = await JoinAsync(id, userId: "usr_frank");
+        var first = await JoinInvitedAsync(id, await InviteAsync(meeting));
 
         var again = await JoinAsync(id, userId: "usr_998273_alpha", token: first.GetProperty("accessToken").GetString());
 
-        again.GetProperty("userId").GetString().Should().Be("usr_frank");
+        again.GetProperty("userId").GetString().Should().Be(first.GetProperty("userId").GetString());
         again.GetProperty("role").GetString().Should().Be("participant");
     }
 
@@ -169,7 +169,7 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
         await JoinAsync(id, "u2");
         await JoinAsync(id, "u3");
 
-        var stored = await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        var stored = await DetailsAsync(id!);
 
         stored.GetProperty("maxParticipantsCount").GetInt32().Should().Be(3);
     }

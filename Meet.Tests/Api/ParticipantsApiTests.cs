@@ -15,7 +15,7 @@ public sealed class ParticipantsApiTests(StorageProvider provider) : ApiTestBase
     {
         var meeting = await CreateMeetingAsync(allowGuestJoin: true);
         var id = meeting.GetProperty("meetingId").GetString()!;
-        var participant = await JoinAsync(id, "usr_erin");
+        var participant = await JoinInvitedAsync(id, await InviteAsync(meeting));
         await JoinAsync(id, userId: null);
 
         var response = await GetAsync($"/v1/meetings/{id}/participants", participant.GetProperty("accessToken").GetString());

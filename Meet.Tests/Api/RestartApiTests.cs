@@ -26,7 +26,9 @@ public sealed class RestartApiTests
         }
 
         await using var second = await MeetTestHost.StartAsync(StorageProvider.Sqlite, dataDirectory, withSigningKey: false);
-        var stored = await second.Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}");
+        using var details = new HttpRequestMessage(HttpMethod.Get, $"/v1/meetings/{id}");
+        details.Headers.Authorization = new("Bearer", hostToken);
+        var stored = await (await second.Client.SendAsync(details)).Content.ReadFromJsonAsync<JsonElement>();
         stored.GetProperty("meetingTitle").GetString().Should().Be("Survives");
         stored.GetProperty("allowGuestJoin").GetBoolean().Should().BeTrue();
         stored.GetProperty("maxParticipantsCount").GetInt32().Should().Be(1);

@@ -37,7 +37,7 @@ public sealed class MeetClientTests(SignalingTransport transport) : SignalingTes
         await EventuallyAsync(() => alice.Participants.Count == 0, "alice sees bob leave");
 
         aliceWelcome.Role.Should().Be("host");
-        bobWelcome.Role.Should().Be("participant");
+        bobWelcome.Role.Should().Be("guest", "a userId grants nothing: without an invitation bob is a guest");
         bobWelcome.Participants.Should().ContainSingle().Which.DisplayName.Should().Be("Alice");
         var bobId = bob.ParticipantId!;
         aliceUpdates.Select(u => (u.ParticipantId, u.Action, u.Kind)).Should().Equal(

@@ -70,7 +70,9 @@ public sealed class HttpsTests
         var signaling = joined.GetProperty("signaling");
         signaling.GetProperty("signalR").GetString().Should().Be($"https://127.0.0.1:{https.Port}/hubs/signaling");
         signaling.GetProperty("grpc").GetString().Should().Be($"https://127.0.0.1:{https.Port}");
-        var meeting = await client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{meetingId}");
+        using var details = new HttpRequestMessage(HttpMethod.Get, $"/v1/meetings/{meetingId}");
+        details.Headers.Authorization = new("Bearer", joined.GetProperty("accessToken").GetString());
+        var meeting = await (await client.SendAsync(details)).Content.ReadFromJsonAsync<JsonElement>();
         meeting.GetProperty("joinUrl").GetString().Should().Be($"https://127.0.0.1:{https.Port}/j/{meetingId}");
     }
 

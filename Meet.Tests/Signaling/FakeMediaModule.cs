@@ -47,6 +47,10 @@ internal sealed class FakeMediaModule : IMediaModule
 
         public int MaxVideos { get; private set; } = int.MaxValue;
 
+        public volatile bool AudioHeld;
+
+        public void HoldAudio(bool held) => AudioHeld = held;
+
         public SdpNegotiationResult SetMaxVideos(int maxVideos)
         {
             MaxVideos = maxVideos;

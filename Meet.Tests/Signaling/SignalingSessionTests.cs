@@ -21,6 +21,11 @@ public sealed class SignalingSessionTests
 
         public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Sent.Enqueue("speaker " + speaker.ParticipantId);
 
+        public void SendChat(ChatMessage message) => Sent.Enqueue("chat " + message.Text);
+
+        public void SendMeetingState(MeetingStateMessage state) => Sent.Enqueue("locked " + state.Locked);
+
+        public void SendNotice(NoticeMessage notice) => Sent.Enqueue("notice " + notice.Kind);
         public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Sent.Enqueue("slots " + slots.Count);
 
         public void Close() => Sent.Enqueue("close");

@@ -24,6 +24,9 @@ public abstract class SignalingTestBase
 
     protected virtual TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(30);
 
+    // Settings a fixture adds to (or overrides in) the ones above.
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
+
     [OneTimeSetUp]
     public async Task StartHostAsync() =>
         Host = await MeetTestHost.StartAsync(
@@ -35,7 +38,7 @@ public abstract class SignalingTestBase
                 ["Signaling:MaximumSdpSize"] = "32768",
                 ["Signaling:MessagesPerSecond"] = "20",
                 ["Signaling:MessageBurst"] = "40",
-            },
+            }.Concat(ExtraSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
             services: s => s.Replace(ServiceDescriptor.Singleton<IMediaModule>(Media)));
 
     [OneTimeTearDown]

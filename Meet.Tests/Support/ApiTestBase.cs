@@ -39,12 +39,37 @@ public abstract class ApiTestBase(StorageProvider provider)
         return Client.SendAsync(request);
     }
 
+    // GET /v1/meetings/{id} with a token of that meeting: without one it only says whether the meeting exists.
+    protected async Task<JsonElement> DetailsAsync(string meetingId)
+    {
+        var token = Host.Get<Meet.Modules.Meetings.IMeetingTokens>().Issue(meetingId, "usr_reader", Meet.Modules.Storage.ParticipantRole.Host, participantId: null).Token;
+        var response = await GetAsync($"/v1/meetings/{meetingId}", token);
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     protected Task<HttpResponseMessage> GetAsync(string path, string? token = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return Client.SendAsync(request);
+    }
+
+    // POST /v1/meetings/{id}/invitations with the host token of `meeting` (a CreateMeetingAsync result).
+    protected async Task<string> InviteAsync(JsonElement meeting, bool singleUse = false)
+    {
+        var response = await PostAsync($"/v1/meetings/{meeting.GetProperty("meetingId").GetString()}/invitations",
+            JsonSerializer.Serialize(new { singleUse }), meeting.GetProperty("accessToken").GetString());
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invitation").GetString()!;
+    }
+
+    protected async Task<JsonElement> JoinInvitedAsync(string meetingId, string invitation)
+    {
+        var response = await PostAsync($"/v1/meetings/{meetingId}/join", JsonSerializer.Serialize(new { invitation, displayName = "Invited" }));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     protected async Task<JsonElement> JoinAsync(string meetingId, string? userId = "usr_participant", string? token = null)

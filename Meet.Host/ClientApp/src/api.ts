@@ -32,12 +32,12 @@ export class ApiError extends Error {
   }
 }
 
-async function send<T>(path: string, body: unknown, token?: string): Promise<T> {
+async function send<T>(path: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'The server cannot be reached.');
   }
@@ -58,8 +58,28 @@ export function createMeeting(hostId: string, meetingTitle: string, e2ee = false
   return send('/v1/meetings', { hostId, meetingTitle, allowGuestJoin: true, defaultMuted: false, e2ee });
 }
 
-export function joinMeeting(meetingId: string, userId: string, displayName: string, token?: string): Promise<JoinMeetingResponse> {
-  return send(`/v1/meetings/${encodeURIComponent(meetingId)}/join`, { userId, displayName }, token);
+// The server decides who we are: a token (the host's, or ours from an earlier join), else an invitation,
+// else a guest. userId is only a label.
+export function joinMeeting(meetingId: string, userId: string, displayName: string, token?: string, invitation?: string): Promise<JoinMeetingResponse> {
+  return send(`/v1/meetings/${encodeURIComponent(meetingId)}/join`, { userId, displayName, invitation }, token);
+}
+
+export interface MeetingDetails {
+  meetingId: string;
+  status: string;
+  meetingTitle?: string;
+  hostId?: string;
+  joinUrl?: string;
+}
+
+// Without a token: only whether the meeting exists (404) or ended (410); with one, its title and settings.
+export function getMeeting(meetingId: string, token?: string): Promise<MeetingDetails> {
+  return send(`/v1/meetings/${encodeURIComponent(meetingId)}`, undefined, token, 'GET');
+}
+
+// Host only: a signed invitation link that joins as participant.
+export function createInvitation(meetingId: string, hostToken: string): Promise<{ invitation: string; joinUrl: string; expiresAt: string }> {
+  return send(`/v1/meetings/${encodeURIComponent(meetingId)}/invitations`, { singleUse: false }, hostToken);
 }
 
 // What the user sees for a failed join: the status decides, the server's detail is secondary.
@@ -68,7 +88,10 @@ export function describeJoinError(error: unknown): string {
     switch (error.status) {
       case 404: return 'This meeting does not exist. Check the link or the meeting id.';
       case 410: return 'This meeting has ended.';
-      case 403: return 'You are not allowed to join this meeting.';
+      case 401: return 'You cannot rejoin this meeting: you were removed by the host, or your access expired.';
+      case 403: return /locked/i.test(error.message) ? 'This meeting is locked: the host is not letting anyone new in.'
+        : /guest|invit/i.test(error.message) ? 'This meeting is only for invited people. Ask the host for an invitation link.'
+          : 'You are not allowed to join this meeting.';
       case 429: return 'Too many join attempts. Wait a moment and try again.';
       case 503: return 'No media server is available right now. Try again shortly.';
       case 0: return error.message;

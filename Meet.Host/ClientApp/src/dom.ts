@@ -38,4 +38,17 @@ export const storage = {
   setHostToken(meetingId: string, token: string): void {
     sessionStorage.setItem(`meet.host.${meetingId}`, token);
   },
+  // Our own token from the last join of this meeting in this tab: a reload rejoins as the same participant
+  // (and a removed participant's reload is refused, as it should be).
+  participantToken(meetingId: string): string | undefined {
+    return sessionStorage.getItem(`meet.token.${meetingId}`) ?? undefined;
+  },
+  setParticipantToken(meetingId: string, token: string): void {
+    sessionStorage.setItem(`meet.token.${meetingId}`, token);
+  },
+  // The camera and microphone chosen before joining (device ids; empty = the browser's default).
+  get cameraId(): string { return localStorage.getItem('meet.camera') ?? ''; },
+  set cameraId(value: string) { localStorage.setItem('meet.camera', value); },
+  get microphoneId(): string { return localStorage.getItem('meet.microphone') ?? ''; },
+  set microphoneId(value: string) { localStorage.setItem('meet.microphone', value); },
 };

@@ -219,8 +219,12 @@ export class MediaSession {
   }
 }
 
-export async function getLocalMedia(): Promise<{ stream: MediaStream | null; error: string | null }> {
-  const constraints: MediaStreamConstraints = { audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } };
+// cameraId / microphoneId: the devices chosen before joining (empty = the default one).
+export async function getLocalMedia(cameraId = '', microphoneId = ''): Promise<{ stream: MediaStream | null; error: string | null }> {
+  const constraints: MediaStreamConstraints = {
+    audio: microphoneId ? { deviceId: { ideal: microphoneId } } : true,
+    video: { width: { ideal: 1280 }, height: { ideal: 720 }, ...(cameraId ? { deviceId: { ideal: cameraId } } : {}) },
+  };
   try {
     return { stream: await navigator.mediaDevices.getUserMedia(constraints), error: null };
   } catch (error) {

@@ -4,9 +4,11 @@ import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { E2eeSession, keyFromLink } from './e2ee/session';
-import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, inviteButton, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
+import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
 import { ScreenShare, ScreenStage } from './screenshare';
-import { hubErrorCode, SignalingClient, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
+import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
+import { InCallControls } from './ui/in-call';
+import { showPrejoin } from './ui/prejoin';
 
 // A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
 const rosterGapToleranceMs = 500;
@@ -24,6 +26,11 @@ export interface MeetTestHook {
   // The dominant speaker the server last announced (null before anyone spoke).
   activeSpeaker: string | null;
   stats(): Promise<Record<string, RemoteStats>>;
+  // Issue 13: our role, the roster with hands and mute states, the chat as shown, notices received.
+  role: string;
+  rosterDetails(): ParticipantInfo[];
+  chatMessages(): ChatMessage[];
+  notices: NoticeMessage[];
   // Bounded subscriber slots: mid -> the participant the slot shows (null = idle).
   slots(): Record<string, string | null>;
   // The subscriber PeerConnection's current remote description (the SFU's offer).
@@ -51,27 +58,14 @@ interface Tile {
   videoMuted: boolean;
 }
 
+// A visitor without a stored name gets the pre-join screen (does the meeting exist, name, devices,
+// preview); someone who has joined before goes straight in.
 export function showMeeting(meetingId: string): void {
   if (!storage.name) {
-    askName(meetingId);
+    void showPrejoin(meetingId, () => showMeeting(meetingId));
     return;
   }
   void new MeetingPage(meetingId, storage.name).start();
-}
-
-function askName(meetingId: string): void {
-  const name = h('input', { id: 'name', required: '', maxlength: '64', placeholder: 'Your name', autocomplete: 'name' });
-  const go = h('button', { id: 'join', type: 'submit' }, 'Join meeting');
-  const form = h('form', { class: 'landing' }, h('h1', {}, 'Join meeting'), h('p', { class: 'muted' }, meetingId),
-    h('label', { for: 'name' }, 'Your name'), name, go);
-  form.onsubmit = e => {
-    e.preventDefault();
-    if (!name.value.trim()) return;
-    storage.name = name.value.trim();
-    showMeeting(meetingId);
-  };
-  mount(form);
-  name.focus();
 }
 
 class MeetingPage {
@@ -79,11 +73,11 @@ class MeetingPage {
   private readonly grid = h('section', { id: 'grid', class: 'grid', 'aria-label': 'Participants' });
   private readonly status = h('div', { id: 'status', class: 'banner', role: 'status', hidden: '' });
   private readonly mediaError = h('div', { id: 'media-error', class: 'banner warn', role: 'alert', hidden: '' });
-  private readonly localVideo = h('video', { id: 'local-video', autoplay: '', playsinline: '' });
-  private readonly micButton = h('button', { id: 'toggle-mic', type: 'button', 'aria-pressed': 'false' }, 'Mute');
-  private readonly cameraButton = h('button', { id: 'toggle-camera', type: 'button', 'aria-pressed': 'false' }, 'Stop video');
-  private readonly leaveButton = h('button', { id: 'leave', type: 'button', class: 'danger' }, 'Leave');
-  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Share screen');
+  private readonly localVideo = h('video', { id: 'local-video', autoplay: '', playsinline: '', 'aria-label': 'Your camera' });
+  // Roster panel, chat, hand, host controls and the toolbar (issue 13) live in ui/; this page wires them.
+  private readonly controls: InCallControls;
+  // Issue 10's screen share; its button joins the issue 13 toolbar.
+  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false' }, 'Share screen');
   private readonly screenStage = new ScreenStage();
   private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
     this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
@@ -92,7 +86,7 @@ class MeetingPage {
   });
   private readonly mixedAudio = new MixedAudioPlayer();
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
-  private readonly layoutButton = h('button', { id: 'toggle-layout', type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Speaker view');
+  private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
   private readonly roster = new Roster();
   private resyncTimer: number | undefined;
@@ -106,6 +100,19 @@ class MeetingPage {
 
   constructor(private readonly meetingId: string, private readonly displayName: string) {
     this.localVideo.muted = true;
+    this.controls = new InCallControls(meetingId, displayName, {
+      signaling: () => this.signaling,
+      roster: () => this.roster,
+      activeSpeaker: () => this.hook.activeSpeaker,
+      toggleMic: () => this.toggle('audio'),
+      toggleCamera: () => this.toggle('video'),
+      setMuted: (kind, muted) => this.setMuted(kind, muted),
+      leave: () => void this.leave(),
+      showStatus: (text, warn) => this.showStatus(text, warn),
+      endPage: (title, message) => this.fail(message, title),
+    });
+    this.layoutButton = this.controls.layoutButton;
+    const controls = this.controls;
     this.hook = {
       meetingId,
       participantId: null,
@@ -128,39 +135,49 @@ class MeetingPage {
       },
       leave: () => this.leave(),
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
+      get role() { return controls.role; },
+      set role(_: string) { /* read-only for tests */ },
+      rosterDetails: () => [...this.roster.participants.values()].map(p => ({ ...p })),
+      chatMessages: () => controls.chatMessages(),
+      notices: controls.notices,
     };
     window.meet = this.hook;
   }
 
   async start(): Promise<void> {
-    mount(h('main', { class: 'meeting' },
-      h('header', {}, h('a', { href: '/', class: 'brand' }, 'Meet'), h('span', { class: 'muted', id: 'meeting-id' }, this.meetingId),
-        inviteButton(this.meetingId, text => this.showStatus(text))),
-      this.status, this.mediaError,
-      this.screenStage.element,
-      this.grid,
-      h('aside', { class: 'self' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)),
-      h('footer', { class: 'controls' }, this.micButton, this.cameraButton, this.shareButton, this.layoutButton, this.leaveButton)));
+    // The self-view is a cell of the grid (never an overlay), so it can never cover someone else's tile.
+    this.grid.append(h('div', { class: 'self-view', 'aria-label': 'You' }, this.localVideo, h('span', { class: 'name' }, `${this.displayName} (you)`)));
+    mount(h('div', { class: 'meeting-shell' },
+      h('main', { class: 'meeting' },
+        this.controls.header,
+        this.status, this.mediaError,
+        this.screenStage.element,
+        this.grid,
+        this.controls.toolbar),
+      this.controls.sidePanels));
+    this.controls.toolbar.insertBefore(this.shareButton, this.layoutButton);
     this.shareButton.onclick = () => void this.screenShare.toggle();
     this.layoutButton.onclick = () => {
       const speakerView = !this.grid.classList.contains('speaker-view');
       this.grid.classList.toggle('speaker-view', speakerView);
       this.layoutButton.setAttribute('aria-pressed', String(speakerView));
-      this.layoutButton.textContent = speakerView ? 'Grid view' : 'Speaker view';
+      this.controls.setLabel(this.layoutButton, speakerView ? 'Grid view' : 'Speaker view');
     };
     this.showStatus('Joining…');
-    this.micButton.onclick = () => this.toggle('audio');
-    this.cameraButton.onclick = () => this.toggle('video');
-    this.leaveButton.onclick = () => void this.leave();
 
     // The REST join and the camera prompt run in parallel: both are on the join-time path.
     this.hook.joinStartedAt = performance.now();
     const mediaPromise = navigator.mediaDevices
-      ? getLocalMedia()
+      ? getLocalMedia(storage.cameraId, storage.microphoneId)
       : Promise.resolve({ stream: null, error: 'This page is not a secure context (use HTTPS or localhost): no camera or microphone.' });
     let joined: JoinMeetingResponse;
     try {
-      joined = await joinMeeting(this.meetingId, storage.userId, this.displayName, storage.hostToken(this.meetingId));
+      // Our identity: the host token of a meeting this tab created, else our token from an earlier join
+      // (a reload keeps us the same participant), else the invitation in the link, else a guest.
+      const invitation = new URLSearchParams(location.search).get('invite') ?? undefined;
+      joined = await joinMeeting(this.meetingId, storage.userId, this.displayName,
+        storage.hostToken(this.meetingId) ?? storage.participantToken(this.meetingId), invitation);
+      storage.setParticipantToken(this.meetingId, joined.accessToken);
     } catch (error) {
       (await mediaPromise).stream?.getTracks().forEach(t => t.stop());
       this.fail(describeJoinError(error));
@@ -169,6 +186,7 @@ class MeetingPage {
     this.hook.participantId = joined.participantId;
     this.iceServers = joined.iceServers ?? [];
     if (joined.e2ee && !this.startEncryption(mediaPromise)) return;
+    this.controls.onJoined(joined);
 
     const hubUrl = new URL(joined.signaling.signalR, location.origin);
     // The page is served by the node it joins; an absolute URL built from PublicBaseUrl may name a
@@ -178,8 +196,14 @@ class MeetingPage {
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
       slotAssignments: slots => this.media?.applySlotAssignments(slots),
-      // 410: the host ended the meeting while we were in it; the server closes our session next.
-      error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended') : this.showStatus(`Server error ${code}: ${message}`, true),
+      // 410: the host ended the meeting while we were in it; 403 after joining: the host removed us.
+      // The server closes our session next in both cases.
+      error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended')
+        : code === 403 && this.hook.state !== 'joining' ? this.fail('The host removed you from this meeting.', 'Removed from the meeting')
+          : this.showStatus(`Server error ${code}: ${message}`, true),
+      chat: message => this.controls.onChat(message),
+      meetingState: state => this.controls.onMeetingState(state.locked),
+      notice: notice => this.controls.onNotice(notice),
       mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
       reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
       reconnected: () => void this.onReconnected(),
@@ -232,6 +256,7 @@ class MeetingPage {
     const welcome = await join();
     this.hook.participantId = welcome.participantId;
     this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
+    await this.controls.onWelcome(welcome);
     this.syncTiles();
     this.e2ee?.configure(welcome.participantId);
     await localReady;
@@ -241,7 +266,9 @@ class MeetingPage {
   }
 
   private onRosterUpdate(update: ParticipantUpdateMessage): void {
-    for (const applied of this.roster.apply(update)) this.onParticipantUpdate(applied);
+    const applied = this.roster.apply(update);
+    for (const change of applied) this.onParticipantUpdate(change);
+    if (applied.length) this.controls.onRosterChanged(applied);
     if (this.roster.hasGap) this.scheduleRosterResync();
   }
 
@@ -254,6 +281,7 @@ class MeetingPage {
       this.signaling.getRoster().then(snapshot => {
         this.roster.applySnapshot(snapshot.version, snapshot.participants, this.hook.participantId ?? '');
         this.syncTiles();
+        this.controls.onRosterChanged([]);
       }).catch(e => console.error('roster resync failed', e));
     }, this.roster.bufferedCount > 1000 ? 0 : rosterGapToleranceMs);
   }
@@ -262,6 +290,7 @@ class MeetingPage {
   private onActiveSpeaker(participantId: string | null): void {
     this.hook.activeSpeaker = participantId;
     for (const [id, tile] of this.tiles) tile.element.classList.toggle('speaking', id === participantId);
+    this.controls.onRosterChanged([]);
   }
 
   // Tiles follow the roster: one per participant in it, none for anyone who left.
@@ -271,7 +300,10 @@ class MeetingPage {
   }
 
   private onParticipantUpdate(update: ParticipantUpdateMessage): void {
-    if (update.participantId === this.hook.participantId) return;
+    if (update.participantId === this.hook.participantId) {
+      this.controls.onSelfUpdate(update);
+      return;
+    }
     if (update.action === 'JOINED' || update.action === 'LEFT') this.e2ee?.membershipChanged();
     switch (update.action) {
       case 'JOINED':
@@ -289,6 +321,10 @@ class MeetingPage {
         this.renderBadges(tile);
         break;
       }
+      case 'HAND_RAISED':
+      case 'HAND_LOWERED':
+        this.tiles.get(update.participantId)?.element.classList.toggle('hand-raised', update.action === 'HAND_RAISED');
+        break;
     }
   }
 
@@ -318,6 +354,7 @@ class MeetingPage {
     if (info) {
       tile.audioMuted = info.audioMuted;
       tile.videoMuted = info.videoMuted;
+      tile.element.classList.toggle('hand-raised', !!info.handRaised);
     }
     this.renderBadges(tile);
     return tile;
@@ -415,14 +452,9 @@ class MeetingPage {
   private updateButtons(): void {
     const audio = this.local?.getAudioTracks()[0];
     const video = this.local?.getVideoTracks()[0];
-    this.micButton.disabled = !audio;
-    this.cameraButton.disabled = !video;
     const micOff = !audio || !audio.enabled;
     const camOff = !video || !video.enabled;
-    this.micButton.textContent = micOff ? 'Unmute' : 'Mute';
-    this.micButton.setAttribute('aria-pressed', String(micOff));
-    this.cameraButton.textContent = camOff ? 'Start video' : 'Stop video';
-    this.cameraButton.setAttribute('aria-pressed', String(camOff));
+    this.controls.renderMediaButtons(!!audio, micOff, !!video, camOff);
     this.localVideo.classList.toggle('off', camOff);
   }
 
@@ -449,6 +481,7 @@ class MeetingPage {
   private async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
+    this.controls.dispose();
     this.hook.state = 'left';
     try {
       await this.signaling?.leave();
@@ -465,7 +498,9 @@ class MeetingPage {
   }
 
   private fail(message: string, title = 'Cannot join'): void {
+    if (this.hook.state === 'failed' && document.getElementById('meeting-error')) return;
     this.hook.state = 'failed';
+    this.controls.dispose();
     this.signaling?.leave().catch(() => undefined);
     this.media?.close();
     this.e2ee?.close();
@@ -483,7 +518,8 @@ class MeetingPage {
 
   // Columns grow with the square root of the count so tiles stay close to 16:9 on any screen.
   private layout(): void {
-    const count = Math.max(1, this.tiles.size);
+    // The self-view takes a cell too.
+    const count = this.tiles.size + 1;
     this.grid.style.setProperty('--columns', String(Math.ceil(Math.sqrt(count))));
     this.grid.classList.toggle('empty', this.tiles.size === 0);
   }

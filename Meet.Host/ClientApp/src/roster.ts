@@ -1,4 +1,4 @@
-import type { ParticipantInfo, ParticipantUpdateMessage } from './signaling';
+import type { ParticipantInfo, ParticipantUpdateMessage, RosterPageMessage } from './signaling';
 
 // The page's copy of the meeting roster, applied in roster-version order (docs/signaling.md "Roster"),
 // the same rules as the .NET client's RosterTracker: updates that arrive before the snapshot they
@@ -7,6 +7,8 @@ import type { ParticipantInfo, ParticipantUpdateMessage } from './signaling';
 export class Roster {
   readonly participants = new Map<string, ParticipantInfo>();
   private readonly buffered = new Map<number, ParticipantUpdateMessage>();
+  // The version of the last update applied per participant, so an older roster page does not undo it.
+  private readonly changedAt = new Map<string, number>();
   private self: string | null = null;
   private awaitingSnapshot = true;
   version = -1;
@@ -31,8 +33,18 @@ export class Roster {
     for (const p of others) if (p.participantId !== self) this.participants.set(p.participantId, { ...p });
     this.version = version;
     this.awaitingSnapshot = false;
+    this.changedAt.clear();
     for (const v of [...this.buffered.keys()]) if (v <= version) this.buffered.delete(v);
     return this.drain();
+  }
+
+  // A page of a large roster (issue 13): whole states as of page.version. An entry is taken unless an
+  // update newer than the page already changed that participant; later updates apply over it in order.
+  applyPage(page: RosterPageMessage): void {
+    for (const p of page.participants) {
+      if (p.participantId === this.self || (this.changedAt.get(p.participantId) ?? -1) > page.version) continue;
+      this.participants.set(p.participantId, { ...p });
+    }
   }
 
   // Applies the update if it is next (and whatever it unblocks), buffers it if ahead, drops duplicates.
@@ -61,6 +73,12 @@ export class Roster {
   // Changes about ourselves only advance the version: the roster lists everyone else.
   private applyOne(update: ParticipantUpdateMessage): void {
     if (update.participantId === this.self) return;
+    this.changedAt.set(update.participantId, update.version ?? 0);
+    // Updates that carry the whole state (issue 13) set it; older servers' updates patch it.
+    if (update.participant && update.action !== 'LEFT') {
+      this.participants.set(update.participantId, { ...update.participant });
+      return;
+    }
     switch (update.action) {
       case 'JOINED':
         this.participants.set(update.participantId, { participantId: update.participantId, displayName: update.displayName, audioMuted: false, videoMuted: false, handRaised: false });
@@ -68,7 +86,8 @@ export class Roster {
       case 'LEFT':
         this.participants.delete(update.participantId);
         break;
-      default: {
+      case 'MUTED':
+      case 'UNMUTED': {
         const info = this.participants.get(update.participantId);
         if (!info) break;
         const muted = update.action === 'MUTED';

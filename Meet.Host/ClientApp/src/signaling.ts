@@ -9,6 +9,9 @@ export interface ParticipantInfo {
   audioMuted: boolean;
   videoMuted: boolean;
   handRaised: boolean;
+  // Issue 13: 'host' | 'participant' | 'guest', and the hand's place in the raise order (0 = down).
+  role?: string;
+  handRaisedOrder?: number;
 }
 
 export interface WelcomeMessage {
@@ -19,7 +22,35 @@ export interface WelcomeMessage {
   participants: ParticipantInfo[];
   // The roster version of the snapshot; the next update carries rosterVersion + 1.
   rosterVersion: number;
+  // Issue 13: participants is the first page when rosterTotal is larger; recent chat; lock state.
+  rosterTotal?: number;
+  chatHistory?: ChatMessage[];
+  locked?: boolean;
 }
+
+export interface ChatMessage {
+  id: string;
+  fromParticipantId: string;
+  fromDisplayName: string;
+  toParticipantId: string | null;
+  text: string;
+  sentAtMs: number;
+}
+
+// kind: 'ask_unmute' | 'removed' | 'ended'
+export interface NoticeMessage {
+  kind: string;
+  fromParticipantId: string | null;
+  text: string;
+}
+
+export interface RosterPageMessage {
+  version: number;
+  participants: ParticipantInfo[];
+  total: number;
+}
+
+export type HostAction = 'mute' | 'mute_all' | 'lower_hand' | 'remove' | 'end' | 'lock' | 'unlock' | 'make_host' | 'transfer_host' | 'ask_unmute';
 
 export interface RosterSnapshotMessage {
   version: number;
@@ -29,9 +60,12 @@ export interface RosterSnapshotMessage {
 export interface ParticipantUpdateMessage {
   participantId: string;
   displayName: string;
-  action: 'JOINED' | 'LEFT' | 'MUTED' | 'UNMUTED';
+  action: 'JOINED' | 'LEFT' | 'MUTED' | 'UNMUTED' | 'HAND_RAISED' | 'HAND_LOWERED' | 'ROLE_CHANGED';
   kind?: 'audio' | 'video' | null;
   version?: number;
+  // The participant's whole state after the change (absent for LEFT), and whether the host made it.
+  participant?: ParticipantInfo | null;
+  byHost?: boolean;
 }
 
 // The meeting's dominant speaker (null before anyone spoke) and recent speakers, most recent first.
@@ -50,6 +84,9 @@ export interface SignalingHandlers {
   reconnecting(): void;
   reconnected(): void;
   closed(error?: Error): void;
+  chat?(message: ChatMessage): void;
+  meetingState?(state: { locked: boolean }): void;
+  notice?(notice: NoticeMessage): void;
 }
 
 // Backoff for SignalR's automatic reconnect: quick first tries, then every 10 s up to ~1 minute,
@@ -75,6 +112,11 @@ export class SignalingClient {
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
     this.connection.on('MediaReconnect', (m: { reason: string }) => handlers.mediaReconnect(m.reason));
     this.connection.on('ActiveSpeaker', (m: ActiveSpeakerMessage) => handlers.activeSpeaker(m));
+    // JoinBatched: each roster flush arrives as one array (issue 13).
+    this.connection.on('ParticipantUpdates', (updates: ParticipantUpdateMessage[]) => updates.forEach(u => handlers.participantUpdate(u)));
+    this.connection.on('Chat', (m: ChatMessage) => handlers.chat?.(m));
+    this.connection.on('MeetingState', (m: { locked: boolean }) => handlers.meetingState?.(m));
+    this.connection.on('Notice', (m: NoticeMessage) => handlers.notice?.(m));
     this.connection.on('SlotAssignments', (m: SlotAssignmentMessage[]) => handlers.slotAssignments?.(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
@@ -86,13 +128,29 @@ export class SignalingClient {
 
   async start(displayName: string): Promise<WelcomeMessage> {
     await this.connection.start();
-    const welcome = await this.connection.invoke<WelcomeMessage>('Join', displayName);
+    const welcome = await this.connection.invoke<WelcomeMessage>('JoinBatched', displayName);
     this.startHeartbeat();
     return welcome;
   }
 
   rejoin(displayName: string): Promise<WelcomeMessage> {
-    return this.connection.invoke<WelcomeMessage>('Join', displayName);
+    return this.connection.invoke<WelcomeMessage>('JoinBatched', displayName);
+  }
+
+  getRosterPage(afterParticipantId: string | null, limit: number): Promise<RosterPageMessage> {
+    return this.connection.invoke<RosterPageMessage>('GetRosterPage', afterParticipantId, limit);
+  }
+
+  sendChat(text: string, toParticipantId: string | null): Promise<ChatMessage> {
+    return this.connection.invoke<ChatMessage>('SendChat', text, toParticipantId);
+  }
+
+  raiseHand(raised: boolean): Promise<void> {
+    return this.connection.invoke('RaiseHand', raised);
+  }
+
+  hostAction(action: HostAction, participantId: string | null = null, kind: string | null = null): Promise<void> {
+    return this.connection.invoke('HostAction', action, participantId, kind);
   }
 
   publisherOffer(sdp: string): Promise<string> {
@@ -140,6 +198,13 @@ export class SignalingClient {
     if (this.heartbeat !== undefined) window.clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
+}
+
+// The server's text of a HubException ("<code>: <text>"), for showing to the user.
+export function hubErrorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const match = /\d{3}: (.*)$/.exec(text);
+  return match ? match[1] : text;
 }
 
 // Hub failures are HubExceptions whose message carries "<code>: <text>" (Contract 2).

@@ -13,6 +13,10 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
 {
     private readonly ConcurrentQueue<TaskCompletionSource<string>> pendingOffers = new();
     private readonly ConcurrentQueue<TaskCompletionSource<RosterSnapshotMessage>> pendingRosters = new();
+    private readonly ConcurrentQueue<TaskCompletionSource<RosterPageMessage>> pendingPages = new();
+    // Issue 13's commands carry a request_id; the server answers each with an ack or an error naming it.
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource> pendingCommands = new();
+    private long nextRequestId;
     private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly TaskCompletionSource<WelcomeMessage> welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? channel;
@@ -20,12 +24,12 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     private Task? reader;
     private volatile bool leaving;
 
-    public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, CancellationToken cancellationToken)
+    public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, bool batchedUpdates, CancellationToken cancellationToken)
     {
         channel = GrpcChannel.ForAddress(grpcAddress);
         call = new SignalingService.SignalingServiceClient(channel).EstablishSession(cancellationToken: CancellationToken.None);
         reader = Task.Run(ReadLoopAsync, CancellationToken.None);
-        await WriteAsync(new ClientMessage { MeetingId = meetingId, Token = token, DisplayName = displayName }, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(new ClientMessage { MeetingId = meetingId, Token = token, DisplayName = displayName, BatchedUpdates = batchedUpdates }, cancellationToken).ConfigureAwait(false);
         return await welcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,6 +51,11 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
             offer.TrySetException(closed);
         while (pendingRosters.TryDequeue(out var roster))
             roster.TrySetException(closed);
+        while (pendingPages.TryDequeue(out var page))
+            page.TrySetException(closed);
+        foreach (var id in pendingCommands.Keys)
+            if (pendingCommands.TryRemove(id, out var command))
+                command.TrySetException(closed);
         if (!leaving)
             events.OnClosed(this, failure);
     }
@@ -72,6 +81,27 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
             case ServerMessage.PayloadOneofCase.Update:
                 events.OnParticipantUpdate(GrpcMessages.FromProto(message.Update));
                 break;
+            case ServerMessage.PayloadOneofCase.Updates:
+                foreach (var update in message.Updates.Updates)
+                    events.OnParticipantUpdate(GrpcMessages.FromProto(update));
+                break;
+            case ServerMessage.PayloadOneofCase.RosterPage:
+                if (pendingPages.TryDequeue(out var page))
+                    page.TrySetResult(GrpcMessages.FromProto(message.RosterPage));
+                break;
+            case ServerMessage.PayloadOneofCase.Chat:
+                events.OnChat(GrpcMessages.FromProto(message.Chat));
+                break;
+            case ServerMessage.PayloadOneofCase.MeetingState:
+                events.OnMeetingState(new MeetingStateMessage(message.MeetingState.Locked));
+                break;
+            case ServerMessage.PayloadOneofCase.Notice:
+                events.OnNotice(new NoticeMessage(message.Notice.Kind, message.Notice.FromParticipantId.Length == 0 ? null : message.Notice.FromParticipantId, message.Notice.Text));
+                break;
+            case ServerMessage.PayloadOneofCase.Ack:
+                if (pendingCommands.TryRemove(message.Ack.RequestId, out var acked))
+                    acked.TrySetResult();
+                break;
             case ServerMessage.PayloadOneofCase.ActiveSpeaker:
                 events.OnActiveSpeaker(new ActiveSpeakerMessage(message.ActiveSpeaker.ParticipantId.Length == 0 ? null : message.ActiveSpeaker.ParticipantId, [.. message.ActiveSpeaker.RecentSpeakers]));
                 break;
@@ -84,7 +114,12 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
                 break;
             case ServerMessage.PayloadOneofCase.Error:
                 var error = new SignalingErrorException(message.Error.Code, message.Error.Message);
-                if (!welcome.Task.IsCompleted)
+                if (message.Error.RequestId != 0)
+                {
+                    if (pendingCommands.TryRemove(message.Error.RequestId, out var refusedCommand))
+                        refusedCommand.TrySetException(error);
+                }
+                else if (!welcome.Task.IsCompleted)
                     welcome.TrySetException(error);
                 else if (pendingOffers.TryDequeue(out var refused))
                     refused.TrySetException(error);
@@ -116,15 +151,19 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { VideoLimit = new VideoLimit { MaxVideos = maxVideos } }, cancellationToken);
 
-    // Snapshots come back in request order on the one stream.
-    public async Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken)
+    public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
+        RequestAsync(pendingRosters, new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken);
+
+    // Snapshots and pages come back in request order on the one stream: the reply completes the oldest
+    // pending request of its kind (enqueued under the write gate, so queue order is wire order).
+    private async Task<T> RequestAsync<T>(ConcurrentQueue<TaskCompletionSource<T>> pending, ClientMessage message, CancellationToken cancellationToken)
     {
-        var snapshot = new TaskCompletionSource<RosterSnapshotMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            pendingRosters.Enqueue(snapshot);
-            await call!.RequestStream.WriteAsync(new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken).ConfigureAwait(false);
+            pending.Enqueue(reply);
+            await call!.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {
@@ -134,7 +173,7 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
         {
             writeGate.Release();
         }
-        return await snapshot.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken) =>
@@ -154,6 +193,36 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
 
     public Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { Mute = new MuteRequest { Kind = kind, Muted = muted } }, cancellationToken);
+
+    public Task<RosterPageMessage> GetRosterPageAsync(string? afterParticipantId, int limit, CancellationToken cancellationToken) =>
+        RequestAsync(pendingPages, new ClientMessage { RosterPageRequest = new RosterPageRequest { AfterParticipantId = afterParticipantId ?? "", Limit = limit } }, cancellationToken);
+
+    public Task SendChatAsync(string text, string? toParticipantId, CancellationToken cancellationToken) =>
+        CommandAsync(new ClientMessage { Chat = new ChatSend { Text = text, ToParticipantId = toParticipantId ?? "" } }, cancellationToken);
+
+    public Task RaiseHandAsync(bool raised, CancellationToken cancellationToken) =>
+        CommandAsync(new ClientMessage { Hand = new HandRequest { Raised = raised } }, cancellationToken);
+
+    public Task HostActionAsync(string action, string? participantId, string? kind, CancellationToken cancellationToken) =>
+        CommandAsync(new ClientMessage { HostAction = new HostAction { Action = action, ParticipantId = participantId ?? "", Kind = kind ?? "" } }, cancellationToken);
+
+    // Sends a command with a fresh request_id and completes with its ack (or throws its error).
+    private async Task CommandAsync(ClientMessage message, CancellationToken cancellationToken)
+    {
+        var id = (ulong)Interlocked.Increment(ref nextRequestId);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pendingCommands[id] = done;
+        message.RequestId = id;
+        try
+        {
+            await WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            pendingCommands.TryRemove(id, out _);
+        }
+    }
 
     public async Task LeaveAsync(CancellationToken cancellationToken)
     {

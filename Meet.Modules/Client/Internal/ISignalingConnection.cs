@@ -5,7 +5,7 @@ namespace Meet.Modules.Client.Internal;
 // One signaling connection over one transport; MeetClient makes a new one for every reconnect.
 internal interface ISignalingConnection : IAsyncDisposable
 {
-    Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, CancellationToken cancellationToken);
+    Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, bool batchedUpdates, CancellationToken cancellationToken);
 
     Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken);
 
@@ -23,4 +23,13 @@ internal interface ISignalingConnection : IAsyncDisposable
     Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken);
 
     Task LeaveAsync(CancellationToken cancellationToken);
+
+    // Issue 13.
+    Task<RosterPageMessage> GetRosterPageAsync(string? afterParticipantId, int limit, CancellationToken cancellationToken);
+
+    Task SendChatAsync(string text, string? toParticipantId, CancellationToken cancellationToken);
+
+    Task RaiseHandAsync(bool raised, CancellationToken cancellationToken);
+
+    Task HostActionAsync(string action, string? participantId, string? kind, CancellationToken cancellationToken);
 }

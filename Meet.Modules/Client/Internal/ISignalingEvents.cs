@@ -15,6 +15,11 @@ internal interface ISignalingEvents
 
     void OnActiveSpeaker(ActiveSpeakerMessage speaker);
 
+    void OnChat(ChatMessage message);
+
+    void OnMeetingState(MeetingStateMessage state);
+
+    void OnNotice(NoticeMessage notice);
     void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 
     // The server or the network ended the connection (not called after LeaveAsync/DisposeAsync).

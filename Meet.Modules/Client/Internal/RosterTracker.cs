@@ -15,6 +15,9 @@ internal sealed class RosterTracker
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<string, ParticipantInfo> participants = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, ParticipantUpdateMessage> buffered = [];
+    // The version of the last update applied per participant (LEFT included), so a roster page older
+    // than that update does not undo it.
+    private readonly Dictionary<string, long> changedAt = new(StringComparer.Ordinal);
     private string? self;
     private bool awaitingSnapshot = true;
 
@@ -72,6 +75,7 @@ internal sealed class RosterTracker
             }
             Version = version;
             awaitingSnapshot = false;
+            changedAt.Clear();
             // Versions restart only when the server's roster for the meeting was recreated; anything
             // buffered at or below the snapshot is already in it.
             foreach (var stale in buffered.Keys.Where(v => v <= version).ToList())
@@ -111,11 +115,34 @@ internal sealed class RosterTracker
         return applied;
     }
 
-    // A change about ourselves only advances the version: the roster lists everyone else.
+    // A page of a large roster (issue 13): whole states as of the page's version. An entry is taken unless
+    // an update newer than the page already changed that participant (the reader may apply updates that
+    // followed the page before the page itself is handled); updates after the page apply over it in order.
+    public void ApplyPage(RosterPageMessage page)
+    {
+        lock (gate)
+        {
+            foreach (var participant in page.Participants)
+            {
+                if (participant.ParticipantId == self || (changedAt.TryGetValue(participant.ParticipantId, out var at) && at > page.Version))
+                    continue;
+                participants[participant.ParticipantId] = participant;
+            }
+        }
+    }
+
+    // A change about ourselves only advances the version: the roster lists everyone else. Updates that
+    // carry the participant's whole state (issue 13) set it; older servers' updates patch it.
     private void ApplyLocked(ParticipantUpdateMessage update)
     {
         if (update.ParticipantId == self)
             return;
+        changedAt[update.ParticipantId] = update.Version;
+        if (update.Participant is { } state && update.Action != ParticipantUpdateMessage.Left)
+        {
+            participants[update.ParticipantId] = state;
+            return;
+        }
         switch (update.Action)
         {
             case ParticipantUpdateMessage.Joined:
@@ -124,7 +151,7 @@ internal sealed class RosterTracker
             case ParticipantUpdateMessage.Left:
                 participants.TryRemove(update.ParticipantId, out _);
                 break;
-            default:
+            case ParticipantUpdateMessage.Muted or ParticipantUpdateMessage.Unmuted:
                 if (participants.TryGetValue(update.ParticipantId, out var info))
                 {
                     var muted = update.Action == ParticipantUpdateMessage.Muted;

@@ -13,7 +13,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
 
     private HubConnection Hub => connection ?? throw new InvalidOperationException("not connected");
 
-    public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, CancellationToken cancellationToken)
+    public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, bool batchedUpdates, CancellationToken cancellationToken)
     {
         var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         if (messagePack)
@@ -24,6 +24,14 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         connection.On<ErrorMessage>("Error", events.OnError);
         connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
         connection.On<ActiveSpeakerMessage>("ActiveSpeaker", events.OnActiveSpeaker);
+        connection.On<ParticipantUpdateMessage[]>("ParticipantUpdates", updates =>
+        {
+            foreach (var update in updates)
+                events.OnParticipantUpdate(update);
+        });
+        connection.On<ChatMessage>("Chat", events.OnChat);
+        connection.On<MeetingStateMessage>("MeetingState", events.OnMeetingState);
+        connection.On<NoticeMessage>("Notice", events.OnNotice);
         connection.On<SlotAssignmentMessage[]>("SlotAssignments", events.OnSlotAssignments);
         connection.Closed += error =>
         {
@@ -39,7 +47,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         {
             throw new SignalingErrorException((int)status, ex.Message);
         }
-        return await Call(() => connection.InvokeAsync<WelcomeMessage>("Join", displayName, cancellationToken)).ConfigureAwait(false);
+        return await Call(() => connection.InvokeAsync<WelcomeMessage>(batchedUpdates ? "JoinBatched" : "Join", displayName, cancellationToken)).ConfigureAwait(false);
     }
 
     public Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken) =>
@@ -62,6 +70,18 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
 
     public Task SetMutedAsync(string kind, bool muted, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("SetMuted", kind, muted, cancellationToken));
+
+    public Task<RosterPageMessage> GetRosterPageAsync(string? afterParticipantId, int limit, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync<RosterPageMessage>("GetRosterPage", afterParticipantId, limit, cancellationToken));
+
+    public Task SendChatAsync(string text, string? toParticipantId, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync<ChatMessage>("SendChat", text, toParticipantId, cancellationToken));
+
+    public Task RaiseHandAsync(bool raised, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("RaiseHand", raised, cancellationToken));
+
+    public Task HostActionAsync(string action, string? participantId, string? kind, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("HostAction", action, participantId, kind, cancellationToken));
 
     public async Task LeaveAsync(CancellationToken cancellationToken)
     {

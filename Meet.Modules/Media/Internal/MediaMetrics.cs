@@ -60,9 +60,25 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.mixer.packets_sent", () => mixer.PacketsSent, "{packet}", "Mixed audio packets sent to listeners");
         meter.CreateObservableUpDownCounter("meet.media.mixer.latency_p99", () => mixer.LatencyPercentile(0.99), "ms", "Mixer latency, packet arrival to the mixed frame sent, 99th percentile");
 
+        // Issue 11: adaptive media.
+        var adaptive = counters.Adaptive;
+        meter.CreateObservableCounter("meet.media.feedback.sent", () => PublisherFeedback(adaptive), "{packet}", "Bandwidth feedback sent to publishers, by kind (transport-cc, remb)");
+        meter.CreateObservableCounter("meet.media.upstream_nacks.sent", () => adaptive.UpstreamNacksSent, "{packet}", "NACKs sent to publishers for loss on their uplink");
+        meter.CreateObservableCounter("meet.media.rtx.recovered", () => adaptive.RtxRecovered, "{packet}", "Publisher RTX packets restored into their original stream");
+        meter.CreateObservableCounter("meet.media.nacks.refused_for_rtt", () => adaptive.NacksRefusedForRtt, "{packet}", "Subscriber NACKs not answered because its RTT exceeds Media:NackRttLimit (a keyframe is requested instead)");
+        meter.CreateObservableCounter("meet.media.layer_switches", () => adaptive.LayerSwitches, "{switch}", "Simulcast layer switches of consumers");
+        meter.CreateObservableCounter("meet.media.subscriber_feedback.received", () => adaptive.SubscriberFeedbackReceived, "{packet}", "Transport-cc feedback packets from subscribers");
+        meter.CreateObservableCounter("meet.media.subscriber_feedback.unknown", () => adaptive.SubscriberFeedbackUnknown, "{packet}", "Feedback entries naming sequence numbers the SFU never sent (counted, skipped)");
+
         meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
         meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");
         meter.CreateObservableUpDownCounter("meet.dtls.handshake_threads", () => DtlsHandshakeStatistics.Workers, "{thread}", "Threads of the bounded DTLS handshake pool");
+    }
+
+    private static IEnumerable<Measurement<long>> PublisherFeedback(Bandwidth.AdaptiveMediaCounters counters)
+    {
+        yield return new Measurement<long>(counters.TransportFeedbackSent, new KeyValuePair<string, object?>("kind", "transport-cc"));
+        yield return new Measurement<long>(counters.RembSent, new KeyValuePair<string, object?>("kind", "remb"));
     }
 
     private static IEnumerable<Measurement<long>> SubscriberAnswers(NegotiationCounters counters)

@@ -52,6 +52,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public int LastN { get; }
 
+    // Media:NackRttLimit (issue 11): above this subscriber RTT, NACKs get a keyframe instead of RTX.
+    public TimeSpan NackRttLimit { get; init; } = TimeSpan.FromMilliseconds(150);
+
     public bool BoundedSlots { get; }
 
     // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.

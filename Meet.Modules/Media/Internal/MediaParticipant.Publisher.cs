@@ -64,6 +64,8 @@ internal sealed partial class MediaParticipant
                     continue;
                 // The SFU only receives on this PeerConnection.
                 section.Direction = IsSending(offer.MediaDescriptions[i]) ? SdpDirection.RecvOnly : SdpDirection.Inactive;
+                if (section.Media == "audio")
+                    OpusFmtp.RequestFecAndDtx(section);
             }
             SyncProducersLocked(offer, answer);
             Router.Reselect();
@@ -174,6 +176,7 @@ internal sealed partial class MediaParticipant
             else if (extmap.Uri == SdpAnswerOptions.AudioLevelUri)
                 _audioLevelExtensionId = extmap.Id;
         }
+        ConfigurePublisherFeedback(answer);
 
         var live = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < offer.MediaDescriptions.Count; i++)
@@ -188,6 +191,7 @@ internal sealed partial class MediaParticipant
             var producer = CreateProducer(offered, answered);
             if (producer.Kind == MediaKind.Audio)
                 producer.AudioLevelExtensionId = _audioLevelExtensionId;
+            producer.TransportCcExtensionId = Member.Publishing.Feedback.TransportCcExtensionId;
             Router.AddProducer(Member, producer);
             RegisterSdpSsrcs(offered, producer);
         }
@@ -224,6 +228,6 @@ internal sealed partial class MediaParticipant
         if (producer.Layers.Length == 1 && primary.Count >= 1)
             Member.Publishing.AddSsrc(new SsrcEntry(primary[0], producer, 0));
         foreach (var ssrc in rtx)
-            Member.Publishing.AddSsrc(new SsrcEntry(ssrc, producer, -1));
+            Member.Publishing.AddSsrc(new SsrcEntry(ssrc, producer, -1, producer.Layers.Length == 1 ? 0 : -1));
     }
 }

@@ -1,3 +1,4 @@
+using Meet.Modules.Media.Bandwidth;
 using System.Globalization;
 using Meet.Modules.Media.Protocols.Sdp;
 using Meet.Modules.Media.Routing;
@@ -73,6 +74,11 @@ internal sealed partial class MediaParticipant
                 section.RtpMaps.Add(new SdpRtpMap(codec.RtxPayloadType.Value, "rtx", codec.ClockRate));
                 section.Fmtps.Add(new SdpFmtp(codec.RtxPayloadType.Value, "apt=" + codec.PayloadType.ToString(CultureInfo.InvariantCulture)));
             }
+            // Issue 11: our own transport-wide sequence numbers, so the subscriber's transport-cc feedback
+            // drives the send-side estimate of its downlink.
+            section.Extmaps.Add(new SdpExtmap(TransportSequenceStamper.SubscriberExtensionId, SdpAnswerOptions.TransportWideCcUri, null, null));
+            foreach (var codec in slot.Codecs)
+                section.RtcpFeedbacks.Add(new SdpRtcpFeedback(codec.PayloadType, "transport-cc"));
             if (slot.Kind == MediaKind.Video)
             {
                 foreach (var codec in slot.Codecs)

@@ -22,7 +22,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         ParticipantId = request.ParticipantId;
         DisplayName = request.DisplayName;
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
-        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
+        Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
+        {
+            Downlink = new Bandwidth.SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
+        };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
     }
 
@@ -96,6 +99,9 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             return SdpNegotiationResult.Failure(400, "Malformed ICE candidate.");
         return SdpNegotiationResult.Success(null);
     }
+
+    // Host mute (issue 13): the publisher's RtpListener drops its audio from the next packet on.
+    public void HoldAudio(bool held) => Member.Publishing.AudioHeld = held;
 
     // The client's own last-N (a small window, a phone): at most this many videos, at least 0.
     public SdpNegotiationResult SetMaxVideos(int maxVideos)

@@ -32,7 +32,8 @@ internal sealed record ConferenceSelection(string? DominantSpeaker, IReadOnlyLis
         return publisherId != subscriberId && position < limit;
     }
 
-    // The publisher's place in VideoOrder; one not placed yet comes last.
+    // Place in the video order (0 = the dominant speaker): the priority of a track in a subscriber's
+    // bandwidth allocation (issue 11). Publishers not ranked yet come last.
     public int VideoRank(string publisherId) => _videoRank.TryGetValue(publisherId, out var rank) ? rank : int.MaxValue;
 
     public bool ForwardsAudio(string publisherId) =>

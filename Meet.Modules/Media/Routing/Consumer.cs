@@ -18,6 +18,7 @@ internal sealed class Consumer
     private ushort _sequenceDelta;
     private uint _timestampDelta;
     private volatile bool _paused;
+    private volatile int _targetLayer = -1;
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
         OutgoingStream? stream = null, byte[]? payloadTypes = null)
@@ -61,6 +62,29 @@ internal sealed class Consumer
 
     public int ClockRate => Producer.Codecs.Count > 0 ? Producer.Codecs[0].ClockRate : 90000;
 
+    // The layer the subscriber's allocator chose for this track from its downlink estimate (issue 11);
+    // -1 = no limit. Set under the router's lock once per tick, read by the packet path.
+    public int TargetLayer
+    {
+        get => _targetLayer;
+        set => _targetLayer = value;
+    }
+
+    // When the allocator last changed TargetLayer (Stopwatch ticks): up-switches wait a little after any
+    // change, so layers do not oscillate.
+    public long TargetLayerChangedAt { get; set; }
+
+    // What to forward now: the allocator's choice where that layer arrives, else the best that does.
+    public int EffectiveTargetLayer
+    {
+        get
+        {
+            var best = Producer.BestLayer;
+            var target = _targetLayer;
+            return target < 0 ? best : Math.Min(target, best);
+        }
+    }
+
     // Outside the meeting's selection (last-N video, top-3 audio): zero bytes are sent.
     public bool IsPaused => _paused;
 
@@ -74,7 +98,7 @@ internal sealed class Consumer
         if (!paused)
         {
             Volatile.Write(ref _currentLayer, -1);
-            Producer.RequestKeyFrame(Producer.BestLayer, sender);
+            Producer.RequestKeyFrame(EffectiveTargetLayer, sender);
         }
         _paused = paused;
         return true;
@@ -88,27 +112,30 @@ internal sealed class Consumer
         {
             if (!_transport.IsConnected)
                 return false;
-            var target = Producer.BestLayer;
+            var target = EffectiveTargetLayer;
             if (layer != target && _currentLayer >= 0)
                 return false;
             if (!keyFrame)
             {
-                // A decoder can only start (or change resolution) on a keyframe.
+                // A decoder can only start (or change resolution) on a keyframe; until the target's
+                // keyframe arrives the current layer keeps flowing, so a switch never freezes the tile.
                 Producer.RequestKeyFrame(layer, sender);
                 return false;
             }
+            if (_currentLayer >= 0)
+                sender.Counters.Adaptive.LayerSwitch();
             SwitchTo(layer, header, now);
         }
-        else if (Producer.Kind == MediaKind.Video && Producer.BestLayer != layer)
+        else if (Producer.Kind == MediaKind.Video && EffectiveTargetLayer is var wanted && wanted != layer)
         {
-            Producer.RequestKeyFrame(Producer.BestLayer, sender);
+            Producer.RequestKeyFrame(wanted, sender);
         }
 
         var sequence = (ushort)(header.SequenceNumber + _sequenceDelta);
         var timestamp = header.Timestamp + _timestampDelta;
         var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
         var stream = _stream;
-        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType))
+        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId))
             return false;
         if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
@@ -137,7 +164,7 @@ internal sealed class Consumer
     public void RequestKeyFrame(MediaSender sender)
     {
         sender.Counters.KeyFrameRequestReceived();
-        Producer.RequestKeyFrame(_currentLayer >= 0 ? _currentLayer : Producer.BestLayer, sender);
+        Producer.RequestKeyFrame(_currentLayer >= 0 ? _currentLayer : EffectiveTargetLayer, sender);
     }
 
     // A subscriber NACKed `sequenceNumber` (ours): resend the cached original as RTX (RFC 4588 §4):
@@ -149,6 +176,15 @@ internal sealed class Consumer
         var layer = _currentLayer;
         if (caches is null || layer < 0)
             return;
+        if (_transport.Downlink is { AnswersNacks: false })
+        {
+            // The seed's rule (Failure Scenario 1): past the RTT limit a retransmission arrives too late
+            // to be played; a keyframe (coalesced per publisher layer) repairs the picture instead.
+            sender.Counters.Adaptive.NackRefusedForRtt();
+            sender.Counters.Adaptive.KeyFrameInsteadOfNack();
+            Producer.RequestKeyFrame(layer, sender);
+            return;
+        }
         Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
         if (!caches[layer].TryCopy((ushort)(sequenceNumber - _sequenceDelta), original, out var length)
             || !RtpHeader.TryParse(original[..length], out var header)

@@ -7,7 +7,11 @@ namespace Meet.Modules.Media.Routing;
 // The subscriber transport's packet listener: RTCP feedback goes to the consumer it names by SSRC
 // (PLI/FIR → keyframe request to its producer, NACK → retransmission from the cache). A subscriber
 // sends no media of its own, so RTP here is a counted drop.
-internal sealed class ConsumerFeedbackListener(SubscriberAllocator allocator, MediaCounters counters) : IRtpPacketListener
+//
+// Issue 11: the subscriber's transport-cc feedback and REMB feed its downlink estimate, and its receiver
+// reports (on our sender reports) give its RTT.
+internal sealed class ConsumerFeedbackListener(SubscriberAllocator allocator, MediaCounters counters, Bandwidth.SubscriberDownlink? downlink = null)
+    : IRtpPacketListener
 {
     public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender) => counters.Drop(MediaDropReason.UnknownSsrc);
 
@@ -20,6 +24,16 @@ internal sealed class ConsumerFeedbackListener(SubscriberAllocator allocator, Me
             var packet = reader.CurrentPacket;
             switch (reader.Current.PacketType)
             {
+                case RtcpPacketType.PayloadSpecificFeedback when RtcpRemb.IsRemb(packet):
+                    if (RtcpRemb.TryParse(packet, out var remb))
+                        downlink?.OnRemb(remb.Bitrate);
+                    break;
+                case RtcpPacketType.TransportFeedback when reader.Current.Count == RtcpFeedbackFormat.TransportWideCc:
+                    downlink?.OnTransportFeedback(packet, System.Diagnostics.Stopwatch.GetTimestamp());
+                    break;
+                case RtcpPacketType.ReceiverReport:
+                    downlink?.OnReceiverReport(packet, NtpClock.CompactNow());
+                    break;
                 case RtcpPacketType.PayloadSpecificFeedback:
                     if (reader.Current.Count == RtcpFeedbackFormat.PictureLossIndication && RtcpPli.TryParse(packet, out var pli))
                         allocator.FindConsumer(pli.MediaSsrc)?.RequestKeyFrame(sender);

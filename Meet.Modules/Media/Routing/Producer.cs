@@ -34,7 +34,8 @@ internal sealed class Producer
         TrackId = trackId;
         Codecs = codecs;
         _counters = counters;
-        Layers = rids.Count == 0 ? [new ProducerLayer("")] : rids.Select(r => new ProducerLayer(r)).ToArray();
+        var video = kind == MediaKind.Video;
+        Layers = rids.Count == 0 ? [new ProducerLayer("", video)] : rids.Select(r => new ProducerLayer(r, video)).ToArray();
         // Only video with negotiated RTX can answer NACKs: SRTP forbids re-protecting a sequence number.
         Caches = kind == MediaKind.Video && codecs.Any(c => c.RtxPayloadType is not null)
             ? Layers.Select(_ => new RtpPacketCache()).ToArray()
@@ -76,6 +77,10 @@ internal sealed class Producer
     // the header, never from the (encrypted end to end, or simply opaque) payload.
     public int AudioLevelExtensionId { get; set; }
 
+    // The publisher's transport-wide sequence element (0 = none), reused in place for our own numbering
+    // towards each subscriber (issue 11).
+    public int TransportCcExtensionId { get; set; }
+
     // A mixing meeting's mixer (issue 17): this microphone's Opus goes there instead of to consumers.
     public AudioMixer? Mixer { get; set; }
 
@@ -103,7 +108,11 @@ internal sealed class Producer
     public void OnRtp(Span<byte> packet, in RtpHeader header, int layer, MediaSender sender)
     {
         var now = Stopwatch.GetTimestamp();
-        Layers[layer].OnPacket(header.SequenceNumber, now);
+        var state = Layers[layer];
+        state.OnPacket(header.SequenceNumber, now);
+        state.Octets += packet.Length;
+        if (state.Loss?.OnPacket(header.SequenceNumber, now) == true)
+            SendNack(state, now, sender);
         Caches?[layer].Store(header.SequenceNumber, packet);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header);
@@ -117,6 +126,47 @@ internal sealed class Producer
                 _counters.RtpOut();
         }
     }
+
+    // An RTX packet of the publisher's (RFC 4588), answering our NACK: restored in place to the original
+    // and handled like one, so the subscribers' streams get the missing packet too.
+    public void OnRtx(Span<byte> packet, in RtpHeader header, int layer, MediaSender sender)
+    {
+        var state = Layers[layer];
+        var original = FindOriginalCodec(header.PayloadType);
+        if (!state.HasSsrc || original is null || !Bandwidth.RtxPacket.TryRestore(packet, header, state.Ssrc, (byte)original.PayloadType, out var restored)
+            || !RtpHeader.TryParse(restored, out var restoredHeader))
+        {
+            _counters.Adaptive.RtxProbeDropped();
+            return;
+        }
+        _counters.Adaptive.RtxRecoveredPacket();
+        OnRtp(restored, restoredHeader, layer, sender);
+    }
+
+    private RtpCodec? FindOriginalCodec(int rtxPayloadType)
+    {
+        for (var i = 0; i < Codecs.Count; i++)
+        {
+            if (Codecs[i].RtxPayloadType == rtxPayloadType)
+                return Codecs[i];
+        }
+        return null;
+    }
+
+    // Upstream loss (issue 11): NACK the publisher for the missing packets of this layer that are due.
+    private void SendNack(ProducerLayer state, long now, MediaSender sender)
+    {
+        if (!state.HasSsrc || state.Loss is null || Caches is null)
+            return;
+        Span<byte> buffer = stackalloc byte[RtcpHeader.Size + 8 + Bandwidth.UpstreamLossDetector.MaxTracked * RtcpNackItem.Size];
+        var written = state.Loss.WriteNack(RtcpSenderSsrc, state.Ssrc, now, NackRetryInterval, buffer);
+        if (written > 0 && Transport.SendRtcp(buffer[..written], sender))
+            _counters.Adaptive.UpstreamNack();
+    }
+
+    // Without a measured uplink RTT, a retry every ~tick: loopback to intercontinental paths all answer
+    // within a few of them.
+    private static readonly long NackRetryInterval = Stopwatch.Frequency * 90 / 1000;
 
     private void RecordAudioLevel(ReadOnlySpan<byte> packet, in RtpHeader header)
     {
@@ -220,10 +270,13 @@ internal sealed class Producer
         for (var i = 0; i < Layers.Length; i++)
         {
             var state = Layers[i];
+            state.MeasureBitrate(now);
             if (state.PacketsReceived > 0 && now - state.LastPacketTimestamp < LayerActiveWindow)
                 best = i;
             if (Volatile.Read(ref state.KeyFrameRequestPending) == 1 && state.HasSsrc && now - state.LastKeyFrameRequest >= KeyFrameRequestInterval)
                 SendPli(state, now, sender);
+            if (state.Loss is { MissingCount: > 0 })
+                SendNack(state, now, sender);
         }
         _bestLayer = best;
     }

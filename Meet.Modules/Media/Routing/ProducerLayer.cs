@@ -4,7 +4,11 @@ namespace Meet.Modules.Media.Routing;
 // (RFC 3550 §6.4.1) and for telling which layers are currently arriving.
 internal sealed class ProducerLayer
 {
-    public ProducerLayer(string rid) => Rid = rid;
+    public ProducerLayer(string rid, bool detectLoss = false)
+    {
+        Rid = rid;
+        Loss = detectLoss ? new Bandwidth.UpstreamLossDetector() : null;
+    }
 
     public string Rid { get; }
 
@@ -31,6 +35,36 @@ internal sealed class ProducerLayer
     public long LastKeyFrameRequest { get; set; }
 
     public int KeyFrameRequestPending;
+
+    // Bytes received (packet path, one writer) and the bitrate measured from them once a second
+    // (issue 11: what forwarding this layer costs a subscriber's downlink).
+    public long Octets;
+
+    public double Bitrate { get; private set; }
+
+    private long _bitrateWindowStart;
+    private long _bitrateWindowOctets;
+
+    public void MeasureBitrate(long now)
+    {
+        if (_bitrateWindowStart == 0)
+        {
+            _bitrateWindowStart = now;
+            _bitrateWindowOctets = Volatile.Read(ref Octets);
+            return;
+        }
+        var elapsed = now - _bitrateWindowStart;
+        if (elapsed < System.Diagnostics.Stopwatch.Frequency)
+            return;
+        var octets = Volatile.Read(ref Octets);
+        var rate = (octets - _bitrateWindowOctets) * 8.0 * System.Diagnostics.Stopwatch.Frequency / elapsed;
+        Bitrate = Bitrate == 0 ? rate : 0.5 * Bitrate + 0.5 * rate;
+        _bitrateWindowStart = now;
+        _bitrateWindowOctets = octets;
+    }
+
+    // Video only: gaps on the publisher's uplink, NACKed towards the publisher (issue 11).
+    public Bandwidth.UpstreamLossDetector? Loss { get; }
 
     public void OnPacket(ushort sequenceNumber, long now)
     {

@@ -241,9 +241,13 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
                     _events.Add((member, update));
             }
         }
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var member in _members)
         {
             member.Publishing.OnTick(reports, member.Publisher, sender);
+            // Issue 11: layers per subscriber from its own downlink estimate.
+            if (member.Subscriber.Downlink is { } downlink)
+                member.Subscribing.AllocateLayers(downlink, Selection, now);
             if (reports)
                 member.Subscribing.SendSenderReports(sender);
         }

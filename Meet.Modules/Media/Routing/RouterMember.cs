@@ -16,7 +16,7 @@ internal sealed class RouterMember
         Publishing = new RtpListener(router, counters);
         Subscribing = subscribing;
         publisher.PacketListener = Publishing;
-        subscriber.PacketListener = new ConsumerFeedbackListener(Subscribing, counters);
+        subscriber.PacketListener = new ConsumerFeedbackListener(Subscribing, counters, subscriber.Downlink);
     }
 
     public string ParticipantId { get; }

@@ -15,6 +15,15 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
 
     private readonly Dictionary<string, Producer> _producers = new(StringComparer.Ordinal);
     private SsrcEntry[] _ssrcTable = [];
+    private volatile bool _audioHeld;
+
+    // Host mute (issue 13): while set, this publisher's audio is dropped (counted) instead of forwarded.
+    // Read on the packet path without a lock, so it takes effect from the next packet.
+    public bool AudioHeld
+    {
+        get => _audioHeld;
+        set => _audioHeld = value;
+    }
 
     // The publisher's negotiated header-extension ids (0 = not negotiated).
     public int MidExtensionId { get; set; }
@@ -22,6 +31,9 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
     public int RidExtensionId { get; set; }
 
     public int RepairedRidExtensionId { get; set; }
+
+    // Bandwidth feedback to this publisher transport: transport-cc or REMB (issue 11).
+    public Bandwidth.PublisherFeedback Feedback { get; } = new(counters.Adaptive);
 
     public IEnumerable<Producer> Producers => _producers.Values;
 
@@ -62,13 +74,21 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
 
     public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender)
     {
+        Feedback.OnRtp(packet, header, Stopwatch.GetTimestamp());
         var table = Volatile.Read(ref _ssrcTable);
         for (var i = 0; i < table.Length; i++)
         {
             if (table[i].Ssrc != header.Ssrc)
                 continue;
+            if (_audioHeld && table[i].Producer.Kind == MediaKind.Audio)
+            {
+                counters.Drop(MediaDropReason.AudioHeldByHost);
+                return;
+            }
             if (table[i].Layer >= 0)
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
+            else if (table[i].RepairedLayer >= 0)
+                table[i].Producer.OnRtx(packet, header, table[i].RepairedLayer, sender);
             return;
         }
         LearnSsrc(packet, header, sender);
@@ -102,18 +122,27 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
                 return;
             }
             var layer = 0;
-            if (RepairedRidExtensionId != 0 && header.TryGetExtension(packet, RepairedRidExtensionId, out _))
+            var repairedLayer = -1;
+            if (RepairedRidExtensionId != 0 && header.TryGetExtension(packet, RepairedRidExtensionId, out var repairedValue))
+            {
+                // RTX of a simulcast layer (RFC 8852 §3.2): answers to our NACKs rejoin that layer.
                 layer = -1;
+                if (SdesValueExtension.TryRead(repairedValue, out var repairedRid))
+                    repairedLayer = producer.FindLayer(repairedRid);
+            }
             else if (RidExtensionId != 0 && header.TryGetExtension(packet, RidExtensionId, out var ridValue)
                 && SdesValueExtension.TryRead(ridValue, out var rid))
                 layer = producer.FindLayer(rid);
             else if (producer.Layers.Length > 1)
                 layer = -1;
-            AddSsrc(new SsrcEntry(header.Ssrc, producer, layer));
+            AddSsrc(new SsrcEntry(header.Ssrc, producer, layer, repairedLayer));
             learned = layer >= 0 ? producer : null;
             learnedLayer = layer;
         }
-        learned?.OnRtp(packet, header, learnedLayer, sender);
+        if (_audioHeld && learned?.Kind == MediaKind.Audio)
+            counters.Drop(MediaDropReason.AudioHeldByHost);
+        else
+            learned?.OnRtp(packet, header, learnedLayer, sender);
     }
 
     // RTCP from the publisher: its sender reports give the LSR/DLSR of our receiver reports.
@@ -161,8 +190,24 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
     {
         foreach (var producer in _producers.Values)
             producer.OnTick(sender);
+        SendFeedback(publisher, sender);
         if (reports)
             SendReceiverReport(publisher, sender);
+    }
+
+    private void SendFeedback(WebRtcTransport publisher, MediaSender sender)
+    {
+        Span<uint> ssrcs = stackalloc uint[32];
+        var count = 0;
+        foreach (var producer in _producers.Values)
+        {
+            foreach (var layer in producer.Layers)
+            {
+                if (layer.HasSsrc && count < ssrcs.Length)
+                    ssrcs[count++] = layer.Ssrc;
+            }
+        }
+        Feedback.OnTick(publisher, ssrcs[..count], sender);
     }
 
     private void SendReceiverReport(WebRtcTransport publisher, MediaSender sender)

@@ -14,7 +14,7 @@ namespace Meet.Modules.Media.Routing;
 // (Media:BoundedSlots: min(LastN, the client's limit) video slots and 3 audio slots, fixed once
 // created, remapped to whichever publishers the selection forwards — a join renegotiates nobody).
 // Mutated under the router's lock; the packet path reads only consumer state and the slot list's snapshot.
-internal sealed class SubscriberAllocator(string subscriberId, bool bounded = false, int lastN = int.MaxValue)
+internal sealed partial class SubscriberAllocator(string subscriberId, bool bounded = false, int lastN = int.MaxValue)
 {
     private readonly List<SubscriberSlot> _slots = [];
     private SubscriberSlot[] _slotSnapshot = [];
@@ -266,19 +266,10 @@ internal sealed class SubscriberAllocator(string subscriberId, bool bounded = fa
             var now = Stopwatch.GetTimestamp();
             var elapsed = (now - consumer.LastSendTimestamp) * consumer.ClockRate / Stopwatch.Frequency;
             var rtpTimestamp = consumer.LastTimestampOut + (uint)elapsed;
-            var report = new RtcpSenderReport(consumer.Ssrc, NtpNow(), rtpTimestamp, (uint)consumer.PacketsSent,
+            var report = new RtcpSenderReport(consumer.Ssrc, NtpClock.Now(), rtpTimestamp, (uint)consumer.PacketsSent,
                 (uint)consumer.OctetsSent, []);
             if (report.TryWrite(buffer, out var written))
                 consumer.Transport.SendRtcp(buffer[..written], sender);
         }
-    }
-
-    private static ulong NtpNow()
-    {
-        // NTP epoch 1900-01-01; 32.32 fixed point.
-        var since1900 = DateTime.UtcNow - new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var seconds = (ulong)since1900.Ticks / TimeSpan.TicksPerSecond;
-        var fraction = (ulong)(since1900.Ticks % TimeSpan.TicksPerSecond) * (1UL << 32) / TimeSpan.TicksPerSecond;
-        return (seconds << 32) | fraction;
     }
 }

@@ -12,6 +12,8 @@ internal sealed class MediaCounters
     private long _rtpRetransmitted;
     private long _dtlsReceived;
 
+    public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
+
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
 
     public long RtpForwarded => Interlocked.Read(ref _rtpForwarded);

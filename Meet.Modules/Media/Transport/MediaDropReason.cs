@@ -13,4 +13,6 @@ internal enum MediaDropReason
     MalformedRtcp,
     UnknownSsrc,
     SendBufferFull,
+    // Audio of a participant the host muted (IMediaParticipant.HoldAudio).
+    AudioHeldByHost,
 }

@@ -203,8 +203,10 @@ internal sealed partial class WebRtcTransport
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp (and the payload type when
-    // payloadType >= 0), protect with this peer's keys.
-    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender, int payloadType = -1)
+    // payloadType >= 0), protect with this peer's keys. transportCcExtensionId: the source's
+    // transport-wide element, restamped with our own numbering for a subscriber's send-side estimate (issue 11).
+    public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender, int payloadType = -1,
+        int transportCcExtensionId = 0)
     {
         lock (_lock)
         {
@@ -220,6 +222,8 @@ internal sealed partial class WebRtcTransport
             RtpHeaderRewriter.TryRewrite(slot[..rtp.Length], ssrc, sequenceNumber, timestamp);
             if (payloadType >= 0)
                 slot[1] = (byte)((slot[1] & 0x80) | payloadType);
+            if (transportCcExtensionId != 0)
+                Downlink?.OnSend(slot[..rtp.Length], transportCcExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
                 return false;
             sender.Commit(protectedLength, _remote);

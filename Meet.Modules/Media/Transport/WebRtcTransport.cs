@@ -48,6 +48,9 @@ internal sealed partial class WebRtcTransport : IDisposable, Mixing.IMixedAudioS
 
     public string Id { get; }
 
+    // Subscriber PeerConnections only: RTT, loss and the downlink estimate (issue 11).
+    public Bandwidth.SubscriberDownlink? Downlink { get; init; }
+
     // Where decrypted RTP and RTCP go; attached once by the owner right after construction.
     public IRtpPacketListener PacketListener
     {

@@ -24,6 +24,8 @@ internal static class MeetingEndpoints
         group.MapGet("/{meetingId}", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.GetAsync(meetingId, request, ct))
             .WithName("GetMeeting")
             .Produces<MeetingResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
@@ -39,6 +41,15 @@ internal static class MeetingEndpoints
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/{meetingId}/invitations", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.CreateInvitationAsync(meetingId, request, ct))
+            .WithName("CreateInvitation")
+            .Produces<InvitationResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapPost("/{meetingId}/end", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.EndAsync(meetingId, request, ct))
             .WithName("EndMeeting")

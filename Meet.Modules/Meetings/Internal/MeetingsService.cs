@@ -17,10 +17,14 @@ internal sealed partial class MeetingsService(
     IMeetingTokens tokens,
     IMeetingRevocations revocations,
     IOptions<MeetingsOptions> options,
+    IOptions<AuthOptions> authOptions,
     MeetingsMetrics metrics,
     TimeProvider clock,
     ILogger<MeetingsService> logger,
     TurnCredentialIssuer turn,
+    IMeetingLocks locks,
+    MeetingInvitations invitations,
+    ExternalIdentityValidator externalIdentity,
     IOptions<Media.MediaOptions> mediaOptions,
     ISignalingAddressSource? signalingAddress = null)
 {
@@ -82,12 +86,51 @@ internal sealed partial class MeetingsService(
     public async Task<IResult> GetAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
     {
         var (meeting, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
-        return problem ?? TypedResults.Ok(ToResponse(meeting!, request));
+        if (problem is not null)
+            return problem;
+        // Existence is public (the join page says "does not exist" before asking for a name); the host,
+        // title and settings need a token of this meeting.
+        if (!request.Headers.ContainsKey(HeaderNames.Authorization))
+            return TypedResults.Ok(new MeetingExistsResponse(meeting!.MeetingId, "active"));
+        var (_, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        return authProblem ?? TypedResults.Ok(ToResponse(meeting!, request));
+    }
+
+    // Host only: a signed, expiring invitation link that joins as participant (optionally single-use).
+    public async Task<IResult> CreateInvitationAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+        if (authProblem is not null)
+            return authProblem;
+        if (token!.Role != ParticipantRole.Host)
+            return Problem(StatusCodes.Status403Forbidden, "Host only", "Only the meeting's host can invite.");
+        var (document, bodyProblem) = await JsonBody.ReadObjectAsync(request, optional: true, cancellationToken).ConfigureAwait(false);
+        if (bodyProblem is not null)
+            return bodyProblem;
+        var singleUse = false;
+        var minutes = (int)Math.Min(43_200, authOptions.Value.InvitationLifetime.TotalMinutes);
+        using (document)
+        {
+            if (document is not null)
+            {
+                var fields = new RequestFields(document.RootElement);
+                singleUse = fields.Boolean("singleUse", defaultValue: false);
+                minutes = fields.Integer("expiresInMinutes", defaultValue: minutes, minimum: 1, maximum: 43_200);
+                if (fields.HasErrors)
+                    return fields.ToProblem();
+            }
+        }
+        var (_, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+            return problem;
+        var (invitation, expiresAt) = invitations.Issue(meetingId, TimeSpan.FromMinutes(minutes), singleUse);
+        return TypedResults.Created($"/v1/meetings/{meetingId}/invitations",
+            new InvitationResponse(invitation, $"{JoinUrl(request, meetingId)}?invite={Uri.EscapeDataString(invitation)}", expiresAt.UtcDateTime, singleUse));
     }
 
     public async Task<IResult> JoinAsync(string meetingId, HttpRequest request, CancellationToken cancellationToken)
     {
-        string? userId, displayName, region;
+        string? userId, displayName, region, invitation;
         var (document, bodyProblem) = await JsonBody.ReadObjectAsync(request, optional: true, cancellationToken).ConfigureAwait(false);
         if (bodyProblem is not null)
             return bodyProblem;
@@ -95,7 +138,7 @@ internal sealed partial class MeetingsService(
         {
             if (document is null)
             {
-                (userId, displayName, region) = (null, null, null);
+                (userId, displayName, region, invitation) = (null, null, null, null);
             }
             else
             {
@@ -103,36 +146,63 @@ internal sealed partial class MeetingsService(
                 userId = fields.String("userId", required: false, MaxIdLength);
                 displayName = fields.String("displayName", required: false, MaxDisplayNameLength);
                 region = fields.String("region", required: false, MaxRegionLength);
+                invitation = fields.String("invitation", required: false, 4096);
                 if (fields.HasErrors)
                     return fields.ToProblem();
             }
         }
 
-        // A bearer token is optional here, but when sent it must be valid: a host rejoining must
-        // not be silently downgraded to participant.
+        // Who is joining (docs/security.md "Identity"): a bearer token is optional, but when sent it must
+        // be valid — this meeting's own token (a rejoin keeps identity and role; the host's) or one of the
+        // external issuer (Auth:External: its user joins as itself). Then an invitation joins as
+        // participant. Anyone else is a guest. A userId in the body is never an identity.
         MeetingToken? presented = null;
+        string? externalUser = null;
         if (request.Headers.ContainsKey(HeaderNames.Authorization))
         {
-            var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
-            if (authProblem is not null)
-                return authProblem;
-            presented = token;
+            var bearer = BearerOf(request);
+            if (bearer is not null && externalIdentity.Enabled && await tokens.ValidateAsync(bearer).ConfigureAwait(false) is null)
+                externalUser = await externalIdentity.ValidateAsync(bearer, cancellationToken).ConfigureAwait(false);
+            if (externalUser is null)
+            {
+                var (token, authProblem) = await AuthenticateAsync(request, meetingId).ConfigureAwait(false);
+                if (authProblem is not null)
+                    return authProblem;
+                presented = token;
+            }
         }
 
         var (meeting, problem) = await FindActiveAsync(meetingId, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
             return problem;
 
+        // A locked meeting admits nobody new; its own tokens (the host, a participant reconnecting) still work.
+        if (presented is null && locks.IsLocked(meetingId))
+        {
+            metrics.JoinRefused("locked");
+            return Problem(StatusCodes.Status403Forbidden, "Meeting locked", "The host has locked this meeting: nobody new can join.");
+        }
+
         ParticipantRole role;
         if (presented is not null)
         {
-            // Rejoining with a token of this meeting keeps its identity and role.
             role = presented.Role;
             userId = presented.UserId;
         }
-        else if (userId is not null)
+        else if (externalUser is not null)
         {
             role = ParticipantRole.Participant;
+            userId = externalUser;
+        }
+        else if (invitation is not null)
+        {
+            if (!await invitations.TryRedeemAsync(invitation, meetingId).ConfigureAwait(false))
+            {
+                metrics.JoinRefused("bad_invitation");
+                return Problem(StatusCodes.Status403Forbidden, "Invitation not valid", "The invitation is expired, already used, for another meeting or not signed by this server.");
+            }
+            role = ParticipantRole.Participant;
+            userId = "invited-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         }
         else if (meeting!.AllowGuestJoin)
         {
@@ -142,7 +212,7 @@ internal sealed partial class MeetingsService(
         else
         {
             metrics.JoinRefused("guests_not_allowed");
-            return Problem(StatusCodes.Status403Forbidden, "Guests not allowed", "This meeting does not allow guests: send a userId.");
+            return Problem(StatusCodes.Status403Forbidden, "Guests not allowed", "This meeting admits only invited or signed-in people: ask the host for an invitation link.");
         }
 
         var node = await allocator.AllocateAsync(region, cancellationToken).ConfigureAwait(false);
@@ -237,6 +307,12 @@ internal sealed partial class MeetingsService(
         metrics.Removed();
         LogRemoved(id, meetingId);
         return TypedResults.NoContent();
+    }
+
+    private static string? BearerOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
     private async Task<(MeetingToken? Token, IResult? Problem)> AuthenticateAsync(HttpRequest request, string meetingId)

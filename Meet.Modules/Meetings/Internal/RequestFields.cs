@@ -53,6 +53,16 @@ internal sealed class RequestFields(JsonElement root)
         return defaultValue;
     }
 
+    public int Integer(string name, int defaultValue, int minimum, int maximum)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return defaultValue;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum)
+            return number;
+        Fail(name, $"must be a whole number from {minimum} to {maximum}");
+        return defaultValue;
+    }
+
     // An enum field written in lower case ("forward", "mix"); absent or null = defaultValue.
     public TEnum Choice<TEnum>(string name, TEnum defaultValue) where TEnum : struct, Enum
     {

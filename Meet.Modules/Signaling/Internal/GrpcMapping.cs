@@ -1,32 +1,53 @@
 using Meet.Modules.Signaling.Grpc;
+using ProtoChatMessage = Meet.Modules.Signaling.Grpc.ChatMessage;
 using ProtoParticipantInfo = Meet.Modules.Signaling.Grpc.ParticipantInfo;
 
 namespace Meet.Modules.Signaling.Internal;
 
 internal static class GrpcMapping
 {
-    public static ServerMessage Error(int code, string message) =>
-        new() { Error = new ErrorDetails { Code = code, Message = message } };
+    public static ServerMessage Error(int code, string message, ulong requestId = 0) =>
+        new() { Error = new ErrorDetails { Code = code, Message = message, RequestId = requestId } };
 
-    public static ParticipantUpdate ToProto(ParticipantUpdateMessage update) => new()
+    public static ParticipantUpdate ToProto(ParticipantUpdateMessage update)
     {
-        ParticipantId = update.ParticipantId,
-        DisplayName = update.DisplayName,
-        Kind = update.Kind ?? "",
-        Version = update.Version,
-        Action = update.Action switch
+        var proto = new ParticipantUpdate
         {
-            ParticipantUpdateMessage.Joined => ParticipantUpdate.Types.Action.Joined,
-            ParticipantUpdateMessage.Left => ParticipantUpdate.Types.Action.Left,
-            ParticipantUpdateMessage.Muted => ParticipantUpdate.Types.Action.Muted,
-            _ => ParticipantUpdate.Types.Action.Unmuted,
-        },
-    };
+            ParticipantId = update.ParticipantId,
+            DisplayName = update.DisplayName,
+            Kind = update.Kind ?? "",
+            Version = update.Version,
+            ByHost = update.ByHost,
+            Action = update.Action switch
+            {
+                ParticipantUpdateMessage.Joined => ParticipantUpdate.Types.Action.Joined,
+                ParticipantUpdateMessage.Left => ParticipantUpdate.Types.Action.Left,
+                ParticipantUpdateMessage.Muted => ParticipantUpdate.Types.Action.Muted,
+                ParticipantUpdateMessage.HandRaised => ParticipantUpdate.Types.Action.HandRaised,
+                ParticipantUpdateMessage.HandLowered => ParticipantUpdate.Types.Action.HandLowered,
+                ParticipantUpdateMessage.RoleChanged => ParticipantUpdate.Types.Action.RoleChanged,
+                _ => ParticipantUpdate.Types.Action.Unmuted,
+            },
+        };
+        if (update.Participant is { } info)
+            proto.Info = ToProto(info);
+        return proto;
+    }
 
     public static Welcome ToProto(WelcomeMessage welcome)
     {
-        var proto = new Welcome { ParticipantId = welcome.ParticipantId, MeetingId = welcome.MeetingId, Role = welcome.Role, DisplayName = welcome.DisplayName, RosterVersion = welcome.RosterVersion };
+        var proto = new Welcome
+        {
+            ParticipantId = welcome.ParticipantId,
+            MeetingId = welcome.MeetingId,
+            Role = welcome.Role,
+            DisplayName = welcome.DisplayName,
+            RosterVersion = welcome.RosterVersion,
+            RosterTotal = welcome.RosterTotal,
+            Locked = welcome.Locked,
+        };
         proto.Participants.Add(welcome.Participants.Select(ToProto));
+        proto.ChatHistory.Add(welcome.ChatHistory.Select(ToProto));
         return proto;
     }
 
@@ -37,6 +58,23 @@ internal static class GrpcMapping
         return proto;
     }
 
+    public static RosterPage ToProto(RosterPageMessage page)
+    {
+        var proto = new RosterPage { Version = page.Version, Total = page.Total };
+        proto.Participants.Add(page.Participants.Select(ToProto));
+        return proto;
+    }
+
+    public static ProtoChatMessage ToProto(ChatMessage message) => new()
+    {
+        Id = message.Id,
+        FromParticipantId = message.FromParticipantId,
+        FromDisplayName = message.FromDisplayName,
+        ToParticipantId = message.ToParticipantId ?? "",
+        Text = message.Text,
+        SentAtMs = message.SentAtMs,
+    };
+
     private static ProtoParticipantInfo ToProto(ParticipantInfo p) =>
-        new() { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised };
+        new() { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised, Role = p.Role, HandRaisedOrder = p.HandRaisedOrder };
 }

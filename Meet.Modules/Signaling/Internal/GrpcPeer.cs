@@ -15,12 +15,30 @@ internal sealed class GrpcPeer : ISignalingPeer
         FullMode = BoundedChannelFullMode.DropOldest,
     });
     private readonly CancellationTokenSource closed;
+    // A roster flush hands the same update objects to every member: convert each to proto once and share
+    // it (a proto message may sit in many parents; serialisation does not mutate it).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ParticipantUpdateMessage, ParticipantUpdate> Converted = new();
+    // Likewise a chat message fans out as one shared ServerMessage.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatMessage, ServerMessage> ConvertedChat = new();
 
-    public GrpcPeer(CancellationToken callAborted) => closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+    private readonly SignalingTraffic traffic;
+
+    public GrpcPeer(CancellationToken callAborted, SignalingTraffic traffic)
+    {
+        closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+        this.traffic = traffic;
+    }
+
+    // Set from the first message (batched_updates): a flush goes out as one `updates` message.
+    public bool BatchedUpdates { get; set; }
 
     public CancellationToken Closed => closed.Token;
 
-    public void Send(ServerMessage message) => outbox.Writer.TryWrite(message);
+    public void Send(ServerMessage message)
+    {
+        if (outbox.Writer.TryWrite(message))
+            traffic.SentGrpc(message.CalculateSize());
+    }
 
     public async Task WriteLoopAsync(IServerStreamWriter<ServerMessage> stream)
     {
@@ -42,9 +60,28 @@ internal sealed class GrpcPeer : ISignalingPeer
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {
+        if (BatchedUpdates)
+        {
+            var batch = new ParticipantUpdates();
+            foreach (var update in updates)
+                batch.Updates.Add(Converted.GetValue(update, GrpcMapping.ToProto));
+            traffic.SentRoster(updates.Count);
+            Send(new ServerMessage { Updates = batch });
+            return;
+        }
         foreach (var update in updates)
+        {
+            traffic.SentRoster(1);
             Send(new ServerMessage { Update = GrpcMapping.ToProto(update) });
+        }
     }
+
+    public void SendChat(ChatMessage message) => Send(ConvertedChat.GetValue(message, m => new ServerMessage { Chat = GrpcMapping.ToProto(m) }));
+
+    public void SendMeetingState(MeetingStateMessage state) => Send(new ServerMessage { MeetingState = new MeetingState { Locked = state.Locked } });
+
+    public void SendNotice(NoticeMessage notice) =>
+        Send(new ServerMessage { Notice = new Notice { Kind = notice.Kind, FromParticipantId = notice.FromParticipantId ?? "", Text = notice.Text } });
 
     public void SendError(int code, string message) => Send(GrpcMapping.Error(code, message));
 

@@ -26,12 +26,7 @@ internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider ti
             }
             if (!ended)
                 continue;
-            foreach (var session in registry.SessionsOf(meetingId))
-            {
-                session.Peer.SendError(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
-                session.Peer.Close();
-                await registry.LeaveAsync(session).ConfigureAwait(false);
-            }
+            await registry.CloseEndedMeetingAsync(meetingId).ConfigureAwait(false);
         }
     }
 

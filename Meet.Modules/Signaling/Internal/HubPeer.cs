@@ -3,25 +3,50 @@ using Microsoft.AspNetCore.SignalR;
 namespace Meet.Modules.Signaling.Internal;
 
 // Sends to one SignalR connection without awaiting: callers are roster batches and the media thread.
-internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId, HubCallerContext context) : ISignalingPeer
+// batchedUpdates: the client joined with JoinBatched and takes a flush as one "ParticipantUpdates".
+internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId, HubCallerContext context, SignalingTraffic traffic, bool batchedUpdates) : ISignalingPeer
 {
     private IClientProxy Client => hub.Clients.Client(connectionId);
 
-    public void SendSubscriberOffer(string sdp, long version) => _ = Client.SendAsync("SubscriberOffer", sdp, version);
+    private void Send(string method, object? argument)
+    {
+        traffic.Sent();
+        _ = Client.SendAsync(method, argument);
+    }
+
+    public void SendSubscriberOffer(string sdp, long version)
+    {
+        traffic.Sent();
+        _ = Client.SendAsync("SubscriberOffer", sdp, version);
+    }
 
     public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates)
     {
+        if (batchedUpdates)
+        {
+            traffic.SentRoster(updates.Count);
+            Send("ParticipantUpdates", updates);
+            return;
+        }
         foreach (var update in updates)
-            _ = Client.SendAsync("ParticipantUpdate", update);
+        {
+            traffic.SentRoster(1);
+            Send("ParticipantUpdate", update);
+        }
     }
 
-    public void SendError(int code, string message) => _ = Client.SendAsync("Error", new ErrorMessage(code, message));
+    public void SendError(int code, string message) => Send("Error", new ErrorMessage(code, message));
 
-    public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => _ = Client.SendAsync("ActiveSpeaker", speaker);
+    public void SendActiveSpeaker(ActiveSpeakerMessage speaker) => Send("ActiveSpeaker", speaker);
 
-    public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => _ = Client.SendAsync("SlotAssignments", slots);
+    public void SendMediaReconnect(string reason) => Send("MediaReconnect", new MediaReconnectMessage(reason));
 
-    public void SendMediaReconnect(string reason) => _ = Client.SendAsync("MediaReconnect", new MediaReconnectMessage(reason));
+    public void SendChat(ChatMessage message) => Send("Chat", message);
+
+    public void SendMeetingState(MeetingStateMessage state) => Send("MeetingState", state);
+
+    public void SendNotice(NoticeMessage notice) => Send("Notice", notice);
+    public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Send("SlotAssignments", slots);
 
     public void Close()
     {

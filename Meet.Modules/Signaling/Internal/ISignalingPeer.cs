@@ -6,6 +6,7 @@ internal interface ISignalingPeer
     // version goes back with the answer (IMediaParticipant.ApplySubscriberAnswer).
     void SendSubscriberOffer(string sdp, long version);
 
+    // One flush of roster changes, in version order: one message for a client that asked for batches.
     void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates);
 
     void SendError(int code, string message);
@@ -14,6 +15,11 @@ internal interface ISignalingPeer
 
     void SendActiveSpeaker(ActiveSpeakerMessage speaker);
 
+    void SendChat(ChatMessage message);
+
+    void SendMeetingState(MeetingStateMessage state);
+
+    void SendNotice(NoticeMessage notice);
     // Bounded subscriber slots: every slot and whom it shows now.
     void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 

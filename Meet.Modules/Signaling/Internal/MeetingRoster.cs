@@ -26,18 +26,36 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
 
     public bool TryGet(string participantId, out SignalingSession session) => members.TryGetValue(participantId, out session!);
 
-    // Returns everyone else and the version that includes the session's own JOINED.
-    public RosterSnapshotMessage Add(SignalingSession session)
+    // Returns the first page of everyone else and the version that includes the session's own JOINED.
+    public RosterPageMessage Add(SignalingSession session, int pageSize)
     {
         lock (gate)
         {
             members[session.ParticipantId] = session;
-            Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Joined, null));
-            var snapshot = SnapshotLocked(session.ParticipantId);
-            session.RosterSequence = snapshot.Version;
-            return snapshot;
+            Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Joined, null) { Participant = session.Info });
+            var page = PageLocked(session.ParticipantId, null, pageSize);
+            session.RosterSequence = page.Version;
+            return page;
         }
     }
+
+    // Everyone but the asker with an id after `after` (ordinal), at most `limit` of them.
+    public RosterPageMessage Page(string exceptParticipantId, string? after, int limit)
+    {
+        lock (gate)
+            return PageLocked(exceptParticipantId, after, limit);
+    }
+
+    private RosterPageMessage PageLocked(string exceptParticipantId, string? after, int limit)
+    {
+        var others = members.Values.Where(s => s.ParticipantId != exceptParticipantId).Select(s => s.Info).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToList();
+        var start = after is null ? 0 : others.FindIndex(p => string.CompareOrdinal(p.ParticipantId, after) > 0);
+        var page = start < 0 ? [] : others.Skip(start).Take(limit).ToArray();
+        return new RosterPageMessage(sequence, page, others.Count);
+    }
+
+    // Ids of the current members, for the host's "mute all".
+    public SignalingSession[] Sessions() => [.. members.Values];
 
     // Everyone but the asker, as of the current version (a client's resync after a gap).
     public RosterSnapshotMessage Snapshot(string exceptParticipantId)

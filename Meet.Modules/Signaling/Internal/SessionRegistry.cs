@@ -9,8 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Meet.Modules.Signaling.Internal;
 
 // Every live session of this node, grouped by meeting; the join/leave logic both transports share.
-internal sealed class SessionRegistry(
+internal sealed partial class SessionRegistry(
     IMeetingTokens tokens,
+    IMeetingRevocations revocations,
+    IMeetingLocks locks,
     IServiceScopeFactory scopes,
     IServiceProvider services,
     IOptions<SignalingOptions> options,
@@ -19,6 +21,9 @@ internal sealed class SessionRegistry(
 {
     private readonly ConcurrentDictionary<string, MeetingRoster> rosters = new(StringComparer.Ordinal);
     private readonly Lock rosterGate = new();
+    private readonly ConcurrentDictionary<string, MeetingControls> controls = new(StringComparer.Ordinal);
+
+    public SignalingTraffic Traffic { get; } = new();
 
     // Optional so the host still runs signaling-only when no media module is registered.
     private IMediaModule? Media => services.GetService<IMediaModule>();
@@ -27,7 +32,8 @@ internal sealed class SessionRegistry(
 
     public IEnumerable<SignalingSession> Sessions => rosters.Values.SelectMany(r => r.Members);
 
-    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.ToArray();
+    // Meetings with sessions, or with state (chat, roles) kept for their life: the monitor checks these for an end.
+    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.Union(controls.Keys).ToArray();
 
     public IReadOnlyList<SignalingSession> SessionsOf(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Members.ToArray() : [];
 
@@ -66,6 +72,12 @@ internal sealed class SessionRegistry(
         return meeting;
     }
 
+    private MeetingControls ControlsOf(string meetingId) =>
+        controls.GetOrAdd(meetingId, _ => new MeetingControls(Options.ChatHistoryLength, Options.ChatMessagesPerSecond, Options.ChatBurst, time));
+
+    // Forgets an ended meeting's chat and roles.
+    public void ForgetMeeting(string meetingId) => controls.TryRemove(meetingId, out _);
+
     public async Task<(SignalingSession Session, WelcomeMessage Welcome)> JoinAsync(MeetingToken token, string? displayName, ISignalingPeer peer, CancellationToken cancellationToken)
     {
         var name = displayName?.Trim() ?? "";
@@ -77,7 +89,9 @@ internal sealed class SessionRegistry(
         var meeting = await EnsureMeetingLiveAsync(token.MeetingId, cancellationToken).ConfigureAwait(false);
 
         var participantId = token.ParticipantId!.Value.ToString("D");
-        var role = token.Role.ToString().ToLowerInvariant();
+        var meetingControls = ControlsOf(token.MeetingId);
+        // The token's role unless the host changed it during the meeting (make/transfer host).
+        var role = meetingControls.RoleOf(participantId, token.Role.ToString().ToLowerInvariant());
         var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
 
         SignalingSession? replaced = null;
@@ -107,10 +121,20 @@ internal sealed class SessionRegistry(
             }
         }
 
-        RosterSnapshotMessage others;
+        // defaultMuted: everyone but hosts starts muted, held by the SFU until they unmute themselves.
+        if (meeting.DefaultMuted && !session.IsHost)
+            session.HoldAudioByHost();
+
+        RosterPageMessage others;
         lock (rosterGate)
-            others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session);
-        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others.Participants) { RosterVersion = others.Version };
+            others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session, Options.RosterPageSize);
+        var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others.Participants)
+        {
+            RosterVersion = others.Version,
+            RosterTotal = others.Total,
+            ChatHistory = meetingControls.HistoryFor(participantId),
+            Locked = locks.IsLocked(token.MeetingId),
+        };
         await MarkAsync(token.ParticipantId.Value, ParticipantConnectionStatus.Connected).ConfigureAwait(false);
         logger.LogInformation("Participant {ParticipantId} joined meeting {MeetingId} over signaling", participantId, token.MeetingId);
         return (session, welcome);
@@ -217,8 +241,14 @@ internal sealed class SessionRegistry(
             throw new SignalingException(SignalingErrorCodes.BadRequest, "kind must be \"audio\" or \"video\"");
         if (!session.SetMuted(kind, muted))
             return;
+        Publish(session, muted ? ParticipantUpdateMessage.Muted : ParticipantUpdateMessage.Unmuted, kind);
+    }
+
+    // Every roster change after the join carries the participant's whole state.
+    private void Publish(SignalingSession session, string action, string? kind, bool byHost = false)
+    {
         if (rosters.TryGetValue(session.MeetingId, out var roster))
-            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, muted ? ParticipantUpdateMessage.Muted : ParticipantUpdateMessage.Unmuted, kind));
+            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost });
     }
 
     private void CheckSdp(SignalingSession session, string? sdp)

@@ -9,7 +9,7 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
 {
     public override async Task EstablishSession(IAsyncStreamReader<ClientMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
     {
-        var peer = new GrpcPeer(context.CancellationToken);
+        var peer = new GrpcPeer(context.CancellationToken, registry.Traffic);
         var writer = peer.WriteLoopAsync(responseStream);
         SignalingSession? session = null;
         try
@@ -22,11 +22,12 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                 if (first.MeetingId.Length == 0)
                     throw new SignalingException(SignalingErrorCodes.BadRequest, "the first message must carry meeting_id and token");
                 var token = await registry.AuthenticateAsync(first.Token, first.MeetingId, context.CancellationToken).ConfigureAwait(false);
+                peer.BatchedUpdates = first.BatchedUpdates;
                 var (joined, welcome) = await registry.JoinAsync(token, first.DisplayName, peer, context.CancellationToken).ConfigureAwait(false);
                 session = joined;
                 peer.Send(new ServerMessage { Welcome = GrpcMapping.ToProto(welcome) });
                 if (first.PayloadCase != ClientMessage.PayloadOneofCase.None)
-                    Handle(session, first, peer);
+                    await HandleAsync(session, first, peer).ConfigureAwait(false);
             }
             catch (SignalingException ex)
             {
@@ -39,7 +40,7 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
             {
                 if (requestStream.Current.PayloadCase == ClientMessage.PayloadOneofCase.Leave)
                     break;
-                Handle(session, requestStream.Current, peer);
+                await HandleAsync(session, requestStream.Current, peer).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -58,7 +59,7 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
         }
     }
 
-    private void Handle(SignalingSession session, ClientMessage message, GrpcPeer peer)
+    private async Task HandleAsync(SignalingSession session, ClientMessage message, GrpcPeer peer)
     {
         try
         {
@@ -88,14 +89,31 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                 case ClientMessage.PayloadOneofCase.Mute:
                     registry.SetMuted(session, message.Mute.Kind, message.Mute.Muted);
                     break;
+                // Issue 13. The chat comes back to the sender through the fan-out; a request_id gets an ack.
+                case ClientMessage.PayloadOneofCase.Chat:
+                    registry.SendChat(session, message.Chat.Text, message.Chat.ToParticipantId);
+                    break;
+                case ClientMessage.PayloadOneofCase.Hand:
+                    registry.SetHand(session, message.Hand.Raised);
+                    break;
+                case ClientMessage.PayloadOneofCase.HostAction:
+                    await registry.HostActionAsync(session, message.HostAction.Action, message.HostAction.ParticipantId, message.HostAction.Kind).ConfigureAwait(false);
+                    break;
+                case ClientMessage.PayloadOneofCase.RosterPageRequest:
+                    peer.Send(new ServerMessage { RosterPage = GrpcMapping.ToProto(registry.GetRosterPage(session, message.RosterPageRequest.AfterParticipantId, message.RosterPageRequest.Limit)) });
+                    break;
                 default:
                     // No payload, or a oneof case from a newer client that this server does not know.
                     throw new SignalingException(SignalingErrorCodes.BadRequest, "unknown or empty message");
             }
+            if (message.RequestId != 0)
+                peer.Send(new ServerMessage { Ack = new Ack { RequestId = message.RequestId } });
+            if (session.CloseAfterReply)
+                await registry.CloseEndedSessionAsync(session).ConfigureAwait(false);
         }
         catch (SignalingException ex)
         {
-            peer.SendError(ex.Code, ex.Message);
+            peer.Send(GrpcMapping.Error(ex.Code, ex.Message, message.RequestId));
         }
     }
 }

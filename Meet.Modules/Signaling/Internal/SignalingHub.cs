@@ -16,14 +16,19 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
         await base.OnConnectedAsync().ConfigureAwait(false);
     }
 
-    public async Task<WelcomeMessage> Join(string displayName)
+    public Task<WelcomeMessage> Join(string displayName) => JoinAsync(displayName, batchedUpdates: false);
+
+    // Issue 13: the same join, with each roster flush delivered as one "ParticipantUpdates" array.
+    public Task<WelcomeMessage> JoinBatched(string displayName) => JoinAsync(displayName, batchedUpdates: true);
+
+    private async Task<WelcomeMessage> JoinAsync(string displayName, bool batchedUpdates)
     {
         if (Context.Items.ContainsKey(SessionKey))
             throw Refuse(SignalingErrorCodes.WrongState, "already joined");
         var token = (MeetingToken)Context.GetHttpContext()!.Items[HubAuthentication.TokenItem]!;
         try
         {
-            var peer = new HubPeer(hubContext, Context.ConnectionId, Context);
+            var peer = new HubPeer(hubContext, Context.ConnectionId, Context, registry.Traffic, batchedUpdates);
             var (session, welcome) = await registry.JoinAsync(token, displayName, peer, Context.ConnectionAborted).ConfigureAwait(false);
             Context.Items[SessionKey] = session;
             return welcome;
@@ -51,6 +56,31 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
 
     public void SetMuted(string kind, bool muted) => Run(session => registry.SetMuted(session, kind, muted));
 
+    public RosterPageMessage GetRosterPage(string? afterParticipantId, int limit) => Run(session => registry.GetRosterPage(session, afterParticipantId, limit));
+
+    // toParticipantId null or empty: everyone. Returns the message as stored (server id and time).
+    public ChatMessage SendChat(string text, string? toParticipantId) => Run(session => registry.SendChat(session, text, toParticipantId));
+
+    public void RaiseHand(bool raised) => Run(session => registry.SetHand(session, raised));
+
+    // action: HostActions.*; participantId: the target (for mute, lower_hand, remove, make/transfer host, ask_unmute).
+    public async Task HostAction(string action, string? participantId, string? kind)
+    {
+        var session = Current();
+        try
+        {
+            session.OnMessage();
+            await registry.HostActionAsync(session, action, participantId, kind).ConfigureAwait(false);
+            // HubPeer.Close waits a moment, so this call's completion reaches the client first.
+            if (session.CloseAfterReply)
+                await registry.CloseEndedSessionAsync(session).ConfigureAwait(false);
+        }
+        catch (SignalingException ex)
+        {
+            throw Refuse(ex.Code, ex.Message);
+        }
+    }
+
     public async Task Leave()
     {
         if (Context.Items.Remove(SessionKey, out var session))
@@ -69,10 +99,14 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
         return null;
     });
 
+    private SignalingSession Current() =>
+        Context.Items.TryGetValue(SessionKey, out var value) && value is SignalingSession session
+            ? session
+            : throw Refuse(SignalingErrorCodes.WrongState, "call Join first");
+
     private T Run<T>(Func<SignalingSession, T> action)
     {
-        if (!Context.Items.TryGetValue(SessionKey, out var value) || value is not SignalingSession session)
-            throw Refuse(SignalingErrorCodes.WrongState, "call Join first");
+        var session = Current();
         try
         {
             session.OnMessage();

@@ -21,6 +21,16 @@ internal sealed class SignalingOptionsValidator : IValidateOptions<SignalingOpti
             failures.Add($"Signaling:MessageBurst must be positive (was {options.MessageBurst}).");
         if (options.RosterBatchDelay < TimeSpan.Zero || options.RosterBatchDelay > TimeSpan.FromSeconds(1))
             failures.Add($"Signaling:RosterBatchDelay must be between 0 and 1 s (was '{options.RosterBatchDelay}').");
+        if (options.RosterPageSize is < 1 or > 5000)
+            failures.Add($"Signaling:RosterPageSize must be between 1 and 5000 (was {options.RosterPageSize}).");
+        if (options.ChatMaximumLength is < 1 or > 32768)
+            failures.Add($"Signaling:ChatMaximumLength must be between 1 and 32768 characters (was {options.ChatMaximumLength}).");
+        if (options.ChatHistoryLength is < 0 or > 10000)
+            failures.Add($"Signaling:ChatHistoryLength must be between 0 and 10000 (was {options.ChatHistoryLength}).");
+        if (!(options.ChatMessagesPerSecond > 0))
+            failures.Add($"Signaling:ChatMessagesPerSecond must be positive (was {options.ChatMessagesPerSecond}).");
+        if (options.ChatBurst < 1)
+            failures.Add($"Signaling:ChatBurst must be at least 1 (was {options.ChatBurst}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -37,7 +37,19 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public string DisplayName { get; }
 
-    public string Role { get; }
+    // The token's role, or what the host made it since (make/transfer host): what host checks read.
+    public string Role { get; set; }
+
+    public bool IsHost => Role == "host";
+
+    // The hand's place in the meeting's raise order; 0 = not raised.
+    public long HandRaisedOrder { get; private set; }
+
+    // The host muted this participant's audio and the SFU holds it until the participant unmutes itself.
+    public bool AudioHeldByHost { get; private set; }
+
+    // This session ended the meeting: its transport closes it once the command has been answered.
+    public bool CloseAfterReply { get; set; }
 
     public ISignalingPeer Peer { get; }
 
@@ -52,7 +64,14 @@ internal sealed class SignalingSession : IMediaParticipantListener
     // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 
-    public ParticipantInfo Info => new(ParticipantId, DisplayName, AudioMuted, VideoMuted, false);
+    public ParticipantInfo Info
+    {
+        get
+        {
+            lock (gate)
+                return new(ParticipantId, DisplayName, AudioMuted, VideoMuted, HandRaisedOrder != 0) { Role = Role, HandRaisedOrder = HandRaisedOrder };
+        }
+    }
 
     public TimeSpan SilentFor => time.GetElapsedTime(Interlocked.Read(ref lastSeenTimestamp));
 
@@ -92,12 +111,18 @@ internal sealed class SignalingSession : IMediaParticipantListener
         _ => false,
     };
 
+    // A self unmute of audio also releases a host's hold: only the participant can unmute itself.
     public bool SetMuted(string kind, bool muted)
     {
         lock (gate)
         {
             if (kind == "audio")
             {
+                if (!muted && AudioHeldByHost)
+                {
+                    AudioHeldByHost = false;
+                    Media?.HoldAudio(false);
+                }
                 if (AudioMuted == muted)
                     return false;
                 AudioMuted = muted;
@@ -106,6 +131,31 @@ internal sealed class SignalingSession : IMediaParticipantListener
             if (VideoMuted == muted)
                 return false;
             VideoMuted = muted;
+            return true;
+        }
+    }
+
+    // Host mute: the SFU stops forwarding this participant's audio at once. False when already held.
+    public bool HoldAudioByHost()
+    {
+        lock (gate)
+        {
+            Media?.HoldAudio(true);
+            var changed = !AudioHeldByHost || !AudioMuted;
+            AudioHeldByHost = true;
+            AudioMuted = true;
+            return changed;
+        }
+    }
+
+    // Raise takes the next place in the meeting's order; false when nothing changed.
+    public bool SetHand(bool raised, Func<long> nextOrder)
+    {
+        lock (gate)
+        {
+            if (raised == (HandRaisedOrder != 0))
+                return false;
+            HandRaisedOrder = raised ? nextOrder() : 0;
             return true;
         }
     }

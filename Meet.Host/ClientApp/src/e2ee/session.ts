@@ -34,9 +34,13 @@ export function newMeetingSecret(): string {
 
 // The link to share: the page's join URL plus the fragment that carries the key.
 export function inviteLink(meetingId: string, hash = location.hash): string {
+  return withLinkKey(`${location.origin}/j/${encodeURIComponent(meetingId)}`, hash);
+}
+
+// A join link (plain or a host's invitation) carrying this page's key, if it has one, in its fragment.
+export function withLinkKey(link: string, hash = location.hash): string {
   const key = keyFromLink(hash);
-  const base = `${location.origin}/j/${encodeURIComponent(meetingId)}`;
-  return key.state === 'present' ? `${base}#key=${toBase64Url(key.secret)}` : base;
+  return key.state === 'present' ? `${link.split('#')[0]}#key=${toBase64Url(key.secret)}` : link;
 }
 
 export class E2eeSession {

@@ -1,0 +1,61 @@
+namespace Meet.Modules.Media.Bandwidth;
+
+// Counters of adaptive media (issue 11): feedback the SFU sends publishers, upstream loss repair, the
+// seed's NACK-or-keyframe rule per subscriber, layer switches. Read by /metrics and the tests.
+internal sealed class AdaptiveMediaCounters
+{
+    private long _transportFeedbackSent;
+    private long _rembSent;
+    private long _upstreamNacksSent;
+    private long _rtxRecovered;
+    private long _rtxProbesDropped;
+    private long _nacksRefusedForRtt;
+    private long _keyFramesInsteadOfNack;
+    private long _layerSwitches;
+    private long _subscriberFeedbackReceived;
+    private long _subscriberFeedbackUnknown;
+
+    public long TransportFeedbackSent => Interlocked.Read(ref _transportFeedbackSent);
+
+    public long RembSent => Interlocked.Read(ref _rembSent);
+
+    public long UpstreamNacksSent => Interlocked.Read(ref _upstreamNacksSent);
+
+    // Publisher RTX packets unwrapped back into the original stream (RFC 4588 §4).
+    public long RtxRecovered => Interlocked.Read(ref _rtxRecovered);
+
+    // RTX without an original sequence number: Chrome's padding probes, nothing to forward.
+    public long RtxProbesDropped => Interlocked.Read(ref _rtxProbesDropped);
+
+    // Subscriber NACKs not answered because that subscriber's RTT exceeds Media:NackRttLimit.
+    public long NacksRefusedForRtt => Interlocked.Read(ref _nacksRefusedForRtt);
+
+    public long KeyFramesInsteadOfNack => Interlocked.Read(ref _keyFramesInsteadOfNack);
+
+    public long LayerSwitches => Interlocked.Read(ref _layerSwitches);
+
+    public long SubscriberFeedbackReceived => Interlocked.Read(ref _subscriberFeedbackReceived);
+
+    // Transport-cc feedback entries for sequence numbers we never sent (or long forgotten).
+    public long SubscriberFeedbackUnknown => Interlocked.Read(ref _subscriberFeedbackUnknown);
+
+    public void TransportFeedback() => Interlocked.Increment(ref _transportFeedbackSent);
+
+    public void Remb() => Interlocked.Increment(ref _rembSent);
+
+    public void UpstreamNack() => Interlocked.Increment(ref _upstreamNacksSent);
+
+    public void RtxRecoveredPacket() => Interlocked.Increment(ref _rtxRecovered);
+
+    public void RtxProbeDropped() => Interlocked.Increment(ref _rtxProbesDropped);
+
+    public void NackRefusedForRtt() => Interlocked.Increment(ref _nacksRefusedForRtt);
+
+    public void KeyFrameInsteadOfNack() => Interlocked.Increment(ref _keyFramesInsteadOfNack);
+
+    public void LayerSwitch() => Interlocked.Increment(ref _layerSwitches);
+
+    public void SubscriberFeedback() => Interlocked.Increment(ref _subscriberFeedbackReceived);
+
+    public void SubscriberFeedbackForUnknown(int count) => Interlocked.Add(ref _subscriberFeedbackUnknown, count);
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Meet.Modules.Media.Bandwidth;
+
+namespace Meet.Modules.Media.Routing;
+
+// Issue 11: which simulcast layer each of this subscriber's video consumers forwards, from the
+// subscriber's own downlink estimate — per subscriber, so one lossy receiver never drags a publisher
+// (or anyone else) down. Runs once per tick under the router's lock; the packet path only reads each
+// consumer's TargetLayer and switches on the next keyframe of it.
+internal sealed partial class SubscriberAllocator
+{
+    // Seed bitrates (SPEC "Simulcast": 180p/150 kbps, 360p/500 kbps, 720p/1.5 Mbps) for layers whose
+    // rate is not measured yet, counted from the top layer down.
+    private static readonly double[] SeedBitratesFromTop = [1_500_000, 500_000, 150_000, 100_000];
+
+    // Opus at the seed's 50 kbps per forwarded audio stream comes off the budget first.
+    private const double AudioBitrate = 50_000;
+
+    private static readonly long UpSwitchHold = Stopwatch.Frequency * 2;
+
+    private LayerRequest[] _requests = [];
+    private Consumer[] _videoConsumers = [];
+    private int[] _ranks = [];
+
+    public void AllocateLayers(SubscriberDownlink downlink, ConferenceSelection selection, long now)
+    {
+        var count = 0;
+        var audio = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot.Consumer is not { IsClosed: false, IsPaused: false } consumer)
+                continue;
+            if (consumer.Producer.Kind == MediaKind.Audio)
+            {
+                audio++;
+                continue;
+            }
+            if (count == _videoConsumers.Length)
+            {
+                // Grows with the slot count only (bounded by last-N), never per tick.
+                Array.Resize(ref _videoConsumers, Math.Max(4, count * 2));
+                Array.Resize(ref _ranks, _videoConsumers.Length);
+                Array.Resize(ref _requests, _videoConsumers.Length);
+            }
+            _videoConsumers[count] = consumer;
+            _ranks[count] = selection.VideoRank(consumer.Producer.ParticipantId);
+            count++;
+        }
+        if (count == 0)
+            return;
+        // Priority: the dominant speaker first, then the recent speakers, then the rest.
+        Array.Sort(_ranks, _videoConsumers, 0, count);
+        var requests = _requests.AsSpan(0, count);
+        for (var i = 0; i < count; i++)
+            requests[i] = Describe(_videoConsumers[i]);
+
+        var budget = downlink.HasFeedback
+            ? (downlink.ProbeTarget ?? downlink.Estimate) - audio * AudioBitrate
+            : double.PositiveInfinity;
+        var wanted = LayerAllocation.Allocate(budget, requests);
+        downlink.SetWanted(wanted + audio * AudioBitrate);
+
+        for (var i = 0; i < count; i++)
+        {
+            var consumer = _videoConsumers[i];
+            var chosen = requests[i].Chosen;
+            var current = consumer.TargetLayer;
+            if (chosen == current)
+                continue;
+            // Down at once (the path is already short); up only after the hold, so a track that just
+            // moved does not bounce back on the next estimate.
+            if (current >= 0 && chosen > current && now - consumer.TargetLayerChangedAt < UpSwitchHold)
+                continue;
+            consumer.TargetLayer = chosen;
+            consumer.TargetLayerChangedAt = now;
+        }
+        Array.Clear(_videoConsumers, 0, count);
+    }
+
+    private static LayerRequest Describe(Consumer consumer)
+    {
+        var producer = consumer.Producer;
+        var layers = producer.Layers;
+        var request = new LayerRequest
+        {
+            MaxLayer = Math.Min(producer.BestLayer, LayerRequest.MaxLayers - 1),
+            CurrentLayer = consumer.TargetLayer >= 0 ? consumer.TargetLayer : consumer.CurrentLayer,
+        };
+        for (var layer = 0; layer < Math.Min(layers.Length, LayerRequest.MaxLayers); layer++)
+        {
+            var measured = layers[layer].Bitrate;
+            var seed = SeedBitratesFromTop[Math.Min(layers.Length - 1 - layer, SeedBitratesFromTop.Length - 1)];
+            request.SetBitrate(layer, measured > 0 ? measured : seed);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,149 @@
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Transport;
+using Microsoft.Playwright;
+
+namespace Meet.Tests.Browser;
+
+// Issue 13 through the web client: chat, raised hands in the host's roster, host mute enforced by the
+// SFU, removal and ending. Three Chromium pages per call in one shared browser; the first page creates
+// the meeting from the landing page and is its host.
+public sealed class MeetingFeaturesBrowserTests : BrowserFixture
+{
+    private sealed record Call(IPage Host, IPage Bob, IPage Carol, string HostId, string BobId, string CarolId);
+
+    private async Task<Call> StartCallAsync()
+    {
+        var host = await Harness.NewParticipantAsync(Browser);
+        await MeetPage.JoinFromLandingAsync(host, "Alice", link: null);
+        await MeetPage.WaitForStateAsync(host, MediaTimeout, "joined");
+        var link = host.Url;
+        var bob = await Harness.NewParticipantAsync(Browser);
+        await MeetPage.JoinFromLandingAsync(bob, "Bob", link);
+        var carol = await Harness.NewParticipantAsync(Browser);
+        await MeetPage.JoinFromLandingAsync(carol, "Carol", link);
+        foreach (var page in new[] { bob, carol })
+            await MeetPage.WaitForStateAsync(page, MediaTimeout, "joined");
+        var ids = new List<string>();
+        foreach (var page in new[] { host, bob, carol })
+            ids.Add((await MeetPage.ParticipantIdAsync(page))!);
+        foreach (var page in new[] { host, bob, carol })
+            await EventuallyAsync(async () => await page.EvaluateAsync<int>("() => window.meet.roster().participants.length") == 2, "every roster holds the two others");
+        return new Call(host, bob, carol, ids[0], ids[1], ids[2]);
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + MediaTimeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out waiting until {because}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task SendChatAsync(IPage page, string text)
+    {
+        if (await page.IsHiddenAsync("#chat-panel"))
+            await page.ClickAsync("#toggle-chat");
+        await page.FillAsync("#chat-input", text);
+        await page.PressAsync("#chat-input", "Enter");
+        await page.WaitForSelectorAsync($"#chat-messages li:has-text('{text}')");
+    }
+
+    private static Task<string[]> ChatTextsAsync(IPage page) =>
+        page.EvaluateAsync<string[]>("() => window.meet.chatMessages().map(m => m.text)");
+
+    private static async Task<long> AudioFromAsync(IPage page, string participantId) =>
+        (await MeetPage.StatsAsync(page)).TryGetValue(participantId, out var stats) ? stats.AudioPacketsReceived : 0;
+
+    [Test]
+    public async Task Chat_appears_everywhere_in_order_hands_show_in_raise_order_and_screenshots_are_kept()
+    {
+        var call = await StartCallAsync();
+
+        await SendChatAsync(call.Host, "hello from Alice");
+        await SendChatAsync(call.Bob, "hi, Bob here");
+        await SendChatAsync(call.Host, "third message");
+        string[] expected = ["hello from Alice", "hi, Bob here", "third message"];
+        foreach (var page in new[] { call.Host, call.Bob, call.Carol })
+            await EventuallyAsync(async () => (await ChatTextsAsync(page)).SequenceEqual(expected), "every page shows the chat in order");
+        // Carol never opened the chat: the toolbar counts what she has not read.
+        (await call.Carol.InnerTextAsync("#chat-unread")).Should().Be("3");
+
+        await call.Carol.ClickAsync("#raise-hand");
+        await EventuallyAsync(async () => (await call.Host.EvaluateAsync<int>($"() => window.meet.rosterDetails().find(p => p.participantId === '{call.CarolId}').handRaisedOrder")) > 0, "the host sees carol's hand");
+        // Bob raises his with the keyboard shortcut (typing in the chat box must not raise it: leave the box first).
+        await call.Bob.EvaluateAsync("() => document.activeElement.blur()");
+        await call.Bob.Keyboard.PressAsync("h");
+        await call.Host.ClickAsync("#toggle-people");
+        var rows = $"#roster-panel li.roster-row[data-hand-order]:not([data-hand-order='0'])";
+        await EventuallyAsync(async () => (await call.Host.Locator(rows).CountAsync()) == 2, "the host's people panel shows two raised hands");
+        var order = await call.Host.Locator(rows).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.participantId)");
+        order.Should().Equal([call.CarolId, call.BobId], "hands are listed in the order they were raised");
+        (await call.Host.InnerTextAsync("#participant-count")).Should().Be("3 people");
+
+        // Screenshots of the meeting page with three participants: desktop, and the host at phone size.
+        var directory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(directory);
+        foreach (var (page, name) in new[] { (call.Host, "host-people-panel"), (call.Bob, "participant"), (call.Carol, "participant-unread-chat") })
+        {
+            var path = Path.Combine(directory, $"meeting-three-participants-{name}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+            TestContext.AddTestAttachment(path, $"meeting page with three participants ({name}, 1280x720)");
+        }
+        await call.Bob.SetViewportSizeAsync(390, 844);
+        var phone = Path.Combine(directory, "meeting-three-participants-phone.png");
+        await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phone });
+        TestContext.AddTestAttachment(phone, "meeting page with three participants (phone, 390x844)");
+        (await call.Bob.IsVisibleAsync("#leave")).Should().BeTrue("the toolbar fits a phone");
+    }
+
+    [Test]
+    public async Task A_host_mute_stops_that_audio_at_the_sfu_and_the_muted_one_is_told()
+    {
+        var call = await StartCallAsync();
+        var counters = Harness.Host.Get<MediaModule>().Counters;
+        var first = await AudioFromAsync(call.Carol, call.BobId);
+        await EventuallyAsync(async () => await AudioFromAsync(call.Carol, call.BobId) > first + 20, "carol receives bob's audio before the mute");
+        var heldBefore = counters.Dropped(MediaDropReason.AudioHeldByHost);
+
+        await call.Host.ClickAsync("#toggle-people");
+        await call.Host.ClickAsync($"#menu-{call.BobId}");
+        await call.Host.ClickAsync($"#roster-panel li[data-participant-id='{call.BobId}'] [data-action='mute']");
+
+        await call.Bob.WaitForSelectorAsync("#host-notice:has-text('host muted you')");
+        (await call.Bob.GetAttributeAsync("#toggle-mic", "aria-pressed")).Should().Be("true");
+        // Packets already on their way may still arrive: settle, then nothing more reaches carol while
+        // bob's browser keeps sending (the SFU counts what it holds back).
+        await Task.Delay(1000);
+        var settled = await AudioFromAsync(call.Carol, call.BobId);
+        await Task.Delay(2000);
+        (await AudioFromAsync(call.Carol, call.BobId)).Should().Be(settled, "the SFU forwards none of bob's audio after the host muted him");
+        counters.Dropped(MediaDropReason.AudioHeldByHost).Should().BeGreaterThan(heldBefore, "bob's packets reached the SFU and were held back there");
+        await EventuallyAsync(async () => await call.Carol.EvaluateAsync<bool>($"() => window.meet.rosterDetails().find(p => p.participantId === '{call.BobId}').audioMuted"), "carol's roster shows bob muted");
+
+        // Only bob can unmute himself; then his audio flows again.
+        await call.Bob.ClickAsync("#toggle-mic");
+        await EventuallyAsync(async () => await AudioFromAsync(call.Carol, call.BobId) > settled + 10, "bob's audio flows again after he unmuted himself");
+    }
+
+    [Test]
+    public async Task A_removed_participant_is_told_and_cannot_rejoin_and_ending_shows_every_page_it_ended()
+    {
+        var call = await StartCallAsync();
+
+        await call.Host.ClickAsync("#toggle-people");
+        await call.Host.ClickAsync($"#menu-{call.CarolId}");
+        await call.Host.ClickAsync($"#roster-panel li[data-participant-id='{call.CarolId}'] [data-action='remove']");
+
+        await call.Carol.WaitForSelectorAsync("#meeting-error:has-text('removed you')");
+        await EventuallyAsync(async () => await call.Bob.EvaluateAsync<int>("() => window.meet.roster().participants.length") == 1, "bob sees carol gone");
+        await call.Carol.ReloadAsync();
+        await call.Carol.WaitForSelectorAsync("#meeting-error:has-text('cannot rejoin')");
+
+        await call.Host.ClickAsync("#end-meeting");
+        foreach (var page in new[] { call.Host, call.Bob })
+            await page.WaitForSelectorAsync("#meeting-error:has-text('has ended')");
+    }
+}
