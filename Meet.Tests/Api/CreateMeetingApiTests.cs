@@ -82,7 +82,7 @@ public sealed partial class CreateMeetingApiTests(StorageProvider provider) : Ap
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("meetingId").GetString()!;
 
-        (await Client.GetFromJsonAsync<JsonElement>($"/v1/meetings/{id}")).GetProperty("e2ee").GetBoolean().Should().BeTrue();
+        (await DetailsAsync(id)).GetProperty("e2ee").GetBoolean().Should().BeTrue();
         (await JoinAsync(id)).GetProperty("e2ee").GetBoolean().Should().BeTrue();
         (await JoinAsync(id, userId: null)).GetProperty("e2ee").GetBoolean().Should().BeTrue("a guest is told too");
         var plain = (await CreateMeetingAsync()).GetProperty("meetingId").GetString()!;

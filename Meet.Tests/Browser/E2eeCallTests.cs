@@ -59,7 +59,7 @@ public sealed class E2eeCallTests : BrowserFixture
         // The picture is the sender's camera, not noise: the decoded tile's colours match what the
         // sender's own preview shows, and neighbouring pixels are as smooth as the test pattern's.
         var sent = await SampleAsync(first.Page, "#local-video");
-        var received = await SampleAsync(second.Page, $"[data-participant-id='{firstId}'] video");
+        var received = await SampleAsync(second.Page, $".tile[data-participant-id='{firstId}'] video");
         TestContext.Progress.WriteLine($"e2ee picture: sent {sent}, received {received}");
         received.Roughness.Should().BeLessThan(Math.Max(20, sent.Roughness * 3), "a decoded test pattern is smooth; garbage is not");
         Math.Abs(received.Red - sent.Red).Should().BeLessThan(40);
@@ -211,7 +211,7 @@ public sealed class E2eeCallTests : BrowserFixture
 
     private static async Task WaitForUndecryptableAsync(IPage page, string participantId)
     {
-        var tile = page.Locator($"[data-participant-id='{participantId}']");
+        var tile = page.Locator($".tile[data-participant-id='{participantId}']");
         await tile.Locator(".e2ee-notice").WaitForAsync(new() { Timeout = (float)MediaTimeout.TotalMilliseconds });
         (await tile.GetAttributeAsync("class")).Should().Contain("undecryptable");
         (await tile.Locator(".e2ee-notice").InnerTextAsync()).Should().Contain("Cannot decrypt");

@@ -30,6 +30,8 @@ public sealed class ResourceCleanupTests
         await bob.Context.CloseAsync();
 
         await ThreeParticipantCallTests.WaitForCountsAsync(media, c => c == alone);
+        // Roster deltas are batched (Signaling:RosterBatchDelay), so Bob's tile goes shortly after his media.
+        await alice.WaitForFunctionAsync("() => document.querySelectorAll('.tile').length === 0", null, new() { Timeout = 10_000 });
         (await alice.QuerySelectorAllAsync(".tile")).Should().BeEmpty();
     }
 
