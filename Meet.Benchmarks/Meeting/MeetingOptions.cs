@@ -23,7 +23,8 @@ internal sealed class MeetingOptions
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
-          --bounded-slots        server with Media:BoundedSlots (issue 10: LastN + 3 m-sections per viewer)
+          --bounded-slots        server with Media:BoundedSlots=true (the default: LastN + speaker + 3 audio m-sections per viewer)
+          --per-track            server with Media:BoundedSlots=false (an m-section per published track)
           --last-n N             server's Media:LastN (default: the server's, 12)
         """;
 
@@ -48,15 +49,14 @@ internal sealed class MeetingOptions
     public string? Output { get; set; }
     public bool Quiet { get; set; }
 
-    public bool BoundedSlots { get; set; }
+    public bool BoundedSlots { get; set; } = true;
 
     public int? LastN { get; set; }
 
     // What the child server is started with beyond its defaults.
     public IEnumerable<string> ServerArguments()
     {
-        if (BoundedSlots)
-            yield return "--Media:BoundedSlots=true";
+        yield return BoundedSlots ? "--Media:BoundedSlots=true" : "--Media:BoundedSlots=false";
         if (LastN is { } lastN)
             yield return "--Media:LastN=" + lastN.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -90,6 +90,7 @@ internal sealed class MeetingOptions
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
+                case "--per-track": options.BoundedSlots = false; break;
                 case "--last-n": ok = TryInt(value, out var lastN); options.LastN = lastN; i++; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;
@@ -114,10 +115,10 @@ internal sealed class MeetingOptions
                 [.. Sizes.Select(n => new MeetingStep($"1 -> {n}", 1, Cameras ?? 1, Microphones ?? 0, n))], Media(500, 1)),
             "seed-100" => new MeetingScenario("seed-100", "one meeting: 20 cameras, 80 audio-only (muted unless --talkers), packet rates scaled to fit",
                 [new MeetingStep("seed-100", 1, Cameras ?? 20, Microphones ?? 80, Viewers ?? 0)], Media(500, 0.1)),
-            // The seed's 100 cameras need last-N (not implemented yet: every viewer would receive all 100
-            // videos, 90,000 forwarded streams); --cameras 100 --viewers 900 runs it anyway.
-            "seed-1000" => new MeetingScenario("seed-1000", "one meeting of 1,000: cameras + viewers, packet rates scaled to fit",
-                [new MeetingStep("seed-1000", 1, Cameras ?? 5, Microphones ?? 0, Viewers ?? 995)], Media(500, 0.05)),
+            // The seed's 1,000: 100 cameras and 900 viewers; last-N and bounded slots keep each viewer at
+            // LastN videos (issue 10), so the forwarded streams grow with viewers × N, not viewers × 100.
+            "seed-1000" => new MeetingScenario("seed-1000", "one meeting of 1,000: 100 cameras + 900 viewers, packet rates scaled to fit",
+                [new MeetingStep("seed-1000", 1, Cameras ?? 100, Microphones ?? 0, Viewers ?? 900)], Media(500, 0.05)),
             "small-meetings" => new MeetingScenario("small-meetings", $"{Meetings} meetings x {Size} cameras",
                 [new MeetingStep($"{Meetings} x {Size}", Meetings, Cameras ?? Size, Microphones ?? 0, Viewers ?? 0)], Media(500, 1)),
             "churn" => new MeetingScenario("churn", $"1 camera -> viewers, {ChurnRate.ToString(CultureInfo.InvariantCulture)} viewers replaced per second",

@@ -88,7 +88,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
             Mixer.AddListener(member.Subscribing.AddMixSlot(subscriber));
         if (BoundedSlots)
         {
+            // The mix slot (a mixing meeting) exists from the start: it needs the first offer too.
             Reallocate(member, AllProducers());
+            if (Mixer is not null)
+                SlotsChanged(member);
             return member;
         }
         foreach (var other in _members)
