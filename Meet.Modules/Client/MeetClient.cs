@@ -281,6 +281,14 @@ public sealed class MeetClient : IAsyncDisposable
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken = default) =>
         Current.SetMaxVideosAsync(maxVideos, cancellationToken);
 
+    // Issue 10: always receive these participants' video (in this order, at most the video slots; [] unpins).
+    public Task PinAsync(IReadOnlyList<string> participantIds, CancellationToken cancellationToken = default) =>
+        Current.PinAsync(participantIds, cancellationToken);
+
+    // Issue 10, host only (403 otherwise): how many screen shares the meeting allows at once.
+    public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken = default) =>
+        Current.SetScreenShareLimitAsync(maxShares, cancellationToken);
+
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
         await lifetime.CancelAsync().ConfigureAwait(false);
