@@ -7,7 +7,8 @@ internal sealed class MeetingOptions
 {
     public const string Usage = """
         usage: meeting <fanout|seed-100|seed-1000|small-meetings|churn|smoke> [options]
-          --sizes 10,50,100      fanout: subscriber counts swept (one server per step)
+          --sizes 10,50,100      fanout: subscriber counts swept; seed-1000: meeting sizes swept, a tenth
+                                 of them cameras (e.g. --sizes 100,1000; one server per step)
           --meetings N --size N  small-meetings: N meetings of N cameras (default 50 x 4)
           --cameras N --viewers N --microphones N   override the scenario's participants
           --churn-rate R         churn: participants replaced per second (default 2)
@@ -30,6 +31,7 @@ internal sealed class MeetingOptions
 
     public string Scenario { get; set; } = "";
     public int[] Sizes { get; set; } = [10, 25, 50, 100];
+    public bool SizesGiven { get; set; }
     public int Meetings { get; set; } = 50;
     public int Size { get; set; } = 4;
     public int? Cameras { get; set; }
@@ -72,7 +74,7 @@ internal sealed class MeetingOptions
             var ok = true;
             switch (args[i])
             {
-                case "--sizes": ok = TryInts(value, out var sizes); options.Sizes = sizes; i++; break;
+                case "--sizes": ok = TryInts(value, out var sizes); options.Sizes = sizes; options.SizesGiven = true; i++; break;
                 case "--meetings": ok = TryInt(value, out var m); options.Meetings = m; i++; break;
                 case "--size": ok = TryInt(value, out var s); options.Size = s; i++; break;
                 case "--cameras": ok = TryInt(value, out var c, 0); options.Cameras = c; i++; break;
@@ -117,8 +119,12 @@ internal sealed class MeetingOptions
                 [new MeetingStep("seed-100", 1, Cameras ?? 20, Microphones ?? 80, Viewers ?? 0)], Media(500, 0.1)),
             // The seed's 1,000: 100 cameras and 900 viewers; last-N and bounded slots keep each viewer at
             // LastN videos (issue 10), so the forwarded streams grow with viewers × N, not viewers × 100.
+            // --sizes sweeps the meeting size with the same shape (a tenth cameras), so per-viewer numbers at
+            // 100 and 1,000 come from one run.
             "seed-1000" => new MeetingScenario("seed-1000", "one meeting of 1,000: 100 cameras + 900 viewers, packet rates scaled to fit",
-                [new MeetingStep("seed-1000", 1, Cameras ?? 100, Microphones ?? 0, Viewers ?? 900)], Media(500, 0.05)),
+                SizesGiven
+                    ? [.. Sizes.Select(n => new MeetingStep($"{n} ({n / 10} cameras)", 1, n / 10, 0, n - n / 10))]
+                    : [new MeetingStep("seed-1000", 1, Cameras ?? 100, Microphones ?? 0, Viewers ?? 900)], Media(500, 0.05)),
             "small-meetings" => new MeetingScenario("small-meetings", $"{Meetings} meetings x {Size} cameras",
                 [new MeetingStep($"{Meetings} x {Size}", Meetings, Cameras ?? Size, Microphones ?? 0, Viewers ?? 0)], Media(500, 1)),
             "churn" => new MeetingScenario("churn", $"1 camera -> viewers, {ChurnRate.ToString(CultureInfo.InvariantCulture)} viewers replaced per second",

@@ -130,6 +130,15 @@ public sealed class ConferenceSelectionEndToEndTests
             subscribers.Add(new ReceivedStreams(client));
             await client.JoinAsync(meeting.MeetingId, $"Listener {i}", userId: $"usr_listener_{i}");
         }
+        foreach (var subscriber in subscribers)
+        {
+            foreach (var bot in bots)
+            {
+                subscriber.Tag(bot.AudioTag, bot.Id, "audio");
+                if (bot.VideoTag is { } video)
+                    subscriber.Tag(video, bot.Id, "video");
+            }
+        }
         sending = new CancellationTokenSource();
         sendLoop = SendLoopAsync(bots, sending.Token);
         // Bounded slots (the default): LastN (2) videos and the audible set, which holds at least two

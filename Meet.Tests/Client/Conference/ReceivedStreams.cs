@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Meet.Modules.Client;
@@ -7,13 +8,19 @@ namespace Meet.Tests.Client.Conference;
 
 // What a .NET subscriber received, per publisher and kind: packet counts, and every "resume" — the first
 // packet after a gap longer than ResumeGap (or ever) — with whether that packet starts a VP8 keyframe.
-// Packets are attributed when they arrive (MeetClient.RemoteTrackOf): a bounded slot keeps its SSRC
-// while the server remaps it to another publisher, so a remap is a resume of the new publisher.
+// A bounded slot keeps its SSRC while the server remaps it to another publisher, so a remap is a resume
+// of the new publisher. Packets are attributed by the sender's payload tag (TalkingBot) when known —
+// the slot assignment travels over signaling and may arrive a moment before or after the first packets
+// it describes — else by the slot assignments at arrival (MeetClient.RemoteTrackOf).
 internal sealed class ReceivedStreams
 {
     private static readonly long ResumeGap = Stopwatch.Frequency * 3 / 10;
 
     private readonly ConcurrentDictionary<(string Publisher, string Kind), StreamState> _streams = new();
+    private readonly ConcurrentDictionary<uint, (string Publisher, string Kind)> _tags = new();
+
+    // Packets whose payload ends with `tag` come from `publisher`'s `kind` track.
+    public void Tag(uint tag, string publisher, string kind) => _tags[tag] = (publisher, kind);
     private readonly MeetClient _client;
 
     public ReceivedStreams(MeetClient client)
@@ -72,9 +79,15 @@ internal sealed class ReceivedStreams
         if (!RtpHeader.TryParse(packet, out var header))
             return;
         var now = Stopwatch.GetTimestamp();
-        if (_client.RemoteTrackOf(header.Ssrc) is not { } track)
+        var payloadEnd = header.HeaderLength + header.PayloadLength;
+        (string Publisher, string Kind) key;
+        if (header.PayloadLength >= 4 && _tags.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(packet[(payloadEnd - 4)..payloadEnd]), out var tagged))
+            key = tagged;
+        else if (_client.RemoteTrackOf(header.Ssrc) is { } track)
+            key = (track.StreamId, track.Kind);
+        else
             return;
-        var stream = _streams.GetOrAdd((track.StreamId, track.Kind), _ => new StreamState());
+        var stream = _streams.GetOrAdd(key, _ => new StreamState());
         lock (stream)
         {
             if (stream.LastTimestamp == 0 || now - stream.LastTimestamp > ResumeGap)
