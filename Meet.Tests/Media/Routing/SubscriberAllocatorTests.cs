@@ -19,6 +19,20 @@ public sealed class SubscriberAllocatorTests
             participant.AnswerNext().Succeeded.Should().BeTrue();
     }
 
+    // A viewer, then cameras that join and publish; every offer answered.
+    private static SimulatedSubscriber ViewerAndCameras(InMemorySfu sfu, params string[] cameras)
+    {
+        var viewer = sfu.Join("viewer");
+        foreach (var id in cameras)
+        {
+            sfu.Join(id);
+            sfu.Publish(id);
+        }
+        foreach (var participant in sfu.Participants.Values)
+            AnswerAll(participant);
+        return viewer;
+    }
+
     private static (int Video, int Audio) Sections(SimulatedSubscriber participant)
     {
         var offer = participant.AgreedOffer();
@@ -79,14 +93,7 @@ public sealed class SubscriberAllocatorTests
     public async Task A_new_speaker_takes_a_video_slot_on_the_same_ssrc_with_a_keyframe_request_and_no_offer()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
-        var viewer = sfu.Join("viewer");
-        foreach (var id in new[] { "a", "b", "c", "d" })
-        {
-            sfu.Join(id);
-            sfu.Publish(id);
-        }
-        foreach (var participant in sfu.Participants.Values)
-            AnswerAll(participant);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c", "d");
         sfu.SelectionTick();
         Shown(viewer, "video").Should().Equal("a", "b");
         var offers = viewer.OffersReceived;
@@ -166,14 +173,7 @@ public sealed class SubscriberAllocatorTests
     public async Task The_speaker_slot_follows_the_active_speaker_and_leaves_the_grid_slots_alone()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
-        var viewer = sfu.Join("viewer");
-        foreach (var id in new[] { "a", "b", "c" })
-        {
-            sfu.Join(id);
-            sfu.Publish(id);
-        }
-        foreach (var participant in sfu.Participants.Values)
-            AnswerAll(participant);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c");
         ushort sequence = 0;
         void TalkFor(string id)
         {
@@ -201,14 +201,7 @@ public sealed class SubscriberAllocatorTests
     public async Task Pinned_participants_always_take_grid_slots_up_to_the_slot_count()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
-        var viewer = sfu.Join("viewer");
-        foreach (var id in new[] { "a", "b", "c", "d" })
-        {
-            sfu.Join(id);
-            sfu.Publish(id);
-        }
-        foreach (var participant in sfu.Participants.Values)
-            AnswerAll(participant);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c", "d");
         sfu.SelectionTick();
         Shown(viewer, "video").Should().Equal("a", "b");
 
