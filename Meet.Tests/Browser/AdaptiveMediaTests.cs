@@ -32,12 +32,6 @@ public sealed class AdaptiveMediaTests : BrowserFixture
         }
         """;
 
-    // OPEN DEFECT (issue 10 remainder, found when bounded slots became the default): with
-    // Media:BoundedSlots=true Bob's send-side downlink estimate stays at ~50-66 kbps (3 of 3 runs,
-    // load 35-165) although 720p decodes; with the per-track mode it passes. Until the slot path's
-    // transport-cc feedback is diagnosed this test checks adaptive media in the per-track mode.
-    protected override IReadOnlyDictionary<string, string>? HostSettings => new Dictionary<string, string> { ["Media:BoundedSlots"] = "false" };
-
     [Test]
     public async Task A_chromium_publisher_sends_all_three_simulcast_layers_within_10s_and_the_subscriber_gets_720p()
     {
