@@ -1,3 +1,5 @@
+using Meet.Modules.Client.Media;
+
 namespace Meet.Benchmarks.Meeting;
 
 // Everything one step measured; serialized as is into results.json.
@@ -48,6 +50,10 @@ internal sealed record StepResult
     public double LatencyP999Ms { get; init; }
     public double LossPercent { get; init; }
     public int Freezes { get; init; }
+    // Subscriber-side RTCP over the window (browser-like receivers) and what the server did with it.
+    public FeedbackTotals SubscriberFeedback { get; init; }
+    public double ServerNacksReceived { get; init; }
+    public double ServerRtpRetransmitted { get; init; }
     public long ServerBaselineRssBytes { get; init; }
     public long ServerRssBytes { get; init; }
     public double ServerKibPerParticipant { get; init; }
@@ -63,3 +69,24 @@ internal sealed record StepResult
 // One second of a step's measured window.
 internal sealed record TimeSample(double Second, double PacketsInPerSecond, double PacketsOutPerSecond, double ServerCpuPercent,
     double GeneratorCpuPercent, double LatencyP50Ms, double LatencyP99Ms, double LossPercent);
+
+// What the synthetic subscribers sent back and recovered (ClientReceiverFeedback), summed over participants.
+internal readonly record struct FeedbackTotals(long ReceiverReports, long TransportFeedback, long NackedSequences, long Retransmissions,
+    long GapsRecovered, long GapsGivenUp)
+{
+    public static FeedbackTotals Of(IEnumerable<ClientReceiverFeedback> feedback)
+    {
+        var total = default(FeedbackTotals);
+        foreach (var f in feedback)
+            total += new FeedbackTotals(f.ReportsSent, f.TransportFeedbackSent, f.NacksSent, f.RetransmissionsReceived, f.Recovered, f.GivenUp);
+        return total;
+    }
+
+    public static FeedbackTotals operator +(FeedbackTotals a, FeedbackTotals b) => new(a.ReceiverReports + b.ReceiverReports,
+        a.TransportFeedback + b.TransportFeedback, a.NackedSequences + b.NackedSequences, a.Retransmissions + b.Retransmissions,
+        a.GapsRecovered + b.GapsRecovered, a.GapsGivenUp + b.GapsGivenUp);
+
+    public static FeedbackTotals operator -(FeedbackTotals a, FeedbackTotals b) => new(a.ReceiverReports - b.ReceiverReports,
+        a.TransportFeedback - b.TransportFeedback, a.NackedSequences - b.NackedSequences, a.Retransmissions - b.Retransmissions,
+        a.GapsRecovered - b.GapsRecovered, a.GapsGivenUp - b.GapsGivenUp);
+}

@@ -155,7 +155,7 @@ public sealed class MeetClient : IAsyncDisposable
         await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Publisher ??= new ClientPeerConnection();
+            Publisher ??= new ClientPeerConnection { TransportWideCc = options.PublisherTransportWideCc };
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
         }

@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Meet.Modules.Media.Bandwidth;
+using Meet.Modules.Media.Protocols.Rtcp;
+using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Protocols.Sdp;
+
+namespace Meet.Modules.Client.Media;
+
+// The RTCP a browser's receiver sends back, for one subscriber PeerConnection of the client library
+// (the load generator's synthetic subscribers, issue 14): receiver reports (RFC 3550
+// §6.4.2) for every incoming stream, generic NACKs (RFC 4585 §6.2.1) for sequence gaps, and
+// transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01) when the SFU's offer
+// negotiated the extension, so the SFU's per-subscriber estimator and NACK/RTX path run as they do with
+// real clients. RTX answers (RFC 4588: payload type from the offer's a=rtpmap rtx, original sequence
+// number first in the payload) fill the gaps they were asked for.
+//
+// OnRtp runs on the receive callback; WriteReport on whatever timer paces reports (the load generator
+// has one for all its subscribers). Not on any server path: it allocates freely.
+internal sealed class ClientReceiverFeedback(uint senderSsrc)
+{
+    // A gap is asked for at most this often and this many times, then given up as lost (Chrome: about
+    // one RTT apart, ten tries, never past a second).
+    private const int MaxNackTries = 3;
+    private static readonly long NackGiveUpTicks = Stopwatch.Frequency;
+    private const int MaxMissingPerStream = 256;
+    private const int MaxReportBlocks = 31;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<uint, StreamState> _streams = [];
+    private readonly HashSet<byte> _rtxPayloadTypes = [];
+    private readonly TransportFeedbackGenerator _transportFeedback = new();
+    private int _transportCcExtensionId;
+    private long _nacksSent;
+    private long _retransmissionsReceived;
+    private long _recovered;
+    private long _givenUp;
+    private long _reportsSent;
+
+    public long NacksSent => Interlocked.Read(ref _nacksSent);
+
+    public long RetransmissionsReceived => Interlocked.Read(ref _retransmissionsReceived);
+
+    // Gaps an RTX answer filled, and gaps given up on after MaxNackTries or a second.
+    public long Recovered => Interlocked.Read(ref _recovered);
+
+    public long GivenUp => Interlocked.Read(ref _givenUp);
+
+    public long ReportsSent => Interlocked.Read(ref _reportsSent);
+
+    public long TransportFeedbackSent => _transportFeedback.FeedbackPacketsWritten;
+
+    // Each subscriber offer says which extension id carries transport-wide sequence numbers and which
+    // payload types are RTX.
+    public void OnOffer(string sdp)
+    {
+        if (!SessionDescription.TryParse(sdp, out var offer, out _))
+            return;
+        lock (_lock)
+        {
+            foreach (var section in offer.MediaDescriptions)
+            {
+                foreach (var extmap in section.Extmaps)
+                {
+                    if (extmap.Uri == SdpAnswerOptions.TransportWideCcUri)
+                        _transportCcExtensionId = extmap.Id;
+                }
+                foreach (var map in section.RtpMaps)
+                {
+                    if (map.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase))
+                        _rtxPayloadTypes.Add((byte)map.PayloadType);
+                }
+            }
+        }
+    }
+
+    // Returns false for a retransmission: the caller's statistics count original packets only.
+    public bool OnRtp(ReadOnlySpan<byte> packet)
+    {
+        if (!RtpHeader.TryParse(packet, out var header))
+            return false;
+        var now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            if (_transportCcExtensionId != 0 && header.TryGetExtension(packet, _transportCcExtensionId, out var value) && value.Length >= 2)
+                _transportFeedback.OnPacket(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, now * 1_000_000 / Stopwatch.Frequency);
+            if (_rtxPayloadTypes.Contains(header.PayloadType))
+            {
+                Interlocked.Increment(ref _retransmissionsReceived);
+                var payload = header.GetPayload(packet);
+                // The RTX stream's SSRC differs from the media's; the gap it fills is found by sequence.
+                if (payload.Length >= 2)
+                    FillGap(BinaryPrimitives.ReadUInt16BigEndian(payload));
+                return false;
+            }
+            if (!_streams.TryGetValue(header.Ssrc, out var stream))
+                _streams[header.Ssrc] = stream = new StreamState(header.SequenceNumber);
+            stream.OnPacket(header.SequenceNumber, now, ref _givenUp);
+            return true;
+        }
+    }
+
+    private void FillGap(ushort sequence)
+    {
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.TryFill(sequence))
+            {
+                Interlocked.Increment(ref _recovered);
+                return;
+            }
+        }
+    }
+
+    // One RTCP compound: RR with a block per stream (at most 31), then a NACK per stream with gaps due.
+    // Transport-cc feedback goes in separate datagrams (WriteTransportFeedback), as Chrome sends it.
+    public int WriteReport(Span<byte> destination)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[MaxReportBlocks];
+        Span<ushort> due = stackalloc ushort[RtcpNackItem.MaxSequenceNumbers * 4];
+        Span<RtcpNackItem> items = stackalloc RtcpNackItem[due.Length];
+        lock (_lock)
+        {
+            var count = 0;
+            foreach (var (ssrc, stream) in _streams)
+            {
+                if (count == blocks.Length)
+                    break;
+                blocks[count++] = stream.TakeReportBlock(ssrc);
+            }
+            if (count == 0)
+                return 0;
+            if (!new RtcpReceiverReport(senderSsrc, blocks[..count]).TryWrite(destination, out var written))
+                return 0;
+            foreach (var (ssrc, stream) in _streams)
+            {
+                var lost = stream.TakeDueNacks(now, due, ref _givenUp);
+                if (lost == 0)
+                    continue;
+                var itemCount = RtcpNackItem.Build(due[..lost], items);
+                var nack = new RtcpNack(senderSsrc, ssrc, items[..itemCount]);
+                if (written + nack.GetSerializedSize() > destination.Length || !nack.TryWrite(destination[written..], out var nackLength))
+                    break;
+                written += nackLength;
+                Interlocked.Add(ref _nacksSent, lost);
+            }
+            Interlocked.Increment(ref _reportsSent);
+            return written;
+        }
+    }
+
+    // Called until it returns 0.
+    public int WriteTransportFeedback(Span<byte> destination) => _transportFeedback.WriteFeedback(senderSsrc, destination);
+
+    private sealed class StreamState(ushort first)
+    {
+        private readonly long _base = first;
+        private readonly List<Gap> _missing = [];
+        private long _highest = first;
+        private long _received;
+        private long _expectedPrior;
+        private long _receivedPrior;
+
+        public void OnPacket(ushort sequence, long now, ref long givenUp)
+        {
+            _received++;
+            var extended = _highest + (short)(ushort)(sequence - (ushort)_highest);
+            if (extended > _highest)
+            {
+                for (var missing = _highest + 1; missing < extended; missing++)
+                {
+                    if (_missing.Count == MaxMissingPerStream)
+                    {
+                        _missing.RemoveAt(0);
+                        givenUp++;
+                    }
+                    _missing.Add(new Gap(missing, now, 0));
+                }
+                _highest = extended;
+                return;
+            }
+            // Late (reordered) arrival of a packet already counted missing.
+            TryFill(sequence);
+        }
+
+        public bool TryFill(ushort sequence)
+        {
+            for (var i = 0; i < _missing.Count; i++)
+            {
+                if ((ushort)_missing[i].Sequence == sequence)
+                {
+                    _missing.RemoveAt(i);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        // Gaps to ask for at this report (one report interval apart), each at most MaxNackTries times.
+        public int TakeDueNacks(long now, Span<ushort> due, ref long givenUp)
+        {
+            var count = 0;
+            for (var i = 0; i < _missing.Count; i++)
+            {
+                var gap = _missing[i];
+                if (gap.Tries >= MaxNackTries || now - gap.Detected > NackGiveUpTicks)
+                {
+                    _missing.RemoveAt(i--);
+                    givenUp++;
+                    continue;
+                }
+                if (count == due.Length)
+                    continue;
+                due[count++] = (ushort)gap.Sequence;
+                _missing[i] = gap with { Tries = gap.Tries + 1 };
+            }
+            return count;
+        }
+
+        // RFC 3550 A.3: fraction lost over the interval since the last report, cumulative lost overall.
+        public RtcpReportBlock TakeReportBlock(uint ssrc)
+        {
+            var expected = _highest - _base + 1;
+            var expectedInterval = expected - _expectedPrior;
+            var receivedInterval = _received - _receivedPrior;
+            _expectedPrior = expected;
+            _receivedPrior = _received;
+            var lostInterval = expectedInterval - receivedInterval;
+            var fraction = expectedInterval <= 0 || lostInterval <= 0 ? (byte)0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
+            var cumulative = (int)Math.Clamp(expected - _received, -0x80_0000, 0x7F_FFFF);
+            return new RtcpReportBlock(ssrc, fraction, cumulative, (uint)_highest, 0, 0, 0);
+        }
+    }
+
+    private readonly record struct Gap(long Sequence, long Detected, int Tries);
+}
