@@ -12,7 +12,7 @@ public sealed class ClientPeerConnectionOfferTests
         await using var pc = new ClientPeerConnection { TransportWideCc = true };
         var sdp = pc.CreateOffer([ClientMediaTrack.Vp8Simulcast("s", "cam", "q", "h", "f"), ClientMediaTrack.Opus("s", "mic", 7)]);
 
-        SessionDescription.TryParse(sdp, out var offer, out var error).Should().BeTrue(error);
+        SessionDescription.TryParse(sdp, out var offer, out var error).Should().BeTrue(error.ToString());
         var video = offer!.MediaDescriptions[0];
         video.Rids.Select(r => (r.Id, r.Direction)).Should().Equal(("q", SdpRidDirection.Send), ("h", SdpRidDirection.Send), ("f", SdpRidDirection.Send));
         video.Simulcast!.SendRids.Should().Equal("q", "h", "f");

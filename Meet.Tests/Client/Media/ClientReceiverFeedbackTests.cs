@@ -154,7 +154,7 @@ public sealed class ClientReceiverFeedbackTests
     private static byte[] Packet(uint ssrc, ushort sequence, byte payloadType, ReadOnlySpan<byte> payload, ushort? transportSequence = null)
     {
         var buffer = new byte[1500];
-        var writer = new RtpPacketWriter(buffer, payloadType, sequence, 90 * sequence, ssrc);
+        var writer = new RtpPacketWriter(buffer, payloadType, sequence, 90u * sequence, ssrc);
         if (transportSequence is { } value)
         {
             Span<byte> element = stackalloc byte[2];
@@ -174,6 +174,7 @@ public sealed class ClientReceiverFeedbackTests
         var blocks = new List<RtcpReportBlock>();
         var nacked = new List<(uint, ushort)>();
         var reader = new RtcpCompoundReader(buffer.AsSpan(0, length));
+        Span<ushort> lost = stackalloc ushort[RtcpNackItem.MaxSequenceNumbers];
         var first = true;
         while (reader.MoveNext())
         {
@@ -188,7 +189,6 @@ public sealed class ClientReceiverFeedbackTests
                 continue;
             }
             RtcpNack.TryParse(reader.CurrentPacket, out var nack).Should().BeTrue();
-            Span<ushort> lost = stackalloc ushort[RtcpNackItem.MaxSequenceNumbers];
             for (var i = 0; i < nack.ItemCount; i++)
             {
                 var count = nack.GetItem(i).CopyLostTo(lost);
