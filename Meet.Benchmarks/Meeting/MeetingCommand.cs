@@ -114,6 +114,8 @@ internal static class MeetingCommand
         md.AppendLine("Over time: packets-out.svg, server-cpu.svg, latency-p99.svg, loss.svg in this folder.");
         foreach (var r in results)
         {
+            md.AppendLine(inv, $"Joins ({r.Step}): {r.JoinAllSeconds:F1} s for {r.Participants}; CPU per join: server {r.ServerCpuMsPerJoin:F1} ms, generator {r.GeneratorCpuMsPerJoin:F1} ms; " +
+                $"server + generator got {r.JoinCoresUsed:F2} cores during the joins.");
             var f = r.SubscriberFeedback;
             md.AppendLine(inv, $"Subscriber feedback ({r.Step}, window): {f.ReceiverReports:N0} RTCP reports, {f.TransportFeedback:N0} transport-cc feedback packets, " +
                 $"{f.NackedSequences:N0} sequence numbers NACKed (server counted {r.ServerNacksReceived:N0}, retransmitted {r.ServerRtpRetransmitted:N0}), " +

@@ -64,6 +64,10 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
 
         // Meetings, created by their first participant (who joins with the host's token).
         var joinWatch = Stopwatch.StartNew();
+        // CPU the joins cost, server and generator apart: on a shared machine join-all time says how much
+        // CPU the two processes were given, CPU-seconds per join what the joins need.
+        var joinStartServer = server.Sample();
+        var joinStartGenerator = Process.GetCurrentProcess().TotalProcessorTime;
         var plan = new List<(SyntheticParticipant Participant, string MeetingId, string? Token)>();
         for (var m = 0; m < step.Meetings; m++)
         {
@@ -101,6 +105,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             });
         await ForEachAsync(plan.Where(p => p.Participant.Role == ParticipantRole.Viewer), options.JoinConcurrency, Join);
         var joinAll = joinWatch.Elapsed;
+        var joinEndServer = server.Sample();
+        var joinGeneratorCpu = (Process.GetCurrentProcess().TotalProcessorTime - joinStartGenerator).TotalSeconds;
 
         // Settle: every subscriber has something from every publisher of its meeting.
         var settleWatch = Stopwatch.StartNew();
@@ -183,6 +189,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             StreamsExpected = subscribers.Sum(s => s.ExpectedStreams),
             StreamsReceived = subscribers.Sum(s => s.ReceivedStreams),
             JoinAllSeconds = joinAll.TotalSeconds,
+            ServerCpuMsPerJoin = 1000 * (joinEndServer.CpuSeconds - joinStartServer.CpuSeconds) / Math.Max(1, step.Participants),
+            GeneratorCpuMsPerJoin = 1000 * joinGeneratorCpu / Math.Max(1, step.Participants),
+            JoinCoresUsed = (joinEndServer.CpuSeconds - joinStartServer.CpuSeconds + joinGeneratorCpu) / joinAll.TotalSeconds,
             SettleSeconds = settle.TotalSeconds,
             SignalingJoinP50Ms = Percentile(joined.Select(p => p.SignalingJoinTime.TotalMilliseconds), 0.5),
             SignalingJoinP99Ms = Percentile(joined.Select(p => p.SignalingJoinTime.TotalMilliseconds), 0.99),

@@ -20,6 +20,11 @@ internal sealed record StepResult
     public int StreamsExpected { get; init; }
     public int StreamsReceived { get; init; }
     public double JoinAllSeconds { get; init; }
+    // CPU over the join phase divided by the participants (includes the media already flowing), and
+    // the cores server + generator got during it (at most 2 here; far less on a loaded machine).
+    public double ServerCpuMsPerJoin { get; init; }
+    public double GeneratorCpuMsPerJoin { get; init; }
+    public double JoinCoresUsed { get; init; }
     public double SettleSeconds { get; init; }
     public double SignalingJoinP50Ms { get; init; }
     public double SignalingJoinP99Ms { get; init; }

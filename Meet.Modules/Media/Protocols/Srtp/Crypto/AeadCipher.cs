@@ -15,7 +15,8 @@ internal abstract class AeadCipher : IDisposable
         SrtpCipherPath.Auto when AesNiGcm.IsSupported => new AesNiGcm(key),
         SrtpCipherPath.Auto => new PortableAesGcm(key),
         SrtpCipherPath.OpenSsl => new OpenSslAesGcm(key),
-        SrtpCipherPath.AesNi => new AesNiGcm(key),
+        SrtpCipherPath.AesNi => new AesNiGcm(key, wide: false),
+        SrtpCipherPath.Vaes => new AesNiGcm(key, wide: true),
         SrtpCipherPath.Portable => new PortableAesGcm(key),
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "No such AES-GCM implementation."),
     };
