@@ -45,27 +45,7 @@ public class AeadCipherTests
         foreach (int aadLength in new[] { 0, 1, 12, 16, 20, 64, 65, 100 })
         {
             for (int length = 0; length <= 300; length += length < 70 ? 1 : 23)
-            {
-                var nonce = new byte[12];
-                var aad = new byte[aadLength];
-                var plain = new byte[length];
-                random.NextBytes(nonce);
-                random.NextBytes(aad);
-                random.NextBytes(plain);
-                var expected = new byte[length];
-                var expectedTag = new byte[16];
-                reference.Encrypt(nonce, plain, expected, expectedTag, aad);
-
-                var data = (byte[])plain.Clone();
-                var tag = new byte[16];
-                int split = aadLength / 3;
-                cipher.Encrypt(nonce, aad.AsSpan(0, split), aad.AsSpan(split), data, tag);
-
-                data.Should().Equal(expected, $"aad {aadLength}, length {length}");
-                tag.Should().Equal(expectedTag, $"aad {aadLength}, length {length}");
-                cipher.Decrypt(nonce, aad.AsSpan(0, split), aad.AsSpan(split), data, tag).Should().BeTrue();
-                data.Should().Equal(plain);
-            }
+                AssertMatchesAesGcm(reference, cipher, random, aadLength, length);
         }
     }
 
@@ -96,26 +76,32 @@ public class AeadCipherTests
             cipher.IsWide.Should().BeTrue("this CPU has VPCLMULQDQ at 512 bits");
         var random = new Random(14);
         for (var length = 240; length <= 1500; length += length < 530 ? 1 : 37)
-        {
-            var nonce = new byte[12];
-            var aad = new byte[12 + length % 5];
-            var plain = new byte[length];
-            random.NextBytes(nonce);
-            random.NextBytes(aad);
-            random.NextBytes(plain);
-            var expected = new byte[length];
-            var expectedTag = new byte[16];
-            reference.Encrypt(nonce, plain, expected, expectedTag, aad);
+            AssertMatchesAesGcm(reference, cipher, random, 12 + length % 5, length);
+    }
 
-            var data = (byte[])plain.Clone();
-            var tag = new byte[16];
-            cipher.Encrypt(nonce, aad, default, data, tag);
+    // Random nonce, associated data (split in two parts) and payload: ciphertext and tag equal AesGcm's
+    // and decryption restores the payload.
+    private static void AssertMatchesAesGcm(AesGcm reference, AeadCipher cipher, Random random, int aadLength, int length)
+    {
+        var nonce = new byte[12];
+        var aad = new byte[aadLength];
+        var plain = new byte[length];
+        random.NextBytes(nonce);
+        random.NextBytes(aad);
+        random.NextBytes(plain);
+        var expected = new byte[length];
+        var expectedTag = new byte[16];
+        reference.Encrypt(nonce, plain, expected, expectedTag, aad);
 
-            data.Should().Equal(expected, $"length {length}");
-            tag.Should().Equal(expectedTag, $"length {length}");
-            cipher.Decrypt(nonce, aad, default, data, tag).Should().BeTrue();
-            data.Should().Equal(plain);
-        }
+        var data = (byte[])plain.Clone();
+        var tag = new byte[16];
+        int split = aadLength / 3;
+        cipher.Encrypt(nonce, aad.AsSpan(0, split), aad.AsSpan(split), data, tag);
+
+        data.Should().Equal(expected, $"aad {aadLength}, length {length}");
+        tag.Should().Equal(expectedTag, $"aad {aadLength}, length {length}");
+        cipher.Decrypt(nonce, aad.AsSpan(0, split), aad.AsSpan(split), data, tag).Should().BeTrue();
+        data.Should().Equal(plain);
     }
 
     [Test]
