@@ -30,6 +30,8 @@ internal static class MeetingCommand
             Console.Error.WriteLine(MeetingOptions.Usage);
             return 2;
         }
+        if (options.Dpdk && options.DpdkInterface is null)
+            return await DpdkLoadNamespace.RunInsideAsync(args);
         var output = options.Output ?? Path.Combine("results", "meeting", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(output);
         var machine = MachineDescription();
@@ -95,7 +97,7 @@ internal static class MeetingCommand
         md.AppendLine();
         md.AppendLine(inv, $"`dotnet run -c Release --project Meet.Benchmarks -- meeting {string.Join(' ', args)}`");
         md.AppendLine();
-        md.AppendLine(inv, $"Machine: {machine}. Engine: sockets. Signaling: {options.Transport}. Media per camera: {scenario.Media.Describe()}, " +
+        md.AppendLine(inv, $"Machine: {machine}. Engine: {(options.Dpdk ? "DPDK (net_af_packet over a veth)" : "sockets")}. Signaling: {options.Transport}. Media per camera: {scenario.Media.Describe()}, " +
             $"Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#}/s; rate scale factor {scenario.Media.Scale:0.###}; " +
             $"{options.Seconds} s measured per step.");
         md.AppendLine();

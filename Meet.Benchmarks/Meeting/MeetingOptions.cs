@@ -26,6 +26,9 @@ internal sealed class MeetingOptions
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
+          --engine sockets|dpdk  the server's packet engine (default sockets). dpdk: the whole run moves into
+                                 a network namespace it creates (root): a veth pair, DPDK's net_af_packet on
+                                 one end, the participants' sockets on the other (10.77.0.1 -> 10.77.0.2)
           --bounded-slots        server with Media:BoundedSlots (issue 10: LastN + 3 m-sections per viewer)
           --last-n N             server's Media:LastN (default: the server's, 12)
         """;
@@ -55,6 +58,11 @@ internal sealed class MeetingOptions
 
     public bool BoundedSlots { get; set; }
 
+    public bool Dpdk { get; set; }
+
+    // Inside the namespace DpdkLoadNamespace made: the veth end DPDK's af_packet port opens.
+    public string? DpdkInterface { get; set; }
+
     public int? LastN { get; set; }
 
     // What the child server is started with beyond its defaults.
@@ -62,6 +70,11 @@ internal sealed class MeetingOptions
     {
         if (BoundedSlots)
             yield return "--Media:BoundedSlots=true";
+        if (Dpdk && DpdkInterface is { } iface)
+        {
+            foreach (var argument in DpdkLoadNamespace.ServerArguments(iface))
+                yield return argument;
+        }
         if (LastN is { } lastN)
             yield return "--Media:LastN=" + lastN.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -97,6 +110,9 @@ internal sealed class MeetingOptions
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
+                case "--engine" when value is "sockets": options.Dpdk = false; i++; break;
+                case "--engine" when value is "dpdk": options.Dpdk = true; i++; break;
+                case "--dpdk-interface" when value is not null: options.DpdkInterface = value; i++; break;
                 case "--last-n": ok = TryInt(value, out var lastN); options.LastN = lastN; i++; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;

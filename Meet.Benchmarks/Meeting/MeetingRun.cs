@@ -36,6 +36,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             Transport = options.Transport,
             AnswerSubscriberOffers = true,
             PublisherTransportWideCc = true,
+            MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
         using var pacer = new MediaPacer(scenario.Media);
