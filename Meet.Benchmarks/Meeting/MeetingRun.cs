@@ -40,8 +40,10 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
         using var pacer = new MediaPacer(scenario.Media);
-        // Every subscriber's receiver reports, NACKs and transport-cc feedback from one timer, every
-        // 100 ms (Chrome sends transport-cc about that often; NACKs as gaps appear).
+        // Every subscriber's receiver reports, NACKs and transport-cc feedback from one timer: every
+        // 100 ms at full rate (Chrome's transport-cc interval), slower in proportion when the packet
+        // rates are scaled down (at most 1 s), so feedback keeps its ratio to the media it describes.
+        var feedbackPeriod = (int)Math.Clamp(100 / scenario.Media.Scale, 100, 1000);
         var feedbackBuffer = new byte[1200];
         var feedbackRunning = 0;
         using var feedbackTimer = new Timer(_ =>
@@ -57,7 +59,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             {
                 Volatile.Write(ref feedbackRunning, 0);
             }
-        }, null, 100, 100);
+        }, null, feedbackPeriod, feedbackPeriod);
         SyntheticParticipant NewParticipant(ParticipantRole role) =>
             new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters,
                 TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.LowestFramesPerSecond)), scenario.Media,

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
@@ -17,12 +16,15 @@ namespace Meet.Modules.Client.Media;
 //
 // OnRtp runs on the receive callback; WriteReport on whatever timer paces reports (the load generator
 // has one for all its subscribers). Not on any server path: it allocates freely.
-internal sealed class ClientReceiverFeedback(uint senderSsrc)
+internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time = null)
 {
+    // Receiver reports go about once a second (Chrome's video RTCP interval) unless NACKs are due: a
+    // fixed 100 ms report from a thousand subscribers would be ten thousand RTCP packets a second
+    // for the server to decrypt, far more than browsers send.
+
     // A gap is asked for at most this often and this many times, then given up as lost (Chrome: about
     // one RTT apart, ten tries, never past a second).
     private const int MaxNackTries = 3;
-    private static readonly long NackGiveUpTicks = Stopwatch.Frequency;
     private const int MaxMissingPerStream = 256;
     private const int MaxReportBlocks = 31;
 
@@ -30,6 +32,10 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
     private readonly Dictionary<uint, StreamState> _streams = [];
     private readonly HashSet<byte> _rtxPayloadTypes = [];
     private readonly TransportFeedbackGenerator _transportFeedback = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    // One second in the time provider's timestamp units: the report interval and the NACK give-up age.
+    private long Second => _time.TimestampFrequency;
+    private long _lastReportTicks;
     private int _transportCcExtensionId;
     private long _nacksSent;
     private long _retransmissionsReceived;
@@ -79,11 +85,11 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
     {
         if (!RtpHeader.TryParse(packet, out var header))
             return false;
-        var now = Stopwatch.GetTimestamp();
+        var now = Now();
         lock (_lock)
         {
             if (_transportCcExtensionId != 0 && header.TryGetExtension(packet, _transportCcExtensionId, out var value) && value.Length >= 2)
-                _transportFeedback.OnPacket(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, now * 1_000_000 / Stopwatch.Frequency);
+                _transportFeedback.OnPacket(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, (long)(now * 1e6 / Second));
             if (_rtxPayloadTypes.Contains(header.PayloadType))
             {
                 Interlocked.Increment(ref _retransmissionsReceived);
@@ -112,16 +118,20 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
         }
     }
 
-    // One RTCP compound: RR with a block per stream (at most 31), then a NACK per stream with gaps due.
-    // Transport-cc feedback goes in separate datagrams (WriteTransportFeedback), as Chrome sends it.
+    // One RTCP compound when NACKs are due or a report interval passed, else 0: RR with a block per
+    // stream (at most 31), then a NACK per stream with gaps due. Transport-cc feedback goes in separate
+    // datagrams (WriteTransportFeedback), as Chrome sends it.
     public int WriteReport(Span<byte> destination)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = Now();
         Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[MaxReportBlocks];
         Span<ushort> due = stackalloc ushort[RtcpNackItem.MaxSequenceNumbers * 4];
         Span<RtcpNackItem> items = stackalloc RtcpNackItem[due.Length];
         lock (_lock)
         {
+            if (_streams.Count == 0 || (now - _lastReportTicks < Second && !AnyNackDue()))
+                return 0;
+            _lastReportTicks = now;
             var count = 0;
             foreach (var (ssrc, stream) in _streams)
             {
@@ -129,13 +139,11 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
                     break;
                 blocks[count++] = stream.TakeReportBlock(ssrc);
             }
-            if (count == 0)
-                return 0;
             if (!new RtcpReceiverReport(senderSsrc, blocks[..count]).TryWrite(destination, out var written))
                 return 0;
             foreach (var (ssrc, stream) in _streams)
             {
-                var lost = stream.TakeDueNacks(now, due, ref _givenUp);
+                var lost = stream.TakeDueNacks(now, Second, due, ref _givenUp);
                 if (lost == 0)
                     continue;
                 var itemCount = RtcpNackItem.Build(due[..lost], items);
@@ -150,6 +158,18 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
         }
     }
 
+    private bool AnyNackDue()
+    {
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.HasGaps)
+                return true;
+        }
+        return false;
+    }
+
+    private long Now() => _time.GetTimestamp();
+
     // Called until it returns 0.
     public int WriteTransportFeedback(Span<byte> destination) => _transportFeedback.WriteFeedback(senderSsrc, destination);
 
@@ -161,6 +181,9 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
         private long _received;
         private long _expectedPrior;
         private long _receivedPrior;
+
+        // Gaps still to ask for (or to give up on, which the next report does).
+        public bool HasGaps => _missing.Count > 0;
 
         public void OnPacket(ushort sequence, long now, ref long givenUp)
         {
@@ -198,13 +221,13 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc)
         }
 
         // Gaps to ask for at this report (one report interval apart), each at most MaxNackTries times.
-        public int TakeDueNacks(long now, Span<ushort> due, ref long givenUp)
+        public int TakeDueNacks(long now, long giveUpAge, Span<ushort> due, ref long givenUp)
         {
             var count = 0;
             for (var i = 0; i < _missing.Count; i++)
             {
                 var gap = _missing[i];
-                if (gap.Tries >= MaxNackTries || now - gap.Detected > NackGiveUpTicks)
+                if (gap.Tries >= MaxNackTries || now - gap.Detected > giveUpAge)
                 {
                     _missing.RemoveAt(i--);
                     givenUp++;

@@ -63,7 +63,24 @@ public sealed class ClientReceiverFeedbackTests
 
         feedback.RetransmissionsReceived.Should().Be(1);
         feedback.Recovered.Should().Be(1);
-        ReadReport(feedback).Nacked.Should().BeEmpty();
+        feedback.WriteReport(new byte[1200]).Should().Be(0, "no gap is left and the last report was just sent");
+    }
+
+    [Test]
+    public void Without_gaps_receiver_reports_go_once_a_second()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var feedback = new ClientReceiverFeedback(Ours, time);
+        Receive(feedback, Media, 1);
+        var buffer = new byte[1200];
+
+        feedback.WriteReport(buffer).Should().BePositive("the first report goes at once");
+        Receive(feedback, Media, 2);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        feedback.WriteReport(buffer).Should().Be(0);
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        feedback.WriteReport(buffer).Should().BePositive();
+        feedback.ReportsSent.Should().Be(2);
     }
 
     [Test]
@@ -75,8 +92,10 @@ public sealed class ClientReceiverFeedbackTests
 
         for (var i = 0; i < 3; i++)
             ReadReport(feedback).Nacked.Should().Equal((Media, (ushort)2));
+        // The fourth round gives the gap up; with nothing left to ask the next report waits its second.
         ReadReport(feedback).Nacked.Should().BeEmpty();
         feedback.GivenUp.Should().Be(1);
+        feedback.WriteReport(new byte[1200]).Should().Be(0);
         feedback.NacksSent.Should().Be(3);
     }
 
@@ -141,9 +160,10 @@ public sealed class ClientReceiverFeedbackTests
         feedback.Invoking(f => f.WriteTransportFeedback(buffer)).Should().NotThrow();
     }
 
+    // A clock that never moves unless told: "once a second" cannot depend on how loaded the machine is.
     private static ClientReceiverFeedback NewFeedback()
     {
-        var feedback = new ClientReceiverFeedback(Ours);
+        var feedback = new ClientReceiverFeedback(Ours, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         feedback.OnOffer(Offer.ReplaceLineEndings("\r\n"));
         return feedback;
     }
