@@ -13,9 +13,13 @@ internal static class DpdkLoadNamespace
     public static readonly IPAddress ServerAddress = IPAddress.Parse("10.77.0.2");
     private const int MediaPort = 40_000;
 
+    // DPDK's runtime folder /var/run/dpdk/<prefix>, named after the veth end so the outer process can
+    // remove it when the run is over (DPDK leaves it behind).
+    private static string FilePrefix(string iface) => "meet-load-" + iface;
+
     public static IEnumerable<string> ServerArguments(string iface)
     {
-        string[] eal = ["--no-huge", "-m", "256", "--no-pci", "-l", "0", "--file-prefix", $"meet-load-{Environment.ProcessId}",
+        string[] eal = ["--no-huge", "-m", "256", "--no-pci", "-l", "0", "--file-prefix", FilePrefix(iface),
             "--no-telemetry", "--log-level=warning", $"--vdev=net_af_packet0,iface={iface}"];
         yield return "--PacketEngine:Backend=Dpdk";
         yield return $"--PacketEngine:Dpdk:LocalIp={ServerAddress}";
@@ -55,6 +59,7 @@ internal static class DpdkLoadNamespace
         finally
         {
             Sh($"ip netns del {ns}", check: false);
+            Sh($"rm -rf /var/run/dpdk/{FilePrefix(dpdkEnd)}", check: false);
         }
     }
 

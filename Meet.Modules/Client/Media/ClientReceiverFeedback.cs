@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Protocols.Sdp;
@@ -9,7 +8,8 @@ namespace Meet.Modules.Client.Media;
 // The RTCP a browser's receiver sends back, for one subscriber PeerConnection of the client library
 // (the load generator's synthetic subscribers, issue 14): receiver reports (RFC 3550
 // §6.4.2) for every incoming stream, generic NACKs (RFC 4585 §6.2.1) for sequence gaps, and
-// transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01) when the SFU's offer
+// transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01, written with the public
+// RtcpTransportFeedbackBuilder: the server's own generator is the Media module's internal) when the SFU's offer
 // negotiated the extension, so the SFU's per-subscriber estimator and NACK/RTX path run as they do with
 // real clients. RTX answers (RFC 4588: payload type from the offer's a=rtpmap rtx, original sequence
 // number first in the payload) fill the gaps they were asked for.
@@ -31,7 +31,15 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, StreamState> _streams = [];
     private readonly HashSet<byte> _rtxPayloadTypes = [];
-    private readonly TransportFeedbackGenerator _transportFeedback = new();
+    // Transport-wide arrivals not reported yet, by unwrapped sequence number (a packet holds at most
+    // MaxTransportPackets; the rest waits for the next call).
+    private const int MaxTransportPackets = 400;
+    private readonly SortedDictionary<long, long> _arrivals = [];
+    private readonly RtcpTransportFeedbackBuilder _builder = new(MaxTransportPackets);
+    private long _highestTransport = -1;
+    private uint _transportMediaSsrc;
+    private byte _transportFeedbackCount;
+    private long _transportFeedbackSent;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     // One second in the time provider's timestamp units: the report interval and the NACK give-up age.
     private long Second => _time.TimestampFrequency;
@@ -54,7 +62,7 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
 
     public long ReportsSent => Interlocked.Read(ref _reportsSent);
 
-    public long TransportFeedbackSent => _transportFeedback.FeedbackPacketsWritten;
+    public long TransportFeedbackSent => Interlocked.Read(ref _transportFeedbackSent);
 
     // Each subscriber offer says which extension id carries transport-wide sequence numbers and which
     // payload types are RTX.
@@ -89,7 +97,7 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
         lock (_lock)
         {
             if (_transportCcExtensionId != 0 && header.TryGetExtension(packet, _transportCcExtensionId, out var value) && value.Length >= 2)
-                _transportFeedback.OnPacket(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, (long)(now * 1e6 / Second));
+                OnTransportSequence(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, (long)(now * 1e6 / Second));
             if (_rtxPayloadTypes.Contains(header.PayloadType))
             {
                 Interlocked.Increment(ref _retransmissionsReceived);
@@ -170,8 +178,41 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
 
     private long Now() => _time.GetTimestamp();
 
-    // Called until it returns 0.
-    public int WriteTransportFeedback(Span<byte> destination) => _transportFeedback.WriteFeedback(senderSsrc, destination);
+    private void OnTransportSequence(ushort sequence, uint ssrc, long arrivalMicroseconds)
+    {
+        var unwrapped = _highestTransport < 0 ? sequence : _highestTransport + (short)(ushort)(sequence - (ushort)_highestTransport);
+        if (unwrapped < 0 || _arrivals.Count >= 4 * MaxTransportPackets)
+            return;
+        _highestTransport = Math.Max(_highestTransport, unwrapped);
+        _arrivals.TryAdd(unwrapped, arrivalMicroseconds);
+        _transportMediaSsrc = ssrc;
+    }
+
+    // One transport-cc feedback packet for arrivals not reported yet, 0 when none: called until 0.
+    public int WriteTransportFeedback(Span<byte> destination)
+    {
+        lock (_lock)
+        {
+            if (_arrivals.Count == 0)
+                return 0;
+            _builder.Reset(senderSsrc, _transportMediaSsrc, _transportFeedbackCount);
+            var reported = 0;
+            foreach (var (sequence, arrival) in _arrivals)
+            {
+                // Refused: the packet is full (or the first arrival's time cannot be expressed).
+                if (!_builder.TryAddReceived((ushort)sequence, arrival) && _builder.PacketStatusCount > 0)
+                    break;
+                reported++;
+            }
+            foreach (var sequence in _arrivals.Keys.Take(reported).ToList())
+                _arrivals.Remove(sequence);
+            if (_builder.PacketStatusCount == 0 || !_builder.TryWrite(destination, out var written))
+                return 0;
+            _transportFeedbackCount++;
+            Interlocked.Increment(ref _transportFeedbackSent);
+            return written;
+        }
+    }
 
     private sealed class StreamState(ushort first)
     {
