@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
 
@@ -9,7 +10,7 @@ namespace Meet.Modules.Media.Routing;
 // with bounded slots, switching publishers — looks like one continuous stream. It switches only on a
 // keyframe of the target layer. payloadTypes maps the producer's payload types to the slot's when a
 // slot negotiated with another publisher's numbering carries this one (null = same numbers).
-internal sealed class Consumer
+internal sealed class Consumer : IProbePaddingSender
 {
     private readonly WebRtcTransport _transport;
     private readonly OutgoingStream _stream;
@@ -197,11 +198,42 @@ internal sealed class Consumer
         var body = header.GetPayload(original[..length]);
         body.CopyTo(payload[2..]);
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
-        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.RtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.NextRtxSequence(), header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
         if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
         {
             Retransmitted++;
             sender.Counters.RtpRetransmittedOut();
         }
+    }
+
+    // Probe padding (issue 11) on this consumer's RTX stream: padding-only packets with our transport-wide
+    // sequence number, at the last timestamp sent, so the subscriber's decoder sees nothing new.
+    public int SendPadding(int bytes, MediaSender sender)
+    {
+        if (IsClosed || Producer.Kind != MediaKind.Video || RtxPayloadType() is not { } payloadType)
+            return 0;
+        Span<byte> packet = stackalloc byte[ProbePadding.MaxPacketSize];
+        var sent = 0;
+        while (sent < bytes)
+        {
+            var sequence = _stream.NextRtxSequence();
+            var timestamp = _stream.LastTimestampOut;
+            if (!ProbePadding.TryWrite(packet, payloadType, sequence, timestamp, RtxSsrc, bytes - sent, out var length)
+                || !_transport.SendRtp(packet[..length], RtxSsrc, sequence, timestamp, sender, -1, TransportSequenceStamper.SubscriberExtensionId))
+                break;
+            sent += length;
+        }
+        return sent;
+    }
+
+    private byte? RtxPayloadType()
+    {
+        var codecs = Producer.Codecs;
+        for (var i = 0; i < codecs.Count; i++)
+        {
+            if (codecs[i].RtxPayloadType is { } rtx)
+                return _payloadTypes is null ? (byte)rtx : _payloadTypes[rtx];
+        }
+        return null;
     }
 }
