@@ -20,6 +20,7 @@ internal sealed class Consumer : IProbePaddingSender
     private uint _timestampDelta;
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
+    private readonly Vp8PictureIdRewriter _vp8 = new();
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
         OutgoingStream? stream = null, byte[]? payloadTypes = null)
@@ -99,6 +100,7 @@ internal sealed class Consumer : IProbePaddingSender
         if (!paused)
         {
             Volatile.Write(ref _currentLayer, -1);
+            _vp8.OnSwitch();
             Producer.RequestKeyFrame(EffectiveTargetLayer, sender);
         }
         _paused = paused;
@@ -136,7 +138,8 @@ internal sealed class Consumer : IProbePaddingSender
         var timestamp = header.Timestamp + _timestampDelta;
         var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
         var stream = _stream;
-        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId))
+        var vp8 = Vp8Rewrite(packet, header);
+        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
             return false;
         if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
@@ -149,8 +152,20 @@ internal sealed class Consumer : IProbePaddingSender
         return true;
     }
 
+    // VP8 with a picture id or TL0PICIDX: the values that continue this subscriber's sequence.
+    private Vp8DescriptorRewrite Vp8Rewrite(ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        if (Producer.Kind != MediaKind.Video || Producer.FindCodec(header.PayloadType) is not { IsVp8: true }
+            || !Vp8PayloadDescriptor.TryParse(header.GetPayload(packet), out var descriptor)
+            || (descriptor.PictureId < 0 && descriptor.Tl0PicIdx < 0))
+            return default;
+        _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
+        return new Vp8DescriptorRewrite(descriptor, header.HeaderLength, pictureId, tl0PicIdx);
+    }
+
     private void SwitchTo(int layer, in RtpHeader header, long now)
     {
+        _vp8.OnSwitch();
         // Continue right after the last packet sent; the timestamp advances by the wall-clock gap so the
         // receiver's jitter buffer sees no jump (at least one tick so frames never share a timestamp).
         var stream = _stream;
@@ -197,6 +212,12 @@ internal sealed class Consumer : IProbePaddingSender
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(payload, sequenceNumber);
         var body = header.GetPayload(original[..length]);
         body.CopyTo(payload[2..]);
+        // The cached original carries the publisher's picture id: the retransmission must carry ours.
+        if (Producer.FindCodec(header.PayloadType) is { IsVp8: true } && Vp8PayloadDescriptor.TryParse(body, out var descriptor))
+        {
+            _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
+            descriptor.TryRewrite(payload[2..], pictureId, tl0PicIdx);
+        }
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
         var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.NextRtxSequence(), header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
         if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
