@@ -15,6 +15,7 @@ internal sealed class AdaptiveMediaCounters
     private long _subscriberFeedbackReceived;
     private long _subscriberFeedbackUnknown;
     private long _probeClusters;
+    private long _retransmissionsOverBudget;
     private long _probePaddingBytes;
     private long _probesWithoutPadding;
 
@@ -49,6 +50,11 @@ internal sealed class AdaptiveMediaCounters
 
     // Probes that found nothing to pad on (no video stream with RTX to that subscriber).
     public long ProbesWithoutPadding => Interlocked.Read(ref _probesWithoutPadding);
+
+    // NACKed packets not resent because the consumer's retransmission budget was spent (a NACK flood).
+    public long RetransmissionsOverBudget => Interlocked.Read(ref _retransmissionsOverBudget);
+
+    public void RetransmissionOverBudget() => Interlocked.Increment(ref _retransmissionsOverBudget);
 
     public void ProbeCluster() => Interlocked.Increment(ref _probeClusters);
 

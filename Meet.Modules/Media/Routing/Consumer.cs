@@ -21,6 +21,7 @@ internal sealed class Consumer : IProbePaddingSender
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
     private readonly Vp8PictureIdRewriter _vp8 = new();
+    private readonly RetransmissionBudget _retransmissions = new(Stopwatch.Frequency);
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
         OutgoingStream? stream = null, byte[]? payloadTypes = null)
@@ -199,6 +200,11 @@ internal sealed class Consumer : IProbePaddingSender
             sender.Counters.Adaptive.NackRefusedForRtt();
             sender.Counters.Adaptive.KeyFrameInsteadOfNack();
             Producer.RequestKeyFrame(layer, sender);
+            return;
+        }
+        if (!_retransmissions.TryTake(Stopwatch.GetTimestamp()))
+        {
+            sender.Counters.Adaptive.RetransmissionOverBudget();
             return;
         }
         Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
