@@ -30,6 +30,10 @@ public sealed class MediaOptions
     // only while its RTT is at most this; above it a keyframe is requested instead.
     public TimeSpan NackRttLimit { get; set; } = TimeSpan.FromMilliseconds(150);
 
+    // Probe clusters (issue 11) never send faster than this, media and padding together, in bits per
+    // second: the most a probe may ask of a subscriber's path.
+    public long ProbeMaxBitrate { get; set; } = 5_000_000;
+
     // The audio mode of meetings created without one (issue 17): Forward or Mix.
     public AudioMode AudioMode { get; set; } = AudioMode.Forward;
 

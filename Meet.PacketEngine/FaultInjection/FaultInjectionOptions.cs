@@ -38,6 +38,12 @@ public sealed class FaultInjectionOptions
     /// <summary>Bucket depth: how many bytes may pass at once after an idle period.</summary>
     public int RateLimitBurstBytes { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// 0 polices (the excess is dropped at once); above 0 the rate limit shapes like a router's queue:
+    /// datagrams beyond the rate wait their turn, and only those that would wait longer than this are dropped.
+    /// </summary>
+    public double RateLimitQueueMs { get; set; }
+
     /// <summary>Fixed one-way delay added to every datagram.</summary>
     public double DelayMs { get; set; }
 
@@ -55,5 +61,16 @@ public sealed class FaultInjectionOptions
     /// <summary>Largest datagram the decorator copies into its own buffers; larger ones are dropped as Oversized.</summary>
     public int MaxDatagramSize { get; set; } = PacketBatch.DefaultSlotSize;
 
-    internal bool Delays => DelayMs > 0 || JitterMs > 0 || ReorderRate > 0;
+    /// <summary>
+    /// Impairments of single destinations (one subscriber's downlink), applied to datagrams sent to that
+    /// address on top of everything above; changed at run time through <see cref="IPathImpairments"/>.
+    /// </summary>
+    public List<PathImpairmentOptions> Paths { get; set; } = [];
+
+    internal bool Delays => DelayMs > 0 || JitterMs > 0 || ReorderRate > 0 || Shapes;
+
+    internal bool Shapes => RateLimitBitsPerSecond > 0 && RateLimitQueueMs > 0;
+
+    // False when the section only enables the decorator for path impairments: the whole-channel stage is skipped.
+    internal bool ImpairsEveryDatagram => LossRate > 0 || BurstEnterProbability > 0 || RateLimitBitsPerSecond > 0 || Delays;
 }

@@ -15,4 +15,14 @@ public static class FaultInjectionPacketEngineFactory
         ArgumentNullException.ThrowIfNull(options);
         return new FaultInjectingPacketEngine(inner, options, timeProvider ?? TimeProvider.System);
     }
+
+    /// <summary>As <see cref="Create(IPacketEngine, FaultInjectionOptions, TimeProvider?)"/>, with the handle that impairs single destinations at run time.</summary>
+    public static IPacketEngine Create(IPacketEngine inner, FaultInjectionOptions options, TimeProvider? timeProvider, out IPathImpairments paths)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(options);
+        var engine = new FaultInjectingPacketEngine(inner, options, timeProvider ?? TimeProvider.System);
+        paths = engine.Paths;
+        return engine;
+    }
 }

@@ -30,8 +30,11 @@ public static class FaultInjectionServiceCollectionExtensions
         if (index < 0)
             throw new InvalidOperationException("Register a packet engine backend before AddPacketEngineFaultInjection.");
         var inner = services[index];
+        // One table per host, shared by the engine and whoever impairs single paths (tests, tools).
+        services.AddSingleton(sp => new PathImpairmentTable(sp.GetService<TimeProvider>() ?? TimeProvider.System, options.MaxDatagramSize));
+        services.AddSingleton<IPathImpairments>(sp => sp.GetRequiredService<PathImpairmentTable>());
         services[index] = ServiceDescriptor.Singleton<IPacketEngine>(sp => new FaultInjectingPacketEngine(
-            CreateInner(sp, inner), options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            CreateInner(sp, inner), options, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<PathImpairmentTable>()));
         return services;
     }
 

@@ -14,6 +14,10 @@ internal sealed class AdaptiveMediaCounters
     private long _layerSwitches;
     private long _subscriberFeedbackReceived;
     private long _subscriberFeedbackUnknown;
+    private long _probeClusters;
+    private long _retransmissionsOverBudget;
+    private long _probePaddingBytes;
+    private long _probesWithoutPadding;
 
     public long TransportFeedbackSent => Interlocked.Read(ref _transportFeedbackSent);
 
@@ -38,6 +42,25 @@ internal sealed class AdaptiveMediaCounters
 
     // Transport-cc feedback entries for sequence numbers we never sent (or long forgotten).
     public long SubscriberFeedbackUnknown => Interlocked.Read(ref _subscriberFeedbackUnknown);
+
+    // Probe clusters started towards subscribers, and the padding bytes (RTP, before SRTP) they sent.
+    public long ProbeClusters => Interlocked.Read(ref _probeClusters);
+
+    public long ProbePaddingBytes => Interlocked.Read(ref _probePaddingBytes);
+
+    // Probes that found nothing to pad on (no video stream with RTX to that subscriber).
+    public long ProbesWithoutPadding => Interlocked.Read(ref _probesWithoutPadding);
+
+    // NACKed packets not resent because the consumer's retransmission budget was spent (a NACK flood).
+    public long RetransmissionsOverBudget => Interlocked.Read(ref _retransmissionsOverBudget);
+
+    public void RetransmissionOverBudget() => Interlocked.Increment(ref _retransmissionsOverBudget);
+
+    public void ProbeCluster() => Interlocked.Increment(ref _probeClusters);
+
+    public void ProbePadding(int bytes) => Interlocked.Add(ref _probePaddingBytes, bytes);
+
+    public void ProbeWithoutPadding() => Interlocked.Increment(ref _probesWithoutPadding);
 
     public void TransportFeedback() => Interlocked.Increment(ref _transportFeedbackSent);
 

@@ -12,6 +12,7 @@ internal sealed class SendHistory
     private readonly long[] _sequences = new long[Capacity];
     private readonly long[] _sendMicroseconds = new long[Capacity];
     private readonly int[] _sizes = new int[Capacity];
+    private readonly int[] _clusters = new int[Capacity];
     private long _next;
 
     public SendHistory() => Array.Fill(_sequences, -1L);
@@ -19,13 +20,15 @@ internal sealed class SendHistory
     public long Sent => _next;
 
     // Allocates the next sequence number for a packet sent now.
-    public ushort Add(long sendMicroseconds, int size)
+    // cluster: the probe cluster the packet was sent in (-1: none).
+    public ushort Add(long sendMicroseconds, int size, int cluster = -1)
     {
         var sequence = _next++;
         var slot = sequence & Mask;
         _sequences[slot] = sequence;
         _sendMicroseconds[slot] = sendMicroseconds;
         _sizes[slot] = size;
+        _clusters[slot] = cluster;
         return (ushort)sequence;
     }
 
@@ -36,17 +39,21 @@ internal sealed class SendHistory
         return last + (short)(ushort)(sequenceNumber - (ushort)last);
     }
 
-    public bool TryGet(long sequence, out long sendMicroseconds, out int size)
+    public bool TryGet(long sequence, out long sendMicroseconds, out int size) => TryGet(sequence, out sendMicroseconds, out size, out _);
+
+    public bool TryGet(long sequence, out long sendMicroseconds, out int size, out int cluster)
     {
         var slot = sequence & Mask;
         if (sequence < 0 || _sequences[slot] != sequence)
         {
             sendMicroseconds = 0;
             size = 0;
+            cluster = -1;
             return false;
         }
         sendMicroseconds = _sendMicroseconds[slot];
         size = _sizes[slot];
+        cluster = _clusters[slot];
         return true;
     }
 }

@@ -4,7 +4,9 @@ namespace Meet.Modules.Media.Bandwidth;
 // packets we sent it (issue 11; Google Congestion Control, draft-ietf-rmcat-gcc-02, as libwebrtc runs it
 // on the send side): packets are grouped into 5 ms send bursts, the inter-group delay variation feeds
 // the trendline filter and the overuse detector, whose verdict drives AIMD; the loss fraction drives
-// the loss-based controller; the estimate is the smaller of the two, capped by any REMB. Pure: times
+// the loss-based controller; the estimate is the smaller of the two, capped by any REMB. Probe clusters
+// (ProbeController, ProbeBitrateEstimator) measure headroom and lift both controllers to what they found.
+// Pure: times
 // come in as arguments, so tests replay synthetic traces. One instance per subscriber transport, fed
 // under that transport's feedback lock; allocates nothing per packet.
 internal sealed class SendSideBandwidthEstimator
@@ -21,7 +23,8 @@ internal sealed class SendSideBandwidthEstimator
     private readonly OveruseDetector _detector = new();
     private readonly AimdRateControl _delayBased;
     private readonly LossBasedRateControl _lossBased;
-    private readonly ProbeController _probe = new();
+    private readonly ProbeController _probe;
+    private readonly ProbeBitrateEstimator _probeResults = new();
 
     private double _groupFirstSendMs = double.NaN;
     private double _groupLastSendMs;
@@ -38,8 +41,9 @@ internal sealed class SendSideBandwidthEstimator
     private int _lossLost;
 
     public SendSideBandwidthEstimator(double startBitrate = DefaultStartBitrate, double minBitrate = DefaultMinBitrate,
-        double maxBitrate = DefaultMaxBitrate)
+        double maxBitrate = DefaultMaxBitrate, double maxProbeBitrate = double.PositiveInfinity)
     {
+        _probe = new ProbeController(Math.Min(maxBitrate, maxProbeBitrate));
         _delayBased = new AimdRateControl(startBitrate, minBitrate, maxBitrate);
         _lossBased = new LossBasedRateControl(startBitrate, minBitrate, maxBitrate);
         Estimate = startBitrate;
@@ -63,15 +67,24 @@ internal sealed class SendSideBandwidthEstimator
     // What the sender would send with no limit (the allocator's wish); probes run only below it.
     public double Wanted { get; set; } = double.PositiveInfinity;
 
-    // While a probe runs: the rate the sender may try (ProbeController).
+    // While a probe runs: the rate its cluster should send at (ProbeController); ProbeCluster names it.
     public double? ProbeTarget => _probe.Target;
+
+    public int ProbeCluster => _probe.ClusterId;
 
     public ProbeController Probe => _probe;
 
+    public double LastProbeResult { get; private set; }
+
+    // The sender finished sending probe cluster `id` with `packets` packets tagged with it.
+    public void OnClusterSent(int id, int packets) => _probeResults.OnClusterSent(id, packets);
+
     // One packet of a feedback report, in transport sequence order. arrivalMs is NaN for a packet the
-    // feedback reports as not received.
-    public void OnPacket(double sendMs, double arrivalMs, int size)
+    // feedback reports as not received; cluster is the probe cluster it was sent in (-1: none).
+    public void OnPacket(double sendMs, double arrivalMs, int size, int cluster = -1)
     {
+        if (cluster >= 0)
+            _probeResults.OnPacket(cluster, sendMs, arrivalMs, size);
         _lossPackets++;
         if (double.IsNaN(arrivalMs))
         {
@@ -146,13 +159,21 @@ internal sealed class SendSideBandwidthEstimator
         _lossBased.Update(LossFraction, nowMs, rttMs);
         _lossBased.CapAt(delayBased);
         var estimate = Math.Min(Math.Min(delayBased, _lossBased.Bitrate), RembCap);
-        if (_probe.Update(nowMs, estimate, Math.Min(Wanted, RembCap), LastWindowBitrate, _detector.State, LossFraction) == ProbeController.Outcome.Succeeded
-            && LastWindowBitrate > estimate)
+        if (_probe.Target is not null && _probeResults.TryGetResult(_probe.ClusterId, out var probed))
         {
-            _delayBased.Reset(LastWindowBitrate);
-            _lossBased.Reset(LastWindowBitrate);
-            estimate = Math.Min(LastWindowBitrate, RembCap);
+            LastProbeResult = probed;
+            // Overuse seen while the cluster ran ends the probe as failed in Update, before any result counts.
+            if (_detector.State != BandwidthUsage.Overusing)
+            {
+                _probe.OnResult(nowMs, probed);
+                if (probed > estimate)
+                {
+                    _delayBased.Reset(probed);
+                    _lossBased.Reset(probed);
+                }
+            }
         }
+        _probe.Update(nowMs, estimate, Math.Min(Wanted, RembCap), _detector.State, LossFraction);
         Estimate = Math.Min(Math.Min(delayBased, _lossBased.Bitrate), RembCap);
         return Estimate;
     }

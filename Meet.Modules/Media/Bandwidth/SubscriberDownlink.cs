@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Meet.Modules.Media.Protocols.Rtcp;
+using Meet.Modules.Media.Transport;
 
 namespace Meet.Modules.Media.Bandwidth;
 
@@ -19,7 +20,7 @@ internal sealed class SubscriberDownlink
 
     private readonly Lock _lock = new();
     private readonly SendHistory _history = new();
-    private readonly SendSideBandwidthEstimator _estimator = new();
+    private readonly SendSideBandwidthEstimator _estimator;
     private readonly AdaptiveMediaCounters? _counters;
     private long _estimateBits = (long)SendSideBandwidthEstimator.DefaultStartBitrate;
     private long _feedbackReceived;
@@ -27,19 +28,68 @@ internal sealed class SubscriberDownlink
     private long _rttMicroseconds = -1;
     private int _fractionLost;
 
-    public SubscriberDownlink(TimeSpan nackRttLimit, AdaptiveMediaCounters? counters = null)
+    // The probe cluster being sent (issue 11): every packet sent while it runs is tagged with its id, and
+    // padding fills the gap between the media and the probe's target rate for ProbeClusterMs.
+    public const double ProbeClusterMs = 40;
+    private const double ProbeClusterGiveUpMs = 250;
+    private int _clusterId = -1;
+    private long _clusterStart;
+    private double _clusterTarget;
+    private long _clusterBytes;
+    private int _clusterPackets;
+    private bool _probing;
+
+    public SubscriberDownlink(TimeSpan nackRttLimit, AdaptiveMediaCounters? counters = null,
+        double maxProbeBitrate = double.PositiveInfinity)
     {
         NackRttLimit = nackRttLimit;
         _counters = counters;
+        _estimator = new SendSideBandwidthEstimator(maxProbeBitrate: maxProbeBitrate);
+    }
+
+    // Called (outside any lock) when a probe cluster starts: the pacer then calls SendProbePadding until it ends.
+    public Action<SubscriberDownlink>? ProbeStarted { get; set; }
+
+    // Where padding goes: one of this subscriber's video consumers with RTX, set by its allocator each tick.
+    public IProbePaddingSender? PaddingSender { get; set; }
+
+    public bool IsProbing
+    {
+        get
+        {
+            lock (_lock)
+                return _probing;
+        }
+    }
+
+    public ProbeController Probe => _estimator.Probe;
+
+    public double LastProbeResult
+    {
+        get
+        {
+            lock (_lock)
+                return _estimator.LastProbeResult;
+        }
     }
 
     // Bits per second the path to this subscriber is estimated to carry (the start value until the first
     // feedback: a subscriber whose browser sends none is never held back by a guess).
     public double Estimate => Interlocked.Read(ref _estimateBits);
 
+    // Transport-wide sequence numbers handed out so far (the next one is this, truncated to 16 bits).
+    public long SequencesSent
+    {
+        get
+        {
+            lock (_lock)
+                return _history.Sent;
+        }
+    }
+
     public bool HasFeedback => Interlocked.Read(ref _feedbackReceived) > 0;
 
-    // While a probe runs, the rate the allocator may try (the next layer up); null otherwise.
+    // While a probe runs, the rate its cluster sends at; null otherwise.
     public double? ProbeTarget
     {
         get
@@ -74,9 +124,60 @@ internal sealed class SubscriberDownlink
         lock (_lock)
         {
             var sequence = (ushort)_history.Sent;
-            if (TransportSequenceStamper.TryStamp(packet, sourceExtensionId, sequence))
-                _history.Add((long)(now * MicrosecondsPerTick), packet.Length);
+            if (!TransportSequenceStamper.TryStamp(packet, sourceExtensionId, sequence))
+                return;
+            _history.Add((long)(now * MicrosecondsPerTick), packet.Length, _probing ? _clusterId : -1);
+            if (_probing)
+            {
+                _clusterBytes += packet.Length;
+                _clusterPackets++;
+            }
         }
+    }
+
+    // The pacer, every few milliseconds while a cluster runs: sends the padding due so that everything
+    // sent since the cluster began runs at its target rate. False once the cluster has ended.
+    public bool SendProbePadding(MediaSender sender, long now)
+    {
+        long due;
+        lock (_lock)
+        {
+            if (!_probing)
+                return false;
+            var elapsedMs = (now - _clusterStart) * 1000.0 / Stopwatch.Frequency;
+            var enough = _clusterPackets >= ProbeBitrateEstimator.MinPackets;
+            if ((elapsedMs >= ProbeClusterMs && enough) || elapsedMs >= ProbeClusterGiveUpMs)
+            {
+                EndCluster();
+                return false;
+            }
+            due = (long)(_clusterTarget * Math.Min(elapsedMs, ProbeClusterMs) / 8000) - _clusterBytes;
+            if (elapsedMs >= ProbeClusterMs)
+                due = Math.Max(due, ProbePadding.MaxPacketSize);
+        }
+        if (due <= 0)
+            return true;
+        // Outside the lock: sending stamps each packet through OnSend.
+        var sent = PaddingSender?.SendPadding((int)Math.Min(due, MaxPaddingPerCall), sender) ?? 0;
+        if (sent == 0)
+        {
+            // Nothing to pad on (no video with RTX): the probe ends without a result and backs off.
+            lock (_lock)
+                EndCluster();
+            _counters?.ProbeWithoutPadding();
+            return false;
+        }
+        _counters?.ProbePadding(sent);
+        return true;
+    }
+
+    // Bounds one pacer step (~64 padding packets), so a late timer tick never bursts a whole cluster.
+    private const int MaxPaddingPerCall = 64 * ProbePadding.MaxPacketSize;
+
+    private void EndCluster()
+    {
+        _estimator.OnClusterSent(_clusterId, _clusterPackets);
+        _probing = false;
     }
 
     // The subscriber's transport-cc feedback on what we sent: matched against the history, then the
@@ -87,13 +188,14 @@ internal sealed class SubscriberDownlink
             return;
         var unknown = 0;
         var matched = 0;
+        var probeStarted = false;
         lock (_lock)
         {
             var enumerator = feedback.GetEnumerator();
             while (enumerator.MoveNext())
             {
                 var sequence = _history.Unwrap(enumerator.CurrentSequenceNumber);
-                if (!_history.TryGet(sequence, out var sentUs, out var size))
+                if (!_history.TryGet(sequence, out var sentUs, out var size, out var cluster))
                 {
                     unknown++;
                     continue;
@@ -101,7 +203,7 @@ internal sealed class SubscriberDownlink
                 var arrivalMs = enumerator.CurrentStatus == RtcpPacketStatus.NotReceived
                     ? double.NaN
                     : enumerator.CurrentArrivalMicroseconds / 1000.0;
-                _estimator.OnPacket(sentUs / 1000.0, arrivalMs, size);
+                _estimator.OnPacket(sentUs / 1000.0, arrivalMs, size, cluster);
                 matched++;
             }
             // Feedback naming nothing we sent (forged, or long after the fact) must not move the estimate.
@@ -114,6 +216,21 @@ internal sealed class SubscriberDownlink
             var rttMs = RoundTripTime?.TotalMilliseconds ?? 50;
             var estimate = _estimator.OnFeedbackComplete(now * MicrosecondsPerTick / 1000.0, rttMs);
             Interlocked.Exchange(ref _estimateBits, (long)estimate);
+            if (_estimator.ProbeTarget is { } target && _estimator.ProbeCluster != _clusterId)
+            {
+                _clusterId = _estimator.ProbeCluster;
+                _clusterStart = now;
+                _clusterTarget = target;
+                _clusterBytes = 0;
+                _clusterPackets = 0;
+                _probing = true;
+                probeStarted = true;
+            }
+        }
+        if (probeStarted)
+        {
+            _counters?.ProbeCluster();
+            ProbeStarted?.Invoke(this);
         }
         Interlocked.Increment(ref _feedbackReceived);
         _counters?.SubscriberFeedback();

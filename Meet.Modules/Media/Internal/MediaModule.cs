@@ -55,6 +55,14 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     // Media:NackRttLimit (issue 11): above this subscriber RTT, NACKs get a keyframe instead of RTX.
     public TimeSpan NackRttLimit { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    // Media:ProbeMaxBitrate (issue 11): the most a probe cluster sends to one subscriber.
+    public long ProbeMaxBitrate { get; init; } = 5_000_000;
+
+    // Paces the probe clusters' padding between the 100 ms ticks.
+    public ProbePacer Probes => _probes ??= new ProbePacer(Sender, _time);
+
+    private ProbePacer? _probes;
+
     public bool BoundedSlots { get; }
 
     // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
@@ -283,6 +291,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public async ValueTask DisposeAsync()
     {
+        _probes?.Dispose();
         MediaParticipant[] participants;
         lock (_directory)
             participants = [.. _participants.Values];

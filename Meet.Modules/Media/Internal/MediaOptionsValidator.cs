@@ -15,6 +15,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
         if (options.SubscriberAnswerTimeout < TimeSpan.FromMilliseconds(200) || options.SubscriberAnswerTimeout > TimeSpan.FromMinutes(5))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SubscriberAnswerTimeout)} must be between 00:00:00.200 and 00:05:00 (was {options.SubscriberAnswerTimeout}).");
+        if (options.ProbeMaxBitrate is < 100_000 or > 100_000_000)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.ProbeMaxBitrate)} must be between 100000 and 100000000 bits per second (was {options.ProbeMaxBitrate}).");
         if (options.NackRttLimit < TimeSpan.Zero || options.NackRttLimit > TimeSpan.FromSeconds(10))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.NackRttLimit)} must be between 00:00:00 and 00:00:10 (was {options.NackRttLimit}).");
 

@@ -24,7 +24,10 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         Publisher = new WebRtcTransport(module.NextId("pub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time);
         Subscriber = new WebRtcTransport(module.NextId("sub-"), module, this, module.Counters, module.Sender, module.Certificate, module.Time)
         {
-            Downlink = new Bandwidth.SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive),
+            Downlink = new Bandwidth.SubscriberDownlink(module.NackRttLimit, module.Counters.Adaptive, module.ProbeMaxBitrate)
+            {
+                ProbeStarted = module.Probes.Start,
+            },
         };
         Negotiation = new SubscriberNegotiation(module.Time, module.SubscriberAnswerTimeout);
     }

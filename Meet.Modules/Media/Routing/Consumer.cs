@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
 
@@ -9,7 +10,7 @@ namespace Meet.Modules.Media.Routing;
 // with bounded slots, switching publishers — looks like one continuous stream. It switches only on a
 // keyframe of the target layer. payloadTypes maps the producer's payload types to the slot's when a
 // slot negotiated with another publisher's numbering carries this one (null = same numbers).
-internal sealed class Consumer
+internal sealed class Consumer : IProbePaddingSender
 {
     private readonly WebRtcTransport _transport;
     private readonly OutgoingStream _stream;
@@ -19,6 +20,8 @@ internal sealed class Consumer
     private uint _timestampDelta;
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
+    private readonly Vp8PictureIdRewriter _vp8 = new();
+    private readonly RetransmissionBudget _retransmissions = new(Stopwatch.Frequency);
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
         OutgoingStream? stream = null, byte[]? payloadTypes = null)
@@ -98,6 +101,7 @@ internal sealed class Consumer
         if (!paused)
         {
             Volatile.Write(ref _currentLayer, -1);
+            _vp8.OnSwitch();
             Producer.RequestKeyFrame(EffectiveTargetLayer, sender);
         }
         _paused = paused;
@@ -135,7 +139,8 @@ internal sealed class Consumer
         var timestamp = header.Timestamp + _timestampDelta;
         var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
         var stream = _stream;
-        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId))
+        var vp8 = Vp8Rewrite(packet, header);
+        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
             return false;
         if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
@@ -148,8 +153,20 @@ internal sealed class Consumer
         return true;
     }
 
+    // VP8 with a picture id or TL0PICIDX: the values that continue this subscriber's sequence.
+    private Vp8DescriptorRewrite Vp8Rewrite(ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        if (Producer.Kind != MediaKind.Video || Producer.FindCodec(header.PayloadType) is not { IsVp8: true }
+            || !Vp8PayloadDescriptor.TryParse(header.GetPayload(packet), out var descriptor)
+            || (descriptor.PictureId < 0 && descriptor.Tl0PicIdx < 0))
+            return default;
+        _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
+        return new Vp8DescriptorRewrite(descriptor, header.HeaderLength, pictureId, tl0PicIdx);
+    }
+
     private void SwitchTo(int layer, in RtpHeader header, long now)
     {
+        _vp8.OnSwitch();
         // Continue right after the last packet sent; the timestamp advances by the wall-clock gap so the
         // receiver's jitter buffer sees no jump (at least one tick so frames never share a timestamp).
         var stream = _stream;
@@ -185,6 +202,11 @@ internal sealed class Consumer
             Producer.RequestKeyFrame(layer, sender);
             return;
         }
+        if (!_retransmissions.TryTake(Stopwatch.GetTimestamp()))
+        {
+            sender.Counters.Adaptive.RetransmissionOverBudget();
+            return;
+        }
         Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
         if (!caches[layer].TryCopy((ushort)(sequenceNumber - _sequenceDelta), original, out var length)
             || !RtpHeader.TryParse(original[..length], out var header)
@@ -196,12 +218,49 @@ internal sealed class Consumer
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(payload, sequenceNumber);
         var body = header.GetPayload(original[..length]);
         body.CopyTo(payload[2..]);
+        // The cached original carries the publisher's picture id: the retransmission must carry ours.
+        if (Producer.FindCodec(header.PayloadType) is { IsVp8: true } && Vp8PayloadDescriptor.TryParse(body, out var descriptor))
+        {
+            _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
+            descriptor.TryRewrite(payload[2..], pictureId, tl0PicIdx);
+        }
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
-        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.RtxSequence++, header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.NextRtxSequence(), header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
         if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
         {
             Retransmitted++;
             sender.Counters.RtpRetransmittedOut();
         }
+    }
+
+    // Probe padding (issue 11) on this consumer's RTX stream: padding-only packets with our transport-wide
+    // sequence number, at the last timestamp sent, so the subscriber's decoder sees nothing new.
+    public int SendPadding(int bytes, MediaSender sender)
+    {
+        if (IsClosed || Producer.Kind != MediaKind.Video || RtxPayloadType() is not { } payloadType)
+            return 0;
+        Span<byte> packet = stackalloc byte[ProbePadding.MaxPacketSize];
+        var sent = 0;
+        while (sent < bytes)
+        {
+            var sequence = _stream.NextRtxSequence();
+            var timestamp = _stream.LastTimestampOut;
+            if (!ProbePadding.TryWrite(packet, payloadType, sequence, timestamp, RtxSsrc, bytes - sent, out var length)
+                || !_transport.SendRtp(packet[..length], RtxSsrc, sequence, timestamp, sender, -1, TransportSequenceStamper.SubscriberExtensionId))
+                break;
+            sent += length;
+        }
+        return sent;
+    }
+
+    private byte? RtxPayloadType()
+    {
+        var codecs = Producer.Codecs;
+        for (var i = 0; i < codecs.Count; i++)
+        {
+            if (codecs[i].RtxPayloadType is { } rtx)
+                return _payloadTypes is null ? (byte)rtx : _payloadTypes[rtx];
+        }
+        return null;
     }
 }

@@ -11,7 +11,7 @@ internal sealed class OutgoingStream
     {
         Ssrc = RandomSsrc();
         RtxSsrc = RandomSsrc();
-        RtxSequence = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
+        _rtxSequence = RandomNumberGenerator.GetInt32(0, 0x8000);
         // RFC 3550 §5.1: initial sequence number and timestamp are random.
         LastSequenceOut = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
         LastTimestampOut = (uint)RandomNumberGenerator.GetInt32(0, int.MaxValue);
@@ -21,7 +21,10 @@ internal sealed class OutgoingStream
 
     public uint RtxSsrc { get; }
 
-    public ushort RtxSequence;
+    // Retransmissions (receive threads) and probe padding (the pacer) share the RTX stream's numbering.
+    private int _rtxSequence;
+
+    public ushort NextRtxSequence() => (ushort)(Interlocked.Increment(ref _rtxSequence) - 1);
 
     public ushort LastSequenceOut;
 

@@ -47,16 +47,20 @@ internal sealed partial class SubscriberAllocator
             count++;
         }
         if (count == 0)
+        {
+            downlink.PaddingSender = null;
             return;
+        }
         // Priority: the dominant speaker first, then the recent speakers, then the rest.
         Array.Sort(_ranks, _videoConsumers, 0, count);
         var requests = _requests.AsSpan(0, count);
         for (var i = 0; i < count; i++)
             requests[i] = Describe(_videoConsumers[i]);
 
-        var budget = downlink.HasFeedback
-            ? (downlink.ProbeTarget ?? downlink.Estimate) - audio * AudioBitrate
-            : double.PositiveInfinity;
+        // Layers follow the estimate only; a probe runs on padding beside them (ProbeController), and only
+        // its result, once measured, lets a track climb.
+        var budget = downlink.HasFeedback ? downlink.Estimate - audio * AudioBitrate : double.PositiveInfinity;
+        downlink.PaddingSender = _videoConsumers[0];
         var wanted = LayerAllocation.Allocate(budget, requests);
         downlink.SetWanted(wanted + audio * AudioBitrate);
 

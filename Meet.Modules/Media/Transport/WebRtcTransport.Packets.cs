@@ -186,7 +186,7 @@ internal sealed partial class WebRtcTransport
     // payloadType >= 0), protect with this peer's keys. transportCcExtensionId: the source's
     // transport-wide element, restamped with our own numbering for a subscriber's send-side estimate (issue 11).
     public bool SendRtp(ReadOnlySpan<byte> rtp, uint ssrc, ushort sequenceNumber, uint timestamp, MediaSender sender, int payloadType = -1,
-        int transportCcExtensionId = 0)
+        int transportCcExtensionId = 0, in Vp8DescriptorRewrite vp8 = default)
     {
         lock (_lock)
         {
@@ -202,6 +202,7 @@ internal sealed partial class WebRtcTransport
             RtpHeaderRewriter.TryRewrite(slot[..rtp.Length], ssrc, sequenceNumber, timestamp);
             if (payloadType >= 0)
                 slot[1] = (byte)((slot[1] & 0x80) | payloadType);
+            vp8.TryApply(slot[..rtp.Length]);
             if (transportCcExtensionId != 0)
                 Downlink?.OnSend(slot[..rtp.Length], transportCcExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))

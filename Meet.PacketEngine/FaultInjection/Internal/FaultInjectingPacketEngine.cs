@@ -5,16 +5,22 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
     private readonly IPacketEngine _inner;
     private readonly FaultInjectionOptions _options;
     private readonly TimeProvider _time;
+    private readonly PathImpairmentTable _paths;
     private readonly List<FaultInjectingChannel> _channels = [];
     private int _bound;
 
-    public FaultInjectingPacketEngine(IPacketEngine inner, FaultInjectionOptions options, TimeProvider time)
+    public FaultInjectingPacketEngine(IPacketEngine inner, FaultInjectionOptions options, TimeProvider time, PathImpairmentTable? paths = null)
     {
         FaultInjectionOptionsValidator.ThrowIfInvalid(options);
         _inner = inner;
         _options = options;
         _time = time;
+        _paths = paths ?? new PathImpairmentTable(time, options.MaxDatagramSize);
+        foreach (var path in options.Paths)
+            _paths.Set(FaultInjectionOptionsValidator.ParseDestination(path.Destination), path.ToImpairment(options.Seed));
     }
+
+    public IPathImpairments Paths => _paths;
 
     public PacketEngineBackend Backend => _inner.Backend;
 
@@ -28,7 +34,7 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
         lock (_channels)
         {
             var seed = unchecked(_options.Seed + ++_bound * 7919);
-            channel = new FaultInjectingChannel(_options, _time, seed, receiver, Remove);
+            channel = new FaultInjectingChannel(_options, _time, seed, receiver, Remove, _paths);
             _channels.Add(channel);
         }
         try
@@ -58,6 +64,7 @@ internal sealed class FaultInjectingPacketEngine : IPacketEngine
             channels = [.. _channels];
         foreach (var channel in channels)
             await channel.DisposeAsync().ConfigureAwait(false);
+        _paths.Dispose();
         await _inner.DisposeAsync().ConfigureAwait(false);
     }
 }

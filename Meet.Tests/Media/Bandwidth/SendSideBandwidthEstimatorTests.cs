@@ -11,11 +11,17 @@ public sealed class SendSideBandwidthEstimatorTests
     private sealed class Link(SendSideBandwidthEstimator estimator, double demand, int seed = 1)
     {
         private const int PacketBytes = 1200;
+        private const int PaddingBytes = 275;
         private const double PropagationMs = 20;
-        private readonly List<(double Send, double Arrival)> _inFlight = [];
+        private readonly List<(double Send, double Arrival, int Size, int Cluster)> _inFlight = [];
+        private readonly List<(double Send, int Size, int Cluster)> _sends = [];
         private readonly Random _random = new(seed);
         private double _linkFreeMs;
         private double _nextSendMs;
+        private int _cluster = -1;
+        private double _clusterStartMs;
+        private double _clusterTarget;
+        private int _clusterPackets;
 
         public double Capacity { get; set; } = 5_000_000;
 
@@ -27,6 +33,10 @@ public sealed class SendSideBandwidthEstimatorTests
 
         public List<double> Estimates { get; } = [];
 
+        public long PaddingBytesSent { get; private set; }
+
+        // Media at min(estimate, demand), paced; while a probe cluster runs (40 ms, as the SFU's pacer
+        // sends it) padding fills up to its target, and everything sent in it is tagged with its id.
         public void Run(double seconds)
         {
             var end = Now + seconds * 1000;
@@ -34,37 +44,68 @@ public sealed class SendSideBandwidthEstimatorTests
             {
                 var next = Now + 100;
                 estimator.Wanted = Demand;
-                var rate = Math.Min(estimator.ProbeTarget ?? estimator.Estimate, Demand);
+                var rate = Math.Min(estimator.Estimate, Demand);
                 var interval = PacketBytes * 8 * 1000 / rate;
+                _sends.Clear();
                 for (; _nextSendMs < next; _nextSendMs += interval)
+                    _sends.Add((_nextSendMs, PacketBytes, InCluster(_nextSendMs) ? _cluster : -1));
+                if (_cluster >= 0 && _clusterStartMs + SubscriberDownlink.ProbeClusterMs > Now)
                 {
-                    var start = Math.Max(_nextSendMs, _linkFreeMs);
+                    var paddingRate = Math.Max(_clusterTarget - rate, 1);
+                    var step = PaddingBytes * 8 * 1000 / paddingRate;
+                    for (var t = Math.Max(Now, _clusterStartMs); t < _clusterStartMs + SubscriberDownlink.ProbeClusterMs; t += step)
+                    {
+                        _sends.Add((t, PaddingBytes, _cluster));
+                        PaddingBytesSent += PaddingBytes;
+                    }
+                }
+                _sends.Sort((a, b) => a.Send.CompareTo(b.Send));
+                foreach (var (send, size, cluster) in _sends)
+                {
+                    if (cluster >= 0)
+                        _clusterPackets++;
+                    var start = Math.Max(send, _linkFreeMs);
                     double arrival;
-                    if (start - _nextSendMs > 300 || _random.NextDouble() < LossRate)
+                    if (start - send > 300 || _random.NextDouble() < LossRate)
                     {
                         arrival = double.NaN;
                     }
                     else
                     {
-                        _linkFreeMs = start + PacketBytes * 8 * 1000 / Capacity;
+                        _linkFreeMs = start + size * 8 * 1000 / Capacity;
                         arrival = _linkFreeMs + PropagationMs;
                     }
-                    _inFlight.Add((_nextSendMs, arrival));
+                    _inFlight.Add((send, arrival, size, cluster));
+                }
+                if (_cluster >= 0 && _clusterStartMs + SubscriberDownlink.ProbeClusterMs <= next && _clusterPackets > 0)
+                {
+                    estimator.OnClusterSent(_cluster, _clusterPackets);
+                    _clusterPackets = 0;
                 }
                 Now = next;
                 // Feedback covers what arrived (or is known lost) by now.
                 var reported = 0;
-                foreach (var (send, arrival) in _inFlight)
+                foreach (var (send, arrival, size, cluster) in _inFlight)
                 {
                     if (double.IsNaN(arrival) ? send > Now - 40 : arrival > Now)
                         break;
-                    estimator.OnPacket(send, arrival, PacketBytes);
+                    estimator.OnPacket(send, arrival, size, cluster);
                     reported++;
                 }
                 _inFlight.RemoveRange(0, reported);
                 Estimates.Add(estimator.OnFeedbackComplete(Now, 2 * PropagationMs));
+                if (estimator.ProbeTarget is { } target && estimator.ProbeCluster != _cluster)
+                {
+                    _cluster = estimator.ProbeCluster;
+                    _clusterStartMs = Now;
+                    _clusterTarget = target;
+                    _clusterPackets = 0;
+                }
             }
         }
+
+        private bool InCluster(double sendMs) =>
+            _cluster >= 0 && sendMs >= _clusterStartMs && sendMs < _clusterStartMs + SubscriberDownlink.ProbeClusterMs;
     }
 
     [Test]
@@ -147,5 +188,62 @@ public sealed class SendSideBandwidthEstimatorTests
         // Direction changes of more than 20 % between feedbacks: AIMD saws, it does not flap.
         var jumps = settled.Zip(settled.Skip(1), (a, b) => Math.Abs(b - a) / a).Count(r => r > 0.2);
         jumps.Should().BeLessThan(settled.Count / 20);
+    }
+
+    [Test]
+    public void After_a_400_kbps_cap_is_lifted_padding_probes_bring_the_estimate_to_720p_within_6_seconds()
+    {
+        var estimator = new SendSideBandwidthEstimator(startBitrate: 300_000);
+        var link = new Link(estimator, demand: 2_200_000);
+        link.Run(10);
+        link.Capacity = 400_000;
+        link.Run(10);
+        estimator.Estimate.Should().BeLessThan(500_000);
+        var probesBefore = estimator.Probe.Started;
+        var paddingBefore = link.PaddingBytesSent;
+
+        link.Capacity = 5_000_000;
+        var lifted = link.Estimates.Count;
+        link.Run(10);
+
+        // 720p needs ~1.5 Mbps plus the allocator's 15 % headroom.
+        var back = link.Estimates.Skip(lifted).TakeWhile(e => e < 1_750_000).Count() * 100;
+        TestContext.Out.WriteLine($"estimate back above 1.75 Mbps {back} ms after the cap was lifted; {estimator.Probe.Started - probesBefore} probes");
+        back.Should().BeLessThan(6000);
+        estimator.Probe.Succeeded.Should().BeGreaterThan(0);
+        (link.PaddingBytesSent - paddingBefore).Should().BeGreaterThan(0, "the headroom was found with padding");
+    }
+
+    [Test]
+    public void Probes_never_ask_for_more_than_the_cap_or_than_is_wanted()
+    {
+        var estimator = new SendSideBandwidthEstimator(startBitrate: 300_000, maxProbeBitrate: 800_000);
+        var link = new Link(estimator, demand: 2_000_000);
+        var targets = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            link.Run(0.1);
+            if (estimator.ProbeTarget is { } target)
+                targets.Add(target);
+        }
+        targets.Should().NotBeEmpty();
+        targets.Should().OnlyContain(t => t <= 800_000);
+
+        var modest = new SendSideBandwidthEstimator(startBitrate: 1_000_000);
+        var satisfied = new Link(modest, demand: 600_000);
+        satisfied.Run(20);
+        modest.Probe.Started.Should().Be(0, "the demand is covered: probing would only waste the subscriber's bandwidth");
+        satisfied.PaddingBytesSent.Should().Be(0);
+    }
+
+    [Test]
+    public void A_capped_link_is_probed_ever_less_often()
+    {
+        var estimator = new SendSideBandwidthEstimator(startBitrate: 300_000);
+        var link = new Link(estimator, demand: 2_500_000) { Capacity = 600_000 };
+        link.Run(60);
+        // Probes need 2-5 s of clean path (no overuse, loss under 2 %) first, so a minute holds at most ~15.
+        estimator.Probe.Started.Should().BeLessThan(16);
+        estimator.Estimate.Should().BeLessThan(700_000, "probe results at the cap do not lift the estimate past it");
     }
 }

@@ -71,4 +71,88 @@ public sealed class SubscriberDownlinkTests
         downlink.OnTransportFeedback(new byte[] { 0x8F, 205, 0, 1, 1, 2 }, 20_000);
         counters.SubscriberFeedbackReceived.Should().Be(1, "a malformed feedback is not counted as received");
     }
+
+    // Stands in for a consumer's RTX stream: padding packets go back through OnSend, as the transport sends them.
+    private sealed class PaddingRecorder(SubscriberDownlink downlink) : IProbePaddingSender
+    {
+        public int Packets { get; private set; }
+
+        public long Now { get; set; }
+
+        public int SendPadding(int bytes, Meet.Modules.Media.Transport.MediaSender sender)
+        {
+            var packet = new byte[ProbePadding.MaxPacketSize];
+            var sent = 0;
+            while (sent < bytes)
+            {
+                ProbePadding.TryWrite(packet, 97, (ushort)Packets, 0, 7, bytes - sent, out var length);
+                downlink.OnSend(packet.AsSpan(0, length), TransportSequenceStamper.SubscriberExtensionId, Now);
+                sent += length;
+                Packets++;
+            }
+            return sent;
+        }
+    }
+
+    [Test]
+    public void A_probe_cluster_pads_up_to_its_target_and_its_result_lifts_the_estimate()
+    {
+        var counters = new AdaptiveMediaCounters();
+        var downlink = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters, maxProbeBitrate: 3_000_000);
+        var padding = new PaddingRecorder(downlink);
+        downlink.PaddingSender = padding;
+        var started = 0;
+        downlink.ProbeStarted = _ => started++;
+        downlink.SetWanted(2_000_000);
+        var media = new byte[1200];
+        byte[] header = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x31, 0, 0, 0];
+        header.CopyTo(media, 0);
+        var ticksPerMs = System.Diagnostics.Stopwatch.Frequency / 1000.0;
+        var feedback = new byte[1024];
+        var builder = new RtcpTransportFeedbackBuilder();
+        var feedbackCount = 0;
+
+        // 300 kbps of media (a 1,200-byte packet every 32 ms) on a clean 20 ms path; feedback every 100 ms.
+        // Every packet sent (media or padding) arrives 20 ms later; the pacer runs every 5 ms.
+        var sends = new List<(long Sequence, double SentMs)>();
+        for (var ms = 0.0; ms < 8000 && downlink.Probe.Succeeded == 0; ms += 5)
+        {
+            var now = (long)(ms * ticksPerMs);
+            padding.Now = now;
+            var before = downlink.SequencesSent;
+            if ((int)ms % 32 < 5)
+                downlink.OnSend(media, 3, now);
+            downlink.SendProbePadding(null!, now);
+            for (var s = before; s < downlink.SequencesSent; s++)
+                sends.Add((s, ms));
+            if ((int)ms % 100 == 0 && sends.Count > 0)
+            {
+                builder.Reset(1, 2, (byte)feedbackCount++);
+                var reported = sends.Where(x => x.SentMs + 20 <= ms).ToList();
+                foreach (var (seq, sentMs) in reported)
+                    builder.TryAddReceived((ushort)seq, (long)((sentMs + 20) * 1000));
+                sends.RemoveAll(x => x.SentMs + 20 <= ms);
+                if (reported.Count > 0 && builder.TryWrite(feedback, out var written))
+                    downlink.OnTransportFeedback(feedback.AsSpan(0, written), now);
+            }
+        }
+
+        started.Should().BeGreaterThan(0, "the subscriber wants 2 Mbps and gets 0.3: the path is probed");
+        counters.ProbeClusters.Should().Be(started);
+        padding.Packets.Should().BeGreaterThan(ProbeBitrateEstimator.MinPackets);
+        counters.ProbePaddingBytes.Should().BeGreaterThan(0);
+        downlink.Probe.Succeeded.Should().Be(1);
+        downlink.LastProbeResult.Should().BeInRange(800_000, 3_000_000);
+        downlink.Estimate.Should().BeGreaterThan(800_000, "the probe's result lifts the estimate at once");
+        downlink.IsProbing.Should().BeFalse();
+    }
+
+    [Test]
+    public void A_probe_with_nothing_to_pad_on_ends_and_is_counted()
+    {
+        var counters = new AdaptiveMediaCounters();
+        var downlink = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters);
+        downlink.SendProbePadding(null!, 0).Should().BeFalse("no cluster runs");
+        counters.ProbesWithoutPadding.Should().Be(0);
+    }
 }
