@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 
 namespace Meet.Tests.Browser;
 
-// Issue 13 through the web client: chat, raised hands in the host's roster, host mute enforced by the
-// SFU, removal and ending. Three Chromium pages per call in one shared browser; the first page creates
+// Issue 13 through the web client: chat, raised hands in the host's roster, device switching in the
+// call, host mute enforced by the SFU, removal and ending. Three Chromium pages per call in one shared browser; the first page creates
 // the meeting from the landing page and is its host.
 public sealed class MeetingFeaturesBrowserTests : BrowserFixture
 {
@@ -58,7 +58,7 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         (await MeetPage.StatsAsync(page)).TryGetValue(participantId, out var stats) ? stats.AudioPacketsReceived : 0;
 
     [Test]
-    public async Task Chat_appears_everywhere_in_order_hands_show_in_raise_order_and_screenshots_are_kept()
+    public async Task Chat_appears_everywhere_in_order_hands_show_in_raise_order_devices_switch_and_screenshots_are_kept()
     {
         var call = await StartCallAsync();
 
@@ -83,6 +83,8 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         order.Should().Equal([call.CarolId, call.BobId], "hands are listed in the order they were raised");
         (await call.Host.InnerTextAsync("#participant-count")).Should().Be("3 people");
 
+        await SwitchDevicesWithoutRenegotiationAsync(call);
+
         // Screenshots of the meeting page with three participants: desktop, and the host at phone size.
         var directory = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
         Directory.CreateDirectory(directory);
@@ -97,6 +99,29 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phone });
         TestContext.AddTestAttachment(phone, "meeting page with three participants (phone, 390x844)");
         (await call.Bob.IsVisibleAsync("#leave")).Should().BeTrue("the toolbar fits a phone");
+    }
+
+    // Issue 13: switching camera and microphone mid-call replaces the tracks on their senders without a
+    // new publisher offer, and the others keep receiving the new camera's frames and the new microphone.
+    private static async Task SwitchDevicesWithoutRenegotiationAsync(Call call)
+    {
+        static async Task<long> FramesFromAsync(IPage page, string id) =>
+            (await MeetPage.StatsAsync(page)).TryGetValue(id, out var stats) ? stats.FramesDecoded : 0;
+        var offerBefore = await call.Bob.EvaluateAsync<string>("() => window.meet.publisherSdp()");
+        await call.Bob.ClickAsync("#toggle-devices");
+        await call.Bob.WaitForSelectorAsync("#switch-camera option");
+        // Chromium's fake capture has one camera: opening it again still yields a new track to replace.
+        var other = await call.Bob.EvaluateAsync<string[]>(
+            "async () => { const d = await navigator.mediaDevices.enumerateDevices(); const f = k => { const l = d.filter(x => x.kind === k); return (l[1] ?? l[0]).deviceId; }; return [f('videoinput'), f('audioinput')]; }");
+        var oldTracks = await call.Bob.EvaluateAsync<string[]>("() => window.meet.publisherTracks()");
+        var newVideo = await call.Bob.EvaluateAsync<string>($"() => window.meet.switchDevice('video', '{other[0]}')");
+        var newAudio = await call.Bob.EvaluateAsync<string>($"() => window.meet.switchDevice('audio', '{other[1]}')");
+        (await call.Bob.EvaluateAsync<string[]>("() => window.meet.publisherTracks()")).Should().BeEquivalentTo([newAudio, newVideo]).And.NotIntersectWith(oldTracks);
+        var frames = await FramesFromAsync(call.Carol, call.BobId);
+        var audio = await AudioFromAsync(call.Carol, call.BobId);
+        await EventuallyAsync(async () => await FramesFromAsync(call.Carol, call.BobId) > frames + 20 && await AudioFromAsync(call.Carol, call.BobId) > audio + 20,
+            "carol keeps decoding bob's video and receiving his audio from the new devices");
+        (await call.Bob.EvaluateAsync<string>("() => window.meet.publisherSdp()")).Should().Be(offerBefore, "replaceTrack needs no new offer");
     }
 
     [Test]

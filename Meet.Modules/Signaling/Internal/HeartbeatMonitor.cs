@@ -47,7 +47,12 @@ internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider ti
                 }
                 foreach (var session in registry.Sessions.ToArray())
                 {
-                    if (session.SilentFor <= timeout)
+                    var silentFor = session.SilentFor;
+                    // Issue 13: the roster says "reconnecting" before the session is dropped, so others
+                    // see a frozen participant explained; the next message clears it (OnMessage).
+                    if (silentFor > timeout * 2 / 3)
+                        session.MarkSignalingStale(true);
+                    if (silentFor <= timeout)
                         continue;
                     logger.LogInformation("Dropping silent participant {ParticipantId} of {MeetingId}", session.ParticipantId, session.MeetingId);
                     session.Peer.SendError(SignalingErrorCodes.HeartbeatTimeout, $"no message for {timeout.TotalSeconds:0.###} s; the session was closed");
