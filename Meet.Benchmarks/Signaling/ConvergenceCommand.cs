@@ -19,14 +19,19 @@ namespace Meet.Benchmarks.Signaling;
 //     roster messages and updates the server sent (issue 13: batched per flush unless `unbatched`), gRPC
 //     bytes, server memory, and the fan-out of `--chat` messages to every client (p50/p99): the server
 //     handing one to every member's transport, its last transport write, and the clients' delivery.
+//   dotnet run -c Release --project Meet.Benchmarks -- converge mix [--listeners 500] [--seconds 10]
+//     issue 17's listeners of one mixed stream (MixListenersCommand).
 internal static class ConvergenceCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
         await using var host = await InProcessMeetHost.StartAsync();
-        return args is ["roster", ..]
-            ? await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args)
-            : await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args);
+        return args switch
+        {
+            ["roster", ..] => await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+            ["mix", ..] => await MixListenersCommand.RunAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+            _ => await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+        };
     }
 
     private static async Task<int> MediaAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
