@@ -45,12 +45,18 @@ internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider ti
                     lastEndedCheck = time.GetTimestamp();
                     await CloseEndedMeetingsAsync(stoppingToken).ConfigureAwait(false);
                 }
-                foreach (var session in registry.Sessions.ToArray())
+                var sessions = registry.Sessions.ToArray();
+                var staleAfter = timeout * 2 / 3;
+                // When most sessions look silent at once it is this node that is late (starved of CPU, its
+                // read loops behind), not the clients; marking them all reconnecting would send each change
+                // to every member (O(N²) roster traffic) exactly when the node can least afford it.
+                var nodeLate = sessions.Length > 10 && sessions.Count(s => s.SilentFor > staleAfter) * 2 > sessions.Length;
+                foreach (var session in sessions)
                 {
                     var silentFor = session.SilentFor;
                     // Issue 13: the roster says "reconnecting" before the session is dropped, so others
                     // see a frozen participant explained; the next message clears it (OnMessage).
-                    if (silentFor > timeout * 2 / 3)
+                    if (!nodeLate && silentFor > staleAfter)
                         session.MarkSignalingStale(true);
                     if (silentFor <= timeout)
                         continue;

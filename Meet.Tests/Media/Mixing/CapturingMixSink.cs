@@ -35,7 +35,10 @@ internal sealed class CapturingMixSink : IMixedAudioSink, IDisposable
         RtpHeader.TryParse(rtp, out var header).Should().BeTrue();
         byte? level = header.TryGetExtension(rtp, AudioLevelExtensionId, out var value) && AudioLevelExtension.TryRead(value, out _, out var l) ? l : null;
         Packets.Add((header.Ssrc, header.SequenceNumber, header.Timestamp, header.Marker, level));
-        Csrcs.Add(Enumerable.Range(0, header.CsrcCount).Select(i => header.GetCsrc(rtp, i)).ToArray());
+        var csrcs = new uint[header.CsrcCount];
+        for (var i = 0; i < csrcs.Length; i++)
+            csrcs[i] = header.GetCsrc(rtp, i);
+        Csrcs.Add(csrcs);
         var samples = _decoder.Decode(header.GetPayload(rtp), _frame);
         samples.Should().Be(MixFormat.FrameSamples);
         Pcm.AddRange(_frame.AsSpan(0, samples).ToArray());
