@@ -65,6 +65,7 @@ internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider ti
                     session.Peer.Close();
                     await registry.LeaveAsync(session).ConfigureAwait(false);
                 }
+                registry.FlushDeferredRosterChanges();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -93,7 +93,7 @@ internal sealed partial class SessionRegistry(
         // The token's role unless the host changed it during the meeting (make/transfer host).
         var role = meetingControls.RoleOf(participantId, token.Role.ToString().ToLowerInvariant());
         var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
-        session.RosterChanged = (changed, action) => Publish(changed, action, null);
+        session.RosterChanged = (changed, action, flushSoon) => Publish(changed, action, null, flushSoon: flushSoon);
 
         SignalingSession? replaced = null;
         lock (rosterGate)
@@ -249,10 +249,17 @@ internal sealed partial class SessionRegistry(
     }
 
     // Every roster change after the join carries the participant's whole state.
-    private void Publish(SignalingSession session, string action, string? kind, bool byHost = false)
+    private void Publish(SignalingSession session, string action, string? kind, bool byHost = false, bool flushSoon = true)
     {
         if (rosters.TryGetValue(session.MeetingId, out var roster))
-            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost });
+            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost }, flushSoon);
+    }
+
+    // The heartbeat monitor's round is over: its deferred connection marks go out, one flush per meeting.
+    public void FlushDeferredRosterChanges()
+    {
+        foreach (var roster in rosters.Values)
+            roster.FlushPending();
     }
 
     private void CheckSdp(SignalingSession session, string? sdp)

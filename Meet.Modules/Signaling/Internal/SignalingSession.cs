@@ -68,7 +68,8 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     // Set by the registry at join: publishes a roster change of this session (CONNECTION_CHANGED from
     // the media thread or a heartbeat). Null before the session is in a roster.
-    public Action<SignalingSession, string>? RosterChanged { get; set; }
+    // flushSoon false for the heartbeat's marks, which wait for the monitor's round to end.
+    public Action<SignalingSession, string, bool>? RosterChanged { get; set; }
 
     // Worst first (ParticipantConnection): a failed media path, then a lost one or silent signaling.
     public string Connection
@@ -144,7 +145,7 @@ internal sealed class SignalingSession : IMediaParticipantListener
     };
 
     // The heartbeat monitor saw the client silent for a while (true), or a message arrived (false).
-    public void MarkSignalingStale(bool stale) => ChangeConnection(() => signalingStale = stale);
+    public void MarkSignalingStale(bool stale) => ChangeConnection(() => signalingStale = stale, flushSoon: false);
 
     public bool SetScreenSharing(bool sharing)
     {
@@ -157,7 +158,7 @@ internal sealed class SignalingSession : IMediaParticipantListener
         }
     }
 
-    private void ChangeConnection(Action change)
+    private void ChangeConnection(Action change, bool flushSoon = true)
     {
         bool changed;
         lock (gate)
@@ -167,7 +168,7 @@ internal sealed class SignalingSession : IMediaParticipantListener
             changed = before != ConnectionLocked;
         }
         if (changed && State != SessionState.Left)
-            RosterChanged?.Invoke(this, ParticipantUpdateMessage.ConnectionChanged);
+            RosterChanged?.Invoke(this, ParticipantUpdateMessage.ConnectionChanged, flushSoon);
     }
 
     // A self unmute of audio also releases a host's hold: only the participant can unmute itself.
