@@ -17,15 +17,21 @@ namespace Meet.Benchmarks.Signaling;
 //   dotnet run -c Release --project Meet.Benchmarks -- converge roster [--clients 1000] [signalr] [unbatched] [--chat 10]
 //     signaling-only clients join (50 at a time); reports when every roster equals the server's, the
 //     roster messages and updates the server sent (issue 13: batched per flush unless `unbatched`), gRPC
-//     bytes, server memory, and the fan-out latency of `--chat` messages to every client (p50/p99).
+//     bytes, server memory, and the fan-out of `--chat` messages to every client (p50/p99): the server
+//     handing one to every member's transport, its last transport write, and the clients' delivery.
+//   dotnet run -c Release --project Meet.Benchmarks -- converge mix [--listeners 500] [--seconds 10]
+//     issue 17's listeners of one mixed stream (MixListenersCommand).
 internal static class ConvergenceCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
         await using var host = await InProcessMeetHost.StartAsync();
-        return args is ["roster", ..]
-            ? await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args)
-            : await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args);
+        return args switch
+        {
+            ["roster", ..] => await RosterAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+            ["mix", ..] => await MixListenersCommand.RunAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+            _ => await MediaAsync(host.Services, host.BaseAddress, host.GrpcAddress, args),
+        };
     }
 
     private static async Task<int> MediaAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
@@ -147,7 +153,7 @@ internal static class ConvergenceCommand
             var rosterUpdates = traffic.RosterUpdates - updatesBefore;
             var grpcBytes = traffic.GrpcBytes - bytesBefore;
             var memory = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
-            var chat = await ChatFanOutAsync(clients, chatCount);
+            var chat = await ChatFanOutAsync(clients, chatCount, traffic);
             Console.WriteLine($"{count} signaling clients over {transport}, roster updates {(options.BatchedRosterUpdates ? "batched per flush" : "one message each")}, {Environment.ProcessorCount} cores");
             Console.WriteLine("| joined in | rosters equal to the server's | converged after last join | resyncs | roster messages | per client | per join per client | roster updates | gRPC bytes | server heap growth (MB) | working set (MB) | chat fan-out p50 / p99 |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -163,36 +169,54 @@ internal static class ConvergenceCommand
 
 
     // Issue 13's aim: a chat message reaches all clients within 100 ms (p99). One client sends `messages`
-    // meeting-wide messages 200 ms apart (within its chat burst); every delivery's latency is measured
-    // from just before the send, on this process's monotonic clock.
-    private static async Task<string> ChatFanOutAsync(IReadOnlyList<MeetClient> clients, int messages)
+    // meeting-wide messages one at a time (the next once every client has the last, within its chat
+    // burst). Three spans per message on this process's monotonic clock, so the server's part can be told
+    // from the clients' (which share these cores): the server handing it to every member's transport
+    // (SignalingTraffic.ChatFannedOut), the server's last transport write completing, and every delivery.
+    private static async Task<string> ChatFanOutAsync(IReadOnlyList<MeetClient> clients, int messages, SignalingTraffic traffic)
     {
         if (messages == 0 || clients.Count < 2)
             return "n/a";
         var sentAt = new ConcurrentDictionary<string, long>();
+        var delivered = new ConcurrentDictionary<string, int>();
         var latencies = new ConcurrentBag<double>();
         foreach (var client in clients)
             client.ChatReceived += message =>
             {
                 var now = Stopwatch.GetTimestamp();
                 if (sentAt.TryGetValue(message.Text, out var at))
+                {
                     latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                    delivered.AddOrUpdate(message.Text, 1, (_, n) => n + 1);
+                }
             };
+        var queued = new List<double>();
+        var written = new List<double>();
         for (var i = 0; i < messages; i++)
         {
             var text = $"fan-out {i}";
             sentAt[text] = Stopwatch.GetTimestamp();
             await clients[0].SendChatAsync(text);
-            await Task.Delay(200);
+            var deadline = Stopwatch.StartNew();
+            while (delivered.GetValueOrDefault(text) < clients.Count && deadline.Elapsed < TimeSpan.FromSeconds(5))
+                await Task.Delay(5);
+            var (started, allQueued, lastWritten) = traffic.LastChatFanOut;
+            queued.Add(Stopwatch.GetElapsedTime(started, allQueued).TotalMilliseconds);
+            written.Add(Stopwatch.GetElapsedTime(started, lastWritten).TotalMilliseconds);
+            await Task.Delay(100);
         }
-        var deadline = Stopwatch.StartNew();
-        while (latencies.Count < messages * clients.Count && deadline.Elapsed < TimeSpan.FromSeconds(10))
-            await Task.Delay(20);
         var sorted = latencies.Order().ToArray();
         if (sorted.Length == 0)
             return "none delivered";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"server queued {Percentiles(queued)}, server written {Percentiles(written)}, delivered {Percentiles(sorted)} ms ({sorted.Length}/{messages * clients.Count})");
+    }
+
+    private static string Percentiles(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return string.Create(CultureInfo.InvariantCulture, $"{P(0.5):0.0} / {P(0.99):0.0} ms ({sorted.Length}/{messages * clients.Count} delivered)");
+        return string.Create(CultureInfo.InvariantCulture, $"{P(0.5):0.0} / {P(0.99):0.0}");
     }
 
     // One measured participant: publishers send Opus-sized and VP8 packets every 40 ms.

@@ -31,4 +31,8 @@ public interface IMediaParticipant : IAsyncDisposable
     // Host mute (issue 13): while held, the SFU forwards none of this participant's audio to anyone,
     // whatever its client sends; signaling releases it only when the participant unmutes itself.
     void HoldAudio(bool held);
+
+    // The participant publishes a screen share (an a=content:slides section, RFC 4796) after its last
+    // publisher offer; read by signaling for the roster (issue 13).
+    bool IsScreenSharing { get; }
 }

@@ -18,4 +18,12 @@ public sealed record ParticipantInfo(
     // The hand's place in the meeting's raise order (1 = raised first); 0 when not raised.
     [DataMember(Name = "handRaisedOrder")]
     public long HandRaisedOrder { get; init; }
+
+    // ParticipantConnection: what the server sees of this participant's signaling and media paths.
+    [DataMember(Name = "connection")]
+    public string Connection { get; init; } = ParticipantConnection.Connected;
+
+    // The participant publishes a screen share (an a=content:slides section, RFC 4796).
+    [DataMember(Name = "screenSharing")]
+    public bool ScreenSharing { get; init; }
 }

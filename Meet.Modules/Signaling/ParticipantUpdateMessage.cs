@@ -2,7 +2,8 @@ using System.Runtime.Serialization;
 
 namespace Meet.Modules.Signaling;
 
-// Action is JOINED | LEFT | MUTED | UNMUTED | HAND_RAISED | HAND_LOWERED | ROLE_CHANGED; Kind ("audio" |
+// Action is JOINED | LEFT | MUTED | UNMUTED | HAND_RAISED | HAND_LOWERED | ROLE_CHANGED |
+// CONNECTION_CHANGED | SCREEN_SHARE_STARTED | SCREEN_SHARE_STOPPED; Kind ("audio" |
 // "video") only for MUTED/UNMUTED. Participant is the whole state after the change (null for LEFT), so
 // applying an update is "set this participant", which is what lets roster pages and deltas interleave.
 // Version is the meeting's roster version this change produced: every member receives every change
@@ -21,6 +22,9 @@ public sealed record ParticipantUpdateMessage(
     public const string HandRaised = "HAND_RAISED";
     public const string HandLowered = "HAND_LOWERED";
     public const string RoleChanged = "ROLE_CHANGED";
+    public const string ConnectionChanged = "CONNECTION_CHANGED";
+    public const string ScreenShareStarted = "SCREEN_SHARE_STARTED";
+    public const string ScreenShareStopped = "SCREEN_SHARE_STOPPED";
 
     [DataMember(Name = "participant")]
     public ParticipantInfo? Participant { get; init; }

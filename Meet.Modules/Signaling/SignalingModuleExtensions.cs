@@ -23,6 +23,7 @@ public static class SignalingModuleExtensions
         services.AddSingleton<IValidateOptions<SignalingOptions>, SignalingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<HubMeetingBroadcast>();
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService<RevocationEnforcer>();
         var grpcEndpoint = new GrpcEndpoint();

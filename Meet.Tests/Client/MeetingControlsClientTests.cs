@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Meet.Modules.Client;
+using Meet.Modules.Media;
 using Meet.Modules.Signaling;
 using Meet.Tests.Signaling;
 
@@ -165,6 +166,49 @@ public sealed class MeetingControlsClientTests(SignalingTransport transport) : S
         await EventuallyAsync(() => !call.Others[1].Participants[call.Others[0].ParticipantId!].HandRaised, "the others see the hand lowered");
         await EventuallyAsync(() => call.Others[0].Self?.HandRaised == false, "its owner sees it lowered too");
         call.Host.Participants[call.Others[0].ParticipantId!].HandRaisedOrder.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Connection_state_from_the_media_path_reaches_every_roster_worst_first()
+    {
+        var call = await StartCallAsync(2);
+        var target = call.Others[0].ParticipantId!;
+        var listener = Media.Participants[target].Listener;
+        call.Host.Participants[target].Connection.Should().Be(ParticipantConnection.Connected);
+
+        listener.OnConnectionStateChanged(MediaConnectionState.Connected);
+        listener.OnConnectionStateChanged(MediaConnectionState.Disconnected);
+        await EventuallyAsync(() => call.Host.Participants[target].Connection == ParticipantConnection.Reconnecting
+                                    && call.Others[1].Participants[target].Connection == ParticipantConnection.Reconnecting, "everyone sees it reconnecting");
+        listener.OnConnectionStateChanged(MediaConnectionState.Failed);
+        await EventuallyAsync(() => call.Others[1].Participants[target].Connection == ParticipantConnection.MediaFailed, "then its media failed");
+        // An ICE restart that succeeds brings it back; a late joiner's snapshot carries the state too.
+        listener.OnConnectionStateChanged(MediaConnectionState.Connected);
+        await EventuallyAsync(() => call.Host.Participants[target].Connection == ParticipantConnection.Connected, "it is connected again");
+        listener.OnConnectionStateChanged(MediaConnectionState.Failed);
+        var late = NewClient();
+        await late.JoinAsync(call.Meeting.MeetingId, "Late");
+        late.Participants[target].Connection.Should().Be(ParticipantConnection.MediaFailed);
+        call.Host.Participants[call.Others[1].ParticipantId!].Connection.Should().Be(ParticipantConnection.Connected);
+    }
+
+    [Test]
+    public async Task Screen_sharing_starts_and_stops_in_every_roster_with_the_publisher_offer()
+    {
+        var call = await StartCallAsync(2);
+        var sharer = call.Others[0];
+        var updates = new ConcurrentQueue<ParticipantUpdateMessage>();
+        call.Host.ParticipantUpdated += updates.Enqueue;
+        const string camera = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n";
+
+        await sharer.SendPublisherOfferAsync(camera);
+        await sharer.SendPublisherOfferAsync(camera + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=content:slides\r\n");
+        await EventuallyAsync(() => call.Others[1].Participants[sharer.ParticipantId!].ScreenSharing && call.Host.Participants[sharer.ParticipantId!].ScreenSharing, "everyone sees the share");
+        await sharer.SendPublisherOfferAsync(camera);
+        await EventuallyAsync(() => !call.Host.Participants[sharer.ParticipantId!].ScreenSharing, "the host sees it stop");
+        await EventuallyAsync(() => updates.Count(u => u.ParticipantId == sharer.ParticipantId) >= 2, "both changes arrived");
+        updates.Where(u => u.ParticipantId == sharer.ParticipantId).Select(u => u.Action).Should()
+            .Equal(ParticipantUpdateMessage.ScreenShareStarted, ParticipantUpdateMessage.ScreenShareStopped);
     }
 
     [Test]

@@ -65,14 +65,16 @@ public sealed class MixedAudioTests
         // Mixed-stream bytes on the wire (SRTP, without UDP/IP) in [from, to).
         public long BytesHeard(long from, long to) => Heard.Where(h => h.Arrival >= from && h.Arrival < to).Sum(h => (long)h.Packet.Length + 16);
 
-        // The mix stream's packets in sequence order, decoded (as a browser's jitter buffer would).
-        public float[] Decode(long from = 0, long to = long.MaxValue)
+        // The mix stream's packets in sequence order, decoded (as a browser's jitter buffer would), of
+        // the mix's own timeline [from, to) in RTP timestamps. Not by arrival: this process shares the
+        // cores with the server, and a receive loop starved for a second bunches that second's packets
+        // up behind it, which left a window by arrival time empty ("≥ 2 tones, found 0", issue 17).
+        public float[] Decode(uint from, uint to)
         {
             var mix = Client.Subscriber!.RemoteTracks.Single(t => t.StreamId == MixListener.StreamId).Ssrc;
-            var packets = Heard.Where(h => h.Arrival >= from && h.Arrival < to)
-                .Select(h => h.Packet)
+            var packets = Heard.Select(h => h.Packet)
                 .Select(p => (Ok: RtpHeader.TryParse(p, out var header), Header: header, Packet: p))
-                .Where(p => p.Ok && p.Header.Ssrc == mix)
+                .Where(p => p.Ok && p.Header.Ssrc == mix && (int)(p.Header.Timestamp - from) >= 0 && (int)(p.Header.Timestamp - to) < 0)
                 .OrderBy(p => p.Header.SequenceNumber)
                 .ToList();
             using var decoder = new OpusDecoder();
@@ -117,9 +119,13 @@ public sealed class MixedAudioTests
                 "every subscriber PC is connected with the mix section");
 
             // Three talk for 3 s; then C stops and D talks for 3 s. Paced by the clock, 50 packets/s.
+            // The switch is placed on each mix's timeline by the server's mixer frame at that moment.
+            var mixer = host.Get<MediaModule>().FindRouter(meeting.MeetingId)!.Mixer!;
+            uint MixTimestampNow(Party party) => mixer.Listeners.Single(l => l.ParticipantId == party.Client.ParticipantId).RtpTimestampOf(mixer.FrameIndex);
             var clock = Stopwatch.StartNew();
             var sent = 0;
             long switchAt = 0;
+            uint listenerSwitch = 0, ownSwitch = 0;
             while (clock.Elapsed < TimeSpan.FromSeconds(6))
             {
                 var due = (int)(clock.ElapsedMilliseconds / MixFormat.FrameMilliseconds);
@@ -130,6 +136,7 @@ public sealed class MixedAudioTests
                         bots[2].Talking = false;
                         bots[3].Talking = true;
                         switchAt = Stopwatch.GetTimestamp();
+                        (listenerSwitch, ownSwitch) = (MixTimestampNow(listener), MixTimestampNow(bots[0]));
                     }
                     foreach (var bot in bots.Where(b => b.Talking))
                         bot.Send((uint)(sent * MixFormat.FrameSamples));
@@ -147,25 +154,25 @@ public sealed class MixedAudioTests
             // One audio stream, however many speak.
             listener.Client.Subscriber!.RemoteTracks.Where(t => t.Kind == "audio").Should().ContainSingle();
             var counters = host.Get<MediaModule>().MixerCounters;
-            var mixer = host.Get<MediaModule>().FindRouter(meeting.MeetingId)!.Mixer!;
             TestContext.Out.WriteLine($"mixer: max speakers {mixer.MaxSpeakers}, frames skipped {counters.FramesSkipped}, speakers dropped {counters.SpeakersDropped}, " +
                 $"latency p50 {counters.LatencyPercentile(0.5)} ms p99 {counters.LatencyPercentile(0.99)} ms, max encodes per frame {counters.MaxEncodesPerFrame}");
             // A mixer starved of CPU (this machine under other builds) drops a speaker by design (unit-tested
             // in AudioMixerTests); then one tone fewer is expected, never more missing than it dropped.
             var expected = 3 - (int)Math.Min(1, counters.SpeakersDropped);
 
-            var before = listener.Decode(switchAt - second, switchAt);
+            const uint rate = MixFormat.SampleRate;
+            var before = listener.Decode(listenerSwitch - rate, listenerSwitch);
             new[] { 440, 660, 880 }.Count(f => Spectrum.Share(before, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "A, B and C are in the mix");
             Spectrum.Share(before, 1100).Should().BeLessThan(0.02, "D is silent");
-            var ownMix = bots[0].Decode(switchAt - second, switchAt);
+            var ownMix = bots[0].Decode(ownSwitch - rate, ownSwitch);
             Spectrum.Share(ownMix, 440).Should().BeLessThan(0.02, "A does not hear itself");
             new[] { 660, 880 }.Count(f => Spectrum.Share(ownMix, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected - 1, "A hears B and C");
 
             // Within 2 s of D starting, the mix carries D and no longer C, and the switch made no click.
-            var after = listener.Decode(switchAt + second * 3 / 2, switchAt + second * 2);
+            var after = listener.Decode(listenerSwitch + rate * 3 / 2, listenerSwitch + rate * 2);
             Spectrum.Share(after, 880).Should().BeLessThan(0.02, "C went silent and left the mix");
             new[] { 440, 660, 1100 }.Count(f => Spectrum.Share(after, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "D replaced C within 2 s");
-            var aroundSwitch = listener.Decode(switchAt - second / 2, switchAt + second * 2);
+            var aroundSwitch = listener.Decode(listenerSwitch - rate / 2, listenerSwitch + rate * 2);
             Spectrum.MaxJump(aroundSwitch).Should().BeLessThan(0.25, "a click steps by up to the 0.3 tone amplitude");
 
             counters.MaxEncodesPerFrame.Should().BeInRange(1, 4);

@@ -34,7 +34,17 @@ internal sealed class FakeMediaModule : IMediaModule
 
         public string ParticipantId => Request.ParticipantId;
 
-        public SdpNegotiationResult AnswerPublisherOffer(string offerSdp) =>
+        public bool IsScreenSharing { get; private set; }
+
+        public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
+        {
+            var result = AnswerOffer(offerSdp);
+            if (result.Succeeded)
+                IsScreenSharing = offerSdp.Contains("a=content:slides", StringComparison.Ordinal);
+            return result;
+        }
+
+        private static SdpNegotiationResult AnswerOffer(string offerSdp) =>
             !offerSdp.Contains("\nm=", StringComparison.Ordinal) ? SdpNegotiationResult.Failure(400, "malformed SDP: no media section")
             : offerSdp.Contains("\nm=text", StringComparison.Ordinal) ? SdpNegotiationResult.Success(AnswerSdp, RefusedWarning)
             : SdpNegotiationResult.Success(AnswerSdp);

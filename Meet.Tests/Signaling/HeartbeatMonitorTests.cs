@@ -40,6 +40,9 @@ public sealed class HeartbeatMonitorTests : SignalingTestBase
         bobClient.Errors.Should().ContainSingle().Which.Code.Should().Be(408);
         Media.Participants.Should().ContainKey(alice.ParticipantId).And.NotContainKey(bob.ParticipantId);
         aliceClient.IsClosed.Should().BeFalse();
+        // Issue 13: before the drop the roster said bob was reconnecting (2/3 of the timeout silent).
+        var bobUpdates = aliceClient.Updates.Where(u => u.ParticipantId == bob.ParticipantId).Select(u => (u.Action, u.Participant?.Connection)).ToList();
+        bobUpdates.Should().ContainInOrder((ParticipantUpdateMessage.ConnectionChanged, ParticipantConnection.Reconnecting), (ParticipantUpdateMessage.Left, (string?)null));
     }
 
     [Test]
@@ -56,16 +59,24 @@ public sealed class HeartbeatMonitorTests : SignalingTestBase
         await using var bobClient = new SeedGrpcTestClient(GrpcAddress);
         await bobClient.SendFirstAsync(meetingId, bob.Token);
 
+        // Issue 13: at 2/3 of the timeout the roster says bob is reconnecting (bob too gets his own
+        // change: a member's versions stay contiguous), then he is dropped.
+        var ownChange = await bobClient.NextAsync();
         var error = await bobClient.NextErrorAsync();
         var end = await bobClient.NextAsync();
         var joined = await aliceClient.NextAsync();
+        var reconnecting = await aliceClient.NextAsync();
         var left = await aliceClient.NextAsync();
         await stop.CancelAsync();
         await pinging;
 
+        // The seed's proto has no CONNECTION_CHANGED (37): a seed client sees the number, and nothing breaks.
+        const ParticipantUpdate.Types.Action connectionChanged = (ParticipantUpdate.Types.Action)37;
+        ownChange!.Update.Action.Should().Be(connectionChanged);
         error.Code.Should().Be(408);
         end.Should().BeNull("the server ends the silent client's stream");
         joined!.Update.Action.Should().Be(ParticipantUpdate.Types.Action.Joined);
+        reconnecting!.Update.Action.Should().Be(connectionChanged);
         left!.Update.Action.Should().Be(ParticipantUpdate.Types.Action.Left);
         Media.Participants.Should().ContainKey(alice.ParticipantId).And.NotContainKey(bob.ParticipantId);
     }

@@ -66,10 +66,14 @@ public sealed class SessionRegistryTests
         await client.SendFirstAsync(meetingId, token);
         await SignalingTestBase.EventuallyAsync(() => MediaParticipants == before.Participants + 1, "the media participant exists");
 
-        var error = await client.NextErrorAsync();
+        // Issue 13: before the drop the silent client may hear its own CONNECTION_CHANGED (reconnecting).
+        var message = await client.NextAsync();
+        while (message?.PayloadCase == ServerMessage.PayloadOneofCase.Update)
+            message = await client.NextAsync();
         await SignalingTestBase.EventuallyAsync(() => host.Get<IMediaModule>().GetResourceCounts() == before, "every media resource is freed");
 
-        error.Code.Should().Be(408);
+        message!.PayloadCase.Should().Be(ServerMessage.PayloadOneofCase.Error);
+        message.Error.Code.Should().Be(408);
         (await StatusAsync(meetingId, participantId)).Should().Be(ParticipantConnectionStatus.Disconnected);
     }
 }

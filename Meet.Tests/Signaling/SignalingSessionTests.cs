@@ -11,6 +11,8 @@ public sealed class SignalingSessionTests
     {
         public ConcurrentQueue<string> Sent { get; } = new();
 
+        public bool ReceivesMeetingChatByGroup => false;
+
         public void SendSubscriberOffer(string sdp, long version) => Sent.Enqueue("offer");
 
         public void SendParticipantUpdates(IReadOnlyList<ParticipantUpdateMessage> updates) => Sent.Enqueue("updates");

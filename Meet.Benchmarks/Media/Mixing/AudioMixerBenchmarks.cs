@@ -53,5 +53,7 @@ public class AudioMixerBenchmarks
     private sealed class DiscardingSink : IMixedAudioSink
     {
         public bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender) => rtp.Length > 0;
+
+        public bool SendRtcp(ReadOnlySpan<byte> rtcp, MediaSender sender) => rtcp.Length > 0;
     }
 }

@@ -3,6 +3,7 @@ import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
+import { DeviceSwitcher } from './devices';
 import { E2eeSession, keyFromLink } from './e2ee/session';
 import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
 import { PinControls } from './pins';
@@ -42,6 +43,11 @@ export interface MeetTestHook {
   videoEncodings(): number;
   // Turns the camera's simulcast encodings (q/h/f) on and off, to make the SFU switch layers.
   setVideoLayers(active: boolean[]): Promise<void>;
+  // Issue 13: switches our camera/microphone in the call (devices.ts); resolves to the new track's id.
+  switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<string>;
+  // The publisher's local description (unchanged by a device switch) and the ids of the tracks it sends.
+  publisherSdp(): string;
+  publisherTracks(): string[];
   leave(): Promise<void>;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
@@ -80,6 +86,14 @@ class MeetingPage {
   // Roster panel, chat, hand, host controls and the toolbar (issue 13) live in ui/; this page wires them.
   private readonly controls: InCallControls;
   // Issue 10's screen share; its button joins the issue 13 toolbar.
+  private readonly devices = new DeviceSwitcher({
+    localStream: () => this.local,
+    publisher: () => this.media?.publisher ?? null,
+    trackReplaced: () => {
+      if (this.local) this.localVideo.srcObject = this.local;
+      this.updateButtons();
+    },
+  });
   private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false' }, 'Share screen');
   private readonly screenStage = new ScreenStage();
   private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
@@ -139,6 +153,9 @@ class MeetingPage {
         parameters.encodings.forEach((e, i) => { e.active = active[i] ?? e.active; });
         await sender.setParameters(parameters);
       },
+      switchDevice: (kind, deviceId) => this.devices.switchTo(kind, deviceId),
+      publisherSdp: () => this.media?.publisher.localDescription?.sdp ?? '',
+      publisherTracks: () => this.media?.publisher.getSenders().flatMap(x => x.track ? [x.track.id] : []) ?? [],
       leave: () => this.leave(),
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
       get role() { return controls.role; },
@@ -162,6 +179,7 @@ class MeetingPage {
         this.controls.toolbar),
       this.controls.sidePanels));
     this.controls.toolbar.insertBefore(this.shareButton, this.layoutButton);
+    this.controls.toolbar.insertBefore(this.devices.element, this.layoutButton);
     this.shareButton.onclick = () => void this.screenShare.toggle();
     this.layoutButton.onclick = () => {
       const speakerView = !this.grid.classList.contains('speaker-view');

@@ -12,6 +12,10 @@ export interface ParticipantInfo {
   // Issue 13: 'host' | 'participant' | 'guest', and the hand's place in the raise order (0 = down).
   role?: string;
   handRaisedOrder?: number;
+  // Issue 13: 'connected' | 'reconnecting' | 'media_failed' (absent from older servers = connected), and
+  // whether the participant shares its screen.
+  connection?: string;
+  screenSharing?: boolean;
 }
 
 export interface WelcomeMessage {

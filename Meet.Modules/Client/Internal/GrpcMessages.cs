@@ -17,6 +17,9 @@ internal static class GrpcMessages
             ParticipantUpdate.Types.Action.HandRaised => ParticipantUpdateMessage.HandRaised,
             ParticipantUpdate.Types.Action.HandLowered => ParticipantUpdateMessage.HandLowered,
             ParticipantUpdate.Types.Action.RoleChanged => ParticipantUpdateMessage.RoleChanged,
+            ParticipantUpdate.Types.Action.ConnectionChanged => ParticipantUpdateMessage.ConnectionChanged,
+            ParticipantUpdate.Types.Action.ScreenShareStarted => ParticipantUpdateMessage.ScreenShareStarted,
+            ParticipantUpdate.Types.Action.ScreenShareStopped => ParticipantUpdateMessage.ScreenShareStopped,
             _ => ParticipantUpdateMessage.Unmuted,
         },
         update.Kind.Length == 0 ? null : update.Kind)
@@ -47,5 +50,12 @@ internal static class GrpcMessages
     public static RosterSnapshotMessage FromProto(RosterSnapshot snapshot) => new(snapshot.Version, snapshot.Participants.Select(FromProto).ToArray());
 
     private static Signaling.ParticipantInfo FromProto(Meet.Modules.Signaling.Grpc.ParticipantInfo p) =>
-        new(p.ParticipantId, p.DisplayName, p.AudioMuted, p.VideoMuted, p.HandRaised) { Role = p.Role.Length == 0 ? "participant" : p.Role, HandRaisedOrder = p.HandRaisedOrder };
+        new(p.ParticipantId, p.DisplayName, p.AudioMuted, p.VideoMuted, p.HandRaised)
+        {
+            Role = p.Role.Length == 0 ? "participant" : p.Role,
+            HandRaisedOrder = p.HandRaisedOrder,
+            // An older server sends no connection state: it only lists connected participants.
+            Connection = p.Connection.Length == 0 ? ParticipantConnection.Connected : p.Connection,
+            ScreenSharing = p.ScreenSharing,
+        };
 }

@@ -14,6 +14,10 @@ internal sealed partial class MediaParticipant
     private ulong _publisherVersion;
     private SdpOrigin? _lastPublisherOffer;
     private int _audioLevelExtensionId;
+    // Written under the router's lock after each offer; read by signaling from its own thread.
+    private volatile bool _screenSharing;
+
+    public bool IsScreenSharing => _screenSharing;
 
     public SdpNegotiationResult AnswerPublisherOffer(string offerSdp)
     {
@@ -68,6 +72,7 @@ internal sealed partial class MediaParticipant
                     OpusFmtp.RequestFecAndDtx(section);
             }
             SyncProducersLocked(offer, answer);
+            _screenSharing = Member.Publishing.Producers.Any(p => p.IsScreen && !p.IsClosed);
             Router.Reselect();
             answerText = answer.ToString();
         }

@@ -29,6 +29,9 @@ internal sealed class AudioMixer : IDisposable
     public const int SkipsToDrop = 5;
     public const int SkipWindowFrames = 50;
 
+    // A sender report per listener every second (50 frames).
+    public const int SenderReportFrames = 50;
+
     private readonly MixerChannel[] _channels = [new(), new(), new()];
     private readonly MixOutput _all;
     private readonly MixOutput[] _minusOne;
@@ -36,6 +39,10 @@ internal sealed class AudioMixer : IDisposable
     private readonly string?[] _frameOwners = new string?[Speakers];
     private readonly bool[] _audible = new bool[Speakers];
     private readonly bool[] _needed = new bool[Speakers + 1];
+    // Per output (0 = the full mix, k = minus-one of channel k-1): the SSRCs of the speakers audible in
+    // it this frame, its RTP CSRC list (RFC 3550 §5.1).
+    private readonly uint[][] _contributors = [new uint[Speakers], new uint[Speakers], new uint[Speakers], new uint[Speakers]];
+    private readonly int[] _contributorCounts = new int[Speakers + 1];
     private readonly MixerCounters _counters;
     private readonly Lock _listenerLock = new();
     private MixListener[] _listeners = [];
@@ -68,6 +75,9 @@ internal sealed class AudioMixer : IDisposable
 
     public MixListener[] Listeners => Volatile.Read(ref _listeners);
 
+    // The last frame mixed or skipped (-1 before the first): where the mix's timeline is now.
+    public long FrameIndex => Interlocked.Read(ref _frameIndex);
+
     // For tests and figures: the output a frame produced (0 = the full mix, 1..3 = minus-one of channel k-1).
     public MixOutput Output(int index) => index == 0 ? _all : _minusOne[index - 1];
 
@@ -95,13 +105,14 @@ internal sealed class AudioMixer : IDisposable
     }
 
     // The packet path: one decrypted Opus payload of a publisher. Kept only if it is being mixed.
-    public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload)
+    // ssrc: the publisher's RTP SSRC, listed as a contributing source of the mixes (0 = unknown).
+    public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload, uint ssrc = 0)
     {
         if (IsClosed)
             return false;
         for (var i = 0; i < _channels.Length; i++)
         {
-            if (_channels[i].TryPush(participantId, sequence, payload))
+            if (_channels[i].TryPush(participantId, sequence, payload, ssrc))
             {
                 _counters.PacketIn();
                 return true;
@@ -229,12 +240,17 @@ internal sealed class AudioMixer : IDisposable
             encodes += _minusOne[k].LimitAndEncode() ? 1 : 0;
         }
 
+        ListContributors();
         var sent = 0;
         for (var i = 0; i < listeners.Length; i++)
         {
             var target = TargetOf(listeners[i]);
-            if (listeners[i].Send(Output(target), frameIndex, sender))
+            var contributors = _contributors[target].AsSpan(0, _contributorCounts[target]);
+            if (listeners[i].Send(Output(target), frameIndex, sender, contributors))
                 sent++;
+            // RFC 3550 §6.4.1 sender reports, once a second per listener, spread over the second's frames.
+            if ((frameIndex + i) % SenderReportFrames == 0)
+                listeners[i].SendSenderReport(frameIndex, sender);
         }
         sender.Flush();
 
@@ -251,6 +267,20 @@ internal sealed class AudioMixer : IDisposable
             Volatile.Write(ref _goodFrames, 0);
         }
         return encodes;
+    }
+
+    private void ListContributors()
+    {
+        for (var output = 0; output <= Speakers; output++)
+        {
+            var count = 0;
+            for (var k = 0; k < Speakers; k++)
+            {
+                if (_audible[k] && k + 1 != output && _channels[k].SourceSsrc is var ssrc and not 0)
+                    _contributors[output][count++] = ssrc;
+            }
+            _contributorCounts[output] = count;
+        }
     }
 
     // Which output a listener hears this frame: its own minus-one while it holds a channel (audible

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Meet.Modules.Media.Mixing;
 
 // Drives every meeting's mixer off the packet path: one clock thread on a non-drifting 20 ms
-// FrameClock queues owed mixers; a fixed pool of worker threads mixes them (each sends through its
-// own MediaSender batch and flushes it). The queue is bounded by the number of mixers (a mixer is
+// FrameClock queues owed mixers; a fixed pool of worker threads mixes them. The workers share the
+// module's MediaSender, whose batch is per thread and owned by the sender that filled it: a worker's
+// packets go into its own thread's batch and the worker flushes it at the end of every frame
+// (AudioMixer.MixOwnedFrame), so no mixed packet waits for another thread (AudioMixerSchedulerTests). The queue is bounded by the number of mixers (a mixer is
 // queued at most once), so a slow meeting costs its own frames (AudioMixer.Schedule), never the others'.
 // Threads start with the first mixing meeting and stop with the module.
 internal sealed partial class AudioMixerScheduler : IDisposable

@@ -7,4 +7,7 @@ namespace Meet.Modules.Media.Mixing;
 internal interface IMixedAudioSink
 {
     bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender);
+
+    // The mixed stream's RTCP sender reports, protected with the listener's SRTCP context.
+    bool SendRtcp(ReadOnlySpan<byte> rtcp, MediaSender sender);
 }

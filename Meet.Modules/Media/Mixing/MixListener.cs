@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
 
@@ -15,6 +16,7 @@ internal sealed class MixListener
     private readonly uint _timestampBase;
     private ushort _sequence;
     private bool _started;
+    private long _lastFrameIndex = -1;
 
     public MixListener(string participantId, IMixedAudioSink sink, string mid, byte payloadType, int audioLevelExtensionId)
     {
@@ -45,15 +47,18 @@ internal sealed class MixListener
 
     public long OctetsSent { get; private set; }
 
-    public bool Send(MixOutput output, long frameIndex, MediaSender sender)
+    // contributors: the SSRCs of the speakers in this mix, its CSRC list (RFC 3550 §7.1).
+    public bool Send(MixOutput output, long frameIndex, MediaSender sender, ReadOnlySpan<uint> contributors = default)
     {
         var payload = output.Encoded;
         if (payload.IsEmpty)
             return false;
-        Span<byte> packet = stackalloc byte[RtpHeader.FixedSize + 8 + MixFormat.MaxEncodedBytes];
-        var timestamp = unchecked(_timestampBase + (uint)(frameIndex * MixFormat.FrameSamples));
+        Span<byte> packet = stackalloc byte[RtpHeader.FixedSize + 4 * AudioMixer.Speakers + 8 + MixFormat.MaxEncodedBytes];
+        var timestamp = RtpTimestampOf(frameIndex);
         // RFC 3551 §4.1: the marker opens a talkspurt; here, the listener's first packet.
         var writer = new RtpPacketWriter(packet, PayloadType, _sequence, timestamp, Ssrc, marker: !_started);
+        foreach (var csrc in contributors)
+            writer.AddCsrc(csrc);
         if (AudioLevelExtensionId != 0)
         {
             Span<byte> level = stackalloc byte[AudioLevelExtension.Size];
@@ -66,6 +71,22 @@ internal sealed class MixListener
         _sequence++;
         PacketsSent++;
         OctetsSent += payload.Length;
+        _lastFrameIndex = frameIndex;
         return true;
+    }
+
+    // The RTP timestamp of this listener's packet for the mixer's frame frameIndex (AudioMixer.FrameIndex).
+    public uint RtpTimestampOf(long frameIndex) => unchecked(_timestampBase + (uint)(frameIndex * MixFormat.FrameSamples));
+
+    // RFC 3550 §6.4.1: the wallclock now against the RTP timestamp of the frame just sent (sent this
+    // instant by the same worker), so the receiver can place the mix on its clock (lip sync, jitter,
+    // RTT from its receiver reports); counts are of payload octets (§6.4.1). Nothing before the first packet.
+    public bool SendSenderReport(long frameIndex, MediaSender sender)
+    {
+        if (!_started || _lastFrameIndex != frameIndex)
+            return false;
+        Span<byte> buffer = stackalloc byte[RtcpHeader.Size + 24];
+        var report = new RtcpSenderReport(Ssrc, NtpClock.Now(), RtpTimestampOf(frameIndex), unchecked((uint)PacketsSent), unchecked((uint)OctetsSent), []);
+        return report.TryWrite(buffer, out var written) && Sink.SendRtcp(buffer[..written], sender);
     }
 }

@@ -34,15 +34,21 @@ internal sealed class MixerChannel : IDisposable
 
     // The packet path: a packet of participantId, kept only while it is this channel's speaker (a
     // leaving speaker's packets are not needed: its fade frame is already buffered or concealed).
-    public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload)
+    public bool TryPush(string participantId, ushort sequence, ReadOnlySpan<byte> payload, uint ssrc = 0)
     {
         lock (_assignment)
         {
             if (State is MixerChannelState.Idle or MixerChannelState.Leaving || !string.Equals(ParticipantId, participantId, StringComparison.Ordinal))
                 return false;
+            if (ssrc != 0)
+                SourceSsrc = ssrc;
             return Jitter.Push(sequence, payload);
         }
     }
+
+    // The speaker's own RTP SSRC (its last packet's), the contributing source of the mixes it is in
+    // (RFC 3550 §7.1); 0 before its first packet.
+    public uint SourceSsrc { get; private set; }
 
     public void Assign(string participantId)
     {
@@ -156,6 +162,7 @@ internal sealed class MixerChannel : IDisposable
         {
             ParticipantId = participantId;
             PendingParticipantId = null;
+            SourceSsrc = 0;
             State = MixerChannelState.Entering;
         }
     }
@@ -166,6 +173,7 @@ internal sealed class MixerChannel : IDisposable
         {
             ParticipantId = null;
             PendingParticipantId = null;
+            SourceSsrc = 0;
             State = MixerChannelState.Idle;
             Jitter.Reset();
         }

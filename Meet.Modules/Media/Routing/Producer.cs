@@ -117,7 +117,7 @@ internal sealed class Producer
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header);
         if (Mixer is { } mixer && header.PayloadType == OpusPayloadType)
-            mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet));
+            mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet), header.Ssrc);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)

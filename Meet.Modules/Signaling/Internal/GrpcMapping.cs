@@ -26,6 +26,9 @@ internal static class GrpcMapping
                 ParticipantUpdateMessage.HandRaised => ParticipantUpdate.Types.Action.HandRaised,
                 ParticipantUpdateMessage.HandLowered => ParticipantUpdate.Types.Action.HandLowered,
                 ParticipantUpdateMessage.RoleChanged => ParticipantUpdate.Types.Action.RoleChanged,
+                ParticipantUpdateMessage.ConnectionChanged => ParticipantUpdate.Types.Action.ConnectionChanged,
+                ParticipantUpdateMessage.ScreenShareStarted => ParticipantUpdate.Types.Action.ScreenShareStarted,
+                ParticipantUpdateMessage.ScreenShareStopped => ParticipantUpdate.Types.Action.ScreenShareStopped,
                 _ => ParticipantUpdate.Types.Action.Unmuted,
             },
         };
@@ -76,5 +79,16 @@ internal static class GrpcMapping
     };
 
     private static ProtoParticipantInfo ToProto(ParticipantInfo p) =>
-        new() { ParticipantId = p.ParticipantId, DisplayName = p.DisplayName, AudioMuted = p.AudioMuted, VideoMuted = p.VideoMuted, HandRaised = p.HandRaised, Role = p.Role, HandRaisedOrder = p.HandRaisedOrder };
+        new()
+        {
+            ParticipantId = p.ParticipantId,
+            DisplayName = p.DisplayName,
+            AudioMuted = p.AudioMuted,
+            VideoMuted = p.VideoMuted,
+            HandRaised = p.HandRaised,
+            Role = p.Role,
+            HandRaisedOrder = p.HandRaisedOrder,
+            Connection = p.Connection,
+            ScreenSharing = p.ScreenSharing,
+        };
 }

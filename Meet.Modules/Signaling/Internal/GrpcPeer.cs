@@ -45,7 +45,11 @@ internal sealed class GrpcPeer : ISignalingPeer
         try
         {
             await foreach (var message in outbox.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
                 await stream.WriteAsync(message).ConfigureAwait(false);
+                if (message.PayloadCase == ServerMessage.PayloadOneofCase.Chat)
+                    traffic.ChatWritten();
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or RpcException)
         {
@@ -54,6 +58,9 @@ internal sealed class GrpcPeer : ISignalingPeer
     }
 
     public void Complete() => outbox.Writer.TryComplete();
+
+    // Each gRPC stream has its own writer loop, so chat is queued to each (the message object is shared).
+    public bool ReceivesMeetingChatByGroup => false;
 
     public void SendSubscriberOffer(string sdp, long version) =>
         Send(new ServerMessage { Sdp = new SessionDescription { Type = SessionDescription.Types.Type.Offer, SdpPlaintext = sdp, Version = (ulong)version } });

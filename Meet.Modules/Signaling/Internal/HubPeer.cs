@@ -4,7 +4,9 @@ namespace Meet.Modules.Signaling.Internal;
 
 // Sends to one SignalR connection without awaiting: callers are roster batches and the media thread.
 // batchedUpdates: the client joined with JoinBatched and takes a flush as one "ParticipantUpdates".
-internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId, HubCallerContext context, SignalingTraffic traffic, bool batchedUpdates) : ISignalingPeer
+// meetingGroup: the SignalR group of the meeting's connections (HubMeetingBroadcast), which the hub
+// joins before the session and leaves with it.
+internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId, HubCallerContext context, SignalingTraffic traffic, bool batchedUpdates, string meetingGroup) : ISignalingPeer
 {
     private IClientProxy Client => hub.Clients.Client(connectionId);
 
@@ -43,6 +45,10 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 
     public void SendChat(ChatMessage message) => Send("Chat", message);
 
+    public bool ReceivesMeetingChatByGroup => true;
+
+    public Task LeaveMeetingGroupAsync() => hub.Groups.RemoveFromGroupAsync(connectionId, meetingGroup);
+
     public void SendMeetingState(MeetingStateMessage state) => Send("MeetingState", state);
 
     public void SendNotice(NoticeMessage notice) => Send("Notice", notice);
@@ -50,6 +56,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 
     public void Close()
     {
+        // Out of the meeting's chat at once, not when the connection is gone.
+        _ = LeaveMeetingGroupAsync();
         // Let the error queued just before go out first.
         _ = Task.Delay(100).ContinueWith(_ => context.Abort(), TaskScheduler.Default);
     }

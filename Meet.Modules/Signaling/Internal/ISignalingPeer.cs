@@ -17,9 +17,14 @@ internal interface ISignalingPeer
 
     void SendChat(ChatMessage message);
 
+    // Meeting-wide chat reaches this peer through its transport's meeting group (SignalR: serialised
+    // once for every member, HubMeetingBroadcast), not through SendChat.
+    bool ReceivesMeetingChatByGroup { get; }
+
     void SendMeetingState(MeetingStateMessage state);
 
     void SendNotice(NoticeMessage notice);
+
     // Bounded subscriber slots: every slot and whom it shows now.
     void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 

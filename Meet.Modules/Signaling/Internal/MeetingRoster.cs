@@ -80,13 +80,27 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
         }
     }
 
-    public void Publish(ParticipantUpdateMessage update)
+    // flushSoon false: the change waits for the next flush anyone else causes, or FlushPending (the
+    // heartbeat monitor's round), so a round's connection marks cost one flush, not one each.
+    public void Publish(ParticipantUpdateMessage update, bool flushSoon = true)
     {
         lock (gate)
         {
             ++sequence;
             pending.Enqueue((sequence, update with { Version = sequence }));
         }
+        if (flushSoon)
+            ScheduleFlush();
+    }
+
+    public void FlushPending()
+    {
+        if (!pending.IsEmpty)
+            ScheduleFlush();
+    }
+
+    private void ScheduleFlush()
+    {
         if (Interlocked.Exchange(ref flushScheduled, 1) == 0)
             _ = FlushAfterDelayAsync();
     }

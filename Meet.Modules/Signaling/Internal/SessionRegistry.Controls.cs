@@ -44,10 +44,27 @@ internal sealed partial class SessionRegistry
         }
         else if (rosters.TryGetValue(session.MeetingId, out var roster))
         {
-            foreach (var member in roster.Members)
-                member.Peer.SendChat(message);
+            BroadcastChat(roster, message);
         }
         return message;
+    }
+
+    // Issue 13's fan-out to 1,000: SignalR members get one group send, serialised once per hub protocol
+    // (not once per member); gRPC members share one ServerMessage, queued to each stream's writer.
+    private void BroadcastChat(MeetingRoster roster, ChatMessage message)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var byGroup = 0;
+        foreach (var member in roster.Members)
+        {
+            if (member.Peer.ReceivesMeetingChatByGroup)
+                byGroup++;
+            else
+                member.Peer.SendChat(message);
+        }
+        if (byGroup > 0)
+            services.GetRequiredService<HubMeetingBroadcast>().SendChat(roster.MeetingId, message, byGroup);
+        Traffic.ChatFannedOut(started);
     }
 
     public void SetHand(SignalingSession session, bool raised)

@@ -93,6 +93,7 @@ internal sealed partial class SessionRegistry(
         // The token's role unless the host changed it during the meeting (make/transfer host).
         var role = meetingControls.RoleOf(participantId, token.Role.ToString().ToLowerInvariant());
         var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
+        session.RosterChanged = (changed, action, flushSoon) => Publish(changed, action, null, flushSoon: flushSoon);
 
         SignalingSession? replaced = null;
         lock (rosterGate)
@@ -185,6 +186,9 @@ internal sealed partial class SessionRegistry(
         if (session.State is SessionState.Joining or SessionState.Reconnecting)
             session.TransitionTo(SessionState.Negotiating);
         var result = media.AnswerPublisherOffer(sdp);
+        // Issue 13: the roster shows who shares a screen; a publisher offer is where a share starts or stops.
+        if (result.Succeeded && session.SetScreenSharing(media.IsScreenSharing))
+            Publish(session, session.ScreenSharing ? ParticipantUpdateMessage.ScreenShareStarted : ParticipantUpdateMessage.ScreenShareStopped, null);
         if (result.Succeeded && result.Warning is { } refused)
         {
             // Issue 12: a section the SFU refuses is never silent — logged, and told to the client
@@ -270,10 +274,17 @@ internal sealed partial class SessionRegistry(
     }
 
     // Every roster change after the join carries the participant's whole state.
-    private void Publish(SignalingSession session, string action, string? kind, bool byHost = false)
+    private void Publish(SignalingSession session, string action, string? kind, bool byHost = false, bool flushSoon = true)
     {
         if (rosters.TryGetValue(session.MeetingId, out var roster))
-            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost });
+            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost }, flushSoon);
+    }
+
+    // The heartbeat monitor's round is over: its deferred connection marks go out, one flush per meeting.
+    public void FlushDeferredRosterChanges()
+    {
+        foreach (var roster in rosters.Values)
+            roster.FlushPending();
     }
 
     private void CheckSdp(SignalingSession session, string? sdp)

@@ -26,15 +26,19 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
         if (Context.Items.ContainsKey(SessionKey))
             throw Refuse(SignalingErrorCodes.WrongState, "already joined");
         var token = (MeetingToken)Context.GetHttpContext()!.Items[HubAuthentication.TokenItem]!;
+        // In the meeting's group before the roster, so no meeting-wide chat between the two is missed.
+        var group = HubMeetingBroadcast.GroupOf(token.MeetingId);
+        var peer = new HubPeer(hubContext, Context.ConnectionId, Context, registry.Traffic, batchedUpdates, group);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group).ConfigureAwait(false);
         try
         {
-            var peer = new HubPeer(hubContext, Context.ConnectionId, Context, registry.Traffic, batchedUpdates);
             var (session, welcome) = await registry.JoinAsync(token, displayName, peer, Context.ConnectionAborted).ConfigureAwait(false);
             Context.Items[SessionKey] = session;
             return welcome;
         }
         catch (SignalingException ex)
         {
+            await peer.LeaveMeetingGroupAsync().ConfigureAwait(false);
             throw Refuse(ex.Code, ex.Message);
         }
     }
@@ -89,8 +93,12 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
 
     public async Task Leave()
     {
-        if (Context.Items.Remove(SessionKey, out var session))
-            await registry.LeaveAsync((SignalingSession)session!).ConfigureAwait(false);
+        if (Context.Items.Remove(SessionKey, out var value) && value is SignalingSession session)
+        {
+            if (session.Peer is HubPeer peer)
+                await peer.LeaveMeetingGroupAsync().ConfigureAwait(false);
+            await registry.LeaveAsync(session).ConfigureAwait(false);
+        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -10,6 +10,8 @@ internal sealed class SignalingSession : IMediaParticipantListener
     private readonly TimeProvider time;
     private readonly TokenBucketRateLimiter rateLimiter;
     private long lastSeenTimestamp;
+    private MediaConnectionState mediaState = MediaConnectionState.New;
+    private bool signalingStale;
 
     public SignalingSession(string meetingId, string participantId, string displayName, string role, bool audioMuted, ISignalingPeer peer, TimeProvider time, SignalingOptions options)
     {
@@ -61,6 +63,29 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public IMediaParticipant? Media { get; set; }
 
+    // Whether the participant publishes a screen share; set by signaling after each publisher offer.
+    public bool ScreenSharing { get; private set; }
+
+    // Set by the registry at join: publishes a roster change of this session (CONNECTION_CHANGED from
+    // the media thread or a heartbeat). Null before the session is in a roster.
+    // flushSoon false for the heartbeat's marks, which wait for the monitor's round to end.
+    public Action<SignalingSession, string, bool>? RosterChanged { get; set; }
+
+    // Worst first (ParticipantConnection): a failed media path, then a lost one or silent signaling.
+    public string Connection
+    {
+        get
+        {
+            lock (gate)
+                return ConnectionLocked;
+        }
+    }
+
+    private string ConnectionLocked =>
+        mediaState == MediaConnectionState.Failed ? ParticipantConnection.MediaFailed
+        : mediaState == MediaConnectionState.Disconnected || signalingStale ? ParticipantConnection.Reconnecting
+        : ParticipantConnection.Connected;
+
     // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 
@@ -69,7 +94,13 @@ internal sealed class SignalingSession : IMediaParticipantListener
         get
         {
             lock (gate)
-                return new(ParticipantId, DisplayName, AudioMuted, VideoMuted, HandRaisedOrder != 0) { Role = Role, HandRaisedOrder = HandRaisedOrder };
+                return new(ParticipantId, DisplayName, AudioMuted, VideoMuted, HandRaisedOrder != 0)
+                {
+                    Role = Role,
+                    HandRaisedOrder = HandRaisedOrder,
+                    Connection = ConnectionLocked,
+                    ScreenSharing = ScreenSharing,
+                };
         }
     }
 
@@ -79,6 +110,8 @@ internal sealed class SignalingSession : IMediaParticipantListener
     public void OnMessage()
     {
         Interlocked.Exchange(ref lastSeenTimestamp, time.GetTimestamp());
+        if (Volatile.Read(ref signalingStale))
+            MarkSignalingStale(false);
         using var lease = rateLimiter.AttemptAcquire();
         if (!lease.IsAcquired)
             throw new SignalingException(SignalingErrorCodes.RateLimited, "too many signaling messages; slow down");
@@ -110,6 +143,33 @@ internal sealed class SignalingSession : IMediaParticipantListener
         (SessionState.Reconnecting, SessionState.Connected) => true,
         _ => false,
     };
+
+    // The heartbeat monitor saw the client silent for a while (true), or a message arrived (false).
+    public void MarkSignalingStale(bool stale) => ChangeConnection(() => signalingStale = stale, flushSoon: false);
+
+    public bool SetScreenSharing(bool sharing)
+    {
+        lock (gate)
+        {
+            if (ScreenSharing == sharing)
+                return false;
+            ScreenSharing = sharing;
+            return true;
+        }
+    }
+
+    private void ChangeConnection(Action change, bool flushSoon = true)
+    {
+        bool changed;
+        lock (gate)
+        {
+            var before = ConnectionLocked;
+            change();
+            changed = before != ConnectionLocked;
+        }
+        if (changed && State != SessionState.Left)
+            RosterChanged?.Invoke(this, ParticipantUpdateMessage.ConnectionChanged, flushSoon);
+    }
 
     // A self unmute of audio also releases a host's hold: only the participant can unmute itself.
     public bool SetMuted(string kind, bool muted)
@@ -180,6 +240,8 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public void OnConnectionStateChanged(MediaConnectionState state)
     {
+        if (state is MediaConnectionState.Connected or MediaConnectionState.Disconnected or MediaConnectionState.Failed)
+            ChangeConnection(() => mediaState = state);
         switch (state)
         {
             case MediaConnectionState.Connected:

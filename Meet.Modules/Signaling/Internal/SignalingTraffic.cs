@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Meet.Modules.Signaling.Internal;
 
 // What this node's signaling sent, for the at-scale measurements (issue 13): transport messages, the
@@ -9,6 +11,9 @@ internal sealed class SignalingTraffic
     private long rosterMessages;
     private long rosterUpdates;
     private long grpcBytes;
+    private long chatStarted;
+    private long chatQueued;
+    private long chatWritten;
 
     public long Messages => Interlocked.Read(ref messages);
 
@@ -19,6 +24,34 @@ internal sealed class SignalingTraffic
     public long GrpcBytes => Interlocked.Read(ref grpcBytes);
 
     public void Sent() => Interlocked.Increment(ref messages);
+
+    public void Sent(int count) => Interlocked.Add(ref messages, count);
+
+    // Issue 13's chat fan-out, split so the measurement can tell the server's part from the clients':
+    // when the last meeting-wide message entered SendChat, when every member's transport had it, and when
+    // the last transport write of a chat message completed (Stopwatch timestamps; 0 = none yet).
+    public (long Started, long Queued, long Written) LastChatFanOut =>
+        (Interlocked.Read(ref chatStarted), Interlocked.Read(ref chatQueued), Interlocked.Read(ref chatWritten));
+
+    public void ChatFannedOut(long started)
+    {
+        Interlocked.Exchange(ref chatStarted, started);
+        Interlocked.Exchange(ref chatQueued, Stopwatch.GetTimestamp());
+    }
+
+    // Writes complete out of order across connections: keep the latest.
+    public void ChatWritten()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var seen = Interlocked.Read(ref chatWritten);
+        while (now > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref chatWritten, now, seen);
+            if (previous == seen)
+                return;
+            seen = previous;
+        }
+    }
 
     public void SentGrpc(int bytes)
     {

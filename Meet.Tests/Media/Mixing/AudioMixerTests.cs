@@ -31,6 +31,9 @@ public sealed class AudioMixerTests
             }
         }
 
+        // Each speaker's RTP SSRC: a stable number from its id.
+        public static uint SsrcOf(string id) => 0x1000u + (uint)id[0];
+
         public CapturingMixSink Listen(string participantId)
         {
             var sink = new CapturingMixSink();
@@ -47,7 +50,7 @@ public sealed class AudioMixerTests
                 foreach (var id in Talking)
                 {
                     var packet = Speakers[id].NextPacket(out var sequence);
-                    Mixer.TryPush(id, sequence, packet);
+                    Mixer.TryPush(id, sequence, packet, SsrcOf(id));
                 }
                 encodes = Mixer.MixFrame(_sender);
             }
@@ -92,6 +95,49 @@ public sealed class AudioMixerTests
         Spectrum.Share(pcm, 440).Should().BeLessThan(0.01);
         Spectrum.Share(pcm, 660).Should().BeGreaterThan(0.3);
         Spectrum.Share(pcm, 880).Should().BeGreaterThan(0.3);
+    }
+
+    [Test]
+    public void Mixed_packets_list_their_speakers_as_csrcs_and_a_minus_one_mix_leaves_its_speaker_out()
+    {
+        using var harness = new Harness(("a", 440), ("b", 660), ("c", 880));
+        var a = harness.Listen("a");
+        var x = harness.Listen("x");
+        harness.Mixer.SetSpeakers(["a", "b", "c"]);
+        harness.Step(20);
+
+        uint[] all = [Harness.SsrcOf("a"), Harness.SsrcOf("b"), Harness.SsrcOf("c")];
+        x.Csrcs[^1].Should().BeEquivalentTo(all, "RFC 3550 §7.1: the mixer lists the sources it mixed");
+        a.Csrcs[^1].Should().BeEquivalentTo(all[1..], "a's own mix does not contain a");
+        // A speaker who stops talking is no longer a contributor.
+        harness.Talking.Remove("c");
+        harness.Step(20);
+        x.Csrcs[^1].Should().BeEquivalentTo(all[..2]);
+    }
+
+    [Test]
+    public void Each_listener_gets_a_sender_report_a_second_that_matches_what_it_was_sent()
+    {
+        using var harness = new Harness(("a", 440), ("b", 660));
+        var listeners = Enumerable.Range(0, 4).Select(i => harness.Listen($"l{i}")).ToArray();
+        harness.Mixer.SetSpeakers(["a", "b"]);
+        harness.Step(3 * AudioMixer.SenderReportFrames);
+
+        foreach (var listener in listeners)
+        {
+            listener.SenderReports.Should().HaveCount(3, "one per 50 frames (a second) per listener");
+            foreach (var report in listener.SenderReports)
+            {
+                var last = listener.Packets[report.AfterPacket - 1];
+                report.Ssrc.Should().Be(last.Ssrc);
+                report.RtpTimestamp.Should().Be(last.Timestamp, "the report is sent with the frame it describes");
+                report.Packets.Should().Be((uint)report.AfterPacket);
+                report.Octets.Should().BeGreaterThan((uint)report.AfterPacket, "payload octets of every packet so far");
+            }
+            listener.SenderReports.Select(r => r.Ntp).Should().BeInAscendingOrder();
+        }
+        // Spread over the second: the listeners' reports do not all go out with the same frame.
+        listeners.Select(l => l.SenderReports[0].AfterPacket).Distinct().Should().HaveCount(4);
     }
 
     [Test]

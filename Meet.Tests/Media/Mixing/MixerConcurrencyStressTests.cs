@@ -20,6 +20,8 @@ public sealed class MixerConcurrencyStressTests
 
         public long Packets => Interlocked.Read(ref _packets);
 
+        public bool SendRtcp(ReadOnlySpan<byte> rtcp, MediaSender sender) => true;
+
         public bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender)
         {
             Interlocked.Increment(ref _packets);

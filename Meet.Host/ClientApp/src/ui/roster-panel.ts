@@ -8,7 +8,7 @@ export interface RosterPanelActions {
 }
 
 // The people panel: everyone in the meeting with icons for host, microphone, camera, raised hand (and
-// its place in the raise order) and speaking. Raised hands come first, in raise order, so the host sees
+// its place in the raise order), speaking, screen sharing and a connection that is not well. Raised hands come first, in raise order, so the host sees
 // who asked first. A host gets a menu per participant and "mute all".
 export class RosterPanel {
   readonly element: HTMLElement;
@@ -49,9 +49,13 @@ export class RosterPanel {
       status.append(hand);
     }
     if (p.participantId === speaking) status.append(icon('speaking', 'speaking'));
+    if (p.screenSharing) status.append(icon('screen', 'sharing screen'));
+    if (p.connection === 'reconnecting') status.append(icon('reconnecting', 'reconnecting'));
+    if (p.connection === 'media_failed') status.append(icon('mediaFailed', 'media connection failed'));
     status.append(icon(p.audioMuted ? 'micOff' : 'mic', p.audioMuted ? 'microphone off' : 'microphone on'));
     status.append(icon(p.videoMuted ? 'camOff' : 'cam', p.videoMuted ? 'camera off' : 'camera on'));
-    const row = h('li', { class: 'roster-row', 'data-participant-id': p.participantId, 'data-hand-order': String(p.handRaisedOrder ?? 0) },
+    const row = h('li', { class: 'roster-row', 'data-participant-id': p.participantId, 'data-hand-order': String(p.handRaisedOrder ?? 0),
+      'data-connection': p.connection ?? 'connected', 'data-screen-sharing': String(!!p.screenSharing) },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, (p.displayName.trim()[0] ?? '?').toUpperCase()),
       h('span', { class: 'roster-name' }, isSelf ? `${p.displayName} (you)` : p.displayName),
       status);
