@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -35,6 +36,8 @@ public sealed class MeetClient : IAsyncDisposable
     private int reconnecting;
     private Task subscriberAnswers = Task.CompletedTask;
     private int resyncScheduled;
+    // What PublishAsync last offered: an ICE restart offers the same tracks again.
+    private IReadOnlyList<ClientMediaTrack> publishedTracks = [];
     private int rosterResyncs;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
@@ -158,6 +161,7 @@ public sealed class MeetClient : IAsyncDisposable
             Publisher ??= new ClientPeerConnection();
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
+            publishedTracks = tracks;
         }
         finally
         {
@@ -166,6 +170,34 @@ public sealed class MeetClient : IAsyncDisposable
         if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
             throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
         return Publisher;
+    }
+
+    // Network handover (seed scenario 3): both PeerConnections move to new sockets on localAddress (the new
+    // network's address; null = the current one) with new ICE credentials, over the existing signaling
+    // connection: the publisher with our own restart offer, the subscriber by asking the server for one
+    // (answered by the built-in subscriber, AnswerSubscriberOffers). The SFU keeps sending to the old
+    // path until the new one has answered STUN; DTLS and SRTP stay. Completes once both are negotiated;
+    // ClientPeerConnection.PathSwitched tells when media moved.
+    public async Task RestartIceAsync(IPAddress? localAddress = null, CancellationToken cancellationToken = default)
+    {
+        if (Subscriber is { } subscriber && subscriber.IsConnected)
+        {
+            subscriber.BeginIceRestart(localAddress);
+            await Current.RestartSubscriberIceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (Publisher is null)
+            return;
+        await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Publisher.BeginIceRestart(localAddress);
+            var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(publishedTracks), cancellationToken).ConfigureAwait(false);
+            Publisher.ApplyAnswer(answer);
+        }
+        finally
+        {
+            publisherNegotiation.Release();
+        }
     }
 
     private async Task AnswerSubscriberOfferAsync(string offer, long version)

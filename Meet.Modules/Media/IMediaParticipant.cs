@@ -17,6 +17,10 @@ public interface IMediaParticipant : IAsyncDisposable
     // so this only validates the candidate line.
     SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc);
 
+    // Network handover: the next subscriber offer carries new ICE credentials (an ICE restart the client,
+    // as answerer, cannot start itself). The publisher PC restarts with the client's own offer.
+    SdpNegotiationResult RestartSubscriberIce();
+
     // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
     SdpNegotiationResult SetMaxVideos(int maxVideos);
 

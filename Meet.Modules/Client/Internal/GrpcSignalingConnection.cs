@@ -151,6 +151,9 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { VideoLimit = new VideoLimit { MaxVideos = maxVideos } }, cancellationToken);
 
+    public Task RestartSubscriberIceAsync(CancellationToken cancellationToken) =>
+        WriteAsync(new ClientMessage { IceRestart = new IceRestartRequest() }, cancellationToken);
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         RequestAsync(pendingRosters, new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken);
 

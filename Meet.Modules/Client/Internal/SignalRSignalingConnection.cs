@@ -59,6 +59,9 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("SetMaxVideos", maxVideos, cancellationToken));
 
+    public Task RestartSubscriberIceAsync(CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("RestartSubscriberIce", cancellationToken));
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<RosterSnapshotMessage>("GetRoster", cancellationToken));
 

@@ -49,6 +49,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     // The client's own last-N (at most the meeting's Media:LastN).
     public void SetMaxVideos(int maxVideos) => Run(session => registry.SetMaxVideos(session, maxVideos));
 
+    // Network handover (issue 15): the next subscriber offer carries new ICE credentials.
+    public void RestartSubscriberIce() => Run(registry.RestartSubscriberIce);
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 
