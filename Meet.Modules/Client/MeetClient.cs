@@ -39,6 +39,7 @@ public sealed class MeetClient : IAsyncDisposable
     // What PublishAsync last offered: an ICE restart offers the same tracks again.
     private IReadOnlyList<ClientMediaTrack> publishedTracks = [];
     private int rosterResyncs;
+    private int connectsRefused;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -116,6 +117,9 @@ public sealed class MeetClient : IAsyncDisposable
     // The roster version Participants reflects (-1 before the welcome).
     public long RosterVersion => roster.Version;
 
+    // Signaling connects (first or reconnect) the server refused with 429 (its connect bucket was empty).
+    public int ConnectsRefused => Volatile.Read(ref connectsRefused);
+
     // How often a gap in roster versions made this client fetch a snapshot.
     public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
@@ -142,7 +146,7 @@ public sealed class MeetClient : IAsyncDisposable
         var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         joined = new MeetingJoined(Text(body, "meetingId"), Text(body, "participantId"), Text(body, "role"), Text(body, "accessToken"), AnnouncedGrpcAddress(body));
         this.displayName = displayName;
-        var welcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var welcome = await ConnectWithBackoffAsync(cancellationToken).ConfigureAwait(false);
         heartbeat ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
         return welcome;
     }
@@ -307,6 +311,24 @@ public sealed class MeetClient : IAsyncDisposable
 
     private ISignalingConnection Current => connection ?? throw new InvalidOperationException("not joined (or reconnecting)");
 
+    // A first connect refused with 429 (a reconnection storm has emptied the node's connect bucket,
+    // RateLimiting:SignalingConnect) waits the same jittered backoff as a reconnect instead of failing the join.
+    private async Task<WelcomeMessage> ConnectWithBackoffAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SignalingErrorException ex) when (ex.Code == SignalingErrorCodes.RateLimited && attempt + 1 < options.Reconnect.MaxAttempts)
+            {
+                Interlocked.Increment(ref connectsRefused);
+                await Task.Delay(options.Reconnect.GetDelay(attempt, jitter), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<WelcomeMessage> ConnectAsync(CancellationToken cancellationToken)
     {
         ISignalingConnection next = options.Transport switch
@@ -453,6 +475,8 @@ public sealed class MeetClient : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    if (ex is SignalingErrorException { Code: SignalingErrorCodes.RateLimited })
+                        Interlocked.Increment(ref connectsRefused);
                     error = ex;
                 }
             }

@@ -1,6 +1,7 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { NetworkHandover } from './handover';
 import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { E2eeSession, keyFromLink } from './e2ee/session';
@@ -40,6 +41,8 @@ export interface MeetTestHook {
   // Turns the camera's simulcast encodings (q/h/f) on and off, to make the SFU switch layers.
   setVideoLayers(active: boolean[]): Promise<void>;
   leave(): Promise<void>;
+  // Network handover (handover.ts): ICE restarts this page started.
+  iceRestarts(): number;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
 }
@@ -88,6 +91,7 @@ class MeetingPage {
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
+  private handover: NetworkHandover | null = null;
   private readonly roster = new Roster();
   private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
@@ -134,6 +138,7 @@ class MeetingPage {
         await sender.setParameters(parameters);
       },
       leave: () => this.leave(),
+      iceRestarts: () => this.handover?.count ?? 0,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
       get role() { return controls.role; },
       set role(_: string) { /* read-only for tests */ },
@@ -251,6 +256,8 @@ class MeetingPage {
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers, this.e2ee);
     this.media = media;
+    this.handover?.stop();
+    this.handover = new NetworkHandover(media, this.signaling!);
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
     const welcome = await join();
@@ -481,6 +488,7 @@ class MeetingPage {
   private async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
+    this.handover?.stop();
     this.controls.dispose();
     this.hook.state = 'left';
     try {
