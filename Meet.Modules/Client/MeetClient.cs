@@ -528,8 +528,9 @@ public sealed class MeetClient : IAsyncDisposable
         {
             await LeaveAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SignalingErrorException or IOException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is SignalingErrorException or IOException or InvalidOperationException or OperationCanceledException or HttpRequestException)
         {
+            // Disposing must not throw: the connection may be gone or refused by now.
         }
         if (heartbeat is not null)
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -23,16 +23,23 @@ public sealed class ReconnectionStormTests : SignalingTestBase
     private const int Meetings = 20;
     private const int Observers = 4;
     private const int LateJoins = 200;
+    // Attempts themselves take time when the 2-core machine is loaded (load averages of 80 seen): added to
+    // the bound the backoff's delays set.
+    private static readonly TimeSpan LoadAllowance = TimeSpan.FromSeconds(60);
 
-    // The node admits 200 connects at once and 200 a second after that: a storm of 2,000 must wait.
+    // Heartbeats delayed on a loaded machine must not add drops of their own to the storm.
+    protected override TimeSpan HeartbeatTimeout => TimeSpan.FromMinutes(5);
+
+    // The node admits 300 connects at once and 300 a second after that: a storm of 2,000 must wait.
     protected override IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>
     {
-        ["RateLimiting:SignalingConnect:TokenLimit"] = "200",
-        ["RateLimiting:SignalingConnect:TokensPerPeriod"] = "20",
+        ["RateLimiting:SignalingConnect:TokenLimit"] = "300",
+        ["RateLimiting:SignalingConnect:TokensPerPeriod"] = "30",
         ["RateLimiting:SignalingConnect:ReplenishmentPeriod"] = "00:00:00.100",
-        // Enough for the setup's joins, then almost nothing: the late joiners meet an empty bucket.
-        ["RateLimiting:Join:TokenLimit"] = (Clients + Observers + 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Enough for the setup's joins, then (one token a minute) nothing: the late joiners meet an empty bucket.
+        ["RateLimiting:Join:TokenLimit"] = (Clients + Observers + 5).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RateLimiting:Join:TokensPerPeriod"] = "1",
+        ["RateLimiting:Join:ReplenishmentPeriod"] = "00:01:00",
         ["Signaling:ChatMessagesPerSecond"] = "20",
         ["Signaling:ChatBurst"] = "40",
     };
@@ -55,7 +62,7 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             Reconnect = backoff,
         }, http);
         var clients = Enumerable.Range(0, Clients).Select(NewClient).ToList();
-        var observers = Enumerable.Range(0, Observers).Select(NewClient).ToList();
+        var observers = Enumerable.Range(0, Observers).Select(_ => NewClient(0)).ToList();
         var limiter = Host.Get<SignalingConnectLimiter>();
         try
         {
@@ -72,12 +79,19 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             meetings.Sum(registry.RosterCount).Should().Be(Clients);
 
             var dropAt = Stopwatch.GetTimestamp();
-            var reconnectMs = new ConcurrentBag<double>();
+            // Each client's first reconnect after the drop (a client dropped again later reconnects again: counted apart).
+            var reconnectMs = new ConcurrentDictionary<int, double>();
+            var reconnects = 0;
             var gaveUp = 0;
-            foreach (var client in clients)
+            for (var i = 0; i < Clients; i++)
             {
-                client.Reconnected += _ => reconnectMs.Add(Stopwatch.GetElapsedTime(dropAt).TotalMilliseconds);
-                client.Disconnected += _ => Interlocked.Increment(ref gaveUp);
+                var index = i;
+                clients[i].Reconnected += _ =>
+                {
+                    Interlocked.Increment(ref reconnects);
+                    reconnectMs.TryAdd(index, Stopwatch.GetElapsedTime(dropAt).TotalMilliseconds);
+                };
+                clients[i].Disconnected += _ => Interlocked.Increment(ref gaveUp);
             }
             var refusedBefore = limiter.Rejected;
             // The storm: all 2,000 connections drop at once (as when the node or a proxy in front of it
@@ -91,15 +105,15 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             // The backoff bounds recovery: every client has tried MaxAttempts times by then (measured below).
             var bound = Enumerable.Range(0, backoff.MaxAttempts).Sum(a => backoff.GetDelay(a, new Random(0)).TotalMilliseconds * (1 + backoff.JitterFraction));
             while ((reconnectMs.Count < Clients || meetings.Sum(registry.RosterCount) < Clients) && Volatile.Read(ref gaveUp) == 0
-                && deadline.Elapsed < TimeSpan.FromMilliseconds(bound) + TimeSpan.FromSeconds(30))
+                && deadline.Elapsed < TimeSpan.FromMilliseconds(bound) + LoadAllowance)
                 await Task.Delay(100);
             var recovered = Stopwatch.GetElapsedTime(dropAt);
             await stop.CancelAsync();
             var latencies = await chat;
             var statuses = await lateJoins;
 
-            var times = reconnectMs.Order().ToArray();
-            var report = Report(times, latencies, statuses, limiter.Rejected - refusedBefore, clients.Sum(c => c.ConnectsRefused), recovered);
+            var times = reconnectMs.Values.Order().ToArray();
+            var report = Report(times, reconnects, latencies, statuses, limiter.Rejected - refusedBefore, clients.Sum(c => c.ConnectsRefused), recovered);
             TestContext.Out.WriteLine(report);
             var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, "storm-histogram.txt");
             await File.WriteAllTextAsync(file, report);
@@ -108,7 +122,7 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             gaveUp.Should().Be(0, "no client gave up reconnecting");
             times.Should().HaveCount(Clients, "every dropped client reconnected");
             meetings.Sum(registry.RosterCount).Should().Be(Clients, "every one of them is back in its meeting");
-            times[^1].Should().BeLessThan(bound, "the backoff bounds the recovery");
+            times[^1].Should().BeLessThan(bound + LoadAllowance.TotalMilliseconds, "the backoff bounds the recovery (plus the attempts' own time on a loaded machine)");
             (limiter.Rejected - refusedBefore).Should().BeGreaterThan(0, "the storm went over the connect bucket and was answered 429");
             // Jitter: the reconnects are spread out, not one wave; at least 10 distinct 100 ms windows.
             times.Select(t => (int)(t / 100)).Distinct().Count().Should().BeGreaterThanOrEqualTo(10);
@@ -116,6 +130,7 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             statuses.Count(s => s.Status == HttpStatusCode.TooManyRequests).Should().BeGreaterThan(0, "joins over the bucket are answered 429");
             statuses.Where(s => s.Status == HttpStatusCode.TooManyRequests).Should().OnlyContain(s => s.RetryAfter != null, "a 429 says when to retry");
             latencies.Should().NotBeEmpty();
+            failedChats.Should().Be(0, "participants who were not dropped keep their connection through the storm");
             latencies.Should().OnlyContain(l => l < 20_000, "connected participants stay responsive during the storm (a bound generous for a loaded 2-core machine; the measured latency is printed)");
         }
         finally
@@ -125,6 +140,8 @@ public sealed class ReconnectionStormTests : SignalingTestBase
     }
 
     // Chat round trips of participants who were not dropped: send, and wait for the server's fan-out of it.
+    private static int failedChats;
+
     private static async Task<List<double>> MeasureChatAsync(IReadOnlyList<MeetClient> observers, CancellationToken stop)
     {
         var latencies = new ConcurrentBag<double>();
@@ -140,7 +157,16 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             {
                 var text = $"observer {i} #{n}";
                 sent[text] = Stopwatch.GetTimestamp();
-                await observer.SendChatAsync(text);
+                try
+                {
+                    await observer.SendChatAsync(text);
+                }
+                catch (Exception ex) when (ex is SignalingErrorException or InvalidOperationException)
+                {
+                    // Not expected (the storm does not touch this meeting), but reported rather than hidden.
+                    sent.TryRemove(text, out _);
+                    Interlocked.Increment(ref failedChats);
+                }
                 try
                 {
                     await Task.Delay(100, stop);
@@ -164,16 +190,17 @@ public sealed class ReconnectionStormTests : SignalingTestBase
         return [.. results];
     }
 
-    private static string Report(double[] times, List<double> latencies, List<(HttpStatusCode Status, TimeSpan? RetryAfter)> statuses,
+    private static string Report(double[] times, int reconnects, List<double> latencies, List<(HttpStatusCode Status, TimeSpan? RetryAfter)> statuses,
         long connectsRefused, int clientRefusals, TimeSpan recovered)
     {
         var text = new StringBuilder();
         text.AppendLine($"reconnection storm: {times.Length} of {Clients} clients back, all within {recovered.TotalMilliseconds:0} ms of the drop; " +
-            $"reconnect time p50 {Percentile(times, 0.50):0} ms, p99 {Percentile(times, 0.99):0} ms, max {(times.Length > 0 ? times[^1] : 0):0} ms");
+            $"reconnect time p50 {Percentile(times, 0.50):0} ms, p99 {Percentile(times, 0.99):0} ms, max {(times.Length > 0 ? times[^1] : 0):0} ms " +
+            $"({reconnects} reconnects in all)");
         text.AppendLine($"signaling connects refused with 429 by the node's bucket: {connectsRefused} (seen by clients: {clientRefusals})");
         text.AppendLine($"late joins during the storm: {string.Join(", ", statuses.GroupBy(s => (int)s.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} x {g.Key}"))}");
         var sorted = latencies.Order().ToArray();
-        text.AppendLine($"chat round trip of connected participants during the storm ({sorted.Length} messages): " +
+        text.AppendLine($"chat round trip of connected participants during the storm ({sorted.Length} messages, {failedChats} sends failed): " +
             $"p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {(sorted.Length > 0 ? sorted[^1] : 0):0} ms");
         text.AppendLine("histogram of reconnect times (500 ms buckets):");
         foreach (var bucket in times.GroupBy(t => (int)(t / 500)).OrderBy(g => g.Key))
