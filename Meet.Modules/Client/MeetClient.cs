@@ -321,9 +321,11 @@ public sealed class MeetClient : IAsyncDisposable
             {
                 return await ConnectAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (SignalingErrorException ex) when (ex.Code == SignalingErrorCodes.RateLimited && attempt + 1 < options.Reconnect.MaxAttempts)
+            catch (SignalingErrorException ex) when (ex.Code == SignalingErrorCodes.RateLimited)
             {
                 Interlocked.Increment(ref connectsRefused);
+                if (attempt + 1 >= options.Reconnect.MaxAttempts)
+                    throw;
                 await Task.Delay(options.Reconnect.GetDelay(attempt, jitter), cancellationToken).ConfigureAwait(false);
             }
         }
