@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -35,7 +36,10 @@ public sealed class MeetClient : IAsyncDisposable
     private int reconnecting;
     private Task subscriberAnswers = Task.CompletedTask;
     private int resyncScheduled;
+    // What PublishAsync last offered: an ICE restart offers the same tracks again.
+    private IReadOnlyList<ClientMediaTrack> publishedTracks = [];
     private int rosterResyncs;
+    private int connectsRefused;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -141,6 +145,9 @@ public sealed class MeetClient : IAsyncDisposable
     // The roster version Participants reflects (-1 before the welcome).
     public long RosterVersion => roster.Version;
 
+    // Signaling connects (first or reconnect) the server refused with 429 (its connect bucket was empty).
+    public int ConnectsRefused => Volatile.Read(ref connectsRefused);
+
     // How often a gap in roster versions made this client fetch a snapshot.
     public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
@@ -167,7 +174,7 @@ public sealed class MeetClient : IAsyncDisposable
         var body = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
         joined = new MeetingJoined(Text(body, "meetingId"), Text(body, "participantId"), Text(body, "role"), Text(body, "accessToken"), AnnouncedGrpcAddress(body));
         this.displayName = displayName;
-        var welcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var welcome = await ConnectWithBackoffAsync(cancellationToken).ConfigureAwait(false);
         heartbeat ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
         return welcome;
     }
@@ -186,6 +193,7 @@ public sealed class MeetClient : IAsyncDisposable
             Publisher ??= new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
+            publishedTracks = tracks;
         }
         finally
         {
@@ -194,6 +202,34 @@ public sealed class MeetClient : IAsyncDisposable
         if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
             throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
         return Publisher;
+    }
+
+    // Network handover (seed scenario 3): both PeerConnections move to new sockets on localAddress (the new
+    // network's address; null = the current one) with new ICE credentials, over the existing signaling
+    // connection: the publisher with our own restart offer, the subscriber by asking the server for one
+    // (answered by the built-in subscriber, AnswerSubscriberOffers). The SFU keeps sending to the old
+    // path until the new one has answered STUN; DTLS and SRTP stay. Completes once both are negotiated;
+    // ClientPeerConnection.PathSwitched tells when media moved.
+    public async Task RestartIceAsync(IPAddress? localAddress = null, CancellationToken cancellationToken = default)
+    {
+        if (Subscriber is { } subscriber && subscriber.IsConnected)
+        {
+            subscriber.BeginIceRestart(localAddress);
+            await Current.RestartSubscriberIceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (Publisher is null)
+            return;
+        await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Publisher.BeginIceRestart(localAddress);
+            var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(publishedTracks), cancellationToken).ConfigureAwait(false);
+            Publisher.ApplyAnswer(answer);
+        }
+        finally
+        {
+            publisherNegotiation.Release();
+        }
     }
 
     private async Task AnswerSubscriberOfferAsync(string offer, long version)
@@ -310,6 +346,26 @@ public sealed class MeetClient : IAsyncDisposable
     }
 
     private ISignalingConnection Current => connection ?? throw new InvalidOperationException("not joined (or reconnecting)");
+
+    // A first connect refused with 429 (a reconnection storm has emptied the node's connect bucket,
+    // RateLimiting:SignalingConnect) waits the same jittered backoff as a reconnect instead of failing the join.
+    private async Task<WelcomeMessage> ConnectWithBackoffAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SignalingErrorException ex) when (ex.Code == SignalingErrorCodes.RateLimited)
+            {
+                Interlocked.Increment(ref connectsRefused);
+                if (attempt + 1 >= options.Reconnect.MaxAttempts)
+                    throw;
+                await Task.Delay(options.Reconnect.GetDelay(attempt, jitter), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private async Task<WelcomeMessage> ConnectAsync(CancellationToken cancellationToken)
     {
@@ -457,6 +513,8 @@ public sealed class MeetClient : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    if (ex is SignalingErrorException { Code: SignalingErrorCodes.RateLimited })
+                        Interlocked.Increment(ref connectsRefused);
                     error = ex;
                 }
             }
@@ -508,8 +566,9 @@ public sealed class MeetClient : IAsyncDisposable
         {
             await LeaveAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SignalingErrorException or IOException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is SignalingErrorException or IOException or InvalidOperationException or OperationCanceledException or HttpRequestException)
         {
+            // Disposing must not throw: the connection may be gone or refused by now.
         }
         if (heartbeat is not null)
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -17,6 +17,12 @@ public interface IMediaParticipant : IAsyncDisposable
     // so this only validates the candidate line.
     SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc);
 
+    // Network handover: the next subscriber offer carries new ICE credentials (an ICE restart the client,
+    // as answerer, cannot start itself). The publisher PC restarts with the client's own offer. The default
+    // is a coded refusal so an implementation that cannot forward it yet (a remote media node) says so.
+    SdpNegotiationResult RestartSubscriberIce() =>
+        SdpNegotiationResult.Failure(501, "This media node cannot restart the subscriber's ICE; rejoin to recover.");
+
     // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
     SdpNegotiationResult SetMaxVideos(int maxVideos);
 

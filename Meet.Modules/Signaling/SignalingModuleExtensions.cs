@@ -24,6 +24,10 @@ public static class SignalingModuleExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<HubMeetingBroadcast>();
+        services.AddOptions<SignalingConnectRateLimitOptions>().Bind(configuration.GetSection(SignalingConnectRateLimitOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignalingConnectRateLimitOptions>, SignalingConnectRateLimitOptionsValidator>();
+        services.AddSingleton<SignalingConnectLimiter>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, SignalingConnectRateLimitPolicy>(SignalingConnectRateLimitPolicy.Name));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService<RevocationEnforcer>();
         var grpcEndpoint = new GrpcEndpoint();
@@ -59,7 +63,10 @@ public static class SignalingModuleExtensions
 
     public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<SignalingHub>(HubPath).Add(HubAuthentication.Require);
+        var hub = endpoints.MapHub<SignalingHub>(HubPath);
+        hub.Add(HubAuthentication.Require);
+        // Before authentication: a storm's excess costs a 429, not a token validation.
+        hub.RequireRateLimiting(SignalingConnectRateLimitPolicy.Name);
         endpoints.MapGrpcService<SignalingGrpcService>();
         return endpoints;
     }

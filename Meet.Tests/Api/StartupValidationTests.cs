@@ -22,6 +22,9 @@ public sealed class StartupValidationTests
     [TestCase("Turn:Urls:0", "http://turn.example.test")]
     [TestCase("Turn:StunUrls:0", "turn:stun.example.test")]
     [TestCase("Turn:CredentialLifetime", "00:00:10")]
+    [TestCase("RateLimiting:SignalingConnect:TokenLimit", "0")]
+    [TestCase("RateLimiting:SignalingConnect:TokensPerPeriod", "-1")]
+    [TestCase("RateLimiting:SignalingConnect:ReplenishmentPeriod", "00:00:00")]
     public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
     {
         var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });

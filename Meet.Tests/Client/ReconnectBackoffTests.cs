@@ -29,6 +29,22 @@ public sealed class ReconnectBackoffTests
     }
 
     [Test]
+    public void A_seeded_random_gives_the_same_delays_and_the_jitter_is_centred_on_the_capped_delay()
+    {
+        var backoff = NoJitter with { JitterFraction = 0.5 };
+
+        var first = Enumerable.Range(0, 8).Select(a => backoff.GetDelay(a, new Random(7))).ToArray();
+        var again = Enumerable.Range(0, 8).Select(a => backoff.GetDelay(a, new Random(7))).ToArray();
+        var random = new Random(11);
+        var atCap = Enumerable.Range(0, 4000).Select(_ => backoff.GetDelay(9, random).TotalMilliseconds).ToArray();
+
+        again.Should().Equal(first);
+        // ± jitter, not + jitter: the mean stays at min(max_delay, base x 2^attempt).
+        atCap.Average().Should().BeApproximately(2000, 40);
+        atCap.Should().OnlyContain(d => d >= 1000 && d <= 3000);
+    }
+
+    [Test]
     public void Huge_attempt_numbers_do_not_overflow()
     {
         NoJitter.GetDelay(int.MaxValue, new Random(1)).Should().Be(TimeSpan.FromSeconds(2));

@@ -61,6 +61,14 @@ internal sealed class FakeMediaModule : IMediaModule
 
         public void HoldAudio(bool held) => AudioHeld = held;
 
+        public int SubscriberIceRestarts { get; private set; }
+
+        public SdpNegotiationResult RestartSubscriberIce()
+        {
+            SubscriberIceRestarts++;
+            return SdpNegotiationResult.Success(null);
+        }
+
         public SdpNegotiationResult SetMaxVideos(int maxVideos)
         {
             MaxVideos = maxVideos;

@@ -114,6 +114,19 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     }
 
     [Test]
+    public async Task A_client_whose_network_changed_asks_for_a_subscriber_ice_restart()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        await using var client = await ConnectAsync(alice.Token);
+        await client.JoinAsync("Alice");
+
+        await client.Connection.InvokeAsync("RestartSubscriberIce");
+
+        Media.Participants[alice.ParticipantId].SubscriberIceRestarts.Should().Be(1);
+    }
+
+    [Test]
     public async Task Active_speaker_announcements_reach_the_client()
     {
         var (meetingId, _) = await CreateMeetingAsync();

@@ -1,6 +1,7 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
+import { NetworkHandover } from './handover';
 import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { DeviceSwitcher } from './devices';
@@ -49,6 +50,8 @@ export interface MeetTestHook {
   publisherSdp(): string;
   publisherTracks(): string[];
   leave(): Promise<void>;
+  // Network handover (handover.ts): ICE restarts this page started.
+  iceRestarts(): number;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
 }
@@ -107,6 +110,7 @@ class MeetingPage {
   private readonly pins = new PinControls(ids => this.signaling?.pin(ids), (text, warn) => this.showStatus(text, warn));
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
+  private handover: NetworkHandover | null = null;
   private readonly roster = new Roster();
   private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
@@ -157,6 +161,7 @@ class MeetingPage {
       publisherSdp: () => this.media?.publisher.localDescription?.sdp ?? '',
       publisherTracks: () => this.media?.publisher.getSenders().flatMap(x => x.track ? [x.track.id] : []) ?? [],
       leave: () => this.leave(),
+      iceRestarts: () => this.handover?.count ?? 0,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
       get role() { return controls.role; },
       set role(_: string) { /* read-only for tests */ },
@@ -275,6 +280,8 @@ class MeetingPage {
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers, this.e2ee);
     this.media = media;
+    this.handover?.stop();
+    this.handover = new NetworkHandover(media, this.signaling!);
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
     const welcome = await join();
@@ -507,6 +514,7 @@ class MeetingPage {
   private async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
+    this.handover?.stop();
     this.controls.dispose();
     this.hook.state = 'left';
     try {

@@ -1,4 +1,5 @@
 import * as signalR from '@microsoft/signalr';
+import { JitteredBackoff } from './backoff';
 import type { SlotAssignmentMessage } from './slots';
 
 // Contract 2 (ISSUE5.md): the SignalR hub's messages as the server sends them (camelCase JSON).
@@ -93,9 +94,6 @@ export interface SignalingHandlers {
   notice?(notice: NoticeMessage): void;
 }
 
-// Backoff for SignalR's automatic reconnect: quick first tries, then every 10 s up to ~1 minute,
-// after which the page says the connection is lost for good.
-const reconnectDelays = [0, 500, 1000, 2000, 5000, 10000, 10000, 10000, 10000];
 
 const heartbeatMs = 5000;
 
@@ -108,7 +106,8 @@ export class SignalingClient {
       // WebSockets only, without the negotiate round trip: one request less on the join path, and
       // a failed socket is reported as a lost connection instead of falling back to polling.
       .withUrl(hubUrl, { accessTokenFactory: () => accessToken, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-      .withAutomaticReconnect(reconnectDelays)
+      // Exponential backoff with jitter (backoff.ts): ~1 minute of attempts, spread so a node's restart is no herd.
+      .withAutomaticReconnect(new JitteredBackoff())
       .configureLogging(signalR.LogLevel.Warning)
       .build();
     this.connection.on('SubscriberOffer', (sdp: string, version: number) => handlers.subscriberOffer(sdp, version ?? 0));
@@ -169,6 +168,11 @@ export class SignalingClient {
   // version: the one its offer came with, so the server checks the answer against that offer.
   subscriberAnswer(sdp: string, version: number): Promise<void> {
     return this.connection.invoke('SubscriberAnswer', sdp, version);
+  }
+
+  // Network handover (handover.ts): the SFU's next subscriber offer carries new ICE credentials.
+  restartSubscriberIce(): Promise<void> {
+    return this.connection.invoke('RestartSubscriberIce');
   }
 
   getRoster(): Promise<RosterSnapshotMessage> {

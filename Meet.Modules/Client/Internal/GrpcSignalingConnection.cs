@@ -157,6 +157,9 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken) =>
         CommandAsync(new ClientMessage { ScreenShareLimit = new ScreenShareLimit { MaxShares = maxShares } }, cancellationToken);
 
+    public Task RestartSubscriberIceAsync(CancellationToken cancellationToken) =>
+        WriteAsync(new ClientMessage { IceRestart = new IceRestartRequest() }, cancellationToken);
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         RequestAsync(pendingRosters, new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken);
 

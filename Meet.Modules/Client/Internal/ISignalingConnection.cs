@@ -21,6 +21,9 @@ internal interface ISignalingConnection : IAsyncDisposable
 
     Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken);
 
+    // Network handover: asks for a subscriber offer with new ICE credentials.
+    Task RestartSubscriberIceAsync(CancellationToken cancellationToken);
+
     Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken);
 
     Task PingAsync(CancellationToken cancellationToken);

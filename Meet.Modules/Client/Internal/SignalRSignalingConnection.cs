@@ -15,7 +15,14 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
 
     public async Task<WelcomeMessage> ConnectAsync(string meetingId, string token, string displayName, bool batchedUpdates, CancellationToken cancellationToken)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, SignalingModuleExtensions.HubPath), o =>
+        {
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            // WebSockets only, as the web client: a refused WebSocket (429 during a reconnection storm)
+            // must be a failed attempt that backs off, not a fallback to long polling, whose every
+            // request would draw on the node's connect bucket.
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+        });
         if (messagePack)
             builder.AddMessagePackProtocol();
         connection = builder.Build();
@@ -64,6 +71,9 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
 
     public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("SetScreenShareLimit", maxShares, cancellationToken));
+
+    public Task RestartSubscriberIceAsync(CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("RestartSubscriberIce", cancellationToken));
 
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<RosterSnapshotMessage>("GetRoster", cancellationToken));

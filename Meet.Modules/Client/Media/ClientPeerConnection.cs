@@ -21,9 +21,20 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private static readonly Lazy<DtlsCertificate> SharedCertificate =
         new(() => DtlsCertificate.CreateSelfSigned(DateTimeOffset.UtcNow, TimeSpan.FromDays(30), "meet-client"));
 
-    private readonly Socket _socket;
-    private readonly PacketAddress _local;
-    private readonly IceCredentials _localIce = IceCredentials.Generate();
+    // The current ICE generation's socket and credentials. During an ICE restart (network handover) the
+    // previous generation's socket, agent and address stay open: the SFU keeps sending there until the new
+    // pair is selected, and the old pair's consent checks go on.
+    private Socket _socket;
+    private PacketAddress _local;
+    private IceCredentials _localIce = IceCredentials.Generate();
+    private Socket? _previousSocket;
+    private PacketAddress _previousLocal;
+    private IceControllingAgent? _previousIce;
+    // Where media and DTLS go: the previous socket until the restarted pair is selected.
+    private Socket _sendSocket;
+    // A restart begun whose remote description (with the peer's new credentials) has not arrived yet.
+    private bool _restartAwaitingRemote;
+    private IceCredentials? _remoteIce;
     private readonly string _sessionId = SdpBuilder.NewSessionId();
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -34,7 +45,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private static readonly TimeSpan ConnectingTick = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ConnectedTick = TimeSpan.FromMilliseconds(250);
 
-    private readonly Task _receiveLoop;
+    private readonly List<Task> _receiveLoops = [];
     private readonly byte[] _pumpBuffer = new byte[1500];
     private Timer? _pump;
     private int _pumping;
@@ -48,16 +59,89 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private long _rtpReceived;
     private long _rtcpReceived;
     private long _dropped;
+    private long _iceRestarts;
+    private long _rtpOnPreviousPath;
+    private long _rtpOnNewPathBeforeSwitch;
     private int _transportSequence;
 
     public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         var address = localAddress ?? IPAddress.Loopback;
-        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        _socket.Bind(new IPEndPoint(address, 0));
-        _local = PacketAddress.FromEndPoint((IPEndPoint)_socket.LocalEndPoint!);
-        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        (_socket, _local) = OpenSocket(address);
+        _sendSocket = _socket;
+        StartReceiving(_socket, _local);
+    }
+
+    private static (Socket, PacketAddress) OpenSocket(IPAddress address)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(address, 0));
+        return (socket, PacketAddress.FromEndPoint((IPEndPoint)socket.LocalEndPoint!));
+    }
+
+    private void StartReceiving(Socket socket, PacketAddress local)
+    {
+        var loop = Task.Run(() => ReceiveLoopAsync(socket, local));
+        lock (_receiveLoops)
+            _receiveLoops.Add(loop);
+    }
+
+    // Raised (on a timer thread) when a restarted ICE generation has its pair selected and media moved to it.
+    public event Action? PathSwitched;
+
+    public long IceRestarts => Interlocked.Read(ref _iceRestarts);
+
+    // Handover evidence: SRTP packets that arrived on the previous socket while a restart was in progress
+    // (the SFU kept the old path), and on the new socket before its pair was selected (must stay 0: the
+    // SFU sends to a new address only once it has answered STUN there).
+    public long RtpReceivedOnPreviousPathDuringRestart => Interlocked.Read(ref _rtpOnPreviousPath);
+
+    public long RtpReceivedOnNewPathBeforeSwitch => Interlocked.Read(ref _rtpOnNewPathBeforeSwitch);
+
+    public bool IsRestartingIce
+    {
+        get
+        {
+            lock (_lock)
+                return _previousSocket is not null;
+        }
+    }
+
+    // Network handover (seed scenario 3): a new socket on localAddress (the new interface's address;
+    // null = the current one) with new ICE credentials. Then negotiate: on the publisher side CreateOffer
+    // + ApplyAnswer, on the subscriber side the server's next offer (its new credentials) goes through
+    // AnswerOffer. DTLS and SRTP are kept; media stays on the old path until the new pair is selected.
+    public void BeginIceRestart(IPAddress? localAddress = null)
+    {
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested)
+                throw new ObjectDisposedException(nameof(ClientPeerConnection));
+            if (_dtls is null)
+                throw new InvalidOperationException("Nothing to restart: no description was applied yet.");
+            var (socket, local) = OpenSocket(localAddress ?? _local.ToEndPoint().Address);
+            if (_previousSocket is null)
+            {
+                // The connected generation becomes the previous one and keeps carrying media.
+                _previousSocket = _socket;
+                _previousLocal = _local;
+                _previousIce = _ice;
+            }
+            else
+            {
+                // A restart of a restart that had not switched yet: the unfinished generation goes.
+                _ice?.Close();
+                _socket.Dispose();
+            }
+            _socket = socket;
+            _local = local;
+            _localIce = IceCredentials.Generate();
+            _ice = null;
+            _restartAwaitingRemote = true;
+            Interlocked.Increment(ref _iceRestarts);
+            StartReceiving(socket, local);
+        }
     }
 
     public event ClientPacketCallback? RtpReceived;
@@ -66,7 +150,15 @@ public sealed class ClientPeerConnection : IAsyncDisposable
 
     public DtlsFingerprint Fingerprint => SharedCertificate.Value.Fingerprint;
 
-    public IPEndPoint LocalEndPoint => _local.ToEndPoint();
+    // The current generation's socket (after a handover, the new one).
+    public IPEndPoint LocalEndPoint
+    {
+        get
+        {
+            lock (_lock)
+                return _local.ToEndPoint();
+        }
+    }
 
     public long RtpPacketsReceived => Interlocked.Read(ref _rtpReceived);
 
@@ -156,6 +248,14 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     {
         if (!SessionDescription.TryParse(offerSdp, out var offer, out var error))
             throw new FormatException("Malformed SDP offer: " + error);
+        var offered = offer.MediaDescriptions.FirstOrDefault(m => !m.IsRejected);
+        var offeredUfrag = offered?.IceUfrag ?? offer.IceUfrag;
+        bool restartOffered;
+        lock (_lock)
+            restartOffered = _remoteIce is not null && offeredUfrag is not null && offeredUfrag != _remoteIce.Ufrag && !_restartAwaitingRemote;
+        // RFC 8839 §4.4.1.1.1: an offer with new credentials is an ICE restart; the answerer restarts too.
+        if (restartOffered)
+            BeginIceRestart();
         var answer = SdpBuilder.CreateAnswer(offer, LocalTransport(SdpSetupRole.Active),
             new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false }, _sessionId, ++_version);
         lock (_lock)
@@ -196,15 +296,18 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             if (_ice is not null)
                 return;
             var ice = new IceCredentials(section.IceUfrag ?? remote.IceUfrag!, section.IcePwd ?? remote.IcePwd!);
+            _remoteIce = ice;
+            if (_restartAwaitingRemote)
+            {
+                // The restarted generation: fresh checks from the new socket; DTLS and SRTP stay.
+                _restartAwaitingRemote = false;
+                _ice = NewAgent(ice, section);
+                _pump?.Change(TimeSpan.Zero, ConnectingTick);
+                return;
+            }
             var fingerprints = (section.Fingerprints.Count > 0 ? section.Fingerprints : remote.Fingerprints)
                 .Select(f => f.TryToDtls(out var d) ? d : null).OfType<DtlsFingerprint>().ToList();
-            _ice = new IceControllingAgent(_localIce, ice, _time);
-            _ice.AddLocalCandidate(_local);
-            foreach (var candidate in section.Candidates)
-            {
-                if (IceCandidate.TryParse(candidate.ToString(), out var parsed))
-                    _ice.AddRemoteCandidate(parsed);
-            }
+            _ice = NewAgent(ice, section);
             _dtls = new DtlsEndpoint(new DtlsEndpointOptions
             {
                 Role = DtlsRole.Client,
@@ -219,19 +322,42 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         }
     }
 
+    private IceControllingAgent NewAgent(IceCredentials remoteIce, SdpMediaDescription section)
+    {
+        var agent = new IceControllingAgent(_localIce, remoteIce, _time);
+        agent.AddLocalCandidate(_local);
+        foreach (var candidate in section.Candidates)
+        {
+            if (IceCandidate.TryParse(candidate.ToString(), out var parsed))
+                agent.AddRemoteCandidate(parsed);
+        }
+        return agent;
+    }
+
     // Paces ICE checks and consent; starts DTLS once a pair is selected. Timer callbacks never overlap.
     private void Pump()
     {
         if (Interlocked.Exchange(ref _pumping, 1) == 1)
             return;
+        var switched = false;
         try
         {
             lock (_lock)
             {
-                if (_stop.IsCancellationRequested || _ice is null)
+                if (_stop.IsCancellationRequested)
+                    return;
+                if (_previousIce is not null)
+                {
+                    // The old pair's consent checks go on while it carries media.
+                    while (_previousIce.TryPollTransmit(_pumpBuffer, out var written, out _, out var remote))
+                        _previousSocket!.SendTo(_pumpBuffer.AsSpan(0, written), SocketFlags.None, remote.ToEndPoint());
+                }
+                if (_ice is null)
                     return;
                 while (_ice.TryPollTransmit(_pumpBuffer, out var written, out _, out var remote))
                     _socket.SendTo(_pumpBuffer.AsSpan(0, written), SocketFlags.None, remote.ToEndPoint());
+                if (_previousSocket is not null && _ice.TryGetSelectedPair(out _, out var restarted))
+                    switched = SwitchToRestartedPathLocked(restarted);
                 if (!_dtlsStarted && _ice.TryGetSelectedPair(out _, out var selected))
                 {
                     _remote = selected;
@@ -249,6 +375,24 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         {
             Volatile.Write(ref _pumping, 0);
         }
+        if (switched)
+            PathSwitched?.Invoke();
+    }
+
+    // The new generation's pair answered: media and DTLS move to it, the previous socket closes (its
+    // receive loop ends; whatever the SFU still had in flight there is lost, as on a real handover).
+    private bool SwitchToRestartedPathLocked(PacketAddress remote)
+    {
+        _remote = remote;
+        _remoteAddress = remote.ToEndPoint().Serialize();
+        _sendSocket = _socket;
+        _previousIce?.Close();
+        _previousIce = null;
+        _previousSocket!.Dispose();
+        _previousSocket = null;
+        _previousLocal = default;
+        _pump?.Change(ConnectedTick, ConnectedTick);
+        return true;
     }
 
     private void OnDtlsCompleted(DtlsHandshakeResult result)
@@ -272,8 +416,11 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         PacketAddress remote;
         lock (_lock)
             remote = _remote;
+        Socket socket;
+        lock (_lock)
+            socket = _sendSocket;
         if (!remote.IsEmpty && !_stop.IsCancellationRequested)
-            _socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
+            socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
     }
 
     // The ids this client offers: mid on every section, RFC 6464 audio levels on audio sections, rid and
@@ -326,7 +473,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         {
             if (_srtp is null || !_srtp.TryProtectRtp(buffer, length, out var protectedLength, out _))
                 return false;
-            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
+            _sendSocket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
             return true;
         }
     }
@@ -339,35 +486,40 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         {
             if (_srtp is null || !_srtp.TryProtectRtcp(buffer, compound.Length, out var protectedLength, out _))
                 return false;
-            _socket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
+            _sendSocket.SendTo(buffer[..protectedLength], SocketFlags.None, _remoteAddress!);
             return true;
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(Socket socket, PacketAddress local)
     {
         var buffer = new byte[2048];
-        var from = new SocketAddress(_local.ToEndPoint().AddressFamily);
+        var from = new SocketAddress(local.ToEndPoint().AddressFamily);
         while (!_stop.IsCancellationRequested)
         {
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
+                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
-                // Closed by DisposeAsync, or an ICMP error reported on the socket: keep going unless stopping.
+                // Closed by DisposeAsync, or the previous generation's socket after a handover.
+                return;
+            }
+            catch (SocketException)
+            {
+                // An ICMP error reported on the socket (or the close racing the receive): keep going while it is open.
                 continue;
             }
             try
             {
                 if (PacketAddress.TryFromSocketAddress(from, out var source))
-                    Handle(buffer.AsSpan(0, length), source);
+                    Handle(buffer.AsSpan(0, length), source, local);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -377,7 +529,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         }
     }
 
-    private void Handle(Span<byte> packet, PacketAddress source)
+    private void Handle(Span<byte> packet, PacketAddress source, PacketAddress local)
     {
         if (packet.Length < 4)
         {
@@ -387,8 +539,23 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         var first = packet[0];
         if (first <= 3)
         {
+            var switched = false;
             lock (_lock)
-                _ice?.HandleResponse(packet, _local, source);
+            {
+                if (local == _local)
+                {
+                    _ice?.HandleResponse(packet, local, source);
+                    // The restarted pair answered: move media at once, not at the next pump tick.
+                    if (_previousSocket is not null && _ice is not null && _ice.TryGetSelectedPair(out _, out var restarted))
+                        switched = SwitchToRestartedPathLocked(restarted);
+                }
+                else if (local == _previousLocal)
+                {
+                    _previousIce?.HandleResponse(packet, local, source);
+                }
+            }
+            if (switched)
+                PathSwitched?.Invoke();
             return;
         }
         if (first is >= 20 and <= 63)
@@ -424,7 +591,21 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         else
         {
             Interlocked.Increment(ref _rtpReceived);
+            CountHandoverRtp(local);
             RtpReceived?.Invoke(packet[..plain]);
+        }
+    }
+
+    private void CountHandoverRtp(PacketAddress local)
+    {
+        lock (_lock)
+        {
+            if (_previousSocket is null)
+                return;
+            if (local == _previousLocal)
+                Interlocked.Increment(ref _rtpOnPreviousPath);
+            else if (local == _local)
+                Interlocked.Increment(ref _rtpOnNewPathBeforeSwitch);
         }
     }
 
@@ -441,6 +622,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             srtp = _srtp;
             _srtp = null;
             _ice?.Close();
+            _previousIce?.Close();
         }
         Timer? pump;
         lock (_lock)
@@ -448,8 +630,15 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         if (pump is not null)
             await pump.DisposeAsync().ConfigureAwait(false);
         dtls?.Dispose();
-        _socket.Dispose();
-        await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task[] loops;
+        lock (_lock)
+        {
+            _socket.Dispose();
+            _previousSocket?.Dispose();
+        }
+        lock (_receiveLoops)
+            loops = [.. _receiveLoops];
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         srtp?.Dispose();
         _connected.TrySetResult(false);
         _stop.Dispose();

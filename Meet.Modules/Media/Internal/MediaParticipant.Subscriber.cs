@@ -9,6 +9,10 @@ internal sealed partial class MediaParticipant
 {
     private readonly string _subscriberSessionId = SdpBuilder.NewSessionId();
     private bool _subscriberNegotiated;
+    // Network handover: the next subscriber offer carries new ICE credentials (asked for, not yet offered).
+    private bool _subscriberIceRestartRequested;
+    // A restart was offered and no accepted answer has brought the client's new credentials yet.
+    private bool _subscriberIceRestartOffered;
 
     public SubscriberNegotiation Negotiation { get; }
 
@@ -21,6 +25,25 @@ internal sealed partial class MediaParticipant
             offer = TryCreateSubscriberOfferLocked();
         if (offer is { } o)
             _listener.OnSubscriberOffer(o.Sdp, o.Version);
+    }
+
+    // Network handover (seed scenario 3) on the PeerConnection the SFU offers: the client cannot restart
+    // ICE as answerer (JSEP), so it asks and the next offer carries new credentials. Media keeps going to
+    // the old path until the client nominates a pair of the new generation; DTLS and SRTP stay.
+    public SdpNegotiationResult RestartSubscriberIce()
+    {
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            // Before the first answer there is nothing to restart: the first negotiation sets up ICE anyway.
+            if (!_subscriberNegotiated)
+                return SdpNegotiationResult.Success(null);
+            _subscriberIceRestartRequested = true;
+            Negotiation.MarkChanged();
+        }
+        DeliverSubscriberOffer();
+        return SdpNegotiationResult.Success(null);
     }
 
     // The tick: an unanswered offer past the timeout is offered again, as is a retry whose backoff ended.
@@ -44,6 +67,13 @@ internal sealed partial class MediaParticipant
         var slots = Member.Subscribing.Slots;
         if (_closed || !Negotiation.ShouldOffer || slots.Count == 0)
             return null;
+        if (_subscriberIceRestartRequested)
+        {
+            // Offers retried after a refusal or timeout keep these credentials until an answer brings the client's.
+            Subscriber.RestartIce(null);
+            _subscriberIceRestartRequested = false;
+            _subscriberIceRestartOffered = true;
+        }
         var version = Negotiation.NextVersion;
         var sections = slots.Select(s => new SubscriberOfferSnapshot.Section(s, s.Consumer)).ToArray();
         var sdp = BuildSubscriberOffer(version, sections).ToString();
@@ -217,10 +247,17 @@ internal sealed partial class MediaParticipant
             if (mid is not null && mid != offer.Sections[i].Slot.Mid)
                 return $"m-section {i} of the answer has mid '{mid}'; offer v{offer.Version} had '{offer.Sections[i].Slot.Mid}'.";
         }
-        if (_subscriberNegotiated)
+        if (_subscriberNegotiated && !_subscriberIceRestartOffered)
             return null;
         if (!TryReadRemoteTransport(answer, out var remote, out var message))
             return message;
+        if (_subscriberNegotiated)
+        {
+            // RFC 8839 §4.4.1.1.1: the answer to a restart offer carries the answerer's new credentials too.
+            Subscriber.AcceptRemoteIce(remote.Ice);
+            _subscriberIceRestartOffered = false;
+            return null;
+        }
         // RFC 5763 §5: the answerer to our actpass picks; active (Chrome's choice) makes us the server.
         if (remote.Setup is not (SdpSetupRole.Active or SdpSetupRole.Passive))
             return "The answer must carry a=setup:active or a=setup:passive.";

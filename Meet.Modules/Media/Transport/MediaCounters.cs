@@ -11,6 +11,8 @@ internal sealed class MediaCounters
     private long _nacksReceived;
     private long _rtpRetransmitted;
     private long _dtlsReceived;
+    private long _iceRestarts;
+    private long _pathSwitches;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
 
@@ -47,6 +49,16 @@ internal sealed class MediaCounters
             return sum;
         }
     }
+
+    // Network handover (issue 15): ICE restarts begun, and nominations that moved a connected transport to
+    // a new remote address (only after that address answered STUN; media went to the old one until then).
+    public long IceRestarts => Interlocked.Read(ref _iceRestarts);
+
+    public long PathSwitches => Interlocked.Read(ref _pathSwitches);
+
+    public void IceRestart() => Interlocked.Increment(ref _iceRestarts);
+
+    public void PathSwitched() => Interlocked.Increment(ref _pathSwitches);
 
     public void Drop(MediaDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
 

@@ -33,6 +33,9 @@ internal sealed partial class WebRtcTransport
                 if (result == IceCheckResult.Nominated || _remote.IsEmpty)
                 {
                     nominated = _remote != source;
+                    // Handover: until this moment media kept going to the previous address.
+                    if (nominated && !_remote.IsEmpty && _srtp is not null)
+                        _counters.PathSwitched();
                     _remote = source;
                 }
             }

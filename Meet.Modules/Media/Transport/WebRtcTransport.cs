@@ -121,8 +121,9 @@ internal sealed partial class WebRtcTransport : IDisposable, Mixing.IMixedAudioS
     }
 
     // ICE restart: new local credentials at once; media keeps flowing on the old path until the peer
-    // nominates a pair of the new generation.
-    public IceCredentials RestartIce(IceCredentials remoteIce)
+    // nominates a pair of the new generation. remoteIce is null when we offer the restart (subscriber PC):
+    // the peer's credentials follow with its answer (AcceptRemoteIce).
+    public IceCredentials RestartIce(IceCredentials? remoteIce)
     {
         var fresh = IceCredentials.Generate();
         IceCredentials old;
@@ -138,10 +139,24 @@ internal sealed partial class WebRtcTransport : IDisposable, Mixing.IMixedAudioS
         lock (_lock)
         {
             _retiredUfrags.Add(UfragKey.Create(old.Ufrag));
+            _remoteIceUfrag = remoteIce?.Ufrag;
+            _remoteIcePassword = remoteIce?.Password;
+            _counters.IceRestart();
+        }
+        return fresh;
+    }
+
+    // The answer to an ICE restart we offered carries the peer's new credentials.
+    public void AcceptRemoteIce(IceCredentials remoteIce)
+    {
+        lock (_lock)
+        {
+            if (_state == MediaConnectionState.Closed)
+                return;
+            _ice.SetRemoteCredentials(remoteIce);
             _remoteIceUfrag = remoteIce.Ufrag;
             _remoteIcePassword = remoteIce.Password;
         }
-        return fresh;
     }
 
     // False when the peer's description carries new ICE credentials, i.e. asks for an ICE restart.

@@ -241,6 +241,12 @@ internal sealed partial class SessionRegistry(
         Unwrap(RequireMedia(session).SetMaxScreenShares(maxShares));
     }
 
+    public void RestartSubscriberIce(SignalingSession session)
+    {
+        EnsureLive(session);
+        Unwrap(RequireMedia(session).RestartSubscriberIce());
+    }
+
     // A client that saw a gap in roster versions asks for the whole roster again.
     public RosterSnapshotMessage GetRoster(SignalingSession session)
     {

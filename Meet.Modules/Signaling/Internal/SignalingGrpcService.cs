@@ -5,7 +5,7 @@ namespace Meet.Modules.Signaling.Internal;
 
 // ISSUE5 contract 3: the seed's EstablishSession stream. The first message authenticates (meeting_id +
 // token); afterwards a bad message gets an ErrorDetails and the stream goes on.
-internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvider time) : SignalingService.SignalingServiceBase
+internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvider time, SignalingConnectLimiter connects) : SignalingService.SignalingServiceBase
 {
     public override async Task EstablishSession(IAsyncStreamReader<ClientMessage> requestStream, IServerStreamWriter<ServerMessage> responseStream, ServerCallContext context)
     {
@@ -14,6 +14,15 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
         SignalingSession? session = null;
         try
         {
+            // Reconnection storms: over the node's connect bucket, a coded 429 naming the wait, and the
+            // stream ends before any authentication work (HTTP 429 would reach gRPC clients as a bare
+            // "Unavailable" without the wait).
+            if (!connects.TryAcquire(out var retryAfter))
+            {
+                context.ResponseTrailers.Add("retry-after-ms", ((long)Math.Ceiling(retryAfter.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                peer.SendError(SignalingErrorCodes.RateLimited, $"too many signaling connections to this node (RateLimiting:SignalingConnect); retry after {Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds))} ms, with jitter");
+                return;
+            }
             if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
                 return;
             var first = requestStream.Current;
@@ -88,6 +97,9 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                     break;
                 case ClientMessage.PayloadOneofCase.ScreenShareLimit:
                     registry.SetScreenShareLimit(session, message.ScreenShareLimit.MaxShares);
+                    break;
+                case ClientMessage.PayloadOneofCase.IceRestart:
+                    registry.RestartSubscriberIce(session);
                     break;
                 case ClientMessage.PayloadOneofCase.RosterRequest:
                     peer.Send(new ServerMessage { Roster = GrpcMapping.ToProto(registry.GetRoster(session)) });

@@ -59,6 +59,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     // Issue 10, host only: screen shares allowed at once in this meeting.
     public void SetScreenShareLimit(int maxShares) => Run(session => registry.SetScreenShareLimit(session, maxShares));
 
+    // Network handover (issue 15): the next subscriber offer carries new ICE credentials.
+    public void RestartSubscriberIce() => Run(registry.RestartSubscriberIce);
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 

@@ -69,10 +69,12 @@ internal sealed class IceLiteAgent
 
     // RFC 8445 §9: new credentials at once; the old selected path keeps carrying media until the
     // browser nominates a pair of the new generation.
-    public void Restart(IceCredentials local, IceCredentials remote)
+    // remote is null when we are the offerer (the subscriber PeerConnection): the peer's new credentials
+    // come with its answer (SetRemoteCredentials); until then any sender ufrag is accepted, and the
+    // integrity check with our new password still proves the check comes from whoever got our offer.
+    public void Restart(IceCredentials local, IceCredentials? remote)
     {
         ArgumentNullException.ThrowIfNull(local);
-        ArgumentNullException.ThrowIfNull(remote);
         CheckConsent();
         _previousLocal = State == IceConnectionState.Connected ? _local : _previousLocal;
         _previousRemote = State == IceConnectionState.Connected ? _remote : _previousRemote;

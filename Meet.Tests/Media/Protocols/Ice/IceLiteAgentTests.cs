@@ -276,6 +276,39 @@ public class IceLiteAgentTests
     }
 
     [Test]
+    public void Restart_we_offer_keeps_the_old_path_until_the_answerers_new_generation_nominates()
+    {
+        // The subscriber PC: we offer new credentials before we know the client's new ones (issue 15).
+        var agent = NewAgent();
+        Send(agent, IceTestPeer.Check(Username, _server.Password, useCandidate: true), IceTestPeer.Client, out _);
+        var newServer = new IceCredentials("srvNew02", "newserverpasswordnewserv");
+        var newClient = new IceCredentials("cli3", "newclientpasswordnewclie");
+
+        agent.Restart(newServer, remote: null);
+
+        agent.State.Should().Be(IceConnectionState.Restarting);
+        // The old generation still refreshes consent on the old path, which still carries media.
+        Send(agent, IceTestPeer.Check(Username, _server.Password), IceTestPeer.Client, out _).Should().Be(IceCheckResult.Answered);
+        agent.TryGetSelectedPath(out var during).Should().BeTrue();
+        during.Should().Be(IceTestPeer.Client);
+        // A check signed with a wrong password for the new generation moves nothing.
+        Send(agent, IceTestPeer.Check($"{newServer.Ufrag}:{newClient.Ufrag}", "wrongpasswordwrongpasswo", useCandidate: true),
+            IceTestPeer.OtherClientPath, out _).Should().Be(IceCheckResult.Unauthorized);
+        agent.TryGetSelectedPath(out during).Should().BeTrue();
+        during.Should().Be(IceTestPeer.Client);
+
+        // The client's checks may beat its answer (signaling is slower than loopback UDP): our new password decides.
+        Send(agent, IceTestPeer.Check($"{newServer.Ufrag}:{newClient.Ufrag}", newServer.Password, useCandidate: true),
+            IceTestPeer.OtherClientPath, out _).Should().Be(IceCheckResult.Nominated);
+        agent.SetRemoteCredentials(newClient);
+
+        agent.TryGetSelectedPath(out var after).Should().BeTrue();
+        after.Should().Be(IceTestPeer.OtherClientPath);
+        Send(agent, IceTestPeer.Check($"{newServer.Ufrag}:cliX", newServer.Password), IceTestPeer.OtherClientPath, out _)
+            .Should().Be(IceCheckResult.Unauthorized, "once the answer arrived, only the client's new ufrag is accepted");
+    }
+
+    [Test]
     public void Restart_after_consent_failure_allows_a_new_nomination()
     {
         var agent = NewAgent();
