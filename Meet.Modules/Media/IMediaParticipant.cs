@@ -20,6 +20,11 @@ public interface IMediaParticipant : IAsyncDisposable
     // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
     SdpNegotiationResult SetMaxVideos(int maxVideos);
 
+    // Issue 11: the rendered size and visibility of the client's video tiles, by subscriber mid. Sizes
+    // are validated by signaling; mids the SFU does not know (a tile racing a renegotiation) are counted
+    // and skipped, never an error.
+    SdpNegotiationResult SetTileSizes(IReadOnlyList<TileSize> tiles);
+
     // Host mute (issue 13): while held, the SFU forwards none of this participant's audio to anyone,
     // whatever its client sends; signaling releases it only when the participant unmutes itself.
     void HoldAudio(bool held);

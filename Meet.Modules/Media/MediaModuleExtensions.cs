@@ -33,6 +33,7 @@ public static class MediaModuleExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<AudioMixerScheduler>())
         {
             NackRttLimit = sp.GetRequiredService<IOptions<MediaOptions>>().Value.NackRttLimit,
+            DynacastPauseDelay = sp.GetRequiredService<IOptions<MediaOptions>>().Value.DynacastPauseDelay,
         });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.

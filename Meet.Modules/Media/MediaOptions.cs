@@ -29,6 +29,10 @@ public sealed class MediaOptions
     // only while its RTT is at most this; above it a keyframe is requested instead.
     public TimeSpan NackRttLimit { get; set; } = TimeSpan.FromMilliseconds(150);
 
+    // Dynacast (issue 11): a simulcast layer above the lowest that no subscriber has wanted for this long
+    // is paused at its publisher (told over signaling) until one does; zero turns dynacast off.
+    public TimeSpan DynacastPauseDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     // The audio mode of meetings created without one (issue 17): Forward or Mix.
     public AudioMode AudioMode { get; set; } = AudioMode.Forward;
 

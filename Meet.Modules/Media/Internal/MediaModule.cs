@@ -55,6 +55,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     // Media:NackRttLimit (issue 11): above this subscriber RTT, NACKs get a keyframe instead of RTX.
     public TimeSpan NackRttLimit { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    // Media:DynacastPauseDelay (issue 11): zero = dynacast off.
+    public TimeSpan DynacastPauseDelay { get; init; } = TimeSpan.FromSeconds(3);
+
     public bool BoundedSlots { get; }
 
     // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
@@ -138,7 +141,10 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             {
                 if (!_routers.TryGetValue(request.MeetingId, out router!))
                 {
-                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request));
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request))
+                    {
+                        DynacastPauseDelay = Producer.ToTicks(DynacastPauseDelay),
+                    };
                     _routers.Add(request.MeetingId, router);
                 }
             }

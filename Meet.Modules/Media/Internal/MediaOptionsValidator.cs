@@ -15,6 +15,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.LastN)} must be at least 1 (was {options.LastN}).");
         if (options.SubscriberAnswerTimeout < TimeSpan.FromMilliseconds(200) || options.SubscriberAnswerTimeout > TimeSpan.FromMinutes(5))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SubscriberAnswerTimeout)} must be between 00:00:00.200 and 00:05:00 (was {options.SubscriberAnswerTimeout}).");
+        if (options.DynacastPauseDelay < TimeSpan.Zero || options.DynacastPauseDelay > TimeSpan.FromMinutes(10))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.DynacastPauseDelay)} must be between 00:00:00 and 00:10:00 (was {options.DynacastPauseDelay}).");
         if (options.NackRttLimit < TimeSpan.Zero || options.NackRttLimit > TimeSpan.FromSeconds(10))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.NackRttLimit)} must be between 00:00:00 and 00:00:10 (was {options.NackRttLimit}).");
 

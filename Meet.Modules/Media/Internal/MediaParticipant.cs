@@ -117,6 +117,24 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         return SdpNegotiationResult.Success(null);
     }
 
+    // Issue 11: signaling validated the sizes; unknown mids are counted by the router, not refused.
+    public SdpNegotiationResult SetTileSizes(IReadOnlyList<TileSize> tiles)
+    {
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            Router.SetTileSizes(Member, tiles);
+        }
+        return SdpNegotiationResult.Success(null);
+    }
+
+    public void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers)
+    {
+        if (!_closed)
+            _listener.OnPublisherLayers(mid, layers);
+    }
+
     public void OnSlotsChanged() => Negotiation.MarkChanged();
 
     public void OnRenegotiationDue() => DeliverSubscriberOffer();

@@ -46,9 +46,14 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         if (slot is null)
             slot = AddSlot(producer.Kind, producer.Codecs);
         else
+        {
+            // A reused m-section is a new track, so a new tile: the old tile's size no longer applies.
             slot.Stream = new OutgoingStream();
+            slot.TileWidth = slot.TileHeight = 0;
+            slot.TileHidden = false;
+        }
         var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid, slot.Stream);
-        consumer.SetPaused(!Forwards(selection, consumer), sender);
+        consumer.SetPaused(!Forwards(selection, slot, consumer), sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
         producer.AddConsumer(consumer);
@@ -155,6 +160,9 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
             {
                 wanted.Remove(next);
                 var consumer = new Consumer(nextConsumerId(), next, SubscriberId, transport, slot.Mid, slot.Stream, map);
+                // A hidden tile stays paused whoever its slot shows now (issue 11).
+                if (IsHidden(slot))
+                    consumer.SetPaused(true, sender);
                 slot.Consumer = consumer;
                 next.AddConsumer(consumer);
                 next.RequestKeyFrame(next.BestLayer, sender);
@@ -221,13 +229,17 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         var changed = 0;
         foreach (var slot in _slots)
         {
-            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, consumer), sender))
+            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, slot, consumer), sender))
                 changed++;
         }
         return changed;
     }
 
-    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N.
+    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N; a video
+    // whose tile the client hides never is (issue 11); a bounded slot forwards whom it was assigned.
+    private bool Forwards(ConferenceSelection selection, SubscriberSlot slot, Consumer consumer) =>
+        !IsHidden(slot) && (slot.Bounded || Forwards(selection, consumer));
+
     private bool Forwards(ConferenceSelection selection, Consumer consumer) =>
         consumer.Producer.IsScreen
         || (consumer.Producer.Kind == MediaKind.Video

@@ -48,6 +48,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
     public void SendNotice(NoticeMessage notice) => Send("Notice", notice);
     public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Send("SlotAssignments", slots);
 
+    public void SendPublisherLayers(PublisherLayersMessage layers) => Send("PublisherLayers", layers);
+
     public void Close()
     {
         // Let the error queued just before go out first.

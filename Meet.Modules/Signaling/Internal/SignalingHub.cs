@@ -49,6 +49,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     // The client's own last-N (at most the meeting's Media:LastN).
     public void SetMaxVideos(int maxVideos) => Run(session => registry.SetMaxVideos(session, maxVideos));
 
+    // Issue 11: the size and visibility of the client's video tiles, by subscriber mid.
+    public void SetTileSizes(TileSizeMessage[]? tiles) => Run(session => registry.SetTileSizes(session, tiles));
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 
