@@ -1,4 +1,6 @@
 import * as signalR from '@microsoft/signalr';
+import type { PublisherLayersMessage } from './dynacast';
+import type { TileSizeReport } from './tiles';
 import type { SlotAssignmentMessage } from './slots';
 
 // Contract 2 (ISSUE5.md): the SignalR hub's messages as the server sends them (camelCase JSON).
@@ -77,6 +79,8 @@ export interface ActiveSpeakerMessage {
 export interface SignalingHandlers {
   activeSpeaker(message: ActiveSpeakerMessage): void;
   slotAssignments?(slots: SlotAssignmentMessage[]): void;
+  // Issue 11, dynacast: which encodings of one of our tracks the SFU wants (dynacast.ts).
+  publisherLayers?(message: PublisherLayersMessage): void;
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
@@ -118,6 +122,7 @@ export class SignalingClient {
     this.connection.on('MeetingState', (m: { locked: boolean }) => handlers.meetingState?.(m));
     this.connection.on('Notice', (m: NoticeMessage) => handlers.notice?.(m));
     this.connection.on('SlotAssignments', (m: SlotAssignmentMessage[]) => handlers.slotAssignments?.(m));
+    this.connection.on('PublisherLayers', (m: PublisherLayersMessage) => handlers.publisherLayers?.(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
     this.connection.onclose(error => {
@@ -160,6 +165,11 @@ export class SignalingClient {
   // version: the one its offer came with, so the server checks the answer against that offer.
   subscriberAnswer(sdp: string, version: number): Promise<void> {
     return this.connection.invoke('SubscriberAnswer', sdp, version);
+  }
+
+  // Issue 11: the size and visibility of our remote video tiles (tiles.ts), only what changed.
+  setTileSizes(tiles: TileSizeReport[]): Promise<void> {
+    return this.connection.invoke('SetTileSizes', tiles);
   }
 
   getRoster(): Promise<RosterSnapshotMessage> {

@@ -71,11 +71,15 @@ internal sealed partial class SubscriberAllocator
             var consumer = _videoConsumers[_order[i]];
             var chosen = requests[i].Chosen;
             var current = consumer.TargetLayer;
+            // A higher ceiling (the tile grew, a layer arrived) is the client's or the publisher's doing,
+            // not estimate noise: it may switch up at once.
+            var ceilingRaised = requests[i].MaxLayer > consumer.LayerCeiling;
+            consumer.LayerCeiling = requests[i].MaxLayer;
             if (chosen == current)
                 continue;
             // Down at once (the path is already short); up only after the hold, so a track that just
             // moved does not bounce back on the next estimate.
-            if (current >= 0 && chosen > current && now - consumer.TargetLayerChangedAt < UpSwitchHold)
+            if (current >= 0 && chosen > current && !ceilingRaised && now - consumer.TargetLayerChangedAt < UpSwitchHold)
                 continue;
             consumer.TargetLayer = chosen;
             consumer.TargetLayerChangedAt = now;
