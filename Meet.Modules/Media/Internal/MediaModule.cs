@@ -55,6 +55,14 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     // Media:NackRttLimit (issue 11): above this subscriber RTT, NACKs get a keyframe instead of RTX.
     public TimeSpan NackRttLimit { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    // Media:QualityLossThreshold (percent) and Media:QualityWindow (issue 11): when a PACKET_LOSS_ALERT is logged.
+    public double QualityLossThreshold { get; init; } = 5;
+
+    public TimeSpan QualityWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Issue 11: quality events on their way to participant_quality_logs (QualityLogWriter).
+    public QualityLogQueue QualityLog { get; } = new();
+
     // Media:DynacastPauseDelay (issue 11): zero = dynacast off.
     public TimeSpan DynacastPauseDelay { get; init; } = TimeSpan.FromSeconds(3);
 

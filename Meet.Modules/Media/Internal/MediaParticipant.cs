@@ -66,6 +66,9 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             if (aggregate == _reportedState)
                 return;
             _reportedState = aggregate;
+            // Issue 11: a media connection that drops is a quality event (consent lost, ICE failed).
+            if (aggregate is MediaConnectionState.Disconnected or MediaConnectionState.Failed)
+                LogQuality(Storage.ParticipantQualityLog.Disconnect);
         }
         _listener.OnConnectionStateChanged(aggregate);
     }
@@ -159,6 +162,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             return;
         Publisher.CheckConsent();
         Subscriber.CheckConsent();
+        CheckQuality();
     }
 
     public ValueTask DisposeAsync()

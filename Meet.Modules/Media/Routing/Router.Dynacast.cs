@@ -35,8 +35,10 @@ internal sealed partial class Router
         }
     }
 
-    // Bit i: some live, unpaused consumer forwards layer i or has chosen it (a consumer the allocator has
-    // not limited yet wants the best there is).
+    // Bit i: some live, unpaused consumer's tile asks for layer i (its ceiling: the highest layer its tile
+    // needs), or it forwards layer i, or its bandwidth chose it. The ceiling, not the bandwidth choice,
+    // is what keeps a layer published (as LiveKit's "max subscribed quality"): a subscriber's estimate can
+    // only grow to afford a layer that is being sent, so pausing by bandwidth would never recover.
     private static int WantedLayers(Producer producer)
     {
         var wanted = 0;
@@ -44,8 +46,10 @@ internal sealed partial class Router
         {
             if (consumer.IsClosed || consumer.IsPaused)
                 continue;
-            var target = consumer.TargetLayer >= 0 ? consumer.TargetLayer : producer.TopLayer;
-            wanted |= 1 << Math.Min(target, 30);
+            var ceiling = consumer.LayerCeiling == int.MaxValue ? producer.TopLayer : consumer.LayerCeiling;
+            wanted |= 1 << Math.Clamp(ceiling, 0, 30);
+            if (consumer.TargetLayer >= 0)
+                wanted |= 1 << Math.Min(consumer.TargetLayer, 30);
             if (consumer.CurrentLayer >= 0)
                 wanted |= 1 << Math.Min(consumer.CurrentLayer, 30);
         }
