@@ -16,7 +16,7 @@ internal sealed class QualityLogRepository(SqlDatabase database) : IQualityLogRe
             log.UserId,
             log.EventType,
             // DECIMAL(5,2): 0.00 .. 100.00 percent.
-            Loss = Math.Round(Math.Clamp(log.PacketLossPercentage, 0m, 100m), 2),
+            Loss = Math.Round(Math.Clamp(log.PacketLossPercentage, 0m, 100m), 2, MidpointRounding.AwayFromZero),
             Rtt = Math.Max(0, log.LatencyRttMs),
             log.CodecInUse,
             CreatedAt = database.Timestamp(log.CreatedAt),
