@@ -14,15 +14,21 @@ internal sealed class MeetingOptions
           --seconds N            measured window per step (default 10)
           --warmup N             seconds of media before the window (default 2)
           --settle N             longest wait for every subscriber's first media (default 30)
-          --video-kbps N         camera bitrate before scaling (default 500: the 360p layer)
+          --single-layer         cameras send one VP8 stream at --video-kbps instead of the seed's three
+                                 simulcast layers (180p 150 kbps 15 fps, 360p 500 kbps 24 fps, 720p 1.5 Mbps 30 fps)
+          --video-kbps N         single-layer camera bitrate before scaling (default 500: the 360p layer)
           --scale F              packet-rate factor (frame rate, audio rate), recorded (default 1)
           --keyframe-seconds N   keyframe interval (default 2)
+          --receive-loss P       every subscriber drops P % of the RTP it receives (downlink loss: NACK/RTX run)
           --talkers              microphone-only participants send audio too (default: muted)
           --transport grpc|signalr  signaling transport (default grpc)
           --join-concurrency N   joins in flight (default 8)
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
+          --engine sockets|dpdk  the server's packet engine (default sockets). dpdk: the whole run moves into
+                                 a network namespace it creates (root): a veth pair, DPDK's net_af_packet on
+                                 one end, the participants' sockets on the other (10.77.0.1 -> 10.77.0.2)
           --bounded-slots        server with Media:BoundedSlots (issue 10: LastN + 3 m-sections per viewer)
           --last-n N             server's Media:LastN (default: the server's, 12)
         """;
@@ -42,6 +48,8 @@ internal sealed class MeetingOptions
     public double? Scale { get; set; }
     public double KeyframeSeconds { get; set; } = 2;
     public bool Talkers { get; set; }
+    public bool SingleLayer { get; set; }
+    public double ReceiveLossPercent { get; set; }
     public SignalingTransport Transport { get; set; } = SignalingTransport.Grpc;
     public int JoinConcurrency { get; set; } = 8;
     public bool PublishersTogether { get; set; } = true;
@@ -50,6 +58,11 @@ internal sealed class MeetingOptions
 
     public bool BoundedSlots { get; set; }
 
+    public bool Dpdk { get; set; }
+
+    // Inside the namespace DpdkLoadNamespace made: the veth end DPDK's af_packet port opens.
+    public string? DpdkInterface { get; set; }
+
     public int? LastN { get; set; }
 
     // What the child server is started with beyond its defaults.
@@ -57,6 +70,11 @@ internal sealed class MeetingOptions
     {
         if (BoundedSlots)
             yield return "--Media:BoundedSlots=true";
+        if (Dpdk && DpdkInterface is { } iface)
+        {
+            foreach (var argument in DpdkLoadNamespace.ServerArguments(iface))
+                yield return argument;
+        }
         if (LastN is { } lastN)
             yield return "--Media:LastN=" + lastN.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -86,10 +104,15 @@ internal sealed class MeetingOptions
                 case "--scale": ok = TryDouble(value, out var scale) && scale <= 10; options.Scale = scale; i++; break;
                 case "--keyframe-seconds": ok = TryDouble(value, out var k); options.KeyframeSeconds = k; i++; break;
                 case "--talkers": options.Talkers = true; break;
+                case "--single-layer": options.SingleLayer = true; break;
+                case "--receive-loss": ok = TryDouble(value, out var loss) && loss < 100; options.ReceiveLossPercent = loss; i++; break;
                 case "--publishers-together": options.PublishersTogether = true; break;
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
+                case "--engine" when value is "sockets": options.Dpdk = false; i++; break;
+                case "--engine" when value is "dpdk": options.Dpdk = true; i++; break;
+                case "--dpdk-interface" when value is not null: options.DpdkInterface = value; i++; break;
                 case "--last-n": ok = TryInt(value, out var lastN); options.LastN = lastN; i++; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;
@@ -107,7 +130,7 @@ internal sealed class MeetingOptions
     // gets) unless --video-kbps / --scale change them; the factor is recorded with the results.
     public MeetingScenario? ToScenario()
     {
-        MediaProfile Media(int kbps, double scale) => new(VideoKbps ?? kbps, Scale ?? scale, KeyframeSeconds, 80, Talkers);
+        MediaProfile Media(int kbps, double scale) => new(VideoKbps ?? kbps, Scale ?? scale, KeyframeSeconds, 80, Talkers, SingleLayer);
         return Scenario switch
         {
             "fanout" => new MeetingScenario("fanout", "1 camera -> N viewers, N swept",

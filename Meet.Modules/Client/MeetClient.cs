@@ -155,7 +155,7 @@ public sealed class MeetClient : IAsyncDisposable
         await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Publisher ??= new ClientPeerConnection();
+            Publisher ??= new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
         }
@@ -174,7 +174,7 @@ public sealed class MeetClient : IAsyncDisposable
         {
             if (Subscriber is null)
             {
-                Subscriber = new ClientPeerConnection();
+                Subscriber = new ClientPeerConnection(options.MediaAddress);
                 Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
             }
             var answer = Subscriber.AnswerOffer(offer);
