@@ -15,7 +15,7 @@ public sealed class AdaptiveMediaTests : BrowserFixture
     internal const string LargeTiles = ".tile video { width: 1280px !important; height: 720px !important; }";
 
     // Keeps every PeerConnection the page makes, so the test reads the publisher's own statistics.
-    private const string CapturePeerConnections = """
+    internal const string CapturePeerConnections = """
         (() => {
           const Original = window.RTCPeerConnection;
           window.__pcs = [];

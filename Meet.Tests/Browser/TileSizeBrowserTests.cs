@@ -25,16 +25,6 @@ public sealed class TileSizeBrowserTests : BrowserFixture
         }
         """;
 
-    private const string CapturePeerConnections = """
-        (() => {
-          const Original = window.RTCPeerConnection;
-          window.__pcs = [];
-          window.RTCPeerConnection = class extends Original {
-            constructor(config) { super(config); window.__pcs.push(this); }
-          };
-        })();
-        """;
-
     private const string InboundVideo = """
         async () => {
           const result = { width: 0, bytes: 0 };
@@ -53,9 +43,9 @@ public sealed class TileSizeBrowserTests : BrowserFixture
         var media = Harness.Host.Get<MediaModule>();
         var (meetingId, _, _) = await Harness.CreateMeetingAsync();
         var alicePage = await Harness.NewParticipantAsync(Browser);
-        await alicePage.Context.AddInitScriptAsync(CapturePeerConnections);
+        await alicePage.Context.AddInitScriptAsync(AdaptiveMediaTests.CapturePeerConnections);
         var bobPage = await Harness.NewParticipantAsync(Browser);
-        await bobPage.Context.AddInitScriptAsync(CapturePeerConnections);
+        await bobPage.Context.AddInitScriptAsync(AdaptiveMediaTests.CapturePeerConnections);
         await using var alice = new ChromiumParticipantPage(alicePage);
         await using var bob = new ChromiumParticipantPage(bobPage);
         var aliceId = await ParticipantPages.JoinAsync(alice, meetingId, "Alice");
