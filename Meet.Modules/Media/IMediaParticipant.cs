@@ -34,6 +34,11 @@ public interface IMediaParticipant : IAsyncDisposable
     // on (1-8, else 400). Shares already running continue.
     SdpNegotiationResult SetMaxScreenShares(int maxShares);
 
+    // Issue 11: the rendered size and visibility of the client's video tiles, by subscriber mid. Sizes
+    // are validated by signaling; mids the SFU does not know (a tile racing a renegotiation) are counted
+    // and skipped, never an error.
+    SdpNegotiationResult SetTileSizes(IReadOnlyList<TileSize> tiles);
+
     // Host mute (issue 13): while held, the SFU forwards none of this participant's audio to anyone,
     // whatever its client sends; signaling releases it only when the participant unmutes itself.
     void HoldAudio(bool held);

@@ -20,4 +20,10 @@ public interface IMediaParticipantListener
     void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots)
     {
     }
+
+    // Dynacast (issue 11): which simulcast encodings of the track published in m-section `mid` the SFU
+    // wants now; sent when one changes. The client turns the others off until they are wanted again.
+    void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers)
+    {
+    }
 }

@@ -34,12 +34,16 @@ public static class MediaModuleExtensions
         {
             NackRttLimit = sp.GetRequiredService<IOptions<MediaOptions>>().Value.NackRttLimit,
             ProbeMaxBitrate = sp.GetRequiredService<IOptions<MediaOptions>>().Value.ProbeMaxBitrate,
+            DynacastPauseDelay = sp.GetRequiredService<IOptions<MediaOptions>>().Value.DynacastPauseDelay,
+            QualityLossThreshold = sp.GetRequiredService<IOptions<MediaOptions>>().Value.QualityLossThreshold,
+            QualityWindow = sp.GetRequiredService<IOptions<MediaOptions>>().Value.QualityWindow,
         });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.
         services.AddMetrics();
         services.AddSingleton<MediaMetrics>();
         services.AddHostedService<MediaPortService>();
+        services.AddHostedService<QualityLogWriter>();
         return services;
     }
 }

@@ -34,6 +34,16 @@ public sealed class MediaOptions
     // second: the most a probe may ask of a subscriber's path.
     public long ProbeMaxBitrate { get; set; } = 5_000_000;
 
+    // Dynacast (issue 11): a simulcast layer above the lowest that no subscriber has wanted for this long
+    // is paused at its publisher (told over signaling) until one does; zero turns dynacast off.
+    public TimeSpan DynacastPauseDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    // Quality logs (issue 11): a PACKET_LOSS_ALERT row when a participant's packet loss (what it sends us
+    // or what it reports receiving, whichever is worse) over one window reaches this many percent.
+    public double QualityLossThreshold { get; set; } = 5;
+
+    public TimeSpan QualityWindow { get; set; } = TimeSpan.FromSeconds(5);
+
     // The audio mode of meetings created without one (issue 17): Forward or Mix.
     public AudioMode AudioMode { get; set; } = AudioMode.Forward;
 

@@ -33,6 +33,7 @@ public static class StorageModuleExtensions
         services.AddSingleton<IMeetingRepository, MeetingRepository>();
         services.AddSingleton<IParticipantRepository, ParticipantRepository>();
         services.AddSingleton<IMediaServerRepository, MediaServerRepository>();
+        services.AddSingleton<IQualityLogRepository, QualityLogRepository>();
 
         services.AddHostedService<StorageMigrationService>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");

@@ -7,8 +7,15 @@ namespace Meet.Tests.Browser;
 // simulcast layer (without feedback it stays on the lowest, 320x180, whatever the network).
 public sealed class AdaptiveMediaTests : BrowserFixture
 {
+    // This fixture measures Chromium's own ramp to three layers, so dynacast (which pauses the layers no
+    // subscriber wants: here, all but the one Bob's tile asks for) is off; TileSizeBrowserTests covers it.
+    protected override IReadOnlyDictionary<string, string>? HostSettings => new Dictionary<string, string> { ["Media:DynacastPauseDelay"] = "00:00:00" };
+
+    // Bob's tile for Alice as large as the 720p layer, so the tile size (issue 11) does not cap the layer.
+    internal const string LargeTiles = ".tile video { width: 1280px !important; height: 720px !important; }";
+
     // Keeps every PeerConnection the page makes, so the test reads the publisher's own statistics.
-    private const string CapturePeerConnections = """
+    internal const string CapturePeerConnections = """
         (() => {
           const Original = window.RTCPeerConnection;
           window.__pcs = [];
@@ -44,6 +51,7 @@ public sealed class AdaptiveMediaTests : BrowserFixture
         await using var bob = new ChromiumParticipantPage(await Harness.NewParticipantAsync(Browser));
         var aliceId = await ParticipantPages.JoinAsync(alice, meetingId, "Alice");
         var bobId = await ParticipantPages.JoinAsync(bob, meetingId, "Bob");
+        await bob.Page.AddStyleTagAsync(new() { Content = LargeTiles });
         var joined = DateTime.UtcNow;
 
         // Seed bitrates: the 720p layer needs ~1.5 Mbps; Chromium starts near 300 kbps and ramps as
@@ -71,7 +79,7 @@ public sealed class AdaptiveMediaTests : BrowserFixture
         layers["f"].Limit.Should().NotBe("bandwidth");
         (media.Counters.Adaptive.TransportFeedbackSent - before).Should().BeGreaterThan(10, "feedback goes out every tick");
 
-        // The subscriber with ample bandwidth and no tile-size limit is forwarded the 720p layer.
+        // The subscriber with ample bandwidth and a 1280x720 tile is forwarded the 720p layer.
         var widthDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         var width = 0;
         while (DateTime.UtcNow < widthDeadline && width < 1280)

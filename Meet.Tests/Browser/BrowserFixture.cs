@@ -18,9 +18,12 @@ public abstract class BrowserFixture
     [OneTimeSetUp]
     public async Task StartBrowserAsync()
     {
-        Harness = await BrowserHarness.StartAsync(services: ConfigureHostServices);
+        Harness = await BrowserHarness.StartAsync(HostSettings, ConfigureHostServices);
         Browser = await Harness.LaunchAsync();
     }
+
+    // A fixture's configuration overrides (none by default).
+    protected virtual IReadOnlyDictionary<string, string>? HostSettings => null;
 
     // A fixture's additions to the host's services (none by default).
     protected virtual void ConfigureHostServices(IServiceCollection services)

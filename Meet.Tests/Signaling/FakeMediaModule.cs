@@ -91,6 +91,15 @@ internal sealed class FakeMediaModule : IMediaModule
             return SdpNegotiationResult.Success(null);
         }
 
+        // Issue 11: every tile-size message as the SFU received it.
+        public ConcurrentQueue<IReadOnlyList<TileSize>> TileSizes { get; } = new();
+
+        public SdpNegotiationResult SetTileSizes(IReadOnlyList<TileSize> tiles)
+        {
+            TileSizes.Enqueue(tiles);
+            return SdpNegotiationResult.Success(null);
+        }
+
         public SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc)
         {
             if (!candidate.StartsWith("candidate:", StringComparison.Ordinal))

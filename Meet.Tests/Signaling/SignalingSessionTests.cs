@@ -30,6 +30,8 @@ public sealed class SignalingSessionTests
         public void SendNotice(NoticeMessage notice) => Sent.Enqueue("notice " + notice.Kind);
         public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Sent.Enqueue("slots " + slots.Count);
 
+        public void SendPublisherLayers(PublisherLayersMessage layers) => Sent.Enqueue("layers " + layers.Mid);
+
         public void Close() => Sent.Enqueue("close");
     }
 

@@ -176,6 +176,11 @@ export class MediaSession {
     this.encryption?.attachSender(transceiver.sender, 'video');
   }
 
+  // Issue 11: the subscriber transceiver playing a remote track (tile sizes and quality per mid).
+  transceiverOf(track: MediaStreamTrack): RTCRtpTransceiver | null {
+    return this.subscriber.getTransceivers().find(t => t.receiver.track === track) ?? null;
+  }
+
   // The participant whose media a subscriber m-section carries now (a bounded slot's current owner).
   ownerOf(mid: string): string | undefined {
     return this.slots.owner(mid) ?? this.owners.get(mid);

@@ -11,6 +11,9 @@ import { PinControls } from './pins';
 import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 import { InCallControls } from './ui/in-call';
+import { TileSizeReporter, type TileSizeReport } from './tiles';
+import { Dynacast } from './dynacast';
+import { QualityIndicator, type QualityLevel } from './quality';
 import { showPrejoin } from './ui/prejoin';
 
 // A gap in roster versions this long (not closed by reordering) makes the page fetch a snapshot.
@@ -54,6 +57,11 @@ export interface MeetTestHook {
   iceRestarts(): number;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
+  // Issue 11: the tile sizes this page reports now, the encodings dynacast switched (mid -> rid -> active)
+  // and each remote tile's quality level.
+  tileSizes(): TileSizeReport[];
+  dynacast(): Record<string, Record<string, boolean>>;
+  quality(): (QualityLevel | null)[];
 }
 
 declare global {
@@ -115,6 +123,10 @@ class MeetingPage {
   private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
   private media: MediaSession | null = null;
+  // Issue 11: tile sizes and the quality dots follow the current MediaSession; dynacast our publisher.
+  private tileSizes: TileSizeReporter | null = null;
+  private quality: QualityIndicator | null = null;
+  private readonly dynacast = new Dynacast(() => this.media?.publisher ?? null);
   private local: MediaStream | null = null;
   private iceServers: RTCIceServer[] = [];
   private left = false;
@@ -163,6 +175,9 @@ class MeetingPage {
       leave: () => this.leave(),
       iceRestarts: () => this.handover?.count ?? 0,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
+      tileSizes: () => this.tileSizes?.current() ?? [],
+      dynacast: () => Object.fromEntries(this.dynacast.states),
+      quality: () => this.quality?.levels() ?? [],
       get role() { return controls.role; },
       set role(_: string) { /* read-only for tests */ },
       rosterDetails: () => [...this.roster.participants.values()].map(p => ({ ...p })),
@@ -225,6 +240,7 @@ class MeetingPage {
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
       slotAssignments: slots => this.media?.applySlotAssignments(slots),
+      publisherLayers: message => void this.dynacast.apply(message),
       // 410: the host ended the meeting while we were in it; 403 after joining: the host removed us.
       // The server closes our session next in both cases.
       error: (code, message) => code === 410 ? this.fail('This meeting has ended.', 'Meeting ended')
@@ -282,6 +298,7 @@ class MeetingPage {
     this.media = media;
     this.handover?.stop();
     this.handover = new NetworkHandover(media, this.signaling!);
+    this.watchTiles(media);
     // Updates that arrive before the welcome is applied wait in the roster, not lost.
     this.roster.beginSnapshot();
     const welcome = await join();
@@ -395,6 +412,8 @@ class MeetingPage {
   private removeTile(participantId: string): void {
     const tile = this.tiles.get(participantId);
     if (!tile) return;
+    this.tileSizes?.unobserve(tile.video);
+    this.quality?.detach(tile.video);
     tile.video.srcObject = null;
     tile.audio.srcObject = null;
     tile.element.remove();
@@ -411,6 +430,8 @@ class MeetingPage {
     if (!stream.getTrackById(track.id)) stream.addTrack(track);
     target.srcObject = stream;
     if (track.kind === 'video') {
+      this.tileSizes?.observe(tile.video);
+      this.quality?.attach(tile.element, tile.video);
       // Last-N: a camera the SFU does not forward to us sends no packets and the track mutes; the tile
       // then shows the name instead of a frozen frame.
       track.onmute = () => tile.element.classList.add('paused');
@@ -429,6 +450,15 @@ class MeetingPage {
       const stream = element.srcObject as MediaStream | null;
       if (stream?.getTrackById(track.id)) stream.removeTrack(track);
     }
+  }
+
+  // Issue 11: report tile sizes (tiles.ts) and show quality dots (quality.ts) for this MediaSession.
+  private watchTiles(media: MediaSession): void {
+    this.tileSizes?.close();
+    this.quality?.close();
+    this.tileSizes = new TileSizeReporter(tiles => this.signaling?.setTileSizes(tiles) ?? Promise.resolve(),
+      track => media.transceiverOf(track)?.mid ?? null);
+    this.quality = new QualityIndicator(track => media.transceiverOf(track)?.receiver ?? null);
   }
 
   private onFirstFrame(): void {
@@ -523,6 +553,8 @@ class MeetingPage {
       // Leaving must always work locally; the server also frees us when the socket closes.
     }
     this.media?.close();
+    this.tileSizes?.close();
+    this.quality?.close();
     this.e2ee?.close();
     this.mixedAudio.stop();
     this.local?.getTracks().forEach(t => t.stop());

@@ -1,5 +1,7 @@
 import * as signalR from '@microsoft/signalr';
 import { JitteredBackoff } from './backoff';
+import type { PublisherLayersMessage } from './dynacast';
+import type { TileSizeReport } from './tiles';
 import type { SlotAssignmentMessage } from './slots';
 
 // Contract 2 (ISSUE5.md): the SignalR hub's messages as the server sends them (camelCase JSON).
@@ -82,6 +84,8 @@ export interface ActiveSpeakerMessage {
 export interface SignalingHandlers {
   activeSpeaker(message: ActiveSpeakerMessage): void;
   slotAssignments?(slots: SlotAssignmentMessage[]): void;
+  // Issue 11, dynacast: which encodings of one of our tracks the SFU wants (dynacast.ts).
+  publisherLayers?(message: PublisherLayersMessage): void;
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
@@ -121,6 +125,7 @@ export class SignalingClient {
     this.connection.on('MeetingState', (m: { locked: boolean }) => handlers.meetingState?.(m));
     this.connection.on('Notice', (m: NoticeMessage) => handlers.notice?.(m));
     this.connection.on('SlotAssignments', (m: SlotAssignmentMessage[]) => handlers.slotAssignments?.(m));
+    this.connection.on('PublisherLayers', (m: PublisherLayersMessage) => handlers.publisherLayers?.(m));
     this.connection.onreconnecting(() => handlers.reconnecting());
     this.connection.onreconnected(() => handlers.reconnected());
     this.connection.onclose(error => {
@@ -173,6 +178,11 @@ export class SignalingClient {
   // Network handover (handover.ts): the SFU's next subscriber offer carries new ICE credentials.
   restartSubscriberIce(): Promise<void> {
     return this.connection.invoke('RestartSubscriberIce');
+  }
+
+  // Issue 11: the size and visibility of our remote video tiles (tiles.ts), only what changed.
+  setTileSizes(tiles: TileSizeReport[]): Promise<void> {
+    return this.connection.invoke('SetTileSizes', tiles);
   }
 
   getRoster(): Promise<RosterSnapshotMessage> {

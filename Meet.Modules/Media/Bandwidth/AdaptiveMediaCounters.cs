@@ -18,6 +18,10 @@ internal sealed class AdaptiveMediaCounters
     private long _retransmissionsOverBudget;
     private long _probePaddingBytes;
     private long _probesWithoutPadding;
+    private long _tileSizesApplied;
+    private long _tileSizesUnknown;
+    private long _dynacastPauses;
+    private long _dynacastResumes;
 
     public long TransportFeedbackSent => Interlocked.Read(ref _transportFeedbackSent);
 
@@ -81,4 +85,25 @@ internal sealed class AdaptiveMediaCounters
     public void SubscriberFeedback() => Interlocked.Increment(ref _subscriberFeedbackReceived);
 
     public void SubscriberFeedbackForUnknown(int count) => Interlocked.Add(ref _subscriberFeedbackUnknown, count);
+
+    // Tile-size entries applied to a slot, and entries naming a mid that is not one of the subscriber's
+    // video slots (a tile racing a renegotiation, or a bad client): counted and skipped.
+    public long TileSizesApplied => Interlocked.Read(ref _tileSizesApplied);
+
+    public long TileSizesUnknown => Interlocked.Read(ref _tileSizesUnknown);
+
+    // Dynacast: simulcast layers paused at their publisher because no subscriber wanted them, and resumed.
+    public long DynacastPauses => Interlocked.Read(ref _dynacastPauses);
+
+    public long DynacastResumes => Interlocked.Read(ref _dynacastResumes);
+
+    public void TileSizes(int applied, int unknown)
+    {
+        Interlocked.Add(ref _tileSizesApplied, applied);
+        Interlocked.Add(ref _tileSizesUnknown, unknown);
+    }
+
+    public void DynacastPause() => Interlocked.Increment(ref _dynacastPauses);
+
+    public void DynacastResume() => Interlocked.Increment(ref _dynacastResumes);
 }

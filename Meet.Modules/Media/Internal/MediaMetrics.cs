@@ -72,6 +72,13 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.subscriber_feedback.received", () => adaptive.SubscriberFeedbackReceived, "{packet}", "Transport-cc feedback packets from subscribers");
         meter.CreateObservableCounter("meet.media.subscriber_feedback.unknown", () => adaptive.SubscriberFeedbackUnknown, "{packet}", "Feedback entries naming sequence numbers the SFU never sent (counted, skipped)");
 
+        meter.CreateObservableCounter("meet.media.tile_sizes", () => TileSizes(adaptive), "{tile}", "Tile-size entries from clients, by outcome (applied; unknown: a mid that is not one of the subscriber's video slots, counted and skipped)");
+        meter.CreateObservableCounter("meet.media.dynacast", () => Dynacast(adaptive), "{layer}", "Simulcast layers paused at their publisher because no subscriber wanted them, and resumed");
+        meter.CreateObservableCounter("meet.media.pli.received", () => counters.KeyFrameRequestsReceived, "{request}", "PLI/FIR from subscribers: each is a receiver that lost the picture (a freeze it reported)");
+        meter.CreateObservableGauge("meet.media.subscriber_estimate", () => Estimates(media), "bit/s", "Subscribers' downlink estimates (transport-cc / REMB), by statistic (min, median, max)");
+        var quality = media.QualityLog;
+        meter.CreateObservableCounter("meet.media.quality_logs", () => QualityLogs(quality), "{row}", "participant_quality_logs rows, by outcome (queued, written, dropped: queue full, failed: storage refused)");
+
         meter.CreateObservableCounter("meet.dtls.handshakes", () => DtlsHandshakes(), "{handshake}", "DTLS handshakes finished, by result");
         meter.CreateObservableUpDownCounter("meet.dtls.handshakes_in_progress", () => DtlsHandshakeStatistics.InProgress, "{handshake}", "DTLS handshakes running or queued");
         meter.CreateObservableUpDownCounter("meet.dtls.handshake_threads", () => DtlsHandshakeStatistics.Workers, "{thread}", "Threads of the bounded DTLS handshake pool");
@@ -81,6 +88,37 @@ internal sealed class MediaMetrics
     {
         yield return new Measurement<long>(counters.TransportFeedbackSent, new KeyValuePair<string, object?>("kind", "transport-cc"));
         yield return new Measurement<long>(counters.RembSent, new KeyValuePair<string, object?>("kind", "remb"));
+    }
+
+    private static IEnumerable<Measurement<long>> TileSizes(Bandwidth.AdaptiveMediaCounters counters)
+    {
+        yield return new Measurement<long>(counters.TileSizesApplied, new KeyValuePair<string, object?>("outcome", "applied"));
+        yield return new Measurement<long>(counters.TileSizesUnknown, new KeyValuePair<string, object?>("outcome", "unknown"));
+    }
+
+    private static IEnumerable<Measurement<long>> Dynacast(Bandwidth.AdaptiveMediaCounters counters)
+    {
+        yield return new Measurement<long>(counters.DynacastPauses, new KeyValuePair<string, object?>("change", "paused"));
+        yield return new Measurement<long>(counters.DynacastResumes, new KeyValuePair<string, object?>("change", "resumed"));
+    }
+
+    private static IEnumerable<Measurement<double>> Estimates(MediaModule media)
+    {
+        var estimates = media.SubscriberEstimates();
+        if (estimates.Count == 0)
+            yield break;
+        estimates.Sort();
+        yield return new Measurement<double>(estimates[0], new KeyValuePair<string, object?>("statistic", "min"));
+        yield return new Measurement<double>(estimates[estimates.Count / 2], new KeyValuePair<string, object?>("statistic", "median"));
+        yield return new Measurement<double>(estimates[^1], new KeyValuePair<string, object?>("statistic", "max"));
+    }
+
+    private static IEnumerable<Measurement<long>> QualityLogs(QualityLogQueue queue)
+    {
+        yield return new Measurement<long>(queue.Enqueued, new KeyValuePair<string, object?>("outcome", "queued"));
+        yield return new Measurement<long>(queue.Written, new KeyValuePair<string, object?>("outcome", "written"));
+        yield return new Measurement<long>(queue.Dropped, new KeyValuePair<string, object?>("outcome", "dropped"));
+        yield return new Measurement<long>(queue.Failed, new KeyValuePair<string, object?>("outcome", "failed"));
     }
 
     private static IEnumerable<Measurement<long>> SubscriberAnswers(NegotiationCounters counters)

@@ -12,4 +12,22 @@ internal sealed partial class MediaModule
         using (router.Enter())
             return router.Members.FirstOrDefault(m => m.ParticipantId == participantId);
     }
+
+    // Every subscriber's downlink estimate that feedback has set (bits per second), for /metrics.
+    public List<double> SubscriberEstimates()
+    {
+        var estimates = new List<double>();
+        foreach (var router in SnapshotRouters())
+        {
+            using (router.Enter())
+            {
+                foreach (var member in router.Members)
+                {
+                    if (member.Subscriber.Downlink is { HasFeedback: true } downlink)
+                        estimates.Add(downlink.Estimate);
+                }
+            }
+        }
+        return estimates;
+    }
 }

@@ -63,6 +63,17 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     private ProbePacer? _probes;
 
+    // Media:QualityLossThreshold (percent) and Media:QualityWindow (issue 11): when a PACKET_LOSS_ALERT is logged.
+    public double QualityLossThreshold { get; init; } = 5;
+
+    public TimeSpan QualityWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Issue 11: quality events on their way to participant_quality_logs (QualityLogWriter).
+    public QualityLogQueue QualityLog { get; } = new();
+
+    // Media:DynacastPauseDelay (issue 11): zero = dynacast off.
+    public TimeSpan DynacastPauseDelay { get; init; } = TimeSpan.FromSeconds(3);
+
     public bool BoundedSlots { get; }
 
     // Screen shares at once per meeting (Media:MaxScreenShares); one more is refused with 409.
@@ -146,7 +157,10 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             {
                 if (!_routers.TryGetValue(request.MeetingId, out router!))
                 {
-                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request), MaxScreenShares);
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request), MaxScreenShares)
+                    {
+                        DynacastPauseDelay = Producer.ToTicks(DynacastPauseDelay),
+                    };
                     _routers.Add(request.MeetingId, router);
                 }
             }

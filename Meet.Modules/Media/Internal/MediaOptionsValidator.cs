@@ -17,6 +17,12 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SubscriberAnswerTimeout)} must be between 00:00:00.200 and 00:05:00 (was {options.SubscriberAnswerTimeout}).");
         if (options.ProbeMaxBitrate is < 100_000 or > 100_000_000)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.ProbeMaxBitrate)} must be between 100000 and 100000000 bits per second (was {options.ProbeMaxBitrate}).");
+        if (options.DynacastPauseDelay < TimeSpan.Zero || options.DynacastPauseDelay > TimeSpan.FromMinutes(10))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.DynacastPauseDelay)} must be between 00:00:00 and 00:10:00 (was {options.DynacastPauseDelay}).");
+        if (!(options.QualityLossThreshold is > 0 and <= 100))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.QualityLossThreshold)} must be a percentage above 0 and at most 100 (was {options.QualityLossThreshold}).");
+        if (options.QualityWindow < TimeSpan.FromSeconds(1) || options.QualityWindow > TimeSpan.FromHours(1))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.QualityWindow)} must be between 00:00:01 and 01:00:00 (was {options.QualityWindow}).");
         if (options.NackRttLimit < TimeSpan.Zero || options.NackRttLimit > TimeSpan.FromSeconds(10))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.NackRttLimit)} must be between 00:00:00 and 00:00:10 (was {options.NackRttLimit}).");
 

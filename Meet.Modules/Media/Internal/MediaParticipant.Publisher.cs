@@ -48,7 +48,10 @@ internal sealed partial class MediaParticipant
             if (_publisherVersion == 0)
                 Publisher.SetRemoteParameters(remote.Ice, remote.Fingerprints, SdpBuilder.ToDtlsRole(localSetup));
             else if (!Publisher.RemoteIceMatches(remote.Ice.Ufrag, remote.Ice.Password))
+            {
                 Publisher.RestartIce(remote.Ice);
+                LogQuality(Storage.ParticipantQualityLog.IceRestart);
+            }
 
             SessionDescription answer;
             try

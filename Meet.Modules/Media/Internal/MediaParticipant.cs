@@ -69,6 +69,9 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             if (aggregate == _reportedState)
                 return;
             _reportedState = aggregate;
+            // Issue 11: a media connection that drops is a quality event (consent lost, ICE failed).
+            if (aggregate is MediaConnectionState.Disconnected or MediaConnectionState.Failed)
+                LogQuality(Storage.ParticipantQualityLog.Disconnect);
         }
         _listener.OnConnectionStateChanged(aggregate);
     }
@@ -143,6 +146,18 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         return SdpNegotiationResult.Success(null);
     }
 
+    // Issue 11: signaling validated the sizes; unknown mids are counted by the router, not refused.
+    public SdpNegotiationResult SetTileSizes(IReadOnlyList<TileSize> tiles)
+    {
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            Router.SetTileSizes(Member, tiles);
+        }
+        return SdpNegotiationResult.Success(null);
+    }
+
     // A host's run-time change of how many screen shares the meeting allows at once (signaling checks
     // the role); 1 to MaxScreenSharesLimit.
     public SdpNegotiationResult SetMaxScreenShares(int maxShares)
@@ -160,6 +175,12 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
 
     // Every share is a slot in every subscriber's PeerConnection: a meeting needs only a few.
     public const int MaxScreenSharesLimit = 8;
+
+    public void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers)
+    {
+        if (!_closed)
+            _listener.OnPublisherLayers(mid, layers);
+    }
 
     public void OnSlotsChanged() => Negotiation.MarkChanged();
 
@@ -185,6 +206,7 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
             return;
         Publisher.CheckConsent();
         Subscriber.CheckConsent();
+        CheckQuality();
     }
 
     public ValueTask DisposeAsync()

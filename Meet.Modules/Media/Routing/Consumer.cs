@@ -77,6 +77,9 @@ internal sealed class Consumer : IProbePaddingSender
     // change, so layers do not oscillate.
     public long TargetLayerChangedAt { get; set; }
 
+    // The highest layer the allocator could choose at its last tick (what arrives, capped by the tile).
+    public int LayerCeiling { get; set; } = int.MaxValue;
+
     // What to forward now: the allocator's choice where that layer arrives, else the best that does.
     public int EffectiveTargetLayer
     {

@@ -14,4 +14,8 @@ internal interface IRouterMemberListener
 
     // After the router's lock is released: bounded slots were remapped; who each slot shows now.
     void OnSlotAssignments(IReadOnlyList<MediaSlotAssignment> slots);
+
+    // After the router's lock is released: dynacast paused or resumed a layer of the member's track in
+    // publisher m-section `mid`; the states of all its layers.
+    void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers);
 }

@@ -8,7 +8,7 @@ namespace Meet.Modules.Media.Routing;
 
 // One published track (mediasoup's Producer): its simulcast layers, the consumers fed from it and
 // keyframe requests towards the publisher, coalesced to one per layer per 300 ms (SPEC "SFU behaviour").
-internal sealed class Producer
+internal sealed partial class Producer
 {
     private static readonly long KeyFrameRequestInterval = Stopwatch.Frequency * 300 / 1000;
     private static readonly long LayerActiveWindow = Stopwatch.Frequency * 2;
@@ -118,7 +118,7 @@ internal sealed class Producer
             RecordAudioLevel(packet, header);
         if (Mixer is { } mixer && header.PayloadType == OpusPayloadType)
             mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet), header.Ssrc);
-        var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header);
+        var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header, state);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
         {
@@ -187,7 +187,7 @@ internal sealed class Producer
         return Math.Min(1.0, voiced / expected);
     }
 
-    private bool IsKeyFrame(ReadOnlySpan<byte> packet, in RtpHeader header)
+    private bool IsKeyFrame(ReadOnlySpan<byte> packet, in RtpHeader header, ProducerLayer layer)
     {
         var payload = header.GetPayload(packet);
         for (var i = 0; i < Codecs.Count; i++)
@@ -196,7 +196,14 @@ internal sealed class Producer
             if (codec.PayloadType != header.PayloadType)
                 continue;
             if (codec.IsVp8)
-                return Vp8PayloadDescriptor.TryParse(payload, out var vp8) && vp8.IsKeyFrame;
+            {
+                if (!Vp8PayloadDescriptor.TryParse(payload, out var vp8) || !vp8.IsKeyFrame)
+                    return false;
+                // Issue 11: the layer's real resolution, for tile sizes (only key frames carry it).
+                if (vp8.StartsFrame && Vp8KeyFrameHeader.TryReadSize(payload[vp8.Length..], out var width, out var height))
+                    layer.SetResolution(width, height);
+                return true;
+            }
             if (codec.IsH264)
                 return H264Payload.IsKeyFrame(payload);
             // VP9/AV1: no layer-aware parsing yet, so every packet is a switching point.

@@ -57,11 +57,37 @@ internal sealed class ProducerLayer
         if (elapsed < System.Diagnostics.Stopwatch.Frequency)
             return;
         var octets = Volatile.Read(ref Octets);
+        _bitrateWindowStart = now;
+        // A layer that stopped (dynacast paused it, or the publisher's encoder dropped it) keeps the rate
+        // it had while it flowed: that is what resuming it would cost a subscriber's downlink.
+        if (octets == _bitrateWindowOctets)
+            return;
         var rate = (octets - _bitrateWindowOctets) * 8.0 * System.Diagnostics.Stopwatch.Frequency / elapsed;
         Bitrate = Bitrate == 0 ? rate : 0.5 * Bitrate + 0.5 * rate;
-        _bitrateWindowStart = now;
         _bitrateWindowOctets = octets;
     }
+
+    // Issue 11: the resolution of the layer's last key frame (VP8), 0 until one was seen. Written by the
+    // packet path, read by the allocator once per tick; the two halves may be read from different key
+    // frames during a resolution change, which only shifts one tick's tile-size cap.
+    public int Width => Volatile.Read(ref _width);
+
+    public int Height => Volatile.Read(ref _height);
+
+    private int _width;
+    private int _height;
+
+    public void SetResolution(int width, int height)
+    {
+        Volatile.Write(ref _width, width);
+        Volatile.Write(ref _height, height);
+    }
+
+    // Dynacast (issue 11): the publisher was told to stop this layer (no subscriber wants it), and since
+    // when nobody has wanted it (0 = someone does). Router lock only.
+    public bool DynacastPaused { get; set; }
+
+    public long UnwantedSince { get; set; }
 
     // Video only: gaps on the publisher's uplink, NACKed towards the publisher (issue 11).
     public Bandwidth.UpstreamLossDetector? Loss { get; }

@@ -10,7 +10,7 @@ namespace Meet.Modules.Media.Routing;
 //
 // A mixing meeting (issue 17) has a Mixer: audio producers feed it instead of consumers, each member's
 // subscriber has one mix slot, and the selection's audible set is what the mixer mixes.
-internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null,
+internal sealed partial class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null,
     int maxScreenShares = 1)
 {
     private readonly List<RouterMember> _members = [];
@@ -62,15 +62,20 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     {
         (RouterMember Member, ActiveSpeakerUpdate? Speaker)[] events;
         KeyValuePair<RouterMember, IReadOnlyList<MediaSlotAssignment>>[] slotMaps;
+        (RouterMember Member, string Mid, IReadOnlyList<PublisherLayerState> Layers)[] layerEvents;
         lock (Lock)
         {
-            if (_events.Count == 0 && _slotMaps.Count == 0)
+            if (_events.Count == 0 && _slotMaps.Count == 0 && _layerEvents.Count == 0)
                 return;
             events = [.. _events];
             _events.Clear();
             slotMaps = [.. _slotMaps];
             _slotMaps.Clear();
+            layerEvents = [.. _layerEvents];
+            _layerEvents.Clear();
         }
+        foreach (var (member, mid, layers) in layerEvents)
+            member.Listener.OnPublisherLayers(mid, layers);
         // A slot map names mids, so it follows the offer that created them.
         foreach (var (member, map) in slotMaps)
             member.Listener.OnSlotAssignments(map);
@@ -278,6 +283,8 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
             if (reports)
                 member.Subscribing.SendSenderReports(sender);
         }
+        // Issue 11: after every subscriber chose its layers, the layers nobody wants pause at the publisher.
+        UpdateDynacast(now);
     }
 
     // Under Enter(): producers came or went; the selection is recomputed (no new activity) and applied now.

@@ -21,6 +21,8 @@ internal sealed partial class SubscriberAllocator
     private LayerRequest[] _requests = [];
     private Consumer[] _videoConsumers = [];
     private int[] _ranks = [];
+    private int[] _tileCaps = [];
+    private int[] _order = [];
 
     public void AllocateLayers(SubscriberDownlink downlink, ConferenceSelection selection, long now)
     {
@@ -41,9 +43,13 @@ internal sealed partial class SubscriberAllocator
                 Array.Resize(ref _videoConsumers, Math.Max(4, count * 2));
                 Array.Resize(ref _ranks, _videoConsumers.Length);
                 Array.Resize(ref _requests, _videoConsumers.Length);
+                Array.Resize(ref _tileCaps, _videoConsumers.Length);
+                Array.Resize(ref _order, _videoConsumers.Length);
             }
             _videoConsumers[count] = consumer;
             _ranks[count] = selection.VideoRank(consumer.Producer.ParticipantId);
+            _tileCaps[count] = TileLayerCap(slot, consumer.Producer);
+            _order[count] = count;
             count++;
         }
         if (count == 0)
@@ -52,10 +58,10 @@ internal sealed partial class SubscriberAllocator
             return;
         }
         // Priority: the dominant speaker first, then the recent speakers, then the rest.
-        Array.Sort(_ranks, _videoConsumers, 0, count);
+        Array.Sort(_ranks, _order, 0, count);
         var requests = _requests.AsSpan(0, count);
         for (var i = 0; i < count; i++)
-            requests[i] = Describe(_videoConsumers[i]);
+            requests[i] = Describe(_videoConsumers[_order[i]], _tileCaps[_order[i]]);
 
         // Layers follow the estimate only; a probe runs on padding beside them (ProbeController), and only
         // its result, once measured, lets a track climb.
@@ -66,14 +72,18 @@ internal sealed partial class SubscriberAllocator
 
         for (var i = 0; i < count; i++)
         {
-            var consumer = _videoConsumers[i];
+            var consumer = _videoConsumers[_order[i]];
             var chosen = requests[i].Chosen;
             var current = consumer.TargetLayer;
+            // A higher ceiling (the tile grew, a layer arrived) is the client's or the publisher's doing,
+            // not estimate noise: it may switch up at once.
+            var ceilingRaised = requests[i].MaxLayer > consumer.LayerCeiling;
+            consumer.LayerCeiling = requests[i].MaxLayer;
             if (chosen == current)
                 continue;
             // Down at once (the path is already short); up only after the hold, so a track that just
             // moved does not bounce back on the next estimate.
-            if (current >= 0 && chosen > current && now - consumer.TargetLayerChangedAt < UpSwitchHold)
+            if (current >= 0 && chosen > current && !ceilingRaised && now - consumer.TargetLayerChangedAt < UpSwitchHold)
                 continue;
             consumer.TargetLayer = chosen;
             consumer.TargetLayerChangedAt = now;
@@ -81,13 +91,15 @@ internal sealed partial class SubscriberAllocator
         Array.Clear(_videoConsumers, 0, count);
     }
 
-    private static LayerRequest Describe(Consumer consumer)
+    // tileCap: the highest layer the client's tile needs (issue 11; int.MaxValue = no tile reported).
+    // TopLayer counts layers dynacast paused: choosing one resumes it at the publisher.
+    private static LayerRequest Describe(Consumer consumer, int tileCap)
     {
         var producer = consumer.Producer;
         var layers = producer.Layers;
         var request = new LayerRequest
         {
-            MaxLayer = Math.Min(producer.BestLayer, LayerRequest.MaxLayers - 1),
+            MaxLayer = Math.Min(Math.Min(producer.TopLayer, tileCap), LayerRequest.MaxLayers - 1),
             CurrentLayer = consumer.TargetLayer >= 0 ? consumer.TargetLayer : consumer.CurrentLayer,
         };
         for (var layer = 0; layer < Math.Min(layers.Length, LayerRequest.MaxLayers); layer++)

@@ -50,9 +50,14 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         if (slot is null)
             slot = AddSlot(producer.Kind, producer.Codecs);
         else
+        {
+            // A reused m-section is a new track, so a new tile: the old tile's size no longer applies.
             slot.Stream = new OutgoingStream();
+            slot.TileWidth = slot.TileHeight = 0;
+            slot.TileHidden = false;
+        }
         var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid, slot.Stream);
-        consumer.SetPaused(!Forwards(selection, consumer, GridVideos(selection, Cameras(producer))), sender);
+        consumer.SetPaused(!Forwards(selection, slot, consumer, GridVideos(selection, Cameras(producer))), sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
         producer.AddConsumer(consumer);
@@ -207,6 +212,9 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
             {
                 wanted.Remove(next);
                 var consumer = new Consumer(nextConsumerId(), next, SubscriberId, transport, slot.Mid, slot.Stream, map);
+                // A hidden tile stays paused whoever its slot shows now (issue 11).
+                if (IsHidden(slot))
+                    consumer.SetPaused(true, sender);
                 slot.Consumer = consumer;
                 next.AddConsumer(consumer);
                 next.RequestKeyFrame(next.BestLayer, sender);
@@ -274,7 +282,7 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         var grid = GridVideos(selection, Cameras());
         foreach (var slot in _slots)
         {
-            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, consumer, grid), sender))
+            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, slot, consumer, grid), sender))
                 changed++;
         }
         return changed;
@@ -288,6 +296,11 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
             cameras.Add(adding);
         return cameras;
     }
+
+    // A video whose tile the client hides is never forwarded (issue 11); a bounded slot forwards whom it
+    // was assigned.
+    private bool Forwards(ConferenceSelection selection, SubscriberSlot slot, Consumer consumer, List<Producer> grid) =>
+        !IsHidden(slot) && (slot.Bounded || Forwards(selection, consumer, grid));
 
     // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N; a
     // camera when it is in this subscriber's grid (pinned or selected).

@@ -34,6 +34,15 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
 
     public OutgoingStream Stream { get; set; } = new();
 
+    // Issue 11: the client's tile for this slot, in device pixels (0 = not reported: no cap), and
+    // whether it is hidden (the consumer is paused: zero bytes). A bounded slot keeps its tile across
+    // remaps, because the client shows the slot's track in the same tile whoever feeds it.
+    public int TileWidth { get; set; }
+
+    public int TileHeight { get; set; }
+
+    public bool TileHidden { get; set; }
+
     // Whom the slot shows now (bounded slots), null when idle.
     public string? ParticipantId => Consumer?.Producer.ParticipantId;
 

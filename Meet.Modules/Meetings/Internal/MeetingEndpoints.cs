@@ -67,6 +67,14 @@ internal static class MeetingEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
+        group.MapGet("/{meetingId}/quality", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.ListQualityAsync(meetingId, request, ct))
+            .WithName("ListQualityLogs")
+            .Produces<QualityLogsResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapDelete("/{meetingId}/participants/{participantId}", (string meetingId, string participantId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.RemoveParticipantAsync(meetingId, participantId, request, ct))
             .WithName("RemoveParticipant")
             .Produces(StatusCodes.Status204NoContent)

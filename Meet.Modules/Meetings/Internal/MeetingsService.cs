@@ -26,7 +26,8 @@ internal sealed partial class MeetingsService(
     MeetingInvitations invitations,
     ExternalIdentityValidator externalIdentity,
     IOptions<Media.MediaOptions> mediaOptions,
-    ISignalingAddressSource? signalingAddress = null)
+    ISignalingAddressSource? signalingAddress = null,
+    IQualityLogRepository? qualityLogs = null)
 {
     private const int MaxIdLength = 64;
     private const int MaxTitleLength = 256;

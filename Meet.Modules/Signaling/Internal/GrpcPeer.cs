@@ -107,6 +107,14 @@ internal sealed class GrpcPeer : ISignalingPeer
         Send(new ServerMessage { SlotAssignments = message });
     }
 
+    public void SendPublisherLayers(PublisherLayersMessage layers)
+    {
+        var message = new PublisherLayers { Mid = layers.Mid };
+        foreach (var layer in layers.Layers)
+            message.Layers.Add(new PublisherLayer { Rid = layer.Rid, Active = layer.Active });
+        Send(new ServerMessage { PublisherLayers = message });
+    }
+
     public void SendMediaReconnect(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason } });
 
     public void Close()

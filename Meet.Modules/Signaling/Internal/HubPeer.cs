@@ -54,6 +54,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
     public void SendNotice(NoticeMessage notice) => Send("Notice", notice);
     public void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots) => Send("SlotAssignments", slots);
 
+    public void SendPublisherLayers(PublisherLayersMessage layers) => Send("PublisherLayers", layers);
+
     public void Close()
     {
         // Out of the meeting's chat at once, not when the connection is gone.

@@ -28,6 +28,9 @@ internal interface ISignalingPeer
     // Bounded subscriber slots: every slot and whom it shows now.
     void SendSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots);
 
+    // Dynacast (issue 11): the encodings of one of our published tracks the SFU wants now.
+    void SendPublisherLayers(PublisherLayersMessage layers);
+
     // The server ends the connection (heartbeat timeout, replaced by a newer connection).
     void Close();
 }

@@ -247,6 +247,28 @@ internal sealed partial class SessionRegistry(
         Unwrap(RequireMedia(session).RestartSubscriberIce());
     }
 
+    // Issue 11: tile sizes are bounded here, where they enter; the SFU only sees valid ones. A mid it
+    // does not know is counted there, not refused: tiles race renegotiations.
+    public void SetTileSizes(SignalingSession session, IReadOnlyList<TileSizeMessage>? tiles)
+    {
+        EnsureLive(session);
+        if (tiles is null)
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "tiles are required");
+        if (tiles.Count > TileSize.MaxTilesPerMessage)
+            throw new SignalingException(SignalingErrorCodes.TooLarge, $"at most {TileSize.MaxTilesPerMessage} tiles per message");
+        var sizes = new TileSize[tiles.Count];
+        for (var i = 0; i < tiles.Count; i++)
+        {
+            var tile = tiles[i] ?? throw new SignalingException(SignalingErrorCodes.BadRequest, "a tile is null");
+            if (string.IsNullOrEmpty(tile.Mid) || tile.Mid.Length > 32)
+                throw new SignalingException(SignalingErrorCodes.BadRequest, "each tile needs a mid of 1 to 32 characters");
+            if (tile.Width is < 0 or > TileSize.MaxDimension || tile.Height is < 0 or > TileSize.MaxDimension)
+                throw new SignalingException(SignalingErrorCodes.BadRequest, $"tile width and height must be between 0 and {TileSize.MaxDimension}");
+            sizes[i] = new TileSize(tile.Mid, tile.Width, tile.Height, tile.Hidden);
+        }
+        Unwrap(RequireMedia(session).SetTileSizes(sizes));
+    }
+
     // A client that saw a gap in roster versions asks for the whole roster again.
     public RosterSnapshotMessage GetRoster(SignalingSession session)
     {

@@ -101,6 +101,9 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                 case ClientMessage.PayloadOneofCase.IceRestart:
                     registry.RestartSubscriberIce(session);
                     break;
+                case ClientMessage.PayloadOneofCase.TileSizes:
+                    registry.SetTileSizes(session, message.TileSizes.Tiles.Select(t => new TileSizeMessage(t.Mid, t.Width, t.Height, t.Hidden)).ToArray());
+                    break;
                 case ClientMessage.PayloadOneofCase.RosterRequest:
                     peer.Send(new ServerMessage { Roster = GrpcMapping.ToProto(registry.GetRoster(session)) });
                     break;

@@ -62,6 +62,9 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     // Network handover (issue 15): the next subscriber offer carries new ICE credentials.
     public void RestartSubscriberIce() => Run(registry.RestartSubscriberIce);
 
+    // Issue 11: the size and visibility of the client's video tiles, by subscriber mid.
+    public void SetTileSizes(TileSizeMessage[]? tiles) => Run(session => registry.SetTileSizes(session, tiles));
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 

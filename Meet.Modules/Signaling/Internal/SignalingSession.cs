@@ -238,6 +238,12 @@ internal sealed class SignalingSession : IMediaParticipantListener
             Peer.SendSlotAssignments(slots.Select(s => new SlotAssignmentMessage(s.Mid, s.Kind, s.ParticipantId, s.TrackId)).ToArray());
     }
 
+    public void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers)
+    {
+        if (State != SessionState.Left)
+            Peer.SendPublisherLayers(new PublisherLayersMessage(mid, layers.Select(l => new PublisherLayerMessage(l.Rid, l.Active)).ToArray()));
+    }
+
     public void OnConnectionStateChanged(MediaConnectionState state)
     {
         if (state is MediaConnectionState.Connected or MediaConnectionState.Disconnected or MediaConnectionState.Failed)

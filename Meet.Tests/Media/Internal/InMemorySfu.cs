@@ -19,9 +19,14 @@ internal sealed class InMemorySfu : IAsyncDisposable
 
     public const int AudioLevelExtensionId = 2;
 
-    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, bool boundedSlots = false, AudioMode audioMode = AudioMode.Forward)
+    // dynacastPauseDelay: Media:DynacastPauseDelay (null = the default).
+    public InMemorySfu(TimeSpan answerTimeout, int lastN = 12, bool boundedSlots = false, AudioMode audioMode = AudioMode.Forward,
+        TimeSpan? dynacastPauseDelay = null)
     {
-        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, boundedSlots, audioMode: audioMode);
+        Module = new MediaModule("127.0.0.1", Time, answerTimeout, lastN, boundedSlots, audioMode: audioMode)
+        {
+            DynacastPauseDelay = dynacastPauseDelay ?? new MediaOptions().DynacastPauseDelay,
+        };
         Module.Sender.Channel = new MediaPacketReceiverTests.CapturingChannel();
     }
 
@@ -43,6 +48,20 @@ internal sealed class InMemorySfu : IAsyncDisposable
     public void Publish(string id, bool videoSending = true, bool screen = false)
     {
         var result = TryPublish(id, videoSending, screen);
+        result.Succeeded.Should().BeTrue(result.ErrorMessage);
+    }
+
+    // The camera as the web client publishes it (issue 11): three simulcast encodings, rids q/h/f
+    // (RFC 8853), low to high.
+    public void PublishSimulcast(string id)
+    {
+        var version = _publisherVersions[id] = _publisherVersions.GetValueOrDefault(id) + 1;
+        var offer = PublisherOffer(id, version, videoSending: true);
+        var video = offer.IndexOf("m=video", StringComparison.Ordinal);
+        var ssrcLine = offer.IndexOf("a=ssrc:", video, StringComparison.Ordinal);
+        var ssrcEnd = offer.IndexOf("\r\n", ssrcLine, StringComparison.Ordinal) + 2;
+        offer = offer[..ssrcLine] + "a=rid:q send\r\na=rid:h send\r\na=rid:f send\r\na=simulcast:send q;h;f\r\n" + offer[ssrcEnd..];
+        var result = Participants[id].Media.AnswerPublisherOffer(offer);
         result.Succeeded.Should().BeTrue(result.ErrorMessage);
     }
 

@@ -51,6 +51,11 @@ internal sealed class SimulatedSubscriber(string id, DtlsFingerprint fingerprint
         SlotAnnouncements++;
     }
 
+    // Dynacast (issue 11): every PublisherLayers announcement, in order.
+    public List<(string Mid, IReadOnlyList<PublisherLayerState> Layers)> PublisherLayers { get; } = [];
+
+    public void OnPublisherLayers(string mid, IReadOnlyList<PublisherLayerState> layers) => PublisherLayers.Add((mid, layers));
+
     public int OffersReceived { get; private set; }
 
     public bool TryTakeOffer(out (string Sdp, ulong Version) offer) => _offers.TryDequeue(out offer);
