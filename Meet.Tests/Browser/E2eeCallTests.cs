@@ -111,10 +111,9 @@ public sealed class E2eeCallTests : BrowserFixture
         wrongStats[ownerId].VideoPacketsReceived.Should().BeGreaterThan(0);
         wrongStats[ownerId].FramesDecoded.Should().Be(0, "frames that fail to authenticate are dropped before the decoder");
         (await ParticipantPages.StatsAsync(keyless))[ownerId].FramesDecoded.Should().Be(0);
-        var counters = await CountersAsync(wrong);
-        counters.GetProperty("droppedUnauthenticated").GetInt64().Should().BeGreaterThan(0);
-        counters.GetProperty("framesDecrypted").GetInt64().Should().Be(0);
-        (await CountersAsync(keyless)).GetProperty("droppedNoKey").GetInt64().Should().BeGreaterThan(0);
+        (await EventuallyCounterAsync(wrong, "droppedUnauthenticated")).Should().BeGreaterThan(0, "the wrong key's frames fail authentication");
+        (await CountersAsync(wrong)).GetProperty("framesDecrypted").GetInt64().Should().Be(0);
+        (await EventuallyCounterAsync(keyless, "droppedNoKey")).Should().BeGreaterThan(0, "without a key nothing is decrypted");
 
         // Without a key the page says why and sends nothing (no clear media in an encrypted meeting).
         (await keyless.Page.InnerTextAsync("#media-error")).Should().Contain("no key");
@@ -204,6 +203,16 @@ public sealed class E2eeCallTests : BrowserFixture
     {
         var frames = counters.GetProperty(operation == "encrypt" ? "framesEncrypted" : "framesDecrypted").GetDouble();
         return (counters.GetProperty($"{operation}Microseconds").GetDouble() / Math.Max(1, frames)).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // The worker posts its counters to the page now and then: the first read can precede the first post.
+    private static async Task<long> EventuallyCounterAsync(IParticipantPage page, string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long value;
+        while ((value = (await CountersAsync(page)).GetProperty(name).GetInt64()) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        return value;
     }
 
     private static async Task<JsonElement> CountersAsync(IParticipantPage page) =>

@@ -76,6 +76,10 @@ public sealed class ReconnectionStormTests : SignalingTestBase
             for (var i = 0; i < Observers; i++)
                 await observers[i].JoinAsync(observerMeeting, $"observer{i}");
             var registry = Host.Get<SessionRegistry>();
+            // Joins that met the connect bucket waited their backoff; the last rosters settle just after.
+            var settle = Stopwatch.StartNew();
+            while (meetings.Sum(registry.RosterCount) < Clients && settle.Elapsed < TimeSpan.FromSeconds(30))
+                await Task.Delay(100);
             meetings.Sum(registry.RosterCount).Should().Be(Clients);
 
             var dropAt = Stopwatch.GetTimestamp();

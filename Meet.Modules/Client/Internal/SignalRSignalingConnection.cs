@@ -54,8 +54,18 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         {
             throw new SignalingErrorException((int)status, ex.Message);
         }
+        catch (AggregateException ex) when (RefusedUpgrade(ex))
+        {
+            // The negotiate passed but the WebSocket upgrade was refused by the connect bucket: the client
+            // exposes no status code there, only the WebSocketException's text.
+            throw new SignalingErrorException(SignalingErrorCodes.RateLimited, ex.InnerExceptions[0].Message);
+        }
         return await Call(() => connection.InvokeAsync<WelcomeMessage>(batchedUpdates ? "JoinBatched" : "Join", displayName, cancellationToken)).ConfigureAwait(false);
     }
+
+    private static bool RefusedUpgrade(AggregateException ex) =>
+        ex.Flatten().InnerExceptions.Any(e => (e.InnerException ?? e) is System.Net.WebSockets.WebSocketException w
+            && w.Message.Contains("'429'", StringComparison.Ordinal));
 
     public Task<string> PublisherOfferAsync(string sdp, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<string>("PublisherOffer", sdp, cancellationToken));

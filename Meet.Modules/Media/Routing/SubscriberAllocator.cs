@@ -88,7 +88,10 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
             .ToList();
         var cameras = producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId).ToList();
         var videos = GridVideos(selection, cameras);
-        var speaker = SpeakerVideo(selection, cameras);
+        // The speaker slot carries the speaker only when the grid does not (pins filled it): a second copy
+        // of a stream the subscriber already receives would cost its downlink for nothing (a two-person
+        // call would get its video twice). The client shows the speaker's grid tile large instead.
+        var speaker = SpeakerVideo(selection, cameras) is { } candidate && !videos.Contains(candidate) ? candidate : null;
         var audios = producers
             .Where(p => p.Kind == MediaKind.Audio && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
             .Take(ConferenceSelection.AudibleSpeakers)
