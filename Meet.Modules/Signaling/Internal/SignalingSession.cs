@@ -61,6 +61,12 @@ internal sealed class SignalingSession : IMediaParticipantListener
 
     public IMediaParticipant? Media { get; set; }
 
+    // What the media side was created with, kept so a failover can create it again on another node.
+    public MediaParticipantRequest? MediaRequest { get; set; }
+
+    // The remote media node serving this session (signaling-only node); null when in-process.
+    public Guid? MediaServerId { get; set; }
+
     // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 
