@@ -36,6 +36,8 @@ public sealed class MeetClient : IAsyncDisposable
     private Task subscriberAnswers = Task.CompletedTask;
     private int resyncScheduled;
     private int rosterResyncs;
+    // What PublishAsync last offered, published again on the new node after a failover.
+    private IReadOnlyList<ClientMediaTrack>? publishedTracks;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -55,6 +57,10 @@ public sealed class MeetClient : IAsyncDisposable
     public event Action<ErrorMessage>? ErrorReceived;
 
     public event Action<string>? MediaReconnectRequested;
+
+    // Issue 15: the server moved this participant's media to another node and the client has published
+    // there again (the new Publisher); null when republishing failed.
+    public event Action<ClientPeerConnection?>? MediaMoved;
 
     public event Action<ActiveSpeakerMessage>? ActiveSpeakerChanged;
 
@@ -156,6 +162,7 @@ public sealed class MeetClient : IAsyncDisposable
         try
         {
             Publisher ??= new ClientPeerConnection();
+            publishedTracks = tracks;
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
         }
@@ -166,6 +173,55 @@ public sealed class MeetClient : IAsyncDisposable
         if (!await Publisher.Connected.WaitAsync(options.MediaConnectTimeout, cancellationToken).ConfigureAwait(false))
             throw new SignalingErrorException(SignalingErrorCodes.MediaUnavailable, "the publisher DTLS handshake failed");
         return Publisher;
+    }
+
+    private async Task DropSubscriberAsync()
+    {
+        var old = Subscriber;
+        Subscriber = null;
+        if (old is not null)
+            await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Media moved to another node: a new publisher PeerConnection offers the same tracks there.
+    private async Task RepublishAsync()
+    {
+        ClientPeerConnection? old;
+        ClientPeerConnection? fresh = null;
+        await publisherNegotiation.WaitAsync(lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            old = Publisher;
+            Publisher = null;
+            if (publishedTracks is { } tracks)
+            {
+                fresh = new ClientPeerConnection();
+                Publisher = fresh;
+                fresh.ApplyAnswer(await SendPublisherOfferAsync(fresh.CreateOffer(tracks), lifetime.Token).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (ex is SignalingErrorException or InvalidOperationException or FormatException or OperationCanceledException)
+        {
+            ErrorReceived?.Invoke(new ErrorMessage(SignalingErrorCodes.MediaUnavailable, $"could not publish on the new media node: {ex.Message}"));
+            MediaMoved?.Invoke(null);
+            return;
+        }
+        finally
+        {
+            publisherNegotiation.Release();
+        }
+        if (old is not null)
+            await old.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (fresh is not null && !await fresh.Connected.WaitAsync(options.MediaConnectTimeout, lifetime.Token).ConfigureAwait(false))
+                fresh = null;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            fresh = null;
+        }
+        MediaMoved?.Invoke(fresh);
     }
 
     private async Task AnswerSubscriberOfferAsync(string offer, long version)
@@ -505,7 +561,18 @@ public sealed class MeetClient : IAsyncDisposable
 
         public void OnError(ErrorMessage error) => client.ErrorReceived?.Invoke(error);
 
-        public void OnMediaReconnect(string reason) => client.MediaReconnectRequested?.Invoke(reason);
+        public void OnMediaReconnect(string reason, bool newNode)
+        {
+            if (newNode && client.options.AnswerSubscriberOffers)
+            {
+                // Ordered with the offers: the new node's first subscriber offer follows this message and
+                // must find no old subscriber PeerConnection (it has new ICE credentials and DTLS keys).
+                lock (client.events)
+                    client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.DropSubscriberAsync(), TaskScheduler.Default).Unwrap();
+                _ = client.RepublishAsync();
+            }
+            client.MediaReconnectRequested?.Invoke(reason);
+        }
 
         public void OnActiveSpeaker(ActiveSpeakerMessage speaker)
         {

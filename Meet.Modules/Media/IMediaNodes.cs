@@ -12,6 +12,10 @@ public interface IMediaNodes
     // failover confirms with ProbeAsync instead of waiting for the registry's 2 s silence.
     event Action<Guid>? StreamLost;
 
+    // Drops the connection to a node given up on (dead, drained): a node that comes back at the same
+    // address gets a fresh one instead of a pooled connection to the old process.
+    void Forget(Guid serverId);
+
     // True when the node answers a control call within the timeout.
     Task<bool> ProbeAsync(MediaServer server, TimeSpan timeout, CancellationToken cancellationToken);
 }

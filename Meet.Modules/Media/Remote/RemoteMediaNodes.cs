@@ -29,6 +29,13 @@ internal sealed class RemoteMediaNodes(IOptions<NodeOptions> options) : IMediaNo
         }
     }
 
+    // Not disposed here: calls of sessions still being moved may use it; a dead node's channel is idle.
+    public void Forget(Guid serverId)
+    {
+        foreach (var key in nodes.Keys.Where(k => k.Item1 == serverId))
+            nodes.TryRemove(key, out _);
+    }
+
     private RemoteMediaModule Module(MediaServer server) =>
         nodes.GetOrAdd((server.ServerId, server.IpAddress), key =>
         {

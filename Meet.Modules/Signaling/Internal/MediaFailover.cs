@@ -58,6 +58,7 @@ internal sealed partial class MediaFailover(
 
     private void OnStreamLost(Guid serverId)
     {
+        LogStreamLost(serverId);
         lock (suspectsGate)
             suspects.Add(serverId);
         try
@@ -105,6 +106,7 @@ internal sealed partial class MediaFailover(
     private async Task MoveAwayAsync(Guid leaving, MediaServer? server, IReadOnlyList<SignalingSession> held, CancellationToken cancellationToken)
     {
         var reason = server?.Status == MediaServerStatus.Draining ? "media node draining" : "media node failed";
+        nodes.Forget(leaving);
         var affected = await participants.ListConnectedOnServerAsync(leaving, cancellationToken).ConfigureAwait(false);
         var meetings = affected.Select(p => p.MeetingId).Concat(held.Select(s => s.MeetingId)).Distinct(StringComparer.Ordinal);
         foreach (var meetingId in meetings)
@@ -120,12 +122,9 @@ internal sealed partial class MediaFailover(
             var ids = affected.Where(p => p.MeetingId == meetingId).Select(p => p.ParticipantId)
                 .Concat(sessions.Select(s => Guid.Parse(s.ParticipantId))).Distinct().ToArray();
             await participants.ReassignAsync(ids, target.ServerId, cancellationToken).ConfigureAwait(false);
-            var moved = 0;
-            foreach (var session in sessions)
-            {
-                if (await registry.MoveMediaAsync(session, nodes, target, reason).ConfigureAwait(false))
-                    moved++;
-            }
+            // In parallel: each move waits for one round trip to the target node.
+            var results = await Task.WhenAll(sessions.Select(s => registry.MoveMediaAsync(s, nodes, target, reason))).ConfigureAwait(false);
+            var moved = results.Count(ok => ok);
             LogMoved(meetingId, leaving, target.ServerId, moved, ids.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds, reason);
         }
     }
@@ -147,6 +146,9 @@ internal sealed partial class MediaFailover(
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Meeting {MeetingId} moved from media node {From} to {To}: {Moved} sessions here, {Participants} participants, {ElapsedMs:F0} ms ({Reason})")]
     private partial void LogMoved(string meetingId, Guid from, Guid to, int moved, int participants, double elapsedMs, string reason);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "A control stream to media node {ServerId} broke: probing it")]
+    private partial void LogStreamLost(Guid serverId);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Media failover pass failed")]
     private partial void LogPassFailed(Exception exception);

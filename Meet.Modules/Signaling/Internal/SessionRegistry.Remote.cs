@@ -31,20 +31,20 @@ internal sealed partial class SessionRegistry
         }
     }
 
-    // Failover and draining: MEDIA_RECONNECT (new node) first, so the new node's subscriber offer
-    // reaches the client after it; then the media side again on the target; then the old one goes.
-    // The roster is not touched: to everyone else the participant never left.
+    // Failover and draining: the media side again on the target (its events held), then the session
+    // switches to it, then MEDIA_RECONNECT (new node), then the held events — so the client's new
+    // publisher offer finds the new node, and the new node's subscriber offer reaches the client after
+    // the MEDIA_RECONNECT. The roster is not touched: to everyone else the participant never left.
     public async Task<bool> MoveMediaAsync(SignalingSession session, IMediaNodes nodes, MediaServer target, string reason)
     {
         if (session.State == SessionState.Left || session.MediaRequest is null)
             return false;
         var old = session.Media;
-        session.TransitionTo(SessionState.Reconnecting);
-        session.Peer.SendMediaMoved(reason);
+        var listener = new HeldListener(session);
         IMediaParticipant moved;
         try
         {
-            moved = await Task.Run(() => nodes.For(target).AddParticipant(session.MediaRequest, session)).ConfigureAwait(false);
+            moved = await Task.Run(() => nodes.For(target).AddParticipant(session.MediaRequest, listener)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -55,6 +55,9 @@ internal sealed partial class SessionRegistry
         session.MediaServerId = target.ServerId;
         if (session.AudioHeldByHost)
             moved.HoldAudio(true);
+        session.TransitionTo(SessionState.Reconnecting);
+        session.Peer.SendMediaMoved(reason);
+        listener.Release();
         // A session that left meanwhile must not keep media on the new node.
         if (session.State == SessionState.Left)
             await DisposeMediaQuietlyAsync(moved).ConfigureAwait(false);

@@ -71,12 +71,11 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
     // The node another participant of the meeting (not DISCONNECTED) already uses, if it is ONLINE and
     // heard from since heartbeatSince: a meeting's participants must share one SFU.
     public Task<Guid?> FindMeetingMediaServerAsync(string meetingId, DateTimeOffset heartbeatSince, Guid? excludedServerId, CancellationToken cancellationToken) =>
-        database.ReadAsync(connection => connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition("""
+        database.ReadAsync(connection => connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition($"""
             SELECT p.assigned_media_server_id
             FROM meeting_participants p JOIN media_servers s ON s.server_id = p.assigned_media_server_id
             WHERE p.meeting_id = @MeetingId AND p.connection_status <> 'DISCONNECTED'
-              AND s.server_status = 'ONLINE' AND s.last_heartbeat_at >= @Since
-              AND (@Excluded IS NULL OR s.server_id <> @Excluded)
+              AND s.server_status = 'ONLINE' AND s.last_heartbeat_at >= @Since{(excludedServerId is null ? "" : " AND s.server_id <> @Excluded")}
             ORDER BY p.join_time DESC
             LIMIT 1
             """, new { MeetingId = meetingId, Since = database.Timestamp(heartbeatSince), Excluded = excludedServerId is { } id ? database.Id(id) : null },
