@@ -21,8 +21,11 @@ internal sealed partial class SessionRegistry
         try
         {
             // The remote call blocks for one round trip: off the hub's thread.
-            session.Media = await Task.Run(() => nodes.For(server).AddParticipant(session.MediaRequest!, session), cancellationToken).ConfigureAwait(false);
+            var events = new MediaEventGate(session);
+            events.Release();
+            session.Media = await Task.Run(() => nodes.For(server).AddParticipant(session.MediaRequest!, events), cancellationToken).ConfigureAwait(false);
             session.MediaServerId = server.ServerId;
+            session.MediaEvents = events;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -40,7 +43,7 @@ internal sealed partial class SessionRegistry
         if (session.State == SessionState.Left || session.MediaRequest is null)
             return false;
         var old = session.Media;
-        var listener = new HeldListener(session);
+        var listener = new MediaEventGate(session);
         IMediaParticipant moved;
         try
         {
@@ -51,8 +54,10 @@ internal sealed partial class SessionRegistry
             logger.LogWarning(ex, "Moving {ParticipantId} to media node {ServerId} failed", session.ParticipantId, target.ServerId);
             return false;
         }
+        session.MediaEvents?.Close();
         session.Media = moved;
         session.MediaServerId = target.ServerId;
+        session.MediaEvents = listener;
         if (session.AudioHeldByHost)
             moved.HoldAudio(true);
         session.TransitionTo(SessionState.Reconnecting);

@@ -67,6 +67,9 @@ internal sealed class SignalingSession : IMediaParticipantListener
     // The remote media node serving this session (signaling-only node); null when in-process.
     public Guid? MediaServerId { get; set; }
 
+    // What the remote node's events pass through; closed when the media moves to another node.
+    public MediaEventGate? MediaEvents { get; set; }
+
     // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 

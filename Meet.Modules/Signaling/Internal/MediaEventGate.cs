@@ -2,13 +2,15 @@ using Meet.Modules.Media;
 
 namespace Meet.Modules.Signaling.Internal;
 
-// Stands between a media node and a session while the session's media moves there: the new node may
-// offer the subscriber PeerConnection before the client was told to build new ones (MEDIA_RECONNECT),
-// so its events wait here until Release, then flow straight through in their order.
-internal sealed class HeldListener(IMediaParticipantListener session) : IMediaParticipantListener
+// Stands between a remote media node and a session. While the session's media moves there, the new
+// node may offer the subscriber PeerConnection before the client was told to build new ones
+// (MEDIA_RECONNECT), so its events wait here until Release, then flow straight through in order. Once
+// the session has moved on, Close drops whatever the old node still says (a draining node is alive).
+internal sealed class MediaEventGate(IMediaParticipantListener session) : IMediaParticipantListener
 {
     private readonly Lock gate = new();
     private List<Action>? held = [];
+    private bool closed;
 
     public void Release()
     {
@@ -19,6 +21,15 @@ internal sealed class HeldListener(IMediaParticipantListener session) : IMediaPa
             held = null;
             foreach (var e in pending)
                 e();
+        }
+    }
+
+    public void Close()
+    {
+        lock (gate)
+        {
+            closed = true;
+            held = null;
         }
     }
 
@@ -34,6 +45,8 @@ internal sealed class HeldListener(IMediaParticipantListener session) : IMediaPa
     {
         lock (gate)
         {
+            if (closed)
+                return;
             if (held is not null)
             {
                 held.Add(e);
