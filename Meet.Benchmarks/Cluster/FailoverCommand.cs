@@ -11,8 +11,10 @@ namespace Meet.Benchmarks.Cluster;
 // One signaling-only node and two media-only nodes (processes, loopback, a throwaway PostgreSQL unless
 // one is given). Each round two .NET participants (real ICE/DTLS/SRTP, synthetic VP8 both ways) meet,
 // the media node hosting them is killed with SIGKILL, and the gap is the time from the last packet each
-// received from the other before the kill to the first one after it, the worse direction counting.
-// A round fails when media does not come back within 15 s or the roster showed anyone leaving.
+// received from the other before the kill to the first one through the new node, the worse direction
+// counting. Then the killed node is restarted and the node now hosting the call is set DRAINING: the
+// call moves back (drain_gap_ms). A round fails when media does not come back within 15 s or the roster
+// showed anyone leaving. Round 0 (a cold target node) is printed and not counted.
 // Prints "round N gap_ms=..." per round, then "failover rounds=N failed=F gap_p50_ms=... gap_p95_ms=...".
 internal static class FailoverCommand
 {
@@ -28,8 +30,8 @@ internal static class FailoverCommand
         await using var cluster = new ClusterRun(connectionString);
         await cluster.StartAsync(mediaNodeCount: 2);
         // Round 0 warms both nodes up (JIT, connections) and is not counted: a fleet's nodes are warm.
-        var (_, warmupFailure) = await RoundAsync(cluster, connectionString, 0);
-        Console.WriteLine($"warm-up round: {warmupFailure ?? "ok"}");
+        var (warmupGap, warmupFailure) = await RoundAsync(cluster, connectionString, 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up round: {warmupFailure ?? "ok"} gap_ms={warmupGap:F0}"));
         var gaps = new List<double>();
         var failed = 0;
         for (var round = 1; round <= rounds; round++)
@@ -67,59 +69,44 @@ internal static class FailoverCommand
         var victim = await MediaNodeOfAsync(connectionString, created.MeetingId);
         if (victim is null || !cluster.MediaAddresses.Contains(victim))
             return (0, $"the meeting's media node {victim} is not one this run started");
+        var (gap, failure) = await OutageAsync(alice, bob, () => cluster.Kill(victim), "kill");
+        if (failure is not null)
+            return (0, failure);
+
+        // The killed node comes back at its address; then the node now hosting the call is drained
+        // (what a clean shutdown does first), which moves the call back without any detection delay and
+        // leaves the restarted node warm for the next round.
+        await cluster.StartMediaNodeAsync(victim);
+        var host = await MediaNodeOfAsync(connectionString, created.MeetingId);
+        var (drainGap, drainFailure) = await OutageAsync(alice, bob,
+            () => ExecuteAsync(connectionString, "UPDATE media_servers SET server_status = 'DRAINING' WHERE ip_address = @a", host!).GetAwaiter().GetResult(), "drain");
+        await ExecuteAsync(connectionString, "UPDATE media_servers SET server_status = 'ONLINE' WHERE ip_address = @a", host!);
+        if (drainFailure is not null)
+            return (0, drainFailure);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} drain_gap_ms={drainGap:F0}"));
+        return (gap, null);
+    }
+
+    private static async Task<(double GapMs, string? Failure)> OutageAsync(FailoverParticipant alice, FailoverParticipant bob, Action cause, string what)
+    {
         var lastAlice = alice.LastReceivedTicks;
         var lastBob = bob.LastReceivedTicks;
-        var killedAt = Stopwatch.GetTimestamp();
-        alice.MarkFrom(killedAt);
-        bob.MarkFrom(killedAt);
-        cluster.Kill(victim);
-
-        var back = await WaitAsync(() => alice.FirstReceivedAfter(killedAt) != 0 && bob.FirstReceivedAfter(killedAt) != 0, RecoveryLimit);
-        // Restart the killed node at its address for the next round (it registers ONLINE again), and
-        // warm it with a call of its own: a failover's target in a fleet is a node already serving.
-        var restart = RestartWarmAsync(cluster, connectionString, victim);
-        try
-        {
-            if (!back)
-                return (0, $"media did not come back within {RecoveryLimit.TotalSeconds:F0} s (moves: alice {alice.MediaMoves}, bob {bob.MediaMoves})");
-            if (alice.LeftSeen + bob.LeftSeen > 0)
-                return (0, "the roster showed a participant leaving");
-            if (alice.Client.Participants.Count != 1 || bob.Client.Participants.Count != 1)
-                return (0, "a participant is missing from the other's roster");
-            var gap = Math.Max(Gap(alice, lastAlice, killedAt), Gap(bob, lastBob, killedAt));
-            return (gap, null);
-        }
-        finally
-        {
-            await restart;
-        }
+        var at = Stopwatch.GetTimestamp();
+        alice.MarkFrom(at);
+        bob.MarkFrom(at);
+        cause();
+        if (!await WaitAsync(() => alice.FirstReceivedAfter(at) != 0 && bob.FirstReceivedAfter(at) != 0, RecoveryLimit))
+            return (0, $"media did not come back within {RecoveryLimit.TotalSeconds:F0} s after the {what} (moves: alice {alice.MediaMoves}, bob {bob.MediaMoves})");
+        if (alice.LeftSeen + bob.LeftSeen > 0)
+            return (0, $"the roster showed a participant leaving after the {what}");
+        if (alice.Client.Participants.Count != 1 || bob.Client.Participants.Count != 1)
+            return (0, $"a participant is missing from the other's roster after the {what}");
+        return (Math.Max(Gap(alice, lastAlice, at), Gap(bob, lastBob, at)), null);
     }
 
     // From the last packet received before the kill to the first one through the new node.
     private static double Gap(FailoverParticipant participant, long lastBefore, long killedAt) =>
         Stopwatch.GetElapsedTime(lastBefore, participant.FirstReceivedAfter(killedAt)).TotalMilliseconds;
-
-    private static async Task RestartWarmAsync(ClusterRun cluster, string connectionString, string address)
-    {
-        await cluster.StartMediaNodeAsync(address);
-        // The other nodes DRAINING for the warm-up call, so allocation picks the restarted one.
-        await ExecuteAsync(connectionString, "UPDATE media_servers SET server_status = 'DRAINING' WHERE ip_address <> @a AND server_status = 'ONLINE'", address);
-        try
-        {
-            await using var a = new FailoverParticipant(101, cluster.SignalingAddress);
-            await using var b = new FailoverParticipant(102, cluster.SignalingAddress);
-            var created = await a.Client.CreateMeetingAsync("warm-up-host", "warm-up");
-            await a.Client.JoinAsync(created.MeetingId, "Warm A", token: created.AccessToken);
-            await b.Client.JoinAsync(created.MeetingId, "Warm B");
-            await a.PublishAsync();
-            await b.PublishAsync();
-            await WaitAsync(() => a.Received > 10 && b.Received > 10, TimeSpan.FromSeconds(20));
-        }
-        finally
-        {
-            await ExecuteAsync(connectionString, "UPDATE media_servers SET server_status = 'ONLINE' WHERE ip_address <> @a AND server_status = 'DRAINING'", address);
-        }
-    }
 
     private static async Task ExecuteAsync(string connectionString, string sql, string address)
     {

@@ -55,7 +55,8 @@ public static class MediaModuleExtensions
     private static void AddControlEndpoint(IServiceCollection services, IConfiguration configuration)
     {
         var node = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();
-        if (node.ControlPort <= 0)
+        // Out of range: NodeOptionsValidator fails start-up naming Node:ControlPort.
+        if (node.ControlPort is <= 0 or > 65535)
             return;
         services.AddGrpc();
         services.Configure<KestrelServerOptions>(kestrel =>
