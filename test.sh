@@ -76,20 +76,10 @@ status=$?
 echo "== browser tests (loopback-only network namespace)"
 # The default route through lo (source 127.0.0.1) lets Firefox find its default address; nothing can
 # leave a namespace that has no other interface (docs/interop.md).
-unshare --net bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser&FullyQualifiedName!~LossRecoveryTests" \
+unshare --net bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser" \
   --logger "trx;LogFileName=browser.trx" --results-directory "$0" --logger "console;verbosity=minimal"' "$results"
 browser_status=$?
 [ "$status" -eq 0 ] && status=$browser_status
-
-# The fault-injection call tests (issue 11) each run in a test process of their own: after other
-# browser tests in the same process their call often gets no media at all (an open defect, written up
-# in the issue 11 closing note; alone they fail far less often, but not never). They run every time.
-for test in With_10_percent_loss With_200_ms_added_delay; do
-  unshare --net bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "FullyQualifiedName~LossRecoveryTests.$1" \
-    --logger "trx;LogFileName=loss-$1.trx" --results-directory "$0" --logger "console;verbosity=minimal"' "$results" "$test"
-  loss_status=$?
-  [ "$status" -eq 0 ] && status=$loss_status
-done
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do

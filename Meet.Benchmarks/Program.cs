@@ -21,6 +21,9 @@ internal static class BenchmarkProgram
             return await FuzzCommand.RunAsync(fuzzArgs);
         if (args is ["fuzz-run", .. var fuzzRunArgs])
             return FuzzCommand.RunUnderAfl(fuzzRunArgs);
+        // AES-GCM paths side by side in one run (issue 14): srtp-gcm [--rounds N]
+        if (args is ["srtp-gcm", .. var gcmArgs])
+            return Meet.Benchmarks.Protocols.GcmPathComparison.Run(gcmArgs);
         // A meeting with churn for a long time: soak [--minutes 60] [--interval-seconds 30] ...
         if (args is ["soak", .. var soakArgs])
             return await SoakCommand.RunAsync(soakArgs);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Meet.Modules.Client.Media;
 
 namespace Meet.Benchmarks.Meeting;
 
@@ -25,7 +26,8 @@ internal sealed class MediaPacer : IDisposable
     {
         var now = Stopwatch.GetTimestamp();
         // Spread the publishers' frame phases so 100 cameras do not all send in the same millisecond.
-        publisher.NextVideoTicks = now + Random.Shared.NextInt64(_profile.FrameIntervalTicks);
+        foreach (var layer in publisher.VideoLayers)
+            layer.NextFrameTicks = now + Random.Shared.NextInt64(_profile.FrameIntervalTicks);
         publisher.NextAudioTicks = now + Random.Shared.NextInt64(_profile.AudioIntervalTicks);
         publisher.NextKeyframeTicks = 0;
         lock (_lock)
@@ -54,30 +56,15 @@ internal sealed class MediaPacer : IDisposable
             {
                 if (publisher.Publisher is not { } pc)
                     continue;
-                if (publisher.Role == ParticipantRole.Camera && now >= publisher.NextVideoTicks)
-                {
-                    var keyframe = publisher.TakeKeyframeRequest() || now >= publisher.NextKeyframeTicks;
-                    if (keyframe)
-                        publisher.NextKeyframeTicks = now + _profile.KeyframeIntervalTicks;
-                    var frameLength = keyframe ? _profile.KeyframeBytes : _profile.DeltaFrameBytes;
-                    var packets = SyntheticMedia.GetVideoPacketCount(frameLength);
-                    var timestamp = publisher.FrameCount++ * (uint)(90_000 / _profile.FramesPerSecond);
-                    for (var i = 0; i < packets; i++)
-                    {
-                        var length = SyntheticMedia.WriteVideoPayload(buffer, frameLength, i, keyframe, publisher.Number);
-                        if (pc.SendRtp(publisher.VideoSsrc, 96, publisher.VideoSequence++, timestamp, i == packets - 1, buffer.AsSpan(0, length)))
-                            publisher.Counters.AddSent(length + 12);
-                    }
-                    publisher.NextVideoTicks += _profile.FrameIntervalTicks;
-                    if (publisher.NextVideoTicks < now)
-                        publisher.NextVideoTicks = now + _profile.FrameIntervalTicks;
-                }
+                if (publisher.Role == ParticipantRole.Camera)
+                    SendVideo(publisher, pc, now, buffer);
                 if (now >= publisher.NextAudioTicks)
                 {
                     if (publisher.Role == ParticipantRole.Camera || _profile.MicrophonesTalk)
                     {
                         var length = SyntheticMedia.WriteAudioPayload(buffer, _profile.AudioFrameBytes, publisher.Number);
-                        if (pc.SendRtp(publisher.AudioSsrc, 111, publisher.AudioSequence++, publisher.AudioFrameCount * 960, false, buffer.AsSpan(0, length)))
+                        if (pc.SendRtp(publisher.AudioSsrc, 111, publisher.AudioSequence++, publisher.AudioFrameCount * 960, false,
+                                buffer.AsSpan(0, length), publisher.AudioLevel))
                             publisher.Counters.AddSent(length + 12);
                     }
                     publisher.AudioFrameCount++;
@@ -90,6 +77,41 @@ internal sealed class MediaPacer : IDisposable
         }
     }
 
+    // Every layer at its own frame rate; a keyframe on every layer at the interval or when the SFU asks.
+    private void SendVideo(SyntheticParticipant publisher, ClientPeerConnection pc, long now, byte[] buffer)
+    {
+        if (publisher.TakeKeyframeRequest() || now >= publisher.NextKeyframeTicks)
+        {
+            publisher.NextKeyframeTicks = now + _profile.KeyframeIntervalTicks;
+            foreach (var layer in publisher.VideoLayers)
+                layer.KeyframePending = true;
+        }
+        foreach (var layer in publisher.VideoLayers)
+        {
+            if (now < layer.NextFrameTicks)
+                continue;
+            var keyframe = layer.KeyframePending;
+            layer.KeyframePending = false;
+            var shape = layer.Shape;
+            var frameLength = keyframe ? shape.KeyframeBytes : shape.DeltaFrameBytes;
+            var packets = SyntheticMedia.GetVideoPacketCount(frameLength);
+            var framesPerSecond = shape.FramesPerSecond * _profile.Scale;
+            // One 90 kHz clock for every layer, as an encoder stamps them from the capture time.
+            var timestamp = (uint)(layer.FrameCount++ * (90_000 / shape.FramesPerSecond));
+            for (var i = 0; i < packets; i++)
+            {
+                var length = SyntheticMedia.WriteVideoPayload(buffer, frameLength, i, keyframe, publisher.Number, shape.Width, shape.Height);
+                if (pc.SendRtp(layer.Ssrc, 96, layer.Sequence++, timestamp, i == packets - 1, buffer.AsSpan(0, length), null,
+                        layer.Rid.Length > 0 ? SyntheticParticipant.VideoMid : default, layer.Rid))
+                    publisher.Counters.AddSent(length + 12);
+            }
+            var interval = (long)(Stopwatch.Frequency / framesPerSecond);
+            layer.NextFrameTicks += interval;
+            if (layer.NextFrameTicks < now)
+                layer.NextFrameTicks = now + interval;
+        }
+    }
+
     public void Dispose()
     {
         _stopping = true;
@@ -97,14 +119,34 @@ internal sealed class MediaPacer : IDisposable
     }
 }
 
-// Media shape of a run. Scale multiplies the packet rates (frame rate and audio packet rate) and keeps
-// packet sizes, so a scaled-down run still forwards realistic packets.
-internal sealed record MediaProfile(int VideoKbps, double Scale, double KeyframeSeconds, int AudioFrameBytes, bool MicrophonesTalk)
+// Media shape of a run. Scale multiplies the packet rates (frame rates and audio packet rate) and keeps
+// packet sizes, so a scaled-down run still forwards realistic packets. Cameras send the seed's three
+// simulcast layers, or with SingleLayer one stream at VideoKbps.
+internal sealed record MediaProfile(int VideoKbps, double Scale, double KeyframeSeconds, int AudioFrameBytes, bool MicrophonesTalk, bool SingleLayer = false)
 {
     public const double BaseFramesPerSecond = 30;
     public const double BaseAudioPacketsPerSecond = 50;
 
+    public static readonly IReadOnlyList<VideoLayer> SeedSimulcast =
+    [
+        new("q", 150, 15, 320, 180),
+        new("h", 500, 24, 640, 360),
+        new("f", 1500, 30, 1280, 720),
+    ];
+
+    public IReadOnlyList<VideoLayer> VideoLayers => SingleLayer ? [new VideoLayer(null, VideoKbps, BaseFramesPerSecond, 640, 360)] : SeedSimulcast;
+
+    // Upstream video bitrate of one camera before scaling.
+    public int CameraKbps => VideoLayers.Sum(l => l.Kbps);
+
     public double FramesPerSecond => BaseFramesPerSecond * Scale;
+
+    // The slowest layer's scaled frame rate: what a subscriber on the lowest layer sees.
+    public double LowestFramesPerSecond => VideoLayers.Min(l => l.FramesPerSecond) * Scale;
+
+    public string Describe() => SingleLayer
+        ? $"VP8 {VideoKbps} kbps at {FramesPerSecond:0.#} fps"
+        : "VP8 simulcast " + string.Join(" + ", VideoLayers.Select(l => $"{l.Rid} {l.Height}p {l.Kbps} kbps {l.FramesPerSecond * Scale:0.#} fps"));
 
     public double AudioPacketsPerSecond => BaseAudioPacketsPerSecond * Scale;
 
@@ -113,9 +155,4 @@ internal sealed record MediaProfile(int VideoKbps, double Scale, double Keyframe
     public long AudioIntervalTicks => (long)(Stopwatch.Frequency / AudioPacketsPerSecond);
 
     public long KeyframeIntervalTicks => (long)(Stopwatch.Frequency * KeyframeSeconds);
-
-    // A delta frame at the unscaled rate: bitrate / 30 fps; keyframes are about five times that.
-    public int DeltaFrameBytes => Math.Max(200, VideoKbps * 1000 / 8 / (int)BaseFramesPerSecond);
-
-    public int KeyframeBytes => DeltaFrameBytes * 5;
 }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 
+using Meet.Modules.Client.Media;
+
 namespace Meet.Benchmarks.Meeting;
 
 // dotnet run -c Release --project Meet.Benchmarks -- meeting <scenario> [options]  (see MeetingOptions.Usage)
@@ -28,12 +30,14 @@ internal static class MeetingCommand
             Console.Error.WriteLine(MeetingOptions.Usage);
             return 2;
         }
+        if (options.Dpdk && options.DpdkInterface is null)
+            return await DpdkLoadNamespace.RunInsideAsync(args);
         var output = options.Output ?? Path.Combine("results", "meeting", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(output);
         var machine = MachineDescription();
         Console.WriteLine($"meeting {scenario.Name}: {scenario.Description}");
         Console.WriteLine(FormattableString.Invariant(
-            $"media: VP8 {scenario.Media.VideoKbps} kbps at {scenario.Media.FramesPerSecond:0.#} fps (scale {scenario.Media.Scale:0.###}), keyframe every {scenario.Media.KeyframeSeconds:0.#} s, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#} packets/s"));
+            $"media: {scenario.Media.Describe()} (scale {scenario.Media.Scale:0.###}), keyframe every {scenario.Media.KeyframeSeconds:0.#} s, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#} packets/s"));
         Console.WriteLine($"machine: {machine}");
         Console.WriteLine($"results: {Path.GetFullPath(output)}");
 
@@ -93,8 +97,8 @@ internal static class MeetingCommand
         md.AppendLine();
         md.AppendLine(inv, $"`dotnet run -c Release --project Meet.Benchmarks -- meeting {string.Join(' ', args)}`");
         md.AppendLine();
-        md.AppendLine(inv, $"Machine: {machine}. Engine: sockets. Signaling: {options.Transport}. Media per camera: VP8 {scenario.Media.VideoKbps} kbps " +
-            $"at {scenario.Media.FramesPerSecond:0.#} fps, Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#}/s; rate scale factor {scenario.Media.Scale:0.###}; " +
+        md.AppendLine(inv, $"Machine: {machine}. Engine: {(options.Dpdk ? "DPDK (net_af_packet over a veth)" : "sockets")}. Signaling: {options.Transport}. Media per camera: {scenario.Media.Describe()}, " +
+            $"Opus {scenario.Media.AudioFrameBytes} B at {scenario.Media.AudioPacketsPerSecond:0.#}/s; rate scale factor {scenario.Media.Scale:0.###}; " +
             $"{options.Seconds} s measured per step.");
         md.AppendLine();
         md.AppendLine("| step | joined | subscribers with all media | packets/s in | packets/s out (received; server forwarded) | server cores (kernel share) | server µs per forwarded packet | CPU-s per M forwarded | latency p50 / p99 / p99.9 ms | join p50 / p99 ms (signaling) | publish p50 / p99 ms | subscriber PC up p50 / p99 ms | first media p50 / p99 ms | join all s | loss % | freezes | server KiB / participant | server threads (idle → loaded) | generator cores | load average |");
@@ -110,6 +114,15 @@ internal static class MeetingCommand
         md.AppendLine();
         md.AppendLine(inv, $"Idle server before the joins: {results.Select(r => r.ServerIdleCores).DefaultIfEmpty().Average():F3} cores. Server µs per forwarded packet is gross (idle included), per RTP packet the server counted as forwarded (/metrics).");
         md.AppendLine("Over time: packets-out.svg, server-cpu.svg, latency-p99.svg, loss.svg in this folder.");
+        foreach (var r in results)
+        {
+            md.AppendLine(inv, $"Joins ({r.Step}): {r.JoinAllSeconds:F1} s for {r.Participants}; CPU per join: server {r.ServerCpuMsPerJoin:F1} ms, generator {r.GeneratorCpuMsPerJoin:F1} ms; " +
+                $"server + generator got {r.JoinCoresUsed:F2} cores during the joins.");
+            var f = r.SubscriberFeedback;
+            md.AppendLine(inv, $"Subscriber feedback ({r.Step}, window): {f.ReceiverReports:N0} RTCP reports, {f.TransportFeedback:N0} transport-cc feedback packets, " +
+                $"{f.NackedSequences:N0} sequence numbers NACKed (server counted {r.ServerNacksReceived:N0}, retransmitted {r.ServerRtpRetransmitted:N0}), " +
+                $"{f.Retransmissions:N0} RTX received, {f.GapsRecovered:N0} gaps recovered, {f.GapsGivenUp:N0} given up.");
+        }
         foreach (var r in results.Where(r => r.ChurnJoined > 0))
             md.AppendLine(inv, $"Churn ({r.Step}): {r.ChurnLeft} left, {r.ChurnJoined} joined during the window, {r.ChurnJoinedWithMedia} of them received all media.");
         foreach (var r in results.Where(r => r.JoinFailures > 0))

@@ -7,28 +7,37 @@ internal sealed class MeetingOptions
 {
     public const string Usage = """
         usage: meeting <fanout|seed-100|seed-1000|small-meetings|churn|smoke> [options]
-          --sizes 10,50,100      fanout: subscriber counts swept (one server per step)
+          --sizes 10,50,100      fanout: subscriber counts swept; seed-1000: meeting sizes swept, a tenth
+                                 of them cameras (e.g. --sizes 100,1000; one server per step)
           --meetings N --size N  small-meetings: N meetings of N cameras (default 50 x 4)
           --cameras N --viewers N --microphones N   override the scenario's participants
           --churn-rate R         churn: participants replaced per second (default 2)
           --seconds N            measured window per step (default 10)
           --warmup N             seconds of media before the window (default 2)
           --settle N             longest wait for every subscriber's first media (default 30)
-          --video-kbps N         camera bitrate before scaling (default 500: the 360p layer)
+          --single-layer         cameras send one VP8 stream at --video-kbps instead of the seed's three
+                                 simulcast layers (180p 150 kbps 15 fps, 360p 500 kbps 24 fps, 720p 1.5 Mbps 30 fps)
+          --video-kbps N         single-layer camera bitrate before scaling (default 500: the 360p layer)
           --scale F              packet-rate factor (frame rate, audio rate), recorded (default 1)
           --keyframe-seconds N   keyframe interval (default 2)
+          --receive-loss P       every subscriber drops P % of the RTP it receives (downlink loss: NACK/RTX run)
           --talkers              microphone-only participants send audio too (default: muted)
           --transport grpc|signalr  signaling transport (default grpc)
           --join-concurrency N   joins in flight (default 8)
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
-          --bounded-slots        server with Media:BoundedSlots (issue 10: LastN + 3 m-sections per viewer)
+          --engine sockets|dpdk  the server's packet engine (default sockets). dpdk: the whole run moves into
+                                 a network namespace it creates (root): a veth pair, DPDK's net_af_packet on
+                                 one end, the participants' sockets on the other (10.77.0.1 -> 10.77.0.2)
+          --bounded-slots        server with Media:BoundedSlots=true (the default: LastN + speaker + 3 audio m-sections per viewer)
+          --per-track            server with Media:BoundedSlots=false (an m-section per published track)
           --last-n N             server's Media:LastN (default: the server's, 12)
         """;
 
     public string Scenario { get; set; } = "";
     public int[] Sizes { get; set; } = [10, 25, 50, 100];
+    public bool SizesGiven { get; set; }
     public int Meetings { get; set; } = 50;
     public int Size { get; set; } = 4;
     public int? Cameras { get; set; }
@@ -42,21 +51,32 @@ internal sealed class MeetingOptions
     public double? Scale { get; set; }
     public double KeyframeSeconds { get; set; } = 2;
     public bool Talkers { get; set; }
+    public bool SingleLayer { get; set; }
+    public double ReceiveLossPercent { get; set; }
     public SignalingTransport Transport { get; set; } = SignalingTransport.Grpc;
     public int JoinConcurrency { get; set; } = 8;
     public bool PublishersTogether { get; set; } = true;
     public string? Output { get; set; }
     public bool Quiet { get; set; }
 
-    public bool BoundedSlots { get; set; }
+    public bool BoundedSlots { get; set; } = true;
+
+    public bool Dpdk { get; set; }
+
+    // Inside the namespace DpdkLoadNamespace made: the veth end DPDK's af_packet port opens.
+    public string? DpdkInterface { get; set; }
 
     public int? LastN { get; set; }
 
     // What the child server is started with beyond its defaults.
     public IEnumerable<string> ServerArguments()
     {
-        if (BoundedSlots)
-            yield return "--Media:BoundedSlots=true";
+        yield return BoundedSlots ? "--Media:BoundedSlots=true" : "--Media:BoundedSlots=false";
+        if (Dpdk && DpdkInterface is { } iface)
+        {
+            foreach (var argument in DpdkLoadNamespace.ServerArguments(iface))
+                yield return argument;
+        }
         if (LastN is { } lastN)
             yield return "--Media:LastN=" + lastN.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -72,7 +92,7 @@ internal sealed class MeetingOptions
             var ok = true;
             switch (args[i])
             {
-                case "--sizes": ok = TryInts(value, out var sizes); options.Sizes = sizes; i++; break;
+                case "--sizes": ok = TryInts(value, out var sizes); options.Sizes = sizes; options.SizesGiven = true; i++; break;
                 case "--meetings": ok = TryInt(value, out var m); options.Meetings = m; i++; break;
                 case "--size": ok = TryInt(value, out var s); options.Size = s; i++; break;
                 case "--cameras": ok = TryInt(value, out var c, 0); options.Cameras = c; i++; break;
@@ -86,10 +106,16 @@ internal sealed class MeetingOptions
                 case "--scale": ok = TryDouble(value, out var scale) && scale <= 10; options.Scale = scale; i++; break;
                 case "--keyframe-seconds": ok = TryDouble(value, out var k); options.KeyframeSeconds = k; i++; break;
                 case "--talkers": options.Talkers = true; break;
+                case "--single-layer": options.SingleLayer = true; break;
+                case "--receive-loss": ok = TryDouble(value, out var loss) && loss < 100; options.ReceiveLossPercent = loss; i++; break;
                 case "--publishers-together": options.PublishersTogether = true; break;
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
+                case "--per-track": options.BoundedSlots = false; break;
+                case "--engine" when value is "sockets": options.Dpdk = false; i++; break;
+                case "--engine" when value is "dpdk": options.Dpdk = true; i++; break;
+                case "--dpdk-interface" when value is not null: options.DpdkInterface = value; i++; break;
                 case "--last-n": ok = TryInt(value, out var lastN); options.LastN = lastN; i++; break;
                 case "--transport" when value is "grpc": options.Transport = SignalingTransport.Grpc; i++; break;
                 case "--transport" when value is "signalr": options.Transport = SignalingTransport.SignalR; i++; break;
@@ -107,17 +133,21 @@ internal sealed class MeetingOptions
     // gets) unless --video-kbps / --scale change them; the factor is recorded with the results.
     public MeetingScenario? ToScenario()
     {
-        MediaProfile Media(int kbps, double scale) => new(VideoKbps ?? kbps, Scale ?? scale, KeyframeSeconds, 80, Talkers);
+        MediaProfile Media(int kbps, double scale) => new(VideoKbps ?? kbps, Scale ?? scale, KeyframeSeconds, 80, Talkers, SingleLayer);
         return Scenario switch
         {
             "fanout" => new MeetingScenario("fanout", "1 camera -> N viewers, N swept",
                 [.. Sizes.Select(n => new MeetingStep($"1 -> {n}", 1, Cameras ?? 1, Microphones ?? 0, n))], Media(500, 1)),
             "seed-100" => new MeetingScenario("seed-100", "one meeting: 20 cameras, 80 audio-only (muted unless --talkers), packet rates scaled to fit",
                 [new MeetingStep("seed-100", 1, Cameras ?? 20, Microphones ?? 80, Viewers ?? 0)], Media(500, 0.1)),
-            // The seed's 100 cameras need last-N (not implemented yet: every viewer would receive all 100
-            // videos, 90,000 forwarded streams); --cameras 100 --viewers 900 runs it anyway.
-            "seed-1000" => new MeetingScenario("seed-1000", "one meeting of 1,000: cameras + viewers, packet rates scaled to fit",
-                [new MeetingStep("seed-1000", 1, Cameras ?? 5, Microphones ?? 0, Viewers ?? 995)], Media(500, 0.05)),
+            // The seed's 1,000: 100 cameras and 900 viewers; last-N and bounded slots keep each viewer at
+            // LastN videos (issue 10), so the forwarded streams grow with viewers × N, not viewers × 100.
+            // --sizes sweeps the meeting size with the same shape (a tenth cameras), so per-viewer numbers at
+            // 100 and 1,000 come from one run.
+            "seed-1000" => new MeetingScenario("seed-1000", "one meeting of 1,000: 100 cameras + 900 viewers, packet rates scaled to fit",
+                SizesGiven
+                    ? [.. Sizes.Select(n => new MeetingStep($"{n} ({n / 10} cameras)", 1, n / 10, 0, n - n / 10))]
+                    : [new MeetingStep("seed-1000", 1, Cameras ?? 100, Microphones ?? 0, Viewers ?? 900)], Media(500, 0.05)),
             "small-meetings" => new MeetingScenario("small-meetings", $"{Meetings} meetings x {Size} cameras",
                 [new MeetingStep($"{Meetings} x {Size}", Meetings, Cameras ?? Size, Microphones ?? 0, Viewers ?? 0)], Media(500, 1)),
             "churn" => new MeetingScenario("churn", $"1 camera -> viewers, {ChurnRate.ToString(CultureInfo.InvariantCulture)} viewers replaced per second",

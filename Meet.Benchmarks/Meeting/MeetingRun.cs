@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Meet.Modules.Client;
 
+using Meet.Modules.Client.Media;
+
 namespace Meet.Benchmarks.Meeting;
 
 // Runs one step: a fresh server process, every participant joined (publishers first, a bounded number
@@ -33,15 +35,42 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             BaseAddress = server.BaseAddress,
             Transport = options.Transport,
             AnswerSubscriberOffers = true,
+            PublisherTransportWideCc = true,
+            MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
         using var pacer = new MediaPacer(scenario.Media);
+        // Every subscriber's receiver reports, NACKs and transport-cc feedback from one timer: every
+        // 100 ms at full rate (Chrome's transport-cc interval), slower in proportion when the packet
+        // rates are scaled down (at most 1 s), so feedback keeps its ratio to the media it describes.
+        var feedbackPeriod = (int)Math.Clamp(100 / scenario.Media.Scale, 100, 1000);
+        var feedbackBuffer = new byte[1200];
+        var feedbackRunning = 0;
+        using var feedbackTimer = new Timer(_ =>
+        {
+            if (Interlocked.Exchange(ref feedbackRunning, 1) == 1)
+                return;
+            try
+            {
+                foreach (var participant in Snapshot())
+                    participant.SendFeedback(feedbackBuffer);
+            }
+            finally
+            {
+                Volatile.Write(ref feedbackRunning, 0);
+            }
+        }, null, feedbackPeriod, feedbackPeriod);
         SyntheticParticipant NewParticipant(ParticipantRole role) =>
             new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters,
-                TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.FramesPerSecond)));
+                TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.LowestFramesPerSecond)), scenario.Media,
+                options.ReceiveLossPercent / 100);
 
         // Meetings, created by their first participant (who joins with the host's token).
         var joinWatch = Stopwatch.StartNew();
+        // CPU the joins cost, server and generator apart: on a shared machine join-all time says how much
+        // CPU the two processes were given, CPU-seconds per join what the joins need.
+        var joinStartServer = server.Sample();
+        var joinStartGenerator = Process.GetCurrentProcess().TotalProcessorTime;
         var plan = new List<(SyntheticParticipant Participant, string MeetingId, string? Token)>();
         for (var m = 0; m < step.Meetings; m++)
         {
@@ -79,6 +108,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             });
         await ForEachAsync(plan.Where(p => p.Participant.Role == ParticipantRole.Viewer), options.JoinConcurrency, Join);
         var joinAll = joinWatch.Elapsed;
+        var joinEndServer = server.Sample();
+        var joinGeneratorCpu = (Process.GetCurrentProcess().TotalProcessorTime - joinStartGenerator).TotalSeconds;
 
         // Settle: every subscriber has something from every publisher of its meeting.
         var settleWatch = Stopwatch.StartNew();
@@ -100,6 +131,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var (startSent, startReceived, startLost) = (_counters.SentPackets, _counters.ReceivedPackets, TotalLost());
         var startBytes = _counters.ReceivedBytes;
         var startMetrics = await ServerMetrics.ScrapeAsync(http, server.BaseAddress);
+        var startFeedback = FeedbackTotals.Of(Snapshot().Select(p => p.Feedback));
         var window = Stopwatch.StartNew();
         using var churnStop = new CancellationTokenSource();
         var churn = step.ChurnPerSecond > 0 ? Task.Run(() => ChurnAsync(NewParticipant, pacer, churnStop.Token)) : Task.FromResult((0, new List<SyntheticParticipant>()));
@@ -129,6 +161,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var windowSeconds = window.Elapsed.TotalSeconds;
         var endServer = server.Sample();
         var serverCounted = await ServerMetrics.ScrapeAsync(http, server.BaseAddress) - startMetrics;
+        var feedbackCounted = FeedbackTotals.Of(Snapshot().Select(p => p.Feedback)) - startFeedback;
         var endGenerator = generator.TotalProcessorTime;
         var endHistogram = _latency.Snapshot();
         var sent = _counters.SentPackets - startSent;
@@ -159,6 +192,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             StreamsExpected = subscribers.Sum(s => s.ExpectedStreams),
             StreamsReceived = subscribers.Sum(s => s.ReceivedStreams),
             JoinAllSeconds = joinAll.TotalSeconds,
+            ServerCpuMsPerJoin = 1000 * (joinEndServer.CpuSeconds - joinStartServer.CpuSeconds) / Math.Max(1, step.Participants),
+            GeneratorCpuMsPerJoin = 1000 * joinGeneratorCpu / Math.Max(1, step.Participants),
+            JoinCoresUsed = (joinEndServer.CpuSeconds - joinStartServer.CpuSeconds + joinGeneratorCpu) / joinAll.TotalSeconds,
             SettleSeconds = settle.TotalSeconds,
             SignalingJoinP50Ms = Percentile(joined.Select(p => p.SignalingJoinTime.TotalMilliseconds), 0.5),
             SignalingJoinP99Ms = Percentile(joined.Select(p => p.SignalingJoinTime.TotalMilliseconds), 0.99),
@@ -190,6 +226,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             LatencyP999Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.999),
             LossPercent = received + lost > 0 ? 100.0 * lost / (received + lost) : 0,
             Freezes = summaries.Sum(s => s.Freezes),
+            SubscriberFeedback = feedbackCounted,
+            ServerNacksReceived = serverCounted.NacksReceived,
+            ServerRtpRetransmitted = serverCounted.RtpRetransmitted,
             ServerBaselineRssBytes = baseline.ResidentBytes,
             ServerRssBytes = endServer.ResidentBytes,
             ServerKibPerParticipant = joined.Count > 0 ? (endServer.ResidentBytes - baseline.ResidentBytes) / 1024.0 / joined.Count : 0,
@@ -203,6 +242,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         };
 
         progress(Progress("leaving", server, null));
+        feedbackTimer.Change(Timeout.Infinite, Timeout.Infinite);
         pacer.Dispose();
         await ForEachAsync(all, 32, async p =>
         {

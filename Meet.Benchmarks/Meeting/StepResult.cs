@@ -1,3 +1,5 @@
+using Meet.Modules.Client.Media;
+
 namespace Meet.Benchmarks.Meeting;
 
 // Everything one step measured; serialized as is into results.json.
@@ -18,6 +20,11 @@ internal sealed record StepResult
     public int StreamsExpected { get; init; }
     public int StreamsReceived { get; init; }
     public double JoinAllSeconds { get; init; }
+    // CPU over the join phase divided by the participants (includes the media already flowing), and
+    // the cores server + generator got during it (at most 2 here; far less on a loaded machine).
+    public double ServerCpuMsPerJoin { get; init; }
+    public double GeneratorCpuMsPerJoin { get; init; }
+    public double JoinCoresUsed { get; init; }
     public double SettleSeconds { get; init; }
     public double SignalingJoinP50Ms { get; init; }
     public double SignalingJoinP99Ms { get; init; }
@@ -48,6 +55,10 @@ internal sealed record StepResult
     public double LatencyP999Ms { get; init; }
     public double LossPercent { get; init; }
     public int Freezes { get; init; }
+    // Subscriber-side RTCP over the window (browser-like receivers) and what the server did with it.
+    public FeedbackTotals SubscriberFeedback { get; init; }
+    public double ServerNacksReceived { get; init; }
+    public double ServerRtpRetransmitted { get; init; }
     public long ServerBaselineRssBytes { get; init; }
     public long ServerRssBytes { get; init; }
     public double ServerKibPerParticipant { get; init; }
@@ -63,3 +74,24 @@ internal sealed record StepResult
 // One second of a step's measured window.
 internal sealed record TimeSample(double Second, double PacketsInPerSecond, double PacketsOutPerSecond, double ServerCpuPercent,
     double GeneratorCpuPercent, double LatencyP50Ms, double LatencyP99Ms, double LossPercent);
+
+// What the synthetic subscribers sent back and recovered (ClientReceiverFeedback), summed over participants.
+internal readonly record struct FeedbackTotals(long ReceiverReports, long TransportFeedback, long NackedSequences, long Retransmissions,
+    long GapsRecovered, long GapsGivenUp)
+{
+    public static FeedbackTotals Of(IEnumerable<ClientReceiverFeedback> feedback)
+    {
+        var total = default(FeedbackTotals);
+        foreach (var f in feedback)
+            total += new FeedbackTotals(f.ReportsSent, f.TransportFeedbackSent, f.NacksSent, f.RetransmissionsReceived, f.Recovered, f.GivenUp);
+        return total;
+    }
+
+    public static FeedbackTotals operator +(FeedbackTotals a, FeedbackTotals b) => new(a.ReceiverReports + b.ReceiverReports,
+        a.TransportFeedback + b.TransportFeedback, a.NackedSequences + b.NackedSequences, a.Retransmissions + b.Retransmissions,
+        a.GapsRecovered + b.GapsRecovered, a.GapsGivenUp + b.GapsGivenUp);
+
+    public static FeedbackTotals operator -(FeedbackTotals a, FeedbackTotals b) => new(a.ReceiverReports - b.ReceiverReports,
+        a.TransportFeedback - b.TransportFeedback, a.NackedSequences - b.NackedSequences, a.Retransmissions - b.Retransmissions,
+        a.GapsRecovered - b.GapsRecovered, a.GapsGivenUp - b.GapsGivenUp);
+}

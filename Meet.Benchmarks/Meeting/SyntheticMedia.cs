@@ -40,8 +40,9 @@ internal static class SyntheticMedia
 
     // RFC 7741 §4.2 descriptor (1 byte: S=1 on a frame's first packet, PID 0), then on the first packet
     // the VP8 frame header (RFC 6386 §9.1: 3-byte tag with P=0 for a keyframe, start code 9d 01 2a and
-    // the 1280x720 size), filler, trailer.
-    public static int WriteVideoPayload(Span<byte> destination, int frameLength, int packetIndex, bool keyframe, int publisher)
+    // the layer's size), filler, trailer.
+    public static int WriteVideoPayload(Span<byte> destination, int frameLength, int packetIndex, bool keyframe, int publisher,
+        int width = 1280, int height = 720)
     {
         var chunk = MaxPayloadSize - 1;
         var remaining = frameLength - packetIndex * chunk;
@@ -62,8 +63,8 @@ internal static class SyntheticMedia
                 payload[4] = 0x9d;
                 payload[5] = 0x01;
                 payload[6] = 0x2a;
-                BinaryPrimitives.WriteUInt16LittleEndian(payload[7..], 1280);
-                BinaryPrimitives.WriteUInt16LittleEndian(payload[9..], 720);
+                BinaryPrimitives.WriteUInt16LittleEndian(payload[7..], (ushort)width);
+                BinaryPrimitives.WriteUInt16LittleEndian(payload[9..], (ushort)height);
             }
         }
         WriteTrailer(payload, publisher, VideoKind);

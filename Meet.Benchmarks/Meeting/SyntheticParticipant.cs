@@ -5,30 +5,57 @@ using Meet.Modules.Client.Media;
 namespace Meet.Benchmarks.Meeting;
 
 // One participant of a load run on the .NET client library: REST join, signaling, then (publishers) a
-// publisher PeerConnection with a VP8 and/or Opus track, and (everyone) the subscriber PeerConnection
-// the server offers, answered by MeetClient itself. Media is sent by the shared MediaPacer.
+// publisher PeerConnection with a VP8 (three simulcast layers, or one) and/or Opus track, and
+// (everyone) the subscriber PeerConnection the server offers, answered by MeetClient itself. Media is
+// sent by the shared MediaPacer; subscriber feedback (RR, NACK, transport-cc) by the run's one timer.
 internal sealed class SyntheticParticipant : IAsyncDisposable
 {
     private readonly MeetClient _client;
     private int _keyframeRequested;
 
-    public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap)
+    public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters,
+        TimeSpan freezeGap, MediaProfile media, double receiveLoss = 0)
     {
         Number = number;
         Role = role;
         Counters = counters;
         Stats = new ReceiveStats(latency, counters, freezeGap);
+        Feedback = new ClientReceiverFeedback(0x20000000u + (uint)number);
+        _media = media;
+        VideoLayers = [.. media.VideoLayers.Select((shape, i) => new PublishedLayer(shape, media.SingleLayer ? VideoSsrc : 0x30000000u + (uint)number * 4 + (uint)i))];
+        // Talkers at different loudness, so the SFU's speaker detection has an order to find.
+        AudioLevel = (byte)(20 + number % 40);
         _client = new MeetClient(options, http);
-        _client.SubscriberRtpReceived += Stats.OnRtp;
+        _client.SubscriberRtpReceived += packet =>
+        {
+            // Simulated downlink loss, before anything sees the packet (as if the network lost it).
+            if (receiveLoss > 0 && Random.Shared.NextDouble() < receiveLoss)
+                return;
+            if (Feedback.OnRtp(packet))
+                Stats.OnRtp(packet);
+        };
         _client.SubscriberOfferReceived += sdp =>
         {
+            Feedback.OnOffer(sdp);
             Interlocked.Increment(ref _subscriberOffers);
             Volatile.Write(ref _subscriberSections, sdp.Split('\n').Count(l => l.StartsWith("m=", StringComparison.Ordinal)));
         };
     }
 
+    private readonly MediaProfile _media;
     private int _subscriberOffers;
     private int _subscriberSections;
+
+    // The camera's video m-section is the offer's first (mid "0"), its simulcast layers ride on it.
+    public static ReadOnlySpan<byte> VideoMid => "0"u8;
+
+    // Receiver reports, NACKs and transport-cc feedback for what the subscriber PeerConnection receives.
+    public ClientReceiverFeedback Feedback { get; }
+
+    public IReadOnlyList<PublishedLayer> VideoLayers { get; }
+
+    // RFC 6464 level (dBov below full scale) on every audio packet.
+    public byte AudioLevel { get; }
 
     // Subscriber offers received, and the m-sections of the latest (issue 10: bounded by LastN + 3 with slots).
     public int SubscriberOffers => Volatile.Read(ref _subscriberOffers);
@@ -65,12 +92,9 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     public string? Failure { get; private set; }
 
     // Video and audio state the pacer owns (one thread).
-    internal long NextVideoTicks;
     internal long NextAudioTicks;
     internal long NextKeyframeTicks;
-    internal ushort VideoSequence;
     internal ushort AudioSequence;
-    internal uint FrameCount;
     internal uint AudioFrameCount;
 
     public bool TakeKeyframeRequest() => Interlocked.Exchange(ref _keyframeRequested, 0) == 1;
@@ -88,7 +112,8 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
             SignalingJoinTime = Stopwatch.GetElapsedTime(JoinStartedTicks);
             var tracks = new List<ClientMediaTrack>();
             if (Role == ParticipantRole.Camera)
-                tracks.Add(ClientMediaTrack.Vp8(_client.ParticipantId!, "camera", VideoSsrc));
+                tracks.Add(_media.SingleLayer ? ClientMediaTrack.Vp8(_client.ParticipantId!, "camera", VideoSsrc)
+                    : ClientMediaTrack.Vp8Simulcast(_client.ParticipantId!, "camera", [.. _media.VideoLayers.Select(l => l.Rid!)]));
             if (Role is ParticipantRole.Camera or ParticipantRole.Microphone)
                 tracks.Add(ClientMediaTrack.Opus(_client.ParticipantId!, "microphone", AudioSsrc));
             if (tracks.Count > 0)
@@ -117,6 +142,18 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     public Task<MeetingCreated> CreateMeetingAsync(string title) => _client.CreateMeetingAsync($"usr_load_{Number}", title);
 
     public bool SubscriberConnected => _client.Subscriber is { IsConnected: true };
+
+    // Run by the run's one feedback timer: the RR + NACK compound, then transport-cc feedback packets.
+    public void SendFeedback(Span<byte> buffer)
+    {
+        if (_client.Subscriber is not { IsConnected: true } subscriber)
+            return;
+        var length = Feedback.WriteReport(buffer);
+        if (length > 0)
+            subscriber.SendRtcp(buffer[..length]);
+        while ((length = Feedback.WriteTransportFeedback(buffer)) > 0)
+            subscriber.SendRtcp(buffer[..length]);
+    }
 
     // PLI (RFC 4585 §6.3.1: PT 206, FMT 1) or FIR (RFC 5104 §4.3.1: PT 206, FMT 4) from the SFU.
     private void OnPublisherRtcp(ReadOnlySpan<byte> compound)

@@ -59,8 +59,14 @@ internal static class ConvergenceCommand
             }));
             var lastJoin = started.Elapsed;
             var publishers = participants.Where(p => p.Publishes).ToList();
-            bool Offered(Participant p) => publishers.Where(q => q != p).All(q =>
-                (p.Client.Subscriber?.RemoteTracks ?? []).Count(t => t.StreamId == q.Client.ParticipantId) == 2 && p.Client.Subscriber!.IsConnected);
+            // Bounded slots (the default): every stream the meeting's selection forwards to p sits in one
+            // of p's slots (last-N video, top-3 audio); in per-track mode the same selection decides
+            // which offered tracks carry bytes.
+            var module = services.GetRequiredService<MediaModule>();
+            int Forwarded(Participant p, Participant q) => module.FindSelection(meeting.MeetingId) is not { } s ? 2
+                : (s.ForwardsAudio(q.Client.ParticipantId!) ? 1 : 0) + (s.ForwardsVideo(p.Client.ParticipantId!, q.Client.ParticipantId!) ? 1 : 0);
+            bool Offered(Participant p) => p.Client.Subscriber is { IsConnected: true } && publishers.Where(q => q != p).All(q =>
+                p.Client.RemoteTracks.Count(t => t.StreamId == q.Client.ParticipantId) == Forwarded(p, q));
             while (!participants.All(Offered) && started.Elapsed - lastJoin < TimeSpan.FromSeconds(30))
                 await Task.Delay(50);
             var converged = started.Elapsed - lastJoin;
@@ -81,7 +87,7 @@ internal static class ConvergenceCommand
             {
                 foreach (var publisher in publishers.Where(q => q != receiver))
                 {
-                    foreach (var track in (receiver.Client.Subscriber?.RemoteTracks ?? []).Where(t => t.StreamId == publisher.Client.ParticipantId))
+                    foreach (var track in receiver.Client.RemoteTracks.Where(t => t.StreamId == publisher.Client.ParticipantId))
                     {
                         var forwarded = track.Kind == "audio"
                             ? selection.ForwardsAudio(publisher.Client.ParticipantId!)

@@ -93,6 +93,34 @@ public sealed class MeetClient : IAsyncDisposable
 
     public IReadOnlyList<SlotAssignmentMessage> SlotAssignments { get; private set; } = [];
 
+    // The same assignments by mid, swapped whole on every announcement (the server sends all slots).
+    private volatile Dictionary<string, SlotAssignmentMessage> slotsByMid = new(StringComparer.Ordinal);
+
+    // What the subscriber PeerConnection receives now, each track named by the participant it shows
+    // (StreamId) and that participant's track id. Per-track sections name their publisher in the msid
+    // (contract 1); a bounded slot (Media:BoundedSlots, the default) names it only through the slot
+    // assignments, so an idle slot, or one not announced yet, is left out.
+    public IReadOnlyList<ClientRemoteTrack> RemoteTracks =>
+        [.. (Subscriber?.RemoteTracks ?? []).Select(Resolve).OfType<ClientRemoteTrack>()];
+
+    // The track a received packet's SSRC belongs to right now (a slot's SSRC shows whoever it was last
+    // assigned), or null when unknown or idle. Resolve at arrival time: a slot is remapped in place.
+    public ClientRemoteTrack? RemoteTrackOf(uint ssrc)
+    {
+        var track = Subscriber?.RemoteTracks.FirstOrDefault(t => t.Ssrc == ssrc);
+        return track is null ? null : Resolve(track);
+    }
+
+    private ClientRemoteTrack? Resolve(ClientRemoteTrack track)
+    {
+        if (slotsByMid.TryGetValue(track.Mid, out var slot))
+            return slot.ParticipantId is { Length: > 0 } publisher ? track with { StreamId = publisher, TrackId = slot.TrackId ?? "" } : null;
+        return track.StreamId.Length == 0 || track.StreamId.StartsWith(SlotStreamPrefix, StringComparison.Ordinal) ? null : track;
+    }
+
+    // The msid stream id of a bounded slot's section ("slot-<mid>"): a placeholder, never a participant.
+    private const string SlotStreamPrefix = "slot-";
+
     // attempt number, delay before it
     public event Action<int, TimeSpan>? Reconnecting;
 
@@ -161,7 +189,7 @@ public sealed class MeetClient : IAsyncDisposable
         await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Publisher ??= new ClientPeerConnection();
+            Publisher ??= new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
             publishedTracks = tracks;
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
@@ -195,7 +223,7 @@ public sealed class MeetClient : IAsyncDisposable
             Publisher = null;
             if (publishedTracks is { } tracks)
             {
-                fresh = new ClientPeerConnection();
+                fresh = new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
                 Publisher = fresh;
                 fresh.ApplyAnswer(await SendPublisherOfferAsync(fresh.CreateOffer(tracks), lifetime.Token).ConfigureAwait(false));
             }
@@ -230,7 +258,7 @@ public sealed class MeetClient : IAsyncDisposable
         {
             if (Subscriber is null)
             {
-                Subscriber = new ClientPeerConnection();
+                Subscriber = new ClientPeerConnection(options.MediaAddress);
                 Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
             }
             var answer = Subscriber.AnswerOffer(offer);
@@ -308,6 +336,14 @@ public sealed class MeetClient : IAsyncDisposable
     // Receive at most this many videos (the server never sends more than its Media:LastN).
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken = default) =>
         Current.SetMaxVideosAsync(maxVideos, cancellationToken);
+
+    // Issue 10: always receive these participants' video (in this order, at most the video slots; [] unpins).
+    public Task PinAsync(IReadOnlyList<string> participantIds, CancellationToken cancellationToken = default) =>
+        Current.PinAsync(participantIds, cancellationToken);
+
+    // Issue 10, host only (403 otherwise): how many screen shares the meeting allows at once.
+    public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken = default) =>
+        Current.SetScreenShareLimitAsync(maxShares, cancellationToken);
 
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
@@ -582,6 +618,10 @@ public sealed class MeetClient : IAsyncDisposable
 
         public void OnSlotAssignments(IReadOnlyList<SlotAssignmentMessage> slots)
         {
+            var byMid = new Dictionary<string, SlotAssignmentMessage>(StringComparer.Ordinal);
+            foreach (var slot in slots)
+                byMid[slot.Mid] = slot;
+            client.slotsByMid = byMid;
             client.SlotAssignments = slots;
             client.SlotAssignmentsChanged?.Invoke(slots);
         }

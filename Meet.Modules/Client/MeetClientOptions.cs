@@ -19,6 +19,14 @@ public sealed class MeetClientOptions
     // off, the application answers SubscriberOfferReceived itself.
     public bool AnswerSubscriberOffers { get; init; }
 
+    // The publisher PeerConnection stamps transport-wide sequence numbers, as browsers do (see
+    // ClientPeerConnection.TransportWideCc); off by default for tests that count packets exactly.
+    public bool PublisherTransportWideCc { get; init; }
+
+    // The address the PeerConnections' UDP sockets bind and offer as their host candidate (loopback
+    // when null), e.g. a veth end towards a DPDK-engine server (issue 14's load runs).
+    public System.Net.IPAddress? MediaAddress { get; init; }
+
     public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     // Take each roster flush as one message (hub JoinBatched, gRPC batched_updates) rather than one per change.

@@ -20,6 +20,14 @@ public interface IMediaParticipant : IAsyncDisposable
     // The subscriber's own last-N: receive at most this many videos (never more than Media:LastN).
     SdpNegotiationResult SetMaxVideos(int maxVideos);
 
+    // Participants whose video this subscriber always receives (issue 10), in order; at most its video
+    // limit (409 "pin_limit" beyond), not itself (400), members of the meeting only (404); [] unpins.
+    SdpNegotiationResult SetPinned(IReadOnlyList<string> participantIds);
+
+    // Host only (signaling checks the role): how many screen shares the meeting allows at once, from now
+    // on (1-8, else 400). Shares already running continue.
+    SdpNegotiationResult SetMaxScreenShares(int maxShares);
+
     // Host mute (issue 13): while held, the SFU forwards none of this participant's audio to anyone,
     // whatever its client sends; signaling releases it only when the participant unmutes itself.
     void HoldAudio(bool held);

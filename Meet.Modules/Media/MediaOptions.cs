@@ -18,8 +18,9 @@ public sealed class MediaOptions
 
     // Bounded subscriber slots (issue 10): each subscriber PeerConnection gets min(LastN, its own
     // limit) video m-sections and 3 audio m-sections, and the SFU remaps which publisher feeds each
-    // (announced as slot assignments) instead of adding an m-section per published track.
-    public bool BoundedSlots { get; set; }
+    // (announced as slot assignments) instead of adding an m-section per published track. The default
+    // since issue 10's remainder; false keeps the per-track mode (an m-section per published track).
+    public bool BoundedSlots { get; set; } = true;
 
     // Screen shares at once in one meeting; a share beyond it is refused (409 screen_share_limit).
     public int MaxScreenShares { get; set; } = 1;

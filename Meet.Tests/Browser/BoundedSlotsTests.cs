@@ -9,9 +9,10 @@ namespace Meet.Tests.Browser;
 
 // Issue 10, bounded subscriber slots (Media:BoundedSlots): two Chromium participants and 30 bots (the
 // .NET client, each publishing a camera and a microphone) in one meeting. Each browser's subscriber
-// PeerConnection holds LastN video + 3 audio m-sections whatever the meeting's size, the 30 joins
-// renegotiate neither browser (the SDP's o= version does not move), and the slots show whoever the
-// SFU maps onto them — the other browser's camera decodes through a slot.
+// PeerConnection holds LastN grid video + 1 speaker video + 3 audio m-sections whatever the meeting's
+// size, the 30 joins renegotiate neither browser (the SDP's o= version does not move), and the slots show
+// whoever the SFU maps onto them — the other browser's camera decodes through a slot. A click on a
+// tile's pin button brings that participant into a grid slot, again without renegotiation.
 [Category("Browser")]
 [NonParallelizable]
 public sealed partial class BoundedSlotsTests
@@ -21,7 +22,7 @@ public sealed partial class BoundedSlotsTests
     private static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(60);
 
     [Test]
-    public async Task Thirty_bots_join_without_renegotiating_the_browsers_whose_sdp_stays_at_n_plus_three_sections()
+    public async Task Thirty_bots_join_without_renegotiating_the_browsers_whose_sdp_stays_at_n_plus_four_sections_and_a_pin_takes_a_slot()
     {
         await using var harness = await BrowserHarness.StartAsync(new Dictionary<string, string>
         {
@@ -42,7 +43,7 @@ public sealed partial class BoundedSlotsTests
             "Alice decodes Bob's camera through a bounded slot");
         var before = new[] { await SdpAsync(a), await SdpAsync(b) };
         foreach (var sdp in before)
-            (Sections(sdp, "video"), Sections(sdp, "audio")).Should().Be((LastN, 3));
+            (Sections(sdp, "video"), Sections(sdp, "audio")).Should().Be((LastN + 1, 3), "N grid slots and the speaker slot");
 
         var meetingId = Regex.Match(a.Url, "mtg-[^/?#]+").Value;
         var bots = new List<MeetClient>();
@@ -69,7 +70,7 @@ public sealed partial class BoundedSlotsTests
             var after = new[] { await SdpAsync(a), await SdpAsync(b) };
             for (var i = 0; i < 2; i++)
             {
-                (Sections(after[i], "video"), Sections(after[i], "audio")).Should().Be((LastN, 3), "the m-section count does not grow with the meeting");
+                (Sections(after[i], "video"), Sections(after[i], "audio")).Should().Be((LastN + 1, 3), "the m-section count does not grow with the meeting");
                 SessionVersion(after[i]).Should().Be(SessionVersion(before[i]), "no bot's join renegotiated the browser");
             }
             var slots = await SlotsAsync(a);
@@ -79,6 +80,15 @@ public sealed partial class BoundedSlotsTests
             // The meeting's top 3 minus Alice herself when she is one of them.
             var audio = slots.Where(s => kinds[s.Key] == "audio" && s.Value is not null).Select(s => s.Value).ToList();
             audio.Should().OnlyHaveUniqueItems().And.HaveCountGreaterThanOrEqualTo(2).And.HaveCountLessThanOrEqualTo(3);
+
+            // Pinning (pins.ts): Alice pins a bot whose camera no slot shows; it takes a grid slot.
+            var outside = bots.Select(bot => bot.ParticipantId!).First(id => !video.Contains(id));
+            await a.ClickAsync($"[data-pin='{outside}']");
+            await EventuallyAsync(async () => (await SlotsAsync(a)).Any(s => kinds[s.Key] == "video" && s.Value == outside),
+                "the pinned bot's camera comes into one of Alice's grid slots");
+            (await a.GetAttributeAsync($"[data-pin='{outside}']", "aria-pressed")).Should().Be("true");
+            (await a.EvaluateAsync<string[]>("() => window.meet.pinned()")).Should().Equal(outside);
+            SessionVersion(await SdpAsync(a)).Should().Be(SessionVersion(before[0]), "a pin remaps a slot, it does not renegotiate");
         }
         finally
         {

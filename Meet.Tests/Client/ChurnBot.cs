@@ -10,12 +10,13 @@ namespace Meet.Tests.Client;
 // One participant of a churn test: the real client library (REST, signaling, ICE, DTLS, SRTP) that
 // publishes a microphone and a camera (Opus-sized and VP8 packets with a keyframe every 10 frames),
 // can turn its camera off (re-offer with the section inactive) and on, and records when RTP last
-// arrived on each SSRC its subscriber PeerConnection receives.
+// arrived from each publisher and kind. A bounded slot's SSRC shows whoever the server assigned it, so
+// a packet is attributed when it arrives (MeetClient.RemoteTrackOf), not when the test asks.
 internal sealed class ChurnBot : IAsyncDisposable
 {
     private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(40);
 
-    private readonly ConcurrentDictionary<uint, long> _lastRtp = new();
+    private readonly ConcurrentDictionary<string, long> _lastRtp = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private ClientMediaTrack _microphone = null!;
@@ -28,8 +29,8 @@ internal sealed class ChurnBot : IAsyncDisposable
         Client = new MeetClient(options);
         Client.SubscriberRtpReceived += packet =>
         {
-            if (RtpHeader.TryParse(packet, out var header))
-                _lastRtp[header.Ssrc] = Stopwatch.GetTimestamp();
+            if (RtpHeader.TryParse(packet, out var header) && Client.RemoteTrackOf(header.Ssrc) is { } track)
+                _lastRtp[track.StreamId + "/" + track.Kind] = Stopwatch.GetTimestamp();
         };
     }
 
@@ -73,21 +74,14 @@ internal sealed class ChurnBot : IAsyncDisposable
     }
 
     // The publishers whose tracks this bot receives RTP for since `since` (a Stopwatch timestamp), as
-    // "participantId/kind", from what its subscriber PeerConnection was last offered.
-    public IReadOnlyList<string> ReceivingSince(long since)
-    {
-        var tracks = Client.Subscriber?.RemoteTracks ?? [];
-        return tracks.Where(t => t.StreamId.Length > 0 && _lastRtp.TryGetValue(t.Ssrc, out var at) && at >= since)
-            .Select(t => t.StreamId + "/" + t.Kind)
-            .Distinct()
-            .OrderBy(t => t, StringComparer.Ordinal)
-            .ToArray();
-    }
+    // "participantId/kind".
+    public IReadOnlyList<string> ReceivingSince(long since) =>
+        _lastRtp.Where(t => t.Value >= since).Select(t => t.Key).OrderBy(t => t, StringComparer.Ordinal).ToArray();
 
-    // Every track the subscriber PeerConnection was offered (sendonly sections only carry an msid).
+    // The tracks the server says this bot's subscriber PeerConnection shows now: every offered track
+    // in per-track mode, the assigned slots with bounded slots (the default).
     public IReadOnlyList<string> OfferedTracks() =>
-        (Client.Subscriber?.RemoteTracks ?? []).Where(t => t.StreamId.Length > 0).Select(t => t.StreamId + "/" + t.Kind)
-            .OrderBy(t => t, StringComparer.Ordinal).ToArray();
+        Client.RemoteTracks.Select(t => t.StreamId + "/" + t.Kind).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
 
     private async Task SendLoopAsync()
     {

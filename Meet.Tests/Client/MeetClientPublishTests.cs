@@ -46,7 +46,7 @@ public sealed class MeetClientPublishTests(SignalingTransport transport)
         const uint ssrc = 0x5eed_0001;
         var publisher = await bot.PublishAsync([ClientMediaTrack.Vp8(bot.ParticipantId!, "camera", ssrc)]);
         await viewer.JoinAsync(meeting.MeetingId, "Viewer", userId: "usr_viewer");
-        await EventuallyAsync(() => viewer.Subscriber is { IsConnected: true } s && s.RemoteTracks.Any(t => t.Kind == "video"), "the viewer's subscriber PC is connected with the bot's track");
+        await EventuallyAsync(() => viewer.Subscriber is { IsConnected: true } && viewer.RemoteTracks.Any(t => t.Kind == "video"), "the viewer's subscriber PC is connected with the bot's track in a slot");
 
         ushort sequence = 1000;
         for (var i = 0; i < frames.Count; i++)
@@ -59,7 +59,8 @@ public sealed class MeetClientPublishTests(SignalingTransport transport)
         await EventuallyAsync(() => Vp8Clip.Reassemble(received.ToArray()).Count >= frames.Count * 8 / 10, "most frames arrive");
         var decoded = await Vp8Clip.DecodeAsync(directory, Vp8Clip.Reassemble(received.ToArray()));
 
-        viewer.Subscriber!.RemoteTracks.Should().Contain(t => t.Kind == "video" && t.StreamId == bot.ParticipantId, "contract 1: stream id = publishing participant");
+        viewer.RemoteTracks.Should().Contain(t => t.Kind == "video" && t.StreamId == bot.ParticipantId && t.TrackId == "camera",
+            "the slot assignment names the publishing participant and its track");
         decoded.Should().BeGreaterThanOrEqualTo(frames.Count * 8 / 10);
         await bot.LeaveAsync();
         await viewer.LeaveAsync();

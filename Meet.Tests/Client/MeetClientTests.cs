@@ -84,6 +84,31 @@ public sealed class MeetClientTests(SignalingTransport transport) : SignalingTes
     }
 
     [Test]
+    public async Task Pins_and_a_hosts_screen_share_limit_reach_the_media_module_and_a_non_host_gets_403()
+    {
+        await using var host = NewClient();
+        await using var guest = NewClient();
+        var (meetingId, hostToken) = await CreateMeetingAsync();
+        await host.JoinAsync(meetingId, "Host", token: hostToken);
+        await guest.JoinAsync(meetingId, "Guest", userId: "usr_guest");
+
+        await guest.PinAsync(["bob", "carol"]);
+        Media.Participants[guest.ParticipantId!].Pinned.Should().Equal("bob", "carol");
+        await guest.PinAsync([]);
+        Media.Participants[guest.ParticipantId!].Pinned.Should().BeEmpty("an empty list unpins");
+        await host.SetScreenShareLimitAsync(3);
+        Media.Participants[host.ParticipantId!].MaxScreenShares.Should().Be(3);
+
+        var notHost = async () => await guest.SetScreenShareLimitAsync(2);
+        (await notHost.Should().ThrowAsync<SignalingErrorException>()).Which.Code.Should().Be(SignalingErrorCodes.Forbidden);
+        Media.Participants[guest.ParticipantId!].MaxScreenShares.Should().Be(1, "a refused command changes nothing");
+        var tooMany = async () => await guest.PinAsync([.. Enumerable.Range(0, 65).Select(i => "p" + i)]);
+        (await tooMany.Should().ThrowAsync<SignalingErrorException>()).Which.Code.Should().Be(SignalingErrorCodes.TooLarge);
+        var empty = async () => await guest.PinAsync([""]);
+        (await empty.Should().ThrowAsync<SignalingErrorException>()).Which.Code.Should().Be(SignalingErrorCodes.BadRequest);
+    }
+
+    [Test]
     public async Task Offers_answers_and_candidates_flow_through_the_client()
     {
         await using var client = NewClient();

@@ -57,6 +57,22 @@ internal sealed class FakeMediaModule : IMediaModule
             return SdpNegotiationResult.Success(null);
         }
 
+        public IReadOnlyList<string> Pinned { get; private set; } = [];
+
+        public SdpNegotiationResult SetPinned(IReadOnlyList<string> participantIds)
+        {
+            Pinned = participantIds;
+            return SdpNegotiationResult.Success(null);
+        }
+
+        public int MaxScreenShares { get; private set; } = 1;
+
+        public SdpNegotiationResult SetMaxScreenShares(int maxShares)
+        {
+            MaxScreenShares = maxShares;
+            return SdpNegotiationResult.Success(null);
+        }
+
         public SdpNegotiationResult AddRemoteCandidate(string candidate, string? sdpMid, bool subscriberPc)
         {
             if (!candidate.StartsWith("candidate:", StringComparison.Ordinal))

@@ -5,6 +5,7 @@ import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { E2eeSession, keyFromLink } from './e2ee/session';
 import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
+import { PinControls } from './pins';
 import { ScreenShare, ScreenStage } from './screenshare';
 import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 import { InCallControls } from './ui/in-call';
@@ -33,6 +34,8 @@ export interface MeetTestHook {
   notices: NoticeMessage[];
   // Bounded subscriber slots: mid -> the participant the slot shows (null = idle).
   slots(): Record<string, string | null>;
+  // Issue 10: the participants this page pinned, in order.
+  pinned(): string[];
   // The subscriber PeerConnection's current remote description (the SFU's offer).
   subscriberSdp(): string;
   // Encodings the camera is sent with after negotiation: 3 with simulcast, 1 without.
@@ -86,6 +89,8 @@ class MeetingPage {
   });
   private readonly mixedAudio = new MixedAudioPlayer();
   // Grid, or speaker view: the active speaker large, everyone else in a strip.
+  // Issue 10: a pin button per tile (pins.ts).
+  private readonly pins = new PinControls(ids => this.signaling?.pin(ids), (text, warn) => this.showStatus(text, warn));
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
   private readonly roster = new Roster();
@@ -124,6 +129,7 @@ class MeetingPage {
       roster: () => ({ version: this.roster.version, participants: [...this.roster.participants.keys()].sort() }),
       stats: () => this.media?.remoteStats() ?? Promise.resolve({}),
       slots: () => this.media?.slots.assignments() ?? {},
+      pinned: () => this.pins.list(),
       subscriberSdp: () => this.media?.subscriber.remoteDescription?.sdp ?? '',
       videoEncodings: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'video')?.getParameters().encodings.length ?? 0,
       setVideoLayers: async active => {
@@ -345,6 +351,7 @@ class MeetingPage {
       video.addEventListener('loadeddata', () => this.onFirstFrame());
       const withCallback = video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
       withCallback.requestVideoFrameCallback?.(() => this.onFirstFrame());
+      this.pins.attach(participantId, element, () => tile?.name.textContent ?? 'Guest');
     }
     if (displayName) tile.name.textContent = displayName;
     else if (!tile.name.textContent) tile.name.textContent = 'Guest';
@@ -367,6 +374,7 @@ class MeetingPage {
     tile.audio.srcObject = null;
     tile.element.remove();
     this.tiles.delete(participantId);
+    this.pins.forget(participantId);
     this.layout();
   }
 

@@ -149,6 +149,11 @@ export class SignalingClient {
     return this.connection.invoke('RaiseHand', raised);
   }
 
+  // Issue 10: the participants whose video the SFU always forwards to us, in order ([] unpins).
+  pin(participantIds: string[]): Promise<void> {
+    return this.connection.invoke('Pin', participantIds);
+  }
+
   hostAction(action: HostAction, participantId: string | null = null, kind: string | null = null): Promise<void> {
     return this.connection.invoke('HostAction', action, participantId, kind);
   }

@@ -5,7 +5,9 @@
 
 export interface SlotAssignmentMessage {
   mid: string;
-  kind: 'audio' | 'video' | 'screen';
+  // 'speaker': the slot that always shows the active speaker (a copy of a grid video, for a large
+  // speaker stage); tiles never take it, so a speaker change moves nothing in the grid.
+  kind: 'audio' | 'video' | 'screen' | 'speaker';
   participantId: string | null;
   trackId: string | null;
 }
@@ -17,6 +19,7 @@ export class SlotRouter {
   private readonly shown = new Map<string, string | null>();
   // mid -> the slot's receive track (it stays the same track across remaps).
   private readonly tracks = new Map<string, MediaStreamTrack>();
+  private speaker: SlotAssignmentMessage | null = null;
 
   constructor(
     private readonly show: (participantId: string, track: MediaStreamTrack, mid: string) => void,
@@ -29,6 +32,7 @@ export class SlotRouter {
   // The slot's track arrived (the offer that created the slot); it may already have an owner.
   onTrack(mid: string, track: MediaStreamTrack): void {
     this.tracks.set(mid, track);
+    if (this.speaker?.mid === mid) return;
     const owner = this.shown.get(mid);
     if (owner) this.show(owner, track, mid);
   }
@@ -36,6 +40,10 @@ export class SlotRouter {
   // Announcements may come before the offer that creates their mids: they are kept until the track arrives.
   apply(slots: SlotAssignmentMessage[]): void {
     for (const slot of slots) {
+      if (slot.kind === 'speaker') {
+        this.speaker = slot;
+        continue;
+      }
       const previous = this.shown.get(slot.mid) ?? null;
       const next = slot.participantId ?? null;
       if (previous === next) continue;
@@ -45,6 +53,11 @@ export class SlotRouter {
       if (previous) this.hide(previous, track, slot.mid);
       if (next) this.show(next, track, slot.mid);
     }
+  }
+
+  // The speaker slot as last announced: whom it shows and its receive track (once the offer made it).
+  speakerSlot(): { participantId: string | null; track: MediaStreamTrack | undefined } | null {
+    return this.speaker ? { participantId: this.speaker.participantId, track: this.tracks.get(this.speaker.mid) } : null;
   }
 
   owner(mid: string): string | undefined {

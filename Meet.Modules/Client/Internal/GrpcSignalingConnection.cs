@@ -151,6 +151,12 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         WriteAsync(new ClientMessage { VideoLimit = new VideoLimit { MaxVideos = maxVideos } }, cancellationToken);
 
+    public Task PinAsync(IReadOnlyList<string> participantIds, CancellationToken cancellationToken) =>
+        CommandAsync(new ClientMessage { Pin = new PinRequest { ParticipantIds = { participantIds } } }, cancellationToken);
+
+    public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken) =>
+        CommandAsync(new ClientMessage { ScreenShareLimit = new ScreenShareLimit { MaxShares = maxShares } }, cancellationToken);
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         RequestAsync(pendingRosters, new ClientMessage { RosterRequest = new RosterRequest() }, cancellationToken);
 

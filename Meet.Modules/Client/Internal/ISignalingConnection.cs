@@ -16,6 +16,11 @@ internal interface ISignalingConnection : IAsyncDisposable
 
     Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken);
 
+    // Issue 10: pins ([] unpins) and the host's screen-share limit; refusals throw SignalingErrorException.
+    Task PinAsync(IReadOnlyList<string> participantIds, CancellationToken cancellationToken);
+
+    Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken);
+
     Task IceCandidateAsync(bool subscriber, string candidate, string? sdpMid, int? sdpMLineIndex, CancellationToken cancellationToken);
 
     Task PingAsync(CancellationToken cancellationToken);

@@ -59,6 +59,12 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
     public Task SetMaxVideosAsync(int maxVideos, CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync("SetMaxVideos", maxVideos, cancellationToken));
 
+    public Task PinAsync(IReadOnlyList<string> participantIds, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("Pin", participantIds.ToArray(), cancellationToken));
+
+    public Task SetScreenShareLimitAsync(int maxShares, CancellationToken cancellationToken) =>
+        Call(() => Hub.InvokeAsync("SetScreenShareLimit", maxShares, cancellationToken));
+
     public Task<RosterSnapshotMessage> GetRosterAsync(CancellationToken cancellationToken) =>
         Call(() => Hub.InvokeAsync<RosterSnapshotMessage>("GetRoster", cancellationToken));
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -47,6 +48,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private long _rtpReceived;
     private long _rtcpReceived;
     private long _dropped;
+    private int _transportSequence;
 
     public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null)
     {
@@ -86,7 +88,8 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     // Completes true once DTLS is up and SRTP keys exist, false when the handshake failed.
     public Task<bool> Connected => _connected.Task;
 
-    // Publisher side: an offer with one sendonly m-section per track (a=ssrc announced, no simulcast).
+    // Publisher side: an offer with one sendonly m-section per track (a=ssrc announced, or a=rid +
+    // a=simulcast for a simulcast track).
     public string CreateOffer(IReadOnlyList<ClientMediaTrack> tracks)
     {
         ArgumentNullException.ThrowIfNull(tracks);
@@ -105,15 +108,28 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 Msids = [new SdpMsid(track.StreamId, track.TrackId)],
                 RtpMaps = [new SdpRtpMap(track.PayloadType, track.Codec, track.ClockRate, track.Channels)],
                 Extmaps = track.Kind == "audio"
-                    ? [new SdpExtmap(1, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
-                    : [new SdpExtmap(1, SdpAnswerOptions.MidUri)],
-                Ssrcs = [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
+                    ? [new SdpExtmap(MidExtensionId, SdpAnswerOptions.MidUri), new SdpExtmap(AudioLevelExtensionId, SdpAnswerOptions.AudioLevelUri)]
+                    : [new SdpExtmap(MidExtensionId, SdpAnswerOptions.MidUri)],
+                Ssrcs = track.Rids.Count > 0 ? []
+                    : [new SdpSsrc(track.Ssrc, "cname", track.StreamId), new SdpSsrc(track.Ssrc, "msid", track.StreamId + " " + track.TrackId)],
             };
+            if (track.Rids.Count > 0)
+            {
+                section.Extmaps.Add(new SdpExtmap(RidExtensionId, SdpAnswerOptions.RidUri));
+                section.Extmaps.Add(new SdpExtmap(RepairedRidExtensionId, SdpAnswerOptions.RepairedRidUri));
+                section.Rids = [.. track.Rids.Select(r => new SdpRid(r, SdpRidDirection.Send))];
+                section.Simulcast = SdpSimulcast.SendingRids([.. track.Rids]);
+            }
             if (track.RtxPayloadType is { } rtx)
             {
                 section.Formats.Add(rtx.ToString(CultureInfo.InvariantCulture));
                 section.RtpMaps.Add(new SdpRtpMap(rtx, "rtx", track.ClockRate));
                 section.Fmtps.Add(new SdpFmtp(rtx, "apt=" + track.PayloadType.ToString(CultureInfo.InvariantCulture)));
+            }
+            if (TransportWideCc)
+            {
+                section.Extmaps.Add(new SdpExtmap(TransportWideCcExtensionId, SdpAnswerOptions.TransportWideCcUri));
+                section.RtcpFeedbacks.Add(new SdpRtcpFeedback(track.PayloadType, "transport-cc"));
             }
             if (track.Kind == "video")
             {
@@ -260,18 +276,44 @@ public sealed class ClientPeerConnection : IAsyncDisposable
             _socket.SendTo(datagram, SocketFlags.None, remote.ToEndPoint());
     }
 
-    // The id this client offers for RFC 6464 audio levels on its audio sections.
+    // The ids this client offers: mid on every section, RFC 6464 audio levels on audio sections, rid and
+    // repaired-rid on simulcast video sections.
+    public const int MidExtensionId = 1;
     public const int AudioLevelExtensionId = 2;
+    public const int TransportWideCcExtensionId = 3;
+    public const int RidExtensionId = 10;
+    public const int RepairedRidExtensionId = 11;
+
+    // Offer the transport-wide sequence extension (draft-holmer-rmcat-transport-wide-cc-extensions-01)
+    // and stamp every packet sent, as browsers do: the SFU then answers with transport-cc feedback and
+    // reuses the element for its own numbering towards each subscriber (issue 11's estimator).
+    public bool TransportWideCc { get; init; }
 
     public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload) =>
         SendRtp(ssrc, payloadType, sequenceNumber, timestamp, marker, payload, audioLevel: null);
 
     // audioLevel: RFC 6464 level (0 loudest .. 127 silence) sent in the ssrc-audio-level extension, as
     // browsers do on every microphone packet; the SFU's speaker detection reads it.
-    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? audioLevel)
+    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? audioLevel) =>
+        SendRtp(ssrc, payloadType, sequenceNumber, timestamp, marker, payload, audioLevel, mid: default, rid: default);
+
+    // A simulcast layer's packet: the section's mid and the layer's rid (ASCII) ride in the header
+    // extensions on every packet, as Chrome sends them, so the SFU learns the layer's SSRC (RFC 8852).
+    public bool SendRtp(uint ssrc, byte payloadType, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload,
+        byte? audioLevel, ReadOnlySpan<byte> mid, ReadOnlySpan<byte> rid)
     {
         Span<byte> buffer = stackalloc byte[1500];
         var writer = new RtpPacketWriter(buffer, payloadType, sequenceNumber, timestamp, ssrc, marker);
+        if (!mid.IsEmpty)
+            writer.AddExtension(MidExtensionId, mid);
+        if (TransportWideCc)
+        {
+            Span<byte> sequence = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16BigEndian(sequence, (ushort)Interlocked.Increment(ref _transportSequence));
+            writer.AddExtension(TransportWideCcExtensionId, sequence);
+        }
+        if (!rid.IsEmpty)
+            writer.AddExtension(RidExtensionId, rid);
         if (audioLevel is { } level)
         {
             Span<byte> value = stackalloc byte[AudioLevelExtension.Size];

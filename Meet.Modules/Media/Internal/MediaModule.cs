@@ -139,7 +139,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
             {
                 if (!_routers.TryGetValue(request.MeetingId, out router!))
                 {
-                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request));
+                    router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request), MaxScreenShares);
                     _routers.Add(request.MeetingId, router);
                 }
             }

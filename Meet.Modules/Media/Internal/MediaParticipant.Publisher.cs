@@ -87,9 +87,9 @@ internal sealed partial class MediaParticipant
         if (newShares == 0)
             return null;
         var sharing = Router.Members.Sum(member => member.Publishing.Producers.Count(p => p.IsScreen && !p.IsClosed));
-        if (sharing + newShares <= _module.MaxScreenShares)
+        if (sharing + newShares <= Router.MaxScreenShares)
             return null;
-        return SdpNegotiationResult.Failure(409, $"screen_share_limit: {sharing} screen share(s) already in this meeting (Media:MaxScreenShares = {_module.MaxScreenShares}).");
+        return SdpNegotiationResult.Failure(409, $"screen_share_limit: {sharing} screen share(s) already in this meeting (at most {Router.MaxScreenShares} at once).");
     }
 
     private static bool IsSending(SdpMediaDescription offered) =>

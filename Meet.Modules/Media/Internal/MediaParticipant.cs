@@ -117,6 +117,47 @@ internal sealed partial class MediaParticipant : IMediaParticipant, IWebRtcTrans
         return SdpNegotiationResult.Success(null);
     }
 
+    // Pinned participants always count among this subscriber's videos (issue 10). At most its video
+    // limit (409 pin_limit beyond it), never itself (400), only participants of the meeting (404);
+    // an empty list unpins everyone. A pinned participant without a camera takes no slot until it has one.
+    public SdpNegotiationResult SetPinned(IReadOnlyList<string> participantIds)
+    {
+        ArgumentNullException.ThrowIfNull(participantIds);
+        var pins = participantIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (pins.Contains(ParticipantId, StringComparer.Ordinal))
+            return SdpNegotiationResult.Failure(400, "A participant cannot pin itself.");
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            var limit = Member.Subscribing.VideoLimit;
+            if (pins.Length > limit)
+                return SdpNegotiationResult.Failure(409, $"pin_limit: at most {limit} pinned participant(s), one per video slot (asked for {pins.Length}).");
+            if (pins.FirstOrDefault(id => !Router.Members.Any(m => m.ParticipantId == id)) is { } unknown)
+                return SdpNegotiationResult.Failure(404, $"Participant '{unknown}' is not in this meeting.");
+            Router.SetPinned(Member, pins);
+        }
+        return SdpNegotiationResult.Success(null);
+    }
+
+    // A host's run-time change of how many screen shares the meeting allows at once (signaling checks
+    // the role); 1 to MaxScreenSharesLimit.
+    public SdpNegotiationResult SetMaxScreenShares(int maxShares)
+    {
+        if (maxShares is < 1 or > MaxScreenSharesLimit)
+            return SdpNegotiationResult.Failure(400, $"The number of screen shares must be between 1 and {MaxScreenSharesLimit} (was {maxShares}).");
+        using (Router.Enter())
+        {
+            if (_closed)
+                return SdpNegotiationResult.Failure(410, "The participant has left.");
+            Router.SetMaxScreenShares(maxShares);
+        }
+        return SdpNegotiationResult.Success(null);
+    }
+
+    // Every share is a slot in every subscriber's PeerConnection: a meeting needs only a few.
+    public const int MaxScreenSharesLimit = 8;
+
     public void OnSlotsChanged() => Negotiation.MarkChanged();
 
     public void OnRenegotiationDue() => DeliverSubscriberOffer();

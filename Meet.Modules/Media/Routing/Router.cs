@@ -10,7 +10,8 @@ namespace Meet.Modules.Media.Routing;
 //
 // A mixing meeting (issue 17) has a Mixer: audio producers feed it instead of consumers, each member's
 // subscriber has one mix slot, and the selection's audible set is what the mixer mixes.
-internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null)
+internal sealed class Router(string meetingId, int lastN, MediaSender sender, ConferenceCounters counters, bool boundedSlots = false, Mixing.AudioMixer? mixer = null,
+    int maxScreenShares = 1)
 {
     private readonly List<RouterMember> _members = [];
     private readonly List<(RouterMember Member, ActiveSpeakerUpdate? Speaker)> _events = [];
@@ -24,6 +25,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     public bool BoundedSlots { get; } = boundedSlots;
 
     public int LastN { get; } = lastN;
+
+    // Screen shares at once in this meeting: Media:MaxScreenShares until a host changes it (issue 10).
+    // With bounded slots every subscriber has this many screen slots once the first share starts.
+    public int MaxScreenShares { get; private set; } = maxScreenShares;
 
     public Mixing.AudioMixer? Mixer { get; } = mixer;
 
@@ -88,7 +93,10 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
             Mixer.AddListener(member.Subscribing.AddMixSlot(subscriber));
         if (BoundedSlots)
         {
+            // The mix slot (a mixing meeting) exists from the start: it needs the first offer too.
             Reallocate(member, AllProducers());
+            if (Mixer is not null)
+                SlotsChanged(member);
             return member;
         }
         foreach (var other in _members)
@@ -192,7 +200,7 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
     // Bounded slots: the member's allocator maps its slots; slots added renegotiate, remaps are announced.
     private int Reallocate(RouterMember member, IReadOnlyList<Producer> producers)
     {
-        var result = member.Subscribing.Allocate(Selection, producers, member.Subscriber, NextConsumerId, sender);
+        var result = member.Subscribing.Allocate(Selection, producers, member.Subscriber, NextConsumerId, sender, MaxScreenShares);
         if (result.SlotsAdded)
             SlotsChanged(member);
         if (result.SlotsAdded || result.Remapped > 0)
@@ -218,6 +226,25 @@ internal sealed class Router(string meetingId, int lastN, MediaSender sender, Co
             Reallocate(member, AllProducers());
         else
             member.Subscribing.Apply(Selection, sender);
+    }
+
+    // Under Enter(): the subscriber's pins (MediaParticipant checked them against its video limit).
+    public void SetPinned(RouterMember member, IReadOnlyList<string> participantIds)
+    {
+        member.Subscribing.Pinned = participantIds;
+        if (BoundedSlots)
+            Reallocate(member, AllProducers());
+        else
+            counters.OnResumedOrPaused(member.Subscribing.Apply(Selection, sender));
+    }
+
+    // Under Enter(): a host changed how many screen shares may run at once. Shares already running stay
+    // (a lower limit refuses only new ones); a higher one adds screen slots when the next share starts.
+    public void SetMaxScreenShares(int maxShares)
+    {
+        MaxScreenShares = maxShares;
+        if (BoundedSlots)
+            ReallocateAll();
     }
 
     // Under Enter(), once per tick: the selection from this tick's voice activity, applied to every

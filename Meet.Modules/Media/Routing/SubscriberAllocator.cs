@@ -34,6 +34,10 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     // The client's own last-N (a small window, a phone): at most this many videos.
     public int MaxVideos { get; set; } = int.MaxValue;
 
+    // Participants this subscriber pinned, in pin order: their cameras always count among its videos
+    // (Router.SetPinned keeps the list within VideoLimit).
+    public IReadOnlyList<string> Pinned { get; set; } = [];
+
     public int ConsumerCount => _slots.Count(s => s.Consumer is not null);
 
     public IEnumerable<Consumer> Consumers => _slots.Where(s => s.Consumer is not null).Select(s => s.Consumer!);
@@ -48,7 +52,7 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         else
             slot.Stream = new OutgoingStream();
         var consumer = new Consumer(consumerId, producer, SubscriberId, transport, slot.Mid, slot.Stream);
-        consumer.SetPaused(!Forwards(selection, consumer), sender);
+        consumer.SetPaused(!Forwards(selection, consumer, GridVideos(selection, Cameras(producer))), sender);
         slot.Consumer = consumer;
         slot.Reusable = false;
         producer.AddConsumer(consumer);
@@ -71,62 +75,110 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     // first producer of a kind appears or the client's limit grows. Per subscriber this is
     // O(producers), once per selection change, never per packet.
     public SlotAllocation Allocate(ConferenceSelection selection, IReadOnlyList<Producer> producers, WebRtcTransport transport,
-        Func<string> nextConsumerId, MediaSender sender)
+        Func<string> nextConsumerId, MediaSender sender, int screenSlots = 1)
     {
         var screens = producers
             .Where(p => p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId)
-            .Take(ScreenSlots)
+            .Take(screenSlots)
             .ToList();
-        var videos = producers
-            .Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId
-                && selection.ForwardsVideo(SubscriberId, p.ParticipantId, MaxVideos))
-            .OrderBy(p => selection.VideoRank(p.ParticipantId))
-            .Take(VideoLimit)
-            .ToList();
+        var cameras = producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId).ToList();
+        var videos = GridVideos(selection, cameras);
+        var speaker = SpeakerVideo(selection, cameras);
         var audios = producers
             .Where(p => p.Kind == MediaKind.Audio && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
             .Take(ConferenceSelection.AudibleSpeakers)
             .ToList();
-        var added = EnsureSlots(MediaKind.Video, screen: false, VideoLimit, producers)
-            | EnsureSlots(MediaKind.Audio, screen: false, ConferenceSelection.AudibleSpeakers, producers)
-            | EnsureSlots(MediaKind.Video, screen: true, ScreenSlots, producers);
-        var remapped = Assign(MediaKind.Video, screen: false, videos, transport, nextConsumerId, sender)
-            + Assign(MediaKind.Audio, screen: false, audios, transport, nextConsumerId, sender)
-            + Assign(MediaKind.Video, screen: true, screens, transport, nextConsumerId, sender);
+        var speakerSlots = VideoLimit > 0 ? 1 : 0;
+        var added = EnsureSlots(MediaKind.Video, SlotRole.Grid, VideoLimit, producers)
+            | EnsureSlots(MediaKind.Video, SlotRole.Speaker, speakerSlots, producers)
+            | EnsureSlots(MediaKind.Audio, SlotRole.Grid, ConferenceSelection.AudibleSpeakers, producers)
+            | EnsureSlots(MediaKind.Video, SlotRole.Screen, screenSlots, producers);
+        var remapped = Assign(MediaKind.Video, SlotRole.Grid, videos, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Video, SlotRole.Speaker, speaker is null ? [] : [speaker], transport, nextConsumerId, sender)
+            + Assign(MediaKind.Audio, SlotRole.Grid, audios, transport, nextConsumerId, sender)
+            + Assign(MediaKind.Video, SlotRole.Screen, screens, transport, nextConsumerId, sender);
         Remaps += remapped;
         return new SlotAllocation(added, remapped);
     }
 
-    // Bounded: one screen-share slot, created when the meeting's first share starts.
-    public const int ScreenSlots = 1;
-
-    private bool EnsureSlots(MediaKind kind, bool screen, int count, IReadOnlyList<Producer> producers)
+    // The cameras this subscriber's grid shows: the ones it pinned (pin order), then the meeting's video
+    // order (active speaker, recent speakers, join order; not seen yet = last), VideoLimit in all.
+    private List<Producer> GridVideos(ConferenceSelection selection, List<Producer> cameras)
     {
-        var have = _slots.Count(s => s.Kind == kind && s.Screen == screen);
+        var pinned = Pinned;
+        return [.. cameras.Where(p => Contains(pinned, p.ParticipantId)).OrderBy(p => IndexOf(pinned, p.ParticipantId))
+            .Concat(cameras.Where(p => !Contains(pinned, p.ParticipantId)).OrderBy(p => selection.VideoRank(p.ParticipantId)))
+            .Take(VideoLimit)];
+    }
+
+    // The speaker slot: the active speaker's camera; for the active speaker itself, the most recent
+    // other speaker's (as others see the speaker, the speaker sees whom it answers). Idle before anyone
+    // spoke, or when the client asked for no video at all.
+    private Producer? SpeakerVideo(ConferenceSelection selection, List<Producer> cameras)
+    {
+        if (VideoLimit == 0)
+            return null;
+        var speaker = selection.DominantSpeaker != SubscriberId ? selection.DominantSpeaker
+            : selection.RecentSpeakers.FirstOrDefault(id => id != SubscriberId);
+        return speaker is null ? null : cameras.FirstOrDefault(p => p.ParticipantId == speaker);
+    }
+
+    private static bool Contains(IReadOnlyList<string> ids, string id) => IndexOf(ids, id) >= 0;
+
+    private static int IndexOf(IReadOnlyList<string> ids, string id)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (ids[i] == id)
+                return i;
+        }
+        return -1;
+    }
+
+    // Which bounded slots a kind has: the grid (last-N video, or top-3 audio), the speaker, screen shares.
+    private enum SlotRole
+    {
+        Grid,
+        Speaker,
+        Screen,
+    }
+
+    private static bool Has(SubscriberSlot slot, MediaKind kind, SlotRole role) =>
+        slot.Kind == kind && slot.Screen == (role == SlotRole.Screen) && slot.Speaker == (role == SlotRole.Speaker);
+
+    private bool EnsureSlots(MediaKind kind, SlotRole role, int count, IReadOnlyList<Producer> producers)
+    {
+        var have = _slots.Count(s => Has(s, kind, role));
         if (have >= count)
             return false;
         // The slot's codecs (payload types, fmtp) come from the first other publisher of that kind;
         // later publishers are renumbered onto them (SubscriberSlot.TryMapPayloadTypes).
         // A mixing meeting's audio goes to the mixer (its own slot), never to a bounded audio slot.
+        var screen = role == SlotRole.Screen;
         var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId);
         if (template is null)
             return false;
         for (var i = have; i < count; i++)
         {
-            var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, template.Codecs) { Bounded = true, Screen = screen };
+            var slot = new SubscriberSlot((_nextMid++).ToString(CultureInfo.InvariantCulture), kind, template.Codecs)
+            {
+                Bounded = true,
+                Screen = screen,
+                Speaker = role == SlotRole.Speaker,
+            };
             _slots.Add(slot);
         }
         Volatile.Write(ref _slotSnapshot, [.. _slots]);
         return true;
     }
 
-    private int Assign(MediaKind kind, bool screen, List<Producer> wanted, WebRtcTransport transport, Func<string> nextConsumerId, MediaSender sender)
+    private int Assign(MediaKind kind, SlotRole role, List<Producer> wanted, WebRtcTransport transport, Func<string> nextConsumerId, MediaSender sender)
     {
         var changes = 0;
         var free = new List<SubscriberSlot>();
         foreach (var slot in _slots)
         {
-            if (slot.Kind != kind || slot.Screen != screen)
+            if (!Has(slot, kind, role))
                 continue;
             if (slot.Consumer is { } current && wanted.Remove(current.Producer))
                 continue;
@@ -168,7 +220,7 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     // Bounded slots: who each slot shows now, for the client's tiles.
     public IReadOnlyList<MediaSlotAssignment> Assignments() =>
         _slots.Where(s => s.Bounded)
-            .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : s.Screen ? "screen" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
+            .Select(s => new MediaSlotAssignment(s.Mid, s.Kind == MediaKind.Audio ? "audio" : s.Screen ? "screen" : s.Speaker ? "speaker" : "video", s.ParticipantId, s.Consumer?.Producer.TrackId))
             .ToArray();
 
     // A mixing meeting's one audio slot (issue 17): the mixed stream, Opus as every browser offers it.
@@ -219,19 +271,30 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     public int Apply(ConferenceSelection selection, MediaSender sender)
     {
         var changed = 0;
+        var grid = GridVideos(selection, Cameras());
         foreach (var slot in _slots)
         {
-            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, consumer), sender))
+            if (slot.Consumer is { } consumer && consumer.SetPaused(!Forwards(selection, consumer, grid), sender))
                 changed++;
         }
         return changed;
     }
 
-    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N.
-    private bool Forwards(ConferenceSelection selection, Consumer consumer) =>
+    // Per track: the cameras this subscriber has a consumer of (and one being added).
+    private List<Producer> Cameras(Producer? adding = null)
+    {
+        var cameras = Consumers.Select(c => c.Producer).Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed).ToList();
+        if (adding is { Kind: MediaKind.Video, IsScreen: false } && !cameras.Contains(adding))
+            cameras.Add(adding);
+        return cameras;
+    }
+
+    // A screen share is always forwarded (SPEC: shown large to every subscriber), outside last-N; a
+    // camera when it is in this subscriber's grid (pinned or selected).
+    private static bool Forwards(ConferenceSelection selection, Consumer consumer, List<Producer> grid) =>
         consumer.Producer.IsScreen
         || (consumer.Producer.Kind == MediaKind.Video
-            ? selection.ForwardsVideo(SubscriberId, consumer.Producer.ParticipantId, MaxVideos)
+            ? grid.Contains(consumer.Producer)
             : selection.ForwardsAudio(consumer.Producer.ParticipantId));
 
     // The packet path (RTCP feedback): slots only grow, so a snapshot read may miss the newest one,

@@ -28,6 +28,10 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
     // A bounded video slot reserved for screen shares.
     public bool Screen { get; init; }
 
+    // The bounded video slot that always shows the meeting's active speaker (issue 10: the client's
+    // speaker view uses it, so a speaker change never remaps the grid's slots).
+    public bool Speaker { get; init; }
+
     public OutgoingStream Stream { get; set; } = new();
 
     // Whom the slot shows now (bounded slots), null when idle.

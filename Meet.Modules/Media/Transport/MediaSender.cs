@@ -6,6 +6,10 @@ namespace Meet.Modules.Media.Transport;
 // Outgoing datagrams are gathered in a per-thread batch (receive loops, the DTLS threads and the RTCP
 // timer each get their own), written straight into its slots and handed to the engine in one Send:
 // nothing is allocated per packet and no lock is shared between threads.
+// The thread's batch is shared by every MediaSender in the process (two hosts embedded in one process,
+// or a test run), so it remembers which sender filled it: another sender writing on the same thread
+// first sends what is there through its owner's channel, and a sender never flushes a batch it does not
+// own. Before, one host's packets could leave through another host's socket and never reach the peer.
 // ICE-TCP (issue 12): peers that reached us over the TCP listener are listed in _tcpPeers, and a
 // batch naming any of them is split between the two channels. With no TCP peer at all (the usual
 // case) Flush is one volatile read more than before.
@@ -15,6 +19,9 @@ internal sealed class MediaSender
 
     [ThreadStatic]
     private static PacketBatch? t_batch;
+
+    [ThreadStatic]
+    private static MediaSender? t_owner;
 
     [ThreadStatic]
     private static PacketBatch? t_udpPart;
@@ -61,18 +68,29 @@ internal sealed class MediaSender
 
     public bool IsTcpPeer(in PacketAddress address) => Volatile.Read(ref _tcpPeerCount) > 0 && _tcpPeers.ContainsKey(address);
 
-    private static PacketBatch Batch => t_batch ??= new PacketBatch(BatchCapacity);
+    // This thread's batch, made this sender's: what another sender left in it leaves through that sender.
+    private PacketBatch OwnBatch()
+    {
+        var batch = t_batch ??= new PacketBatch(BatchCapacity);
+        var owner = t_owner;
+        if (!ReferenceEquals(owner, this))
+        {
+            owner?.Flush();
+            t_owner = this;
+        }
+        return batch;
+    }
 
     // A slot to write one datagram into; Commit adds it to the batch. Flushes first when full.
     public Span<byte> GetSlot()
     {
-        var batch = Batch;
+        var batch = OwnBatch();
         if (batch.IsFull)
             Flush();
         return batch.GetNextSlot();
     }
 
-    public void Commit(int length, in PacketAddress destination) => Batch.Commit(length, destination);
+    public void Commit(int length, in PacketAddress destination) => OwnBatch().Commit(length, destination);
 
     public void SendNow(ReadOnlySpan<byte> datagram, in PacketAddress destination)
     {
@@ -90,7 +108,7 @@ internal sealed class MediaSender
     public void Flush()
     {
         var batch = t_batch;
-        if (batch is null || batch.Count == 0)
+        if (batch is null || batch.Count == 0 || !ReferenceEquals(t_owner, this))
             return;
         var channel = Channel;
         var tcp = TcpChannel;

@@ -89,17 +89,12 @@ internal sealed partial class WebRtcTransport
                 start = true;
             }
         }
-        // Found by the hostile-media test (issue 16): once keys are agreed, DTLS records sent from the
-        // participant's address by anyone able to spoof it (a ClientHello, ChangeCipherSpec or alert, or
-        // garbage with a valid-looking header) made the DTLS library end the association and with it the
-        // participant's media. This transport carries no data channel, so after the handshake the only
-        // record the endpoint still needs is the peer's retransmitted Finished (epoch >= 1, handshake),
-        // in case ours was lost; it is let through for a short grace period, every other record is
-        // stripped and counted.
+        // After the handshake only the peer's retransmitted final flight may pass (DtlsFinalFlightFilter),
+        // for a grace period; every other record is stripped and counted.
         if (handshakeDone)
         {
             var inGrace = Environment.TickCount64 - keysAgreedAt < FinishedRetransmissionGraceMs;
-            var kept = inGrace ? KeepEncryptedHandshake(packet) : [];
+            var kept = inGrace ? DtlsFinalFlightFilter.KeepFinalFlight(packet) : [];
             if (kept.Length != packet.Length)
                 _counters.Drop(MediaDropReason.DtlsRejected);
             if (kept.Length == 0)
@@ -121,21 +116,6 @@ internal sealed partial class WebRtcTransport
 
     // RFC 6347 §4.2.4: a peer retransmits its last flight for up to a minute; in practice within seconds.
     private const long FinishedRetransmissionGraceMs = 15_000;
-
-    // The records of a datagram (RFC 6347 §4.1, back to back) that are encrypted handshake messages; rare
-    // after the handshake, so the copy is fine.
-    private static byte[] KeepEncryptedHandshake(ReadOnlySpan<byte> datagram)
-    {
-        var kept = new List<byte>(datagram.Length);
-        while (DtlsRecordHeader.TryParse(datagram, out var header) && DtlsRecordHeader.Size + header.Length <= datagram.Length)
-        {
-            var record = datagram[..(DtlsRecordHeader.Size + header.Length)];
-            if (header.Epoch != 0 && header.ContentType == DtlsRecordHeader.HandshakeContentType)
-                kept.AddRange(record);
-            datagram = datagram[record.Length..];
-        }
-        return kept.ToArray();
-    }
 
     private void OnDtlsCompleted(DtlsHandshakeResult result)
     {

@@ -59,18 +59,8 @@ internal sealed class JwtMeetingTokens : IMeetingTokens
         };
         if (participantId is { } pid)
             claims[ParticipantClaim] = pid.ToString("D");
-        var token = handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = options.Issuer,
-            Audience = Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = claims,
-            SigningCredentials = credentials,
-        });
-        // JWT times are whole seconds.
-        return new IssuedMeetingToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+        var (token, expiresAt) = SignedTokenFactory.Create(handler, credentials, options.Issuer, Audience, now, expires, claims);
+        return new IssuedMeetingToken(token, expiresAt);
     }
 
     public async Task<MeetingToken?> ValidateAsync(string token)

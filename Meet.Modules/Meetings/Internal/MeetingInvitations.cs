@@ -52,17 +52,7 @@ internal sealed class MeetingInvitations
         };
         if (singleUse)
             claims[SingleUseClaim] = true;
-        var token = handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = options.Issuer,
-            Audience = Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = claims,
-            SigningCredentials = credentials,
-        });
-        return (token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+        return SignedTokenFactory.Create(handler, credentials, options.Issuer, Audience, now, expires, claims);
     }
 
     // True when the invitation is valid for this meeting (and, if single-use, not redeemed before:

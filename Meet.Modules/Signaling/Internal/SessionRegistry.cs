@@ -217,6 +217,31 @@ internal sealed partial class SessionRegistry(
         Unwrap(RequireMedia(session).SetMaxVideos(maxVideos));
     }
 
+    // Issue 10: the participants whose video this client always receives ([] unpins). The media module
+    // checks them against the meeting and the client's video slots (409 pin_limit, 404 unknown).
+    public void SetPinned(SignalingSession session, IReadOnlyList<string>? participantIds)
+    {
+        EnsureLive(session);
+        participantIds ??= [];
+        if (participantIds.Count > MaxPins)
+            throw new SignalingException(SignalingErrorCodes.TooLarge, $"at most {MaxPins} participants can be pinned");
+        if (participantIds.Any(id => string.IsNullOrEmpty(id) || id.Length > 64))
+            throw new SignalingException(SignalingErrorCodes.BadRequest, "a pinned participant id is empty or too long");
+        Unwrap(RequireMedia(session).SetPinned(participantIds));
+    }
+
+    // Bounds the message before the media module sees it; the real bound is the video slot count.
+    private const int MaxPins = 64;
+
+    // Issue 10: a host changes how many screen shares the meeting allows at once (others: 403).
+    public void SetScreenShareLimit(SignalingSession session, int maxShares)
+    {
+        EnsureLive(session);
+        if (!session.IsHost)
+            throw new SignalingException(SignalingErrorCodes.Forbidden, "only a host may change how many screens can be shared");
+        Unwrap(RequireMedia(session).SetMaxScreenShares(maxShares));
+    }
+
     // A client that saw a gap in roster versions asks for the whole roster again.
     public RosterSnapshotMessage GetRoster(SignalingSession session)
     {

@@ -83,6 +83,12 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                 case ClientMessage.PayloadOneofCase.VideoLimit:
                     registry.SetMaxVideos(session, message.VideoLimit.MaxVideos);
                     break;
+                case ClientMessage.PayloadOneofCase.Pin:
+                    registry.SetPinned(session, message.Pin.ParticipantIds);
+                    break;
+                case ClientMessage.PayloadOneofCase.ScreenShareLimit:
+                    registry.SetScreenShareLimit(session, message.ScreenShareLimit.MaxShares);
+                    break;
                 case ClientMessage.PayloadOneofCase.RosterRequest:
                     peer.Send(new ServerMessage { Roster = GrpcMapping.ToProto(registry.GetRoster(session)) });
                     break;

@@ -49,6 +49,12 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     // The client's own last-N (at most the meeting's Media:LastN).
     public void SetMaxVideos(int maxVideos) => Run(session => registry.SetMaxVideos(session, maxVideos));
 
+    // Issue 10: the participants whose video this client always receives ([] unpins).
+    public void Pin(string[]? participantIds) => Run(session => registry.SetPinned(session, participantIds));
+
+    // Issue 10, host only: screen shares allowed at once in this meeting.
+    public void SetScreenShareLimit(int maxShares) => Run(session => registry.SetScreenShareLimit(session, maxShares));
+
     public void IceCandidate(string target, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Run(session => registry.AddRemoteCandidate(session, target, candidate ?? "", sdpMid));
 

@@ -4,9 +4,9 @@ using Meet.Tests.Support;
 namespace Meet.Tests.Benchmarks.Meeting;
 
 // The load generator's smoke scenario, run as users run it (`Meet.Benchmarks meeting smoke`): a real
-// server process, two cameras and three viewers on the .NET client library over loopback. It asserts
-// that everyone joined and every subscriber received every publisher's video and audio, never timings,
-// so the tool cannot rot.
+// server process, two simulcast cameras and three viewers on the .NET client library over loopback. It
+// asserts that everyone joined, every subscriber received every publisher's video and audio and sent
+// back browser-like RTCP, never timings, so the tool cannot rot.
 public sealed class MeetingCommandTests
 {
     [Test]
@@ -14,7 +14,7 @@ public sealed class MeetingCommandTests
     public async Task Smoke_run_joins_everyone_and_every_subscriber_receives_every_publishers_media(CancellationToken cancellationToken)
     {
         var output = TempDirectory.Create("meet-meeting-smoke-");
-        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--seconds", "2", "--warmup", "0", "--quiet", "--out", output], cancellationToken);
+        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--seconds", "2", "--warmup", "0", "--receive-loss", "3", "--quiet", "--out", output], cancellationToken);
 
         exitCode.Should().Be(0, log);
         File.Exists(Path.Combine(output, "results.md")).Should().BeTrue();
@@ -26,5 +26,12 @@ public sealed class MeetingCommandTests
         step.GetProperty("subscribersWithAllMedia").GetInt32().Should().Be(5, log);
         step.GetProperty("streamsReceived").GetInt32().Should().Be(step.GetProperty("streamsExpected").GetInt32(), log);
         step.GetProperty("packetsOutPerSecond").GetDouble().Should().BePositive();
+        // Browser-like receivers: reports and transport-cc feedback went back, and the simulated 3 %
+        // downlink loss was NACKed and reached the server's NACK handling.
+        var feedback = step.GetProperty("subscriberFeedback");
+        feedback.GetProperty("receiverReports").GetInt64().Should().BePositive(log);
+        feedback.GetProperty("transportFeedback").GetInt64().Should().BePositive(log);
+        feedback.GetProperty("nackedSequences").GetInt64().Should().BePositive(log);
+        step.GetProperty("serverNacksReceived").GetDouble().Should().BePositive(log);
     }
 }

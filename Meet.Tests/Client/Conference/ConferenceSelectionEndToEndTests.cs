@@ -60,13 +60,11 @@ public sealed class ConferenceSelectionEndToEndTests
         {
             var previous = bots[(change + 1) % 4];
             var next = bots[(change + 2) % 4];
-            var ssrc = viewer.SsrcOf(next.Id, "video");
-            ssrc.Should().NotBeNull("the viewer's SDP carries every camera (unbounded slots)");
             previous.Level = TalkingBot.Silence;
             var start = Stopwatch.GetTimestamp();
             next.Level = TalkingBot.Speech;
             ReceivedStreams.Resume? resume = null;
-            await EventuallyAsync(() => (resume = viewer.FirstResumeAfter(ssrc!.Value, start)) is not null,
+            await EventuallyAsync(() => (resume = viewer.FirstResumeAfter(next.Id, "video", start)) is not null,
                 $"change {change}: the new speaker's video comes back", NewSpeakerVideoDeadline);
             latencies.Add(Stopwatch.GetElapsedTime(start, resume!.Value.Timestamp).TotalMilliseconds);
             if (viewer.SpeakerAnnouncedAfter(next.Id, start) is { } announcement)
@@ -132,11 +130,22 @@ public sealed class ConferenceSelectionEndToEndTests
             subscribers.Add(new ReceivedStreams(client));
             await client.JoinAsync(meeting.MeetingId, $"Listener {i}", userId: $"usr_listener_{i}");
         }
+        foreach (var subscriber in subscribers)
+        {
+            foreach (var bot in bots)
+            {
+                subscriber.Tag(bot.AudioTag, bot.Id, "audio");
+                if (bot.VideoTag is { } video)
+                    subscriber.Tag(video, bot.Id, "video");
+            }
+        }
         sending = new CancellationTokenSource();
         sendLoop = SendLoopAsync(bots, sending.Token);
-        var tracks = talkers - 1 + (camera ? talkers - 1 : 0);
-        await EventuallyAsync(() => clients.All(c => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Count >= tracks),
-            "every subscriber PeerConnection is up with every other talker's tracks");
+        // Bounded slots (the default): LastN (2) videos and the audible set, which holds at least two
+        // others for anyone (three, less itself when it is one of them).
+        var tracks = Math.Min(2, talkers - 1) * (camera ? 2 : 1);
+        await EventuallyAsync(() => clients.All(c => c.Subscriber is { IsConnected: true } && c.RemoteTracks.Count >= tracks),
+            "every subscriber PeerConnection is up with its slots assigned");
         return (bots, subscribers);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Meet.Modules.Client;
@@ -5,13 +6,21 @@ using Meet.Modules.Media.Protocols.Rtp;
 
 namespace Meet.Tests.Client.Conference;
 
-// What a .NET subscriber received, per SSRC: packet counts, and every "resume" — the first packet after
-// a gap longer than ResumeGap (or ever) — with whether that packet starts a VP8 keyframe.
+// What a .NET subscriber received, per publisher and kind: packet counts, and every "resume" — the first
+// packet after a gap longer than ResumeGap (or ever) — with whether that packet starts a VP8 keyframe.
+// A bounded slot keeps its SSRC while the server remaps it to another publisher, so a remap is a resume
+// of the new publisher. Packets are attributed by the sender's payload tag (TalkingBot) when known —
+// the slot assignment travels over signaling and may arrive a moment before or after the first packets
+// it describes — else by the slot assignments at arrival (MeetClient.RemoteTrackOf).
 internal sealed class ReceivedStreams
 {
     private static readonly long ResumeGap = Stopwatch.Frequency * 3 / 10;
 
-    private readonly ConcurrentDictionary<uint, StreamState> _streams = new();
+    private readonly ConcurrentDictionary<(string Publisher, string Kind), StreamState> _streams = new();
+    private readonly ConcurrentDictionary<uint, (string Publisher, string Kind)> _tags = new();
+
+    // Packets whose payload ends with `tag` come from `publisher`'s `kind` track.
+    public void Tag(uint tag, string publisher, string kind) => _tags[tag] = (publisher, kind);
     private readonly MeetClient _client;
 
     public ReceivedStreams(MeetClient client)
@@ -45,22 +54,9 @@ internal sealed class ReceivedStreams
 
     public string Id => _client.ParticipantId!;
 
-    // Packets per publishing participant and kind, mapped through the subscriber's SDP (stream id =
-    // publisher, contract 1).
-    public Dictionary<(string Publisher, string Kind), long> PacketsByPublisher()
-    {
-        var tracks = _client.Subscriber?.RemoteTracks ?? [];
-        var result = new Dictionary<(string, string), long>();
-        foreach (var (ssrc, stream) in _streams)
-        {
-            var track = tracks.FirstOrDefault(t => t.Ssrc == ssrc);
-            if (track is null)
-                continue;
-            var key = (track.StreamId, track.Kind);
-            result[key] = result.GetValueOrDefault(key) + Interlocked.Read(ref stream.Packets);
-        }
-        return result;
-    }
+    // Packets per publishing participant and kind.
+    public Dictionary<(string Publisher, string Kind), long> PacketsByPublisher() =>
+        _streams.ToDictionary(s => s.Key, s => Interlocked.Read(ref s.Value.Packets));
 
     // The publishers whose `kind` packets arrived during `window`.
     public async Task<IReadOnlySet<string>> PublishersDuringAsync(string kind, TimeSpan window)
@@ -70,12 +66,9 @@ internal sealed class ReceivedStreams
         return PacketsByPublisher().Where(p => p.Key.Kind == kind && p.Value > before.GetValueOrDefault(p.Key)).Select(p => p.Key.Publisher).ToHashSet();
     }
 
-    public uint? SsrcOf(string publisher, string kind) =>
-        _client.Subscriber?.RemoteTracks.FirstOrDefault(t => t.StreamId == publisher && t.Kind == kind)?.Ssrc;
-
-    public Resume? FirstResumeAfter(uint ssrc, long timestamp)
+    public Resume? FirstResumeAfter(string publisher, string kind, long timestamp)
     {
-        if (!_streams.TryGetValue(ssrc, out var stream))
+        if (!_streams.TryGetValue((publisher, kind), out var stream))
             return null;
         lock (stream)
             return stream.Resumes.Where(r => r.Timestamp >= timestamp).Select(r => (Resume?)r).FirstOrDefault();
@@ -86,7 +79,15 @@ internal sealed class ReceivedStreams
         if (!RtpHeader.TryParse(packet, out var header))
             return;
         var now = Stopwatch.GetTimestamp();
-        var stream = _streams.GetOrAdd(header.Ssrc, _ => new StreamState());
+        var payloadEnd = header.HeaderLength + header.PayloadLength;
+        (string Publisher, string Kind) key;
+        if (header.PayloadLength >= 4 && _tags.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(packet[(payloadEnd - 4)..payloadEnd]), out var tagged))
+            key = tagged;
+        else if (_client.RemoteTrackOf(header.Ssrc) is { } track)
+            key = (track.StreamId, track.Kind);
+        else
+            return;
+        var stream = _streams.GetOrAdd(key, _ => new StreamState());
         lock (stream)
         {
             if (stream.LastTimestamp == 0 || now - stream.LastTimestamp > ResumeGap)

@@ -39,11 +39,23 @@ internal sealed class TalkingBot(MeetClient client, ClientPeerConnection publish
 
     public void SendTick(int tick)
     {
-        publisher.SendRtp(audioSsrc, 111, _audioSequence++, (uint)tick * 960, false, new byte[60], Level);
+        publisher.SendRtp(audioSsrc, 111, _audioSequence++, (uint)tick * 960, false, Tagged(new byte[60], audioSsrc), Level);
         if (videoSsrc is not { } ssrc || tick % 3 != 0)
             return;
         var keyFrame = Interlocked.Exchange(ref _keyFrameRequested, 0) == 1;
-        publisher.SendRtp(ssrc, 96, _videoSequence++, _frames++ * 6000, true, Vp8Frame(keyFrame));
+        publisher.SendRtp(ssrc, 96, _videoSequence++, _frames++ * 6000, true, Tagged(Vp8Frame(keyFrame), ssrc));
+    }
+
+    public uint AudioTag => audioSsrc;
+
+    public uint? VideoTag => videoSsrc;
+
+    // The payload's last 4 bytes name the sending track (its publisher SSRC), so a subscriber can tell
+    // whose packet it holds without relying on when the slot assignment arrived (ReceivedStreams).
+    private static byte[] Tagged(byte[] payload, uint tag)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(payload.Length - 4), tag);
+        return payload;
     }
 
     // One-packet VP8 frame (RFC 7741): descriptor with S=1, then the frame tag whose P bit is 0 on a

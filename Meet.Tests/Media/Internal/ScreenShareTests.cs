@@ -75,7 +75,39 @@ public sealed class ScreenShareTests
         viewer.SlotAssignments.Where(s => s.Kind == "screen").Select(s => s.ParticipantId).Should().Equal("c");
         viewer.SlotAssignments.Where(s => s.Kind == "video" && s.ParticipantId is not null).Should().HaveCount(2);
         var agreed = viewer.AgreedOffer()!;
-        agreed.MediaDescriptions.Count(m => m.Media == "video").Should().Be(3, "two video slots and the screen slot");
+        agreed.MediaDescriptions.Count(m => m.Media == "video").Should().Be(4, "two grid slots, the speaker slot and the screen slot");
         agreed.MediaDescriptions.Count(m => m.Attributes.Any(a => a.Name == "content" && a.Value == "slides")).Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_host_can_allow_more_shares_at_run_time_and_each_gets_a_slot()
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
+        var viewer = sfu.Join("viewer");
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            sfu.Join(id);
+            sfu.Publish(id);
+        }
+        sfu.Publish("a", screen: true);
+        sfu.TryPublish("b", screen: true).ErrorCode.Should().Be(409, "Media:MaxScreenShares is 1");
+
+        sfu.Participants["a"].Media.SetMaxScreenShares(0).ErrorCode.Should().Be(400);
+        sfu.Participants["a"].Media.SetMaxScreenShares(9).ErrorCode.Should().Be(400);
+        sfu.Participants["a"].Media.SetMaxScreenShares(2).Succeeded.Should().BeTrue();
+        sfu.TryPublish("b", screen: true).Succeeded.Should().BeTrue("the meeting now allows two");
+        sfu.TryPublish("c", screen: true).ErrorCode.Should().Be(409, "but not three");
+        foreach (var participant in sfu.Participants.Values)
+        {
+            while (participant.HasOffer)
+                participant.AnswerNext().Succeeded.Should().BeTrue();
+        }
+        sfu.SelectionTick();
+
+        viewer.SlotAssignments.Where(s => s.Kind == "screen").Select(s => s.ParticipantId).Should().BeEquivalentTo(["a", "b"]);
+        viewer.AgreedOffer()!.MediaDescriptions.Count(m => m.Attributes.Any(a => a.Name == "content" && a.Value == "slides")).Should().Be(2);
+
+        sfu.Participants["a"].Media.SetMaxScreenShares(1).Succeeded.Should().BeTrue();
+        sfu.Participants["b"].Server.Producers.Should().Contain(p => p.IsScreen, "a lower limit stops no share already running");
     }
 }

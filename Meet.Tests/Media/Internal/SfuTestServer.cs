@@ -7,6 +7,9 @@ using Microsoft.Extensions.Hosting;
 namespace Meet.Tests.Media.Internal;
 
 // The media module as the host composes it (AddMediaModule + its hosted service), on a free loopback port.
+// Per-track mode (Media:BoundedSlots=false: an m-section per published track, msid = publisher):
+// MediaModuleTests are the configuration path's test of that mode; bounded slots, the default, are
+// tested through the host everywhere else.
 internal sealed class SfuTestServer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -29,6 +32,7 @@ internal sealed class SfuTestServer : IAsyncDisposable
             ["Media:UdpPort"] = "0",
             ["Node:PublicIp"] = "127.0.0.1",
             ["PacketEngine:Sockets:ReceiveLoops"] = "1",
+            ["Media:BoundedSlots"] = "false",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddMediaModule(configuration).BuildServiceProvider();
         var hosted = services.GetServices<IHostedService>().ToArray();

@@ -58,6 +58,23 @@ public sealed class DominantSpeakerDetectorTests
     }
 
     [Test]
+    public void A_three_hundred_ms_word_does_not_take_a_quiet_floor_but_360_ms_of_speech_does()
+    {
+        // Fractional activity as real packets give it: b speaks 300 ms (three full ticks), later 360 ms
+        // (three full ticks and 60 % of a fourth), while a has gone quiet.
+        var detector = new DominantSpeakerDetector();
+        for (var tick = 0; tick < 10; tick++)
+            detector.Tick(new Dictionary<string, double> { ["a"] = 1 });
+        double[] word = [1, 1, 1], speech = [1, 1, 1, 0.6];
+        foreach (var activity in word.Concat(Enumerable.Repeat(0.0, 12)))
+            detector.Tick(new Dictionary<string, double> { ["b"] = activity });
+        detector.Dominant.Should().Be("a", "a 300 ms word is back-channel");
+        foreach (var activity in speech)
+            detector.Tick(new Dictionary<string, double> { ["b"] = activity });
+        detector.Dominant.Should().Be("b", "360 ms of speech into a quiet floor is a new speaker");
+    }
+
+    [Test]
     public void When_two_talk_at_once_the_one_who_held_the_floor_keeps_it()
     {
         var a = new string('#', 60);

@@ -5,8 +5,9 @@ using Meet.Tests.Media.Internal;
 
 namespace Meet.Tests.Media.Routing;
 
-// Bounded subscriber slots (issue 10): a subscriber's PeerConnection has min(LastN, its limit) video
-// slots and 3 audio slots whatever the meeting's size; the allocator remaps publishers onto them.
+// Bounded subscriber slots (issue 10): a subscriber's PeerConnection has min(LastN, its limit) grid video
+// slots, one speaker slot and 3 audio slots whatever the meeting's size; the allocator remaps publishers
+// onto them, pinned participants first.
 [TestFixture]
 public sealed class SubscriberAllocatorTests
 {
@@ -16,6 +17,20 @@ public sealed class SubscriberAllocatorTests
     {
         while (participant.HasOffer)
             participant.AnswerNext().Succeeded.Should().BeTrue();
+    }
+
+    // A viewer, then cameras that join and publish; every offer answered.
+    private static SimulatedSubscriber ViewerAndCameras(InMemorySfu sfu, params string[] cameras)
+    {
+        var viewer = sfu.Join("viewer");
+        foreach (var id in cameras)
+        {
+            sfu.Join(id);
+            sfu.Publish(id);
+        }
+        foreach (var participant in sfu.Participants.Values)
+            AnswerAll(participant);
+        return viewer;
     }
 
     private static (int Video, int Audio) Sections(SimulatedSubscriber participant)
@@ -53,7 +68,7 @@ public sealed class SubscriberAllocatorTests
         sfu.Publish("p0");
         AnswerAll(viewer);
         var offersAfterFirstPublisher = viewer.OffersReceived;
-        Sections(viewer).Should().Be((2, 3));
+        Sections(viewer).Should().Be((3, 3), "two grid slots and the speaker slot");
 
         for (var i = 1; i < 8; i++)
         {
@@ -65,10 +80,11 @@ public sealed class SubscriberAllocatorTests
 
         viewer.OffersReceived.Should().Be(offersAfterFirstPublisher, "joins and new publishers remap slots, they never renegotiate");
         viewer.HasOffer.Should().BeFalse();
-        Sections(viewer).Should().Be((2, 3), "the m-section count does not grow with the meeting");
+        Sections(viewer).Should().Be((3, 3), "the m-section count does not grow with the meeting");
         Shown(viewer, "video").Should().HaveCount(2).And.OnlyHaveUniqueItems();
         Shown(viewer, "audio").Should().HaveCount(3).And.OnlyHaveUniqueItems();
-        viewer.Server.Consumers.Should().HaveCount(5, "a consumer per slot, not per publisher");
+        viewer.Server.Consumers.Should().HaveCount(5, "a consumer per slot, not per publisher (nobody spoke: the speaker slot is idle)");
+        Shown(viewer, "speaker").Should().BeEmpty();
         var selection = sfu.Module.FindSelection(InMemorySfu.MeetingId)!;
         Shown(viewer, "video").Should().OnlyContain(p => selection.ForwardsVideo("viewer", p, int.MaxValue));
     }
@@ -77,14 +93,7 @@ public sealed class SubscriberAllocatorTests
     public async Task A_new_speaker_takes_a_video_slot_on_the_same_ssrc_with_a_keyframe_request_and_no_offer()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
-        var viewer = sfu.Join("viewer");
-        foreach (var id in new[] { "a", "b", "c", "d" })
-        {
-            sfu.Join(id);
-            sfu.Publish(id);
-        }
-        foreach (var participant in sfu.Participants.Values)
-            AnswerAll(participant);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c", "d");
         sfu.SelectionTick();
         Shown(viewer, "video").Should().Equal("a", "b");
         var offers = viewer.OffersReceived;
@@ -144,7 +153,7 @@ public sealed class SubscriberAllocatorTests
             var sections = Sections(viewer);
             if (sections != (0, 0))
             {
-                sections.Should().Be((3, 3), $"seed {seed} step {step}");
+                sections.Should().Be((4, 3), $"seed {seed} step {step}: three grid slots and the speaker slot");
                 offersOnceFull ??= viewer.OffersReceived;
             }
             var video = Shown(viewer, "video");
@@ -158,5 +167,88 @@ public sealed class SubscriberAllocatorTests
                 video.Should().HaveCount(Math.Min(3, present), $"seed {seed} step {step}: every slot shows someone while there are enough publishers");
         }
         viewer.OffersReceived.Should().Be(offersOnceFull ?? 0, "slots were created once; churn never renegotiated");
+    }
+
+    [Test]
+    public async Task The_speaker_slot_follows_the_active_speaker_and_leaves_the_grid_slots_alone()
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c");
+        ushort sequence = 0;
+        void TalkFor(string id)
+        {
+            for (var tick = 0; tick < 12; tick++)
+            {
+                Talk(sfu, id, ref sequence);
+                sfu.SelectionTick();
+            }
+        }
+
+        TalkFor("b");
+        Shown(viewer, "speaker").Should().Equal("b");
+        Shown(viewer, "video").Should().Equal(new[] { "a", "b" }, "the speaker is in the grid too: speaker view needs no grid remap");
+        var grid = viewer.SlotAssignments.Where(s => s.Kind == "video").ToArray();
+        var offers = viewer.OffersReceived;
+
+        TalkFor("a");
+        Shown(viewer, "speaker").Should().Equal("a");
+        viewer.SlotAssignments.Where(s => s.Kind == "video").Should().Equal(grid, "a speaker change inside the grid remaps only the speaker slot");
+        Shown(sfu.Participants["a"], "speaker").Should().Equal(new[] { "b" }, "the speaker's own speaker slot shows whom it follows");
+        viewer.OffersReceived.Should().Be(offers);
+    }
+
+    [Test]
+    public async Task Pinned_participants_always_take_grid_slots_up_to_the_slot_count()
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2, boundedSlots: true);
+        var viewer = ViewerAndCameras(sfu, "a", "b", "c", "d");
+        sfu.SelectionTick();
+        Shown(viewer, "video").Should().Equal("a", "b");
+
+        viewer.Media.SetPinned(["d"]).Succeeded.Should().BeTrue();
+        Shown(viewer, "video").Should().Equal(new[] { "a", "d" }, "the pin takes a slot at once, the selection fills the rest");
+        ushort sequence = 0;
+        for (var tick = 0; tick < 12; tick++)
+        {
+            Talk(sfu, "c", ref sequence);
+            sfu.SelectionTick();
+        }
+        Shown(viewer, "video").Should().Equal(new[] { "c", "d" }, "a new speaker never pushes a pinned participant out");
+        Shown(viewer, "speaker").Should().Equal("c");
+
+        viewer.Media.SetPinned(["d", "b"]).Succeeded.Should().BeTrue();
+        Shown(viewer, "video").Should().Equal(new[] { "b", "d" }, "pins fill every grid slot; the speaker stays in the speaker slot");
+        Shown(viewer, "speaker").Should().Equal("c");
+
+        var tooMany = viewer.Media.SetPinned(["a", "b", "d"]);
+        tooMany.ErrorCode.Should().Be(409);
+        tooMany.ErrorMessage.Should().StartWith("pin_limit");
+        viewer.Media.SetPinned(["viewer"]).ErrorCode.Should().Be(400, "nobody pins itself");
+        viewer.Media.SetPinned(["nobody"]).ErrorCode.Should().Be(404);
+        Shown(viewer, "video").Should().Equal(new[] { "b", "d" }, "a refused pin changes nothing");
+
+        viewer.Media.SetPinned([]).Succeeded.Should().BeTrue();
+        Shown(viewer, "video").Should().Equal(new[] { "a", "c" }, "unpinned: the selection again (speaker c, then join order)");
+    }
+
+    [Test]
+    public async Task In_per_track_mode_a_pin_resumes_its_consumer_and_another_pauses()
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 2);
+        var viewer = sfu.Join("viewer");
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            sfu.Join(id);
+            sfu.Publish(id);
+        }
+        sfu.SelectionTick();
+        string[] Forwarded() => [.. viewer.Server.Consumers.Where(c => c.Producer.Kind == MediaKind.Video && !c.IsPaused)
+            .Select(c => c.Producer.ParticipantId).Order(StringComparer.Ordinal)];
+        Forwarded().Should().Equal("a", "b");
+
+        viewer.Media.SetPinned(["c"]).Succeeded.Should().BeTrue();
+
+        Forwarded().Should().Equal(new[] { "a", "c" }, "still last-N (2) videos: the pin and the first of the selection");
+        viewer.Media.SetPinned(["a", "b", "c"]).ErrorCode.Should().Be(409);
     }
 }

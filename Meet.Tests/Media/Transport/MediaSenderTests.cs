@@ -48,6 +48,26 @@ public sealed class MediaSenderTests
         sender.IsTcpPeer(TcpPeer).Should().BeFalse();
     }
 
+    [Test]
+    public void Two_senders_writing_on_one_thread_each_send_through_their_own_channel()
+    {
+        // Two hosts in one process share the thread's batch; neither may send the other's packets.
+        var (first, firstUdp, _) = Create();
+        var (second, secondUdp, _) = Create();
+
+        Write(first, 1, UdpPeer);
+        Write(second, 2, UdpPeer);
+        second.Flush();
+        first.Flush();
+        Write(first, 3, UdpPeer);
+        second.Flush();
+
+        firstUdp.Sent.Should().Equal((1, UdpPeer));
+        secondUdp.Sent.Should().Equal((2, UdpPeer));
+        first.Flush();
+        firstUdp.Sent.Should().Equal((1, UdpPeer), (3, UdpPeer));
+    }
+
     private static (MediaSender Sender, RecordingChannel Udp, RecordingChannel Tcp) Create()
     {
         var udp = new RecordingChannel(PacketProtocol.Udp);

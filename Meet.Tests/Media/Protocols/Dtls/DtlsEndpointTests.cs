@@ -149,6 +149,73 @@ public sealed class DtlsEndpointTests
     }
 
     [Test]
+    public async Task A_lost_final_flight_is_resent_when_the_peer_retransmits_its_own_through_the_post_handshake_filter()
+    {
+        // The server's first ChangeCipherSpec + Finished never arrive. It already holds keys, so from then
+        // on the client's datagrams pass WebRtcTransport's post-handshake filter, as on the SFU; the
+        // client's retransmitted final flight must get through it whole for the server to answer again.
+        var serverDone = 0;
+        var droppedFinalFlight = 0;
+        DtlsEndpoint? server = null;
+        var clientOptions = new DtlsEndpointOptions
+        {
+            Role = DtlsRole.Client,
+            Certificate = DtlsTestPair.ClientCertificate,
+            RemoteFingerprints = [DtlsTestPair.ServerCertificate.Fingerprint],
+        };
+        var serverOptions = new DtlsEndpointOptions
+        {
+            Role = DtlsRole.Server,
+            Certificate = DtlsTestPair.ServerCertificate,
+            RemoteFingerprints = [DtlsTestPair.ClientCertificate.Fingerprint],
+        };
+        using var client = new DtlsEndpoint(clientOptions, d =>
+        {
+            var datagram = Volatile.Read(ref serverDone) == 1 ? DtlsFinalFlightFilter.KeepFinalFlight(d) : d.ToArray();
+            if (datagram.Length > 0)
+                server!.Feed(datagram);
+        });
+        server = new DtlsEndpoint(serverOptions, d =>
+        {
+            // Content type 20 (ChangeCipherSpec) or anything at epoch 1: the server's final flight.
+            var finalFlight = d[0] == 20 || (d.Length > 4 && (d[3] != 0 || d[4] != 0));
+            if (finalFlight && Volatile.Read(ref serverDone) == 0)
+            {
+                Interlocked.Increment(ref droppedFinalFlight);
+                return;
+            }
+            client.Feed(d);
+        });
+        using var serverToDispose = server;
+        var serverResult = server.Start();
+        _ = serverResult.ContinueWith(_ => Volatile.Write(ref serverDone, 1), TaskScheduler.Default);
+        var clientResult = client.Start();
+
+        var results = await Task.WhenAll(clientResult, serverResult).WaitAsync(TimeSpan.FromSeconds(30));
+
+        droppedFinalFlight.Should().BePositive("the server's first final flight was lost");
+        results[1].Succeeded.Should().BeTrue(results[1].ToString());
+        results[0].Succeeded.Should().BeTrue($"the server resends its final flight when the client's comes again: {results[0]}");
+    }
+
+    [Test]
+    public void The_post_handshake_filter_keeps_handshake_records_and_strips_the_rest()
+    {
+        byte[] Record(byte type, ushort epoch, byte first) =>
+            [type, 0xFE, 0xFD, (byte)(epoch >> 8), (byte)epoch, 0, 0, 0, 0, 0, 1, 0, 1, first];
+        var certificate = Record(22, 0, 11);
+        var finished = Record(22, 1, 20);
+        var clientHello = Record(22, 0, 1);
+        var changeCipherSpec = Record(20, 0, 1);
+        var alert = Record(21, 1, 2);
+        var applicationData = Record(23, 1, 9);
+
+        DtlsFinalFlightFilter.KeepFinalFlight([.. certificate, .. changeCipherSpec, .. finished]).Should().Equal([.. certificate, .. finished]);
+        DtlsFinalFlightFilter.KeepFinalFlight([.. clientHello, .. alert, .. applicationData]).Should().BeEmpty();
+        DtlsFinalFlightFilter.KeepFinalFlight([.. finished, 22, 0xFE]).Should().Equal(finished, "a truncated trailing record is dropped");
+    }
+
+    [Test]
     public async Task Datagrams_fed_before_start_are_kept_for_the_handshake()
     {
         // The browser's ClientHello can arrive before the SFU has processed the answer and started DTLS.

@@ -19,8 +19,10 @@ public class NativeTests
         using var ctr = CtrCipher.Create(key, SrtpCipherPath.Auto);
         using var mac = HmacSha1.Create(new byte[20], SrtpMacPath.Auto);
 
-        gcm.Should().BeOfType(Native.IsOpenSslAvailable ? typeof(OpenSslAesGcm)
+        gcm.Should().BeOfType(AesNiGcm.IsWideSupported ? typeof(AesNiGcm) : Native.IsOpenSslAvailable ? typeof(OpenSslAesGcm)
             : AesNiGcm.IsSupported ? typeof(AesNiGcm) : typeof(PortableAesGcm));
+        if (AesNiGcm.IsWideSupported)
+            ((AesNiGcm)gcm).IsWide.Should().BeTrue();
         ctr.Should().BeOfType(AesNiCtr.IsSupported ? typeof(AesNiCtr)
             : Native.IsOpenSslAvailable ? typeof(OpenSslAesCtr) : typeof(PortableAesCtr));
         mac.Should().BeOfType(Native.IsOpenSslAvailable ? typeof(OpenSslHmacSha1) : typeof(PortableHmacSha1));

@@ -9,7 +9,7 @@ internal static class SrtpTestData
 {
     public static IEnumerable<TestCaseData> AllPaths()
     {
-        foreach (var cipher in new[] { SrtpCipherPath.OpenSsl, SrtpCipherPath.AesNi, SrtpCipherPath.Portable })
+        foreach (var cipher in new[] { SrtpCipherPath.OpenSsl, SrtpCipherPath.AesNi, SrtpCipherPath.Vaes, SrtpCipherPath.Portable })
         {
             yield return Case(SrtpProtectionProfile.AeadAes128Gcm, new SrtpCryptoPaths(cipher, SrtpMacPath.Auto));
         }

@@ -14,7 +14,7 @@ internal abstract class CtrCipher : IDisposable
         SrtpCipherPath.Auto when AesNiCtr.IsSupported => new AesNiCtr(key),
         SrtpCipherPath.Auto when Native.IsOpenSslAvailable => new OpenSslAesCtr(key),
         SrtpCipherPath.Auto => new PortableAesCtr(key),
-        SrtpCipherPath.AesNi => new AesNiCtr(key),
+        SrtpCipherPath.AesNi or SrtpCipherPath.Vaes => new AesNiCtr(key),
         SrtpCipherPath.OpenSsl => new OpenSslAesCtr(key),
         SrtpCipherPath.Portable => new PortableAesCtr(key),
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "No such AES-CTR implementation."),
