@@ -97,6 +97,10 @@ internal sealed partial class MediaNodeGrpcService(IMediaModule media, IOptions<
                 return participant.AddRemoteCandidate(candidate.Candidate, candidate.HasSdpMid ? candidate.SdpMid : null, candidate.Subscriber);
             case MediaCommand.CommandOneofCase.MaxVideos:
                 return participant.SetMaxVideos(command.MaxVideos.MaxVideos_);
+            case MediaCommand.CommandOneofCase.Pinned:
+                return participant.SetPinned(command.Pinned.ParticipantIds.ToArray());
+            case MediaCommand.CommandOneofCase.MaxScreenShares:
+                return participant.SetMaxScreenShares(command.MaxScreenShares.MaxShares);
             case MediaCommand.CommandOneofCase.HoldAudio:
                 participant.HoldAudio(command.HoldAudio.Held);
                 return SdpNegotiationResult.Success(null);

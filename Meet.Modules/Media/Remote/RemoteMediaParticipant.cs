@@ -52,6 +52,16 @@ internal sealed class RemoteMediaParticipant : IMediaParticipant
     public SdpNegotiationResult SetMaxVideos(int maxVideos) =>
         Call(new MediaCommand { MaxVideos = new MaxVideos { MaxVideos_ = maxVideos } });
 
+    public SdpNegotiationResult SetPinned(IReadOnlyList<string> participantIds)
+    {
+        var pinned = new Pinned();
+        pinned.ParticipantIds.Add(participantIds);
+        return Call(new MediaCommand { Pinned = pinned });
+    }
+
+    public SdpNegotiationResult SetMaxScreenShares(int maxShares) =>
+        Call(new MediaCommand { MaxScreenShares = new MaxScreenShares { MaxShares = maxShares } });
+
     public void HoldAudio(bool held) => Call(new MediaCommand { HoldAudio = new HoldAudio { Held = held } });
 
     // The IMediaParticipant contract is synchronous (signaling calls it from hub methods and the media
