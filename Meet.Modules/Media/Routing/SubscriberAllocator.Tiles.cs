@@ -20,6 +20,7 @@ internal sealed partial class SubscriberAllocator
     public (int Applied, int Unknown) SetTileSizes(IReadOnlyList<TileSize> tiles, ConferenceSelection selection, MediaSender sender)
     {
         var applied = 0;
+        var grid = GridVideos(selection, Cameras());
         foreach (var tile in tiles)
         {
             var slot = FindSlot(tile.Mid);
@@ -31,7 +32,7 @@ internal sealed partial class SubscriberAllocator
             // A tile with no area (display:none, a collapsed panel) shows nothing either.
             slot.TileHidden = tile.Hidden || tile.Width == 0 || tile.Height == 0;
             if (slot.Consumer is { IsClosed: false } consumer)
-                consumer.SetPaused(!Forwards(selection, slot, consumer), sender);
+                consumer.SetPaused(!Forwards(selection, slot, consumer, grid), sender);
         }
         return (applied, tiles.Count - applied);
     }
