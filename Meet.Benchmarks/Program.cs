@@ -35,6 +35,9 @@ internal static class BenchmarkProgram
         // The server of a meeting run, in a process of its own (MeetingServerProcess starts it).
         if (args is ["meeting-server", .. var serverArgs])
             return await MeetingServerProcess.RunChildAsync(serverArgs);
+        // Issue 15: media-node crash failover across processes (failover [--rounds 10]).
+        if (args is ["failover", .. var failoverArgs])
+            return await Cluster.FailoverCommand.RunAsync(failoverArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

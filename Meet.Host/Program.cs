@@ -18,17 +18,28 @@ public partial class Program
         builder.Services.AddHostingModule(builder.Configuration);
         builder.Services.AddStorageModule(builder.Configuration);
         builder.Services.AddAllocationModule(builder.Configuration);
-        builder.Services.AddMeetingsModule(builder.Configuration);
-        builder.Services.AddMediaModule(builder.Configuration);
-        builder.Services.AddSignalingModule(builder.Configuration);
+        // Node:Roles (issue 15): both by default; a split cluster runs signaling and media apart.
+        var roles = AllocationModuleExtensions.RolesOf(builder.Configuration);
+        if (roles.HasFlag(NodeRoles.Signaling))
+            builder.Services.AddMeetingsModule(builder.Configuration);
+        if (roles.HasFlag(NodeRoles.Media))
+            builder.Services.AddMediaModule(builder.Configuration);
+        else
+            builder.Services.AddRemoteMediaNodes();
+        if (roles.HasFlag(NodeRoles.Signaling))
+            builder.Services.AddSignalingModule(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseHostingModule();
         app.MapHostingEndpoints();
-        app.MapMeetingsApi();
-        app.MapWebClient();
-        app.MapSignaling();
+        if (roles.HasFlag(NodeRoles.Signaling))
+        {
+            app.MapMeetingsApi();
+            app.MapWebClient();
+            app.MapSignaling();
+        }
+        app.MapMediaNode();
         return app;
     }
 

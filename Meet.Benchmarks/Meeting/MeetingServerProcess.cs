@@ -54,6 +54,9 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
                 return;
             lock (errors)
                 errors.AppendLine(e.Data);
+            // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
+            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
+                Console.Error.WriteLine($"[server {process.Id}] {e.Data}");
         };
         process.BeginErrorReadLine();
         using var cancel = new CancellationTokenSource(timeout);
@@ -70,8 +73,10 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
                     // Keep draining stdout so the child never blocks on a full pipe.
                     _ = Task.Run(async () =>
                     {
-                        while (await process.StandardOutput.ReadLineAsync() is not null)
+                        while (await process.StandardOutput.ReadLineAsync() is { } output)
                         {
+                            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
+                                Console.Error.WriteLine($"[server {process.Id}] {output}");
                         }
                     });
                     return server;

@@ -14,6 +14,21 @@ public sealed class NodeOptions
 
     public string Region { get; set; } = "local";
 
+    // "signaling", "media" or "signaling,media" (the default: one node does everything in-process).
+    public NodeRoles Roles { get; set; } = NodeRoles.Both;
+
+    // The port every media node serves its control contract (media_node.proto) on, at its PublicIp;
+    // one value for the whole cluster, since signaling nodes derive a media node's address from its
+    // media_servers row. 0 = no control endpoint (a single node needs none).
+    public int ControlPort { get; set; }
+
+    // Shared secret between the cluster's nodes, sent with every control call: a media node's control
+    // port is reachable wherever its media port is, so it must not obey strangers.
+    public string ClusterKey { get; set; } = "";
+
+    // How long a signaling node waits for a media node's answer to one control call.
+    public TimeSpan ControlCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     // SPEC: a node silent for 2 s is dead and never gets new participants.

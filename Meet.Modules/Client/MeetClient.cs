@@ -60,6 +60,10 @@ public sealed class MeetClient : IAsyncDisposable
 
     public event Action<string>? MediaReconnectRequested;
 
+    // Issue 15: the server moved this participant's media to another node and the client has published
+    // there again (the new Publisher); null when republishing failed.
+    public event Action<ClientPeerConnection?>? MediaMoved;
+
     public event Action<ActiveSpeakerMessage>? ActiveSpeakerChanged;
 
     // Issue 13: chat (meeting-wide and direct, this client's own messages included, in server order),
@@ -230,6 +234,55 @@ public sealed class MeetClient : IAsyncDisposable
         {
             publisherNegotiation.Release();
         }
+    }
+
+    private async Task DropSubscriberAsync()
+    {
+        var old = Subscriber;
+        Subscriber = null;
+        if (old is not null)
+            await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Media moved to another node: a new publisher PeerConnection offers the same tracks there.
+    private async Task RepublishAsync()
+    {
+        ClientPeerConnection? old;
+        ClientPeerConnection? fresh = null;
+        await publisherNegotiation.WaitAsync(lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            old = Publisher;
+            Publisher = null;
+            if (publishedTracks is { Count: > 0 } tracks)
+            {
+                fresh = new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
+                Publisher = fresh;
+                fresh.ApplyAnswer(await SendPublisherOfferAsync(fresh.CreateOffer(tracks), lifetime.Token).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (ex is SignalingErrorException or InvalidOperationException or FormatException or OperationCanceledException)
+        {
+            ErrorReceived?.Invoke(new ErrorMessage(SignalingErrorCodes.MediaUnavailable, $"could not publish on the new media node: {ex.Message}"));
+            MediaMoved?.Invoke(null);
+            return;
+        }
+        finally
+        {
+            publisherNegotiation.Release();
+        }
+        if (old is not null)
+            await old.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (fresh is not null && !await fresh.Connected.WaitAsync(options.MediaConnectTimeout, lifetime.Token).ConfigureAwait(false))
+                fresh = null;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            fresh = null;
+        }
+        MediaMoved?.Invoke(fresh);
     }
 
     private async Task AnswerSubscriberOfferAsync(string offer, long version)
@@ -600,7 +653,18 @@ public sealed class MeetClient : IAsyncDisposable
 
         public void OnError(ErrorMessage error) => client.ErrorReceived?.Invoke(error);
 
-        public void OnMediaReconnect(string reason) => client.MediaReconnectRequested?.Invoke(reason);
+        public void OnMediaReconnect(string reason, bool newNode)
+        {
+            if (newNode && client.options.AnswerSubscriberOffers)
+            {
+                // Ordered with the offers: the new node's first subscriber offer follows this message and
+                // must find no old subscriber PeerConnection (it has new ICE credentials and DTLS keys).
+                lock (client.events)
+                    client.subscriberAnswers = client.subscriberAnswers.ContinueWith(_ => client.DropSubscriberAsync(), TaskScheduler.Default).Unwrap();
+                _ = client.RepublishAsync();
+            }
+            client.MediaReconnectRequested?.Invoke(reason);
+        }
 
         public void OnActiveSpeaker(ActiveSpeakerMessage speaker)
         {

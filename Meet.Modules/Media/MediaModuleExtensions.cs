@@ -1,6 +1,13 @@
 using Meet.Modules.Allocation;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Mixing;
+using Meet.Modules.Media.Remote;
+using Meet.Modules.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Net;
+using Microsoft.AspNetCore.Http;
 using Meet.PacketEngine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +51,54 @@ public static class MediaModuleExtensions
         services.AddSingleton<MediaMetrics>();
         services.AddHostedService<MediaPortService>();
         services.AddHostedService<QualityLogWriter>();
+        AddControlEndpoint(services, configuration);
         return services;
+    }
+
+    // A media node in a cluster (Node:ControlPort set) serves IMediaModule over gRPC (media_node.proto)
+    // on an HTTP/2-only endpoint at Node:PublicIp:ControlPort, for signaling nodes elsewhere.
+    private static void AddControlEndpoint(IServiceCollection services, IConfiguration configuration)
+    {
+        var node = configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();
+        // Out of range: NodeOptionsValidator fails start-up naming Node:ControlPort.
+        if (node.ControlPort is <= 0 or > 65535)
+            return;
+        services.AddGrpc();
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            // Endpoints set in code make Kestrel ignore `urls`; the signaling module re-adds them on a
+            // node that has it (GrpcEndpoint), a media-only node does it here (health, metrics).
+            if (!node.Roles.HasFlag(NodeRoles.Signaling) && !configuration.GetSection("Kestrel:Endpoints").Exists())
+            {
+                foreach (var url in ListenAddresses.Urls(configuration).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var address = BindingAddress.Parse(url);
+                    if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
+                        kestrel.Listen(ip, address.Port);
+                    else if (address.Host == "localhost")
+                        kestrel.ListenLocalhost(address.Port);
+                    else
+                        kestrel.ListenAnyIP(address.Port);
+                }
+            }
+            var bind = IPAddress.TryParse(node.PublicIp, out var publicIp) ? publicIp : IPAddress.Loopback;
+            kestrel.Listen(bind, node.ControlPort, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+    }
+
+    // The signaling side of a split cluster (Node:Roles=signaling): media nodes reached over gRPC.
+    public static IServiceCollection AddRemoteMediaNodes(this IServiceCollection services)
+    {
+        services.AddSingleton<IMediaNodes, RemoteMediaNodes>();
+        return services;
+    }
+
+    // Maps the control service, answering only on Node:ControlPort, when this node serves it.
+    public static IEndpointRouteBuilder MapMediaNode(this IEndpointRouteBuilder endpoints)
+    {
+        var node = endpoints.ServiceProvider.GetRequiredService<IOptions<NodeOptions>>().Value;
+        if (node.ControlPort > 0 && node.Roles.HasFlag(NodeRoles.Media))
+            endpoints.MapGrpcService<MediaNodeGrpcService>().RequireHost($"*:{node.ControlPort}");
+        return endpoints;
     }
 }

@@ -10,6 +10,12 @@ public sealed class MediaOptions
 
     public int LastN { get; set; } = 12;
 
+    // The local address the media port binds; empty = every interface. Set it where several media
+    // nodes share a machine on different addresses (scripts/cluster.sh: 127.0.0.1, 127.0.0.2): a
+    // socket bound to every interface answers from the address the route picks, not the one the
+    // client sent to, and the client drops the answer.
+    public string BindAddress { get; set; } = "";
+
     // Bounded subscriber slots (issue 10): each subscriber PeerConnection gets min(LastN, its own
     // limit) video m-sections and 3 audio m-sections, and the SFU remaps which publisher feeds each
     // (announced as slot assignments) instead of adding an m-section per published track. The default

@@ -30,6 +30,10 @@ public static class SignalingModuleExtensions
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, SignalingConnectRateLimitPolicy>(SignalingConnectRateLimitPolicy.Name));
         services.AddHostedService<HeartbeatMonitor>();
         services.AddHostedService<RevocationEnforcer>();
+        // A signaling-only node watches the media nodes it uses (issue 15); a node with the media role
+        // serves its own sessions in-process and has nothing to fail over to.
+        if (!Allocation.AllocationModuleExtensions.RolesOf(configuration).HasFlag(Allocation.NodeRoles.Media))
+            services.AddHostedService<MediaFailover>();
         var grpcEndpoint = new GrpcEndpoint();
         services.AddSingleton(grpcEndpoint);
         services.AddSingleton<ISignalingAddressSource>(grpcEndpoint);

@@ -13,5 +13,12 @@ public interface IMediaServerRepository
     // least active connections first. A null region searches every region.
     Task<MediaServer?> FindLeastLoadedAsync(string? region, DateTimeOffset heartbeatSince, CancellationToken cancellationToken);
 
+    // FindLeastLoadedAsync without one node (the one a failover leaves).
+    Task<MediaServer?> FindLeastLoadedExceptAsync(string? region, Guid excludedServerId, DateTimeOffset heartbeatSince, CancellationToken cancellationToken);
+
     Task<MediaServer?> FindAsync(Guid serverId, CancellationToken cancellationToken);
+
+    // Failover: ONLINE nodes silent since heartbeatSince become OFFLINE (dead). Returns the ids this
+    // call changed; run by every signaling node, the update makes only one of them see each death.
+    Task<IReadOnlyList<Guid>> MarkSilentOfflineAsync(DateTimeOffset heartbeatSince, DateTimeOffset now, CancellationToken cancellationToken);
 }

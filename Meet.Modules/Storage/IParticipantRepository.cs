@@ -9,6 +9,17 @@ public interface IParticipantRepository
 
     Task<IReadOnlyList<MeetingParticipant>> ListAsync(string meetingId, CancellationToken cancellationToken);
 
+    Task<MeetingParticipant?> FindAsync(Guid participantId, CancellationToken cancellationToken);
+
+    // CONNECTED participants assigned to the media node (the seed's idx_participants_server).
+    Task<IReadOnlyList<MeetingParticipant>> ListConnectedOnServerAsync(Guid mediaServerId, CancellationToken cancellationToken);
+
+    // The ONLINE, fresh media node the meeting's live participants use (never excludedServerId), if any.
+    Task<Guid?> FindMeetingMediaServerAsync(string meetingId, DateTimeOffset heartbeatSince, Guid? excludedServerId, CancellationToken cancellationToken);
+
+    // Failover: the participants now belong to another media node. Returns how many rows changed.
+    Task<int> ReassignAsync(IReadOnlyCollection<Guid> participantIds, Guid mediaServerId, CancellationToken cancellationToken);
+
     Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken);
 
     // Signaling marks a participant CONNECTED when its session opens and DISCONNECTED when it ends;

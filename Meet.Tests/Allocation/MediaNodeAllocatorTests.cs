@@ -22,7 +22,7 @@ public sealed class MediaNodeAllocatorTests(StorageProvider provider)
     {
         clock = new ManualClock(Now);
         database = await TestDatabase.CreateAsync(provider);
-        allocator = new MediaNodeAllocator(new MediaServerRepository(database), Options.Create(new NodeOptions { Region = "eu-west" }), clock);
+        allocator = new MediaNodeAllocator(new MediaServerRepository(database), new ParticipantRepository(database), Options.Create(new NodeOptions { Region = "eu-west" }), clock);
     }
 
     [TearDown]

@@ -25,12 +25,28 @@ public sealed class StartupValidationTests
     [TestCase("RateLimiting:SignalingConnect:TokenLimit", "0")]
     [TestCase("RateLimiting:SignalingConnect:TokensPerPeriod", "-1")]
     [TestCase("RateLimiting:SignalingConnect:ReplenishmentPeriod", "00:00:00")]
+    [TestCase("Node:Roles", "sfu")]
+    [TestCase("Node:ControlPort", "70000")]
+    [TestCase("Media:BindAddress", "not-an-ip")]
     public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
     {
         var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });
 
         var failure = await start.Should().ThrowAsync<Exception>();
 
+        failure.Which.ToString().Should().Contain(key);
+    }
+
+    // Issue 15: a split node is part of a cluster, so it needs the control port and the cluster key.
+    [TestCase("media", "Node:ControlPort")]
+    [TestCase("signaling", "Node:ClusterKey")]
+    public async Task A_split_node_without_its_cluster_settings_fails_start_up_naming_the_key(string roles, string key)
+    {
+        var settings = new Dictionary<string, string> { ["Node:Roles"] = roles };
+        if (key == "Node:ClusterKey")
+            settings["Node:ControlPort"] = "1";
+        var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: settings);
+        var failure = await start.Should().ThrowAsync<Exception>();
         failure.Which.ToString().Should().Contain(key);
     }
 

@@ -53,4 +53,34 @@ public sealed class MediaServerRepositoryTests
         text.Should().Contain("idx_servers_load", text);
         text.Should().NotContain("Sort", "the index already yields rows in active_connections_count order");
     }
+    // Issue 15: the registry of a 1,000-node fleet (20 regions) still allocates through idx_servers_load,
+    // and the failover's "who was on the dead node" query through idx_participants_server.
+    [Test]
+    public async Task Postgres_plans_allocation_among_1000_servers_and_the_failover_lookup_on_their_indexes()
+    {
+        await using var database = (PostgresDatabase)await TestDatabase.CreateAsync(StorageProvider.Postgres);
+        await database.WriteAsync(c => c.ExecuteAsync("""
+            INSERT INTO media_servers (ip_address, datacenter_region, server_status, active_connections_count, last_heartbeat_at)
+            SELECT '10.1.' || (i / 256) || '.' || (i % 256), 'region-' || (i % 20),
+                   CASE WHEN i % 10 = 0 THEN 'DRAINING' ELSE 'ONLINE' END, (i * 7919) % 1000, NOW()
+            FROM generate_series(1, 1000) AS i;
+            INSERT INTO meeting_sessions (meeting_id, host_user_id, title) VALUES ('mtg-plan', 'host', 'plan');
+            INSERT INTO meeting_participants (participant_id, meeting_id, user_id, connection_status, assigned_media_server_id, join_time, last_ping_at)
+            SELECT gen_random_uuid(), 'mtg-plan', 'u' || i, CASE WHEN i % 20 = 0 THEN 'CONNECTED' ELSE 'DISCONNECTED' END,
+                   (SELECT server_id FROM media_servers ORDER BY ip_address OFFSET (i % 1000) LIMIT 1), NOW(), NOW()
+            FROM generate_series(1, 20000) AS i;
+            ANALYZE media_servers;
+            ANALYZE meeting_participants;
+            """), CancellationToken.None);
+
+        var allocation = string.Join('\n', await database.ReadAsync(c => c.QueryAsync<string>(
+            "EXPLAIN " + MediaServerRepository.LeastLoadedInRegionSql,
+            new { Region = "region-7", Since = DateTime.UtcNow.AddSeconds(-2) }), CancellationToken.None));
+        var affected = string.Join('\n', await database.ReadAsync(c => c.QueryAsync<string>(
+            "EXPLAIN " + ParticipantRepository.ConnectedOnServerSql,
+            new { ServerId = Guid.NewGuid() }), CancellationToken.None));
+
+        allocation.Should().Contain("idx_servers_load", allocation);
+        affected.Should().Contain("idx_participants_server", affected);
+    }
 }

@@ -22,6 +22,20 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add($"{Section}:{nameof(NodeOptions.StaleAfter)} must be longer than {Section}:{nameof(NodeOptions.HeartbeatInterval)}.");
         if (options.DrainTimeout < TimeSpan.Zero)
             failures.Add($"{Section}:{nameof(NodeOptions.DrainTimeout)} must not be negative.");
+        if ((options.Roles & NodeRoles.Both) == 0 || (options.Roles & ~NodeRoles.Both) != 0)
+            failures.Add($"{Section}:{nameof(NodeOptions.Roles)} must be \"signaling\", \"media\" or \"signaling,media\".");
+        if (options.ControlPort is < 0 or > 65535)
+            failures.Add($"{Section}:{nameof(NodeOptions.ControlPort)} must be a port number (0 = none).");
+        if (options.Roles != NodeRoles.Both)
+        {
+            // A split node is part of a cluster: the media contract runs over the network.
+            if (options.ControlPort == 0)
+                failures.Add($"{Section}:{nameof(NodeOptions.ControlPort)} must be set when {Section}:{nameof(NodeOptions.Roles)} is not both (the media nodes' control port).");
+            if (options.ClusterKey.Length < 16)
+                failures.Add($"{Section}:{nameof(NodeOptions.ClusterKey)} must be at least 16 characters when {Section}:{nameof(NodeOptions.Roles)} is not both.");
+        }
+        if (options.ControlCallTimeout <= TimeSpan.Zero)
+            failures.Add($"{Section}:{nameof(NodeOptions.ControlCallTimeout)} must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -110,7 +110,7 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
                     s.ParticipantId.Length == 0 ? null : s.ParticipantId, s.TrackId.Length == 0 ? null : s.TrackId))]);
                 break;
             case ServerMessage.PayloadOneofCase.MediaReconnect:
-                events.OnMediaReconnect(message.MediaReconnect.Reason);
+                events.OnMediaReconnect(message.MediaReconnect.Reason, message.MediaReconnect.NewNode);
                 break;
             case ServerMessage.PayloadOneofCase.Error:
                 var error = new SignalingErrorException(message.Error.Code, message.Error.Message);

@@ -11,7 +11,8 @@ internal interface ISignalingEvents
 
     void OnError(ErrorMessage error);
 
-    void OnMediaReconnect(string reason);
+    // newNode: the media moved to another node (issue 15), so new PeerConnections are needed.
+    void OnMediaReconnect(string reason, bool newNode);
 
     void OnActiveSpeaker(ActiveSpeakerMessage speaker);
 

@@ -29,7 +29,7 @@ internal sealed class SignalRSignalingConnection(Uri baseAddress, bool messagePa
         connection.On<string, long>("SubscriberOffer", events.OnSubscriberOffer);
         connection.On<ParticipantUpdateMessage>("ParticipantUpdate", events.OnParticipantUpdate);
         connection.On<ErrorMessage>("Error", events.OnError);
-        connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason));
+        connection.On<MediaReconnectMessage>("MediaReconnect", m => events.OnMediaReconnect(m.Reason, m.NewNode));
         connection.On<ActiveSpeakerMessage>("ActiveSpeaker", events.OnActiveSpeaker);
         connection.On<ParticipantUpdateMessage[]>("ParticipantUpdates", updates =>
         {

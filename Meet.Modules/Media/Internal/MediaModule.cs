@@ -112,17 +112,18 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     // Binds the UDP media port and, when iceTcp, a passive ICE-TCP listener (RFC 6544, RFC 4571
     // framing) on the same port number. A backend without TCP (DPDK) or a taken TCP port leaves the
     // SFU UDP-only: the error is returned for the caller to log, not thrown.
-    public Exception? Start(IPacketEngine engine, int udpPort, bool iceTcp = false)
+    // bindAddress: null = every interface.
+    public Exception? Start(IPacketEngine engine, int udpPort, bool iceTcp = false, IPAddress? bindAddress = null)
     {
         var receiver = new MediaPacketReceiver(this);
-        var channel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, udpPort)), PacketProtocol.Udp, receiver);
+        var channel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(bindAddress ?? IPAddress.Any, udpPort)), PacketProtocol.Udp, receiver);
         Sender.Channel = channel;
         Exception? tcpError = null;
         if (iceTcp)
         {
             try
             {
-                Sender.TcpChannel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Any, channel.LocalAddress.Port)),
+                Sender.TcpChannel = engine.Bind(PacketAddress.FromEndPoint(new IPEndPoint(bindAddress ?? IPAddress.Any, channel.LocalAddress.Port)),
                     PacketProtocol.IceTcp, new IceTcpPacketReceiver(this, receiver));
             }
             catch (Exception ex) when (ex is PacketEngineException or NotSupportedException or System.Net.Sockets.SocketException)

@@ -7,6 +7,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
     public ValidateOptionsResult Validate(string? name, MediaOptions options)
     {
         var failures = new List<string>();
+        if (options.BindAddress.Length > 0 && !System.Net.IPAddress.TryParse(options.BindAddress, out _))
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.BindAddress)} must be an IP address or empty (was '{options.BindAddress}').");
         if (options.UdpPort is < 0 or > 65535)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.UdpPort)} must be 0..65535 (was {options.UdpPort}).");
         if (options.MaxScreenShares < 1)

@@ -14,7 +14,8 @@ internal sealed partial class MediaPortService(MediaModule module, IPacketEngine
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var tcpError = module.Start(engine, options.Value.UdpPort, options.Value.IceTcp);
+        var tcpError = module.Start(engine, options.Value.UdpPort, options.Value.IceTcp,
+            string.IsNullOrEmpty(options.Value.BindAddress) ? null : System.Net.IPAddress.Parse(options.Value.BindAddress));
         LogBound(module.PublicIp, module.Port, engine.Backend.ToString());
         if (module.TcpPort != 0)
             LogIceTcp(module.TcpPort);

@@ -216,7 +216,7 @@ internal sealed partial class MeetingsService(
             return Problem(StatusCodes.Status403Forbidden, "Guests not allowed", "This meeting admits only invited or signed-in people: ask the host for an invitation link.");
         }
 
-        var node = await allocator.AllocateAsync(region, cancellationToken).ConfigureAwait(false);
+        var node = await allocator.AllocateForJoinAsync(meetingId, region, cancellationToken).ConfigureAwait(false);
         if (node is null)
         {
             metrics.JoinRefused("no_media_node");

@@ -117,6 +117,8 @@ internal sealed class GrpcPeer : ISignalingPeer
 
     public void SendMediaReconnect(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason } });
 
+    public void SendMediaMoved(string reason) => Send(new ServerMessage { MediaReconnect = new MediaReconnect { Reason = reason, NewNode = true } });
+
     public void Close()
     {
         Complete();

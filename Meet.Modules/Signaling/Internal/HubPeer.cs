@@ -43,6 +43,8 @@ internal sealed class HubPeer(IHubContext<SignalingHub> hub, string connectionId
 
     public void SendMediaReconnect(string reason) => Send("MediaReconnect", new MediaReconnectMessage(reason));
 
+    public void SendMediaMoved(string reason) => Send("MediaReconnect", new MediaReconnectMessage(reason) { NewNode = true });
+
     public void SendChat(ChatMessage message) => Send("Chat", message);
 
     public bool ReceivesMeetingChatByGroup => true;

@@ -13,6 +13,10 @@ internal interface ISignalingPeer
 
     void SendMediaReconnect(string reason);
 
+    // The participant's media moved to another node (failover, draining): the client builds new
+    // PeerConnections, republishes and answers the new node's subscriber offer (issue 15).
+    void SendMediaMoved(string reason) => SendMediaReconnect(reason);
+
     void SendActiveSpeaker(ActiveSpeakerMessage speaker);
 
     void SendChat(ChatMessage message);

@@ -109,17 +109,22 @@ internal sealed partial class SessionRegistry(
             await LeaveAsync(replaced).ConfigureAwait(false);
         }
 
+        session.MediaRequest = new MediaParticipantRequest(token.MeetingId, participantId, name, meeting.AudioMode);
         if (Media is { } media)
         {
             try
             {
-                session.Media = media.AddParticipant(new MediaParticipantRequest(token.MeetingId, participantId, name, meeting.AudioMode), session);
+                session.Media = media.AddParticipant(session.MediaRequest, session);
             }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Media participant for {ParticipantId} could not be created", participantId);
                 throw new SignalingException(SignalingErrorCodes.Internal, "the media server could not add the participant");
             }
+        }
+        else if (RemoteMedia is { } nodes)
+        {
+            await AttachRemoteMediaAsync(session, nodes, token.ParticipantId.Value, cancellationToken).ConfigureAwait(false);
         }
 
         // defaultMuted: everyone but hosts starts muted, held by the SFU until they unmute themselves.

@@ -86,6 +86,15 @@ internal sealed class SignalingSession : IMediaParticipantListener
         : mediaState == MediaConnectionState.Disconnected || signalingStale ? ParticipantConnection.Reconnecting
         : ParticipantConnection.Connected;
 
+    // What the media side was created with, kept so a failover can create it again on another node.
+    public MediaParticipantRequest? MediaRequest { get; set; }
+
+    // The remote media node serving this session (signaling-only node); null when in-process.
+    public Guid? MediaServerId { get; set; }
+
+    // What the remote node's events pass through; closed when the media moves to another node.
+    public MediaEventGate? MediaEvents { get; set; }
+
     // The roster version this session's welcome snapshot already reflects.
     public long RosterSequence { get; set; }
 

@@ -79,8 +79,23 @@ internal sealed class MediaServerRepository(SqlDatabase database) : IMediaServer
         return QueryOneAsync(sql, parameters, cancellationToken);
     }
 
+    public Task<MediaServer?> FindLeastLoadedExceptAsync(string? region, Guid excludedServerId, DateTimeOffset heartbeatSince, CancellationToken cancellationToken)
+    {
+        var parameters = new { Region = region, Since = database.Timestamp(heartbeatSince), Excluded = database.Id(excludedServerId) };
+        var sql = (region is null ? LeastLoadedAnywhereSql : LeastLoadedInRegionSql).Replace("ORDER BY", "AND server_id <> @Excluded\nORDER BY", StringComparison.Ordinal);
+        return QueryOneAsync(sql, parameters, cancellationToken);
+    }
+
     public Task<MediaServer?> FindAsync(Guid serverId, CancellationToken cancellationToken) =>
         QueryOneAsync(SelectColumns + " WHERE server_id = @ServerId", new { ServerId = database.Id(serverId) }, cancellationToken);
+
+    public Task<IReadOnlyList<Guid>> MarkSilentOfflineAsync(DateTimeOffset heartbeatSince, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<Guid>>(async connection => (await connection.QueryAsync<Guid>(new CommandDefinition("""
+            UPDATE media_servers SET server_status = 'OFFLINE'
+            WHERE server_status = 'ONLINE' AND last_heartbeat_at < @Since
+            RETURNING server_id
+            """, new { Since = database.Timestamp(heartbeatSince), Now = database.Timestamp(now) }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList(),
+            cancellationToken);
 
     private Task<MediaServer?> QueryOneAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>

@@ -44,15 +44,60 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
         }, cancellationToken);
     }
 
+    private const string SelectColumns = """
+        SELECT participant_id AS ParticipantId, meeting_id AS MeetingId, user_id AS UserId, display_name AS DisplayName,
+               participant_role AS Role, connection_status AS ConnectionStatus,
+               assigned_media_server_id AS AssignedMediaServerId, join_time AS JoinTime
+        FROM meeting_participants
+        """;
+
+    // The seed's idx_participants_server query (partial index on CONNECTED rows): who a dead media
+    // node was serving.
+    internal const string ConnectedOnServerSql = SelectColumns + """
+
+        WHERE assigned_media_server_id = @ServerId AND connection_status = 'CONNECTED'
+        """;
+
     public Task<IReadOnlyList<MeetingParticipant>> ListAsync(string meetingId, CancellationToken cancellationToken) =>
+        QueryAsync(SelectColumns + " WHERE meeting_id = @MeetingId ORDER BY join_time, participant_id", new { MeetingId = meetingId }, cancellationToken);
+
+    public Task<IReadOnlyList<MeetingParticipant>> ListConnectedOnServerAsync(Guid mediaServerId, CancellationToken cancellationToken) =>
+        QueryAsync(ConnectedOnServerSql, new { ServerId = database.Id(mediaServerId) }, cancellationToken);
+
+    public async Task<MeetingParticipant?> FindAsync(Guid participantId, CancellationToken cancellationToken) =>
+        (await QueryAsync(SelectColumns + " WHERE participant_id = @ParticipantId", new { ParticipantId = database.Id(participantId) }, cancellationToken).ConfigureAwait(false))
+        .FirstOrDefault();
+
+    // The node another participant of the meeting (not DISCONNECTED) already uses, if it is ONLINE and
+    // heard from since heartbeatSince: a meeting's participants must share one SFU.
+    public Task<Guid?> FindMeetingMediaServerAsync(string meetingId, DateTimeOffset heartbeatSince, Guid? excludedServerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition($"""
+            SELECT p.assigned_media_server_id
+            FROM meeting_participants p JOIN media_servers s ON s.server_id = p.assigned_media_server_id
+            WHERE p.meeting_id = @MeetingId AND p.connection_status <> 'DISCONNECTED'
+              AND s.server_status = 'ONLINE' AND s.last_heartbeat_at >= @Since{(excludedServerId is null ? "" : " AND s.server_id <> @Excluded")}
+            ORDER BY p.join_time DESC
+            LIMIT 1
+            """, new { MeetingId = meetingId, Since = database.Timestamp(heartbeatSince), Excluded = excludedServerId is { } id ? database.Id(id) : null },
+            cancellationToken: cancellationToken)), cancellationToken);
+
+    public Task<int> ReassignAsync(IReadOnlyCollection<Guid> participantIds, Guid mediaServerId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async connection =>
+        {
+            var moved = 0;
+            foreach (var id in participantIds)
+            {
+                moved += await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE meeting_participants SET assigned_media_server_id = @ServerId WHERE participant_id = @ParticipantId",
+                    new { ServerId = database.Id(mediaServerId), ParticipantId = database.Id(id) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            return moved;
+        }, cancellationToken);
+
+    private Task<IReadOnlyList<MeetingParticipant>> QueryAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<MeetingParticipant>>(async connection =>
         {
-            var rows = await connection.QueryAsync<ParticipantRow>(new CommandDefinition("""
-                SELECT participant_id AS ParticipantId, meeting_id AS MeetingId, user_id AS UserId, display_name AS DisplayName,
-                       participant_role AS Role, connection_status AS ConnectionStatus,
-                       assigned_media_server_id AS AssignedMediaServerId, join_time AS JoinTime
-                FROM meeting_participants WHERE meeting_id = @MeetingId ORDER BY join_time, participant_id
-                """, new { MeetingId = meetingId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var rows = await connection.QueryAsync<ParticipantRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows.Select(row => row.ToParticipant()).ToList();
         }, cancellationToken);
 
