@@ -541,6 +541,11 @@ public sealed class MeetClient : IAsyncDisposable
 
     private async Task ReconnectAsync(ISignalingConnection lost, Exception? error)
     {
+        // A connection that closes while it is still being opened (refused with 429 in a storm) is that
+        // connect's own failure, retried by whoever opened it; reconnecting it too made two connections of
+        // one participant race, and the server refused the older with 409 "replaced".
+        if (ReferenceEquals(Volatile.Read(ref connecting), lost))
+            return;
         if (lifetime.IsCancellationRequested || Interlocked.Exchange(ref reconnecting, 1) == 1)
             return;
         try

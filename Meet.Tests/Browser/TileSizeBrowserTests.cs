@@ -57,7 +57,10 @@ public sealed class TileSizeBrowserTests : BrowserFixture
         await BrowserWait.UntilAsync(async () => (inbound = await InboundAsync(bob)).Width == 320, Generous,
             $"Bob's 320x180 tile receives the 180p layer (last width {inbound.Width})");
         var consumer = media.FindMember(meetingId, bobId)!.Subscribing.Consumers.Single(c => c.Producer.Kind == MediaKind.Video);
-        consumer.TargetLayer.Should().Be(0);
+        // 320 px also arrives before the tile size does (Chromium starts on its lowest layer): wait for the
+        // SFU's choice, which the tile caps.
+        await BrowserWait.UntilAsync(() => Task.FromResult(consumer.TargetLayer == 0), Generous,
+            $"the 320x180 tile caps Bob's layer at 180p (target {consumer.TargetLayer})");
         var tiles = await bob.EvaluateAsync<JsonElement>("() => window.meet.tileSizes()");
         tiles.EnumerateArray().Should().ContainSingle(t => t.GetProperty("mid").GetString() == consumer.Mid && !t.GetProperty("hidden").GetBoolean());
 
