@@ -114,6 +114,11 @@ internal static class MeetingCommand
         md.AppendLine();
         md.AppendLine(inv, $"Idle server before the joins: {results.Select(r => r.ServerIdleCores).DefaultIfEmpty().Average():F3} cores. Server µs per forwarded packet is gross (idle included), per RTP packet the server counted as forwarded (/metrics).");
         md.AppendLine("Over time: packets-out.svg, server-cpu.svg, latency-p99.svg, loss.svg in this folder.");
+        foreach (var r in results.Where(r => r.ViewerVideosMax > 0))
+        {
+            md.AppendLine(inv, $"Per viewer ({r.Step}, LastN {r.LastN}): ≤ {r.ViewerSectionsMax} m-sections, {r.ViewerVideosMean:F1} videos on average (max {r.ViewerVideosMax}), " +
+                $"downlink {r.ViewerKbpsMean:F0} kbps on average (max {r.ViewerKbpsMax:F0}), {r.SubscriberOffersMean:F1} subscriber offers per participant.");
+        }
         foreach (var r in results)
         {
             md.AppendLine(inv, $"Joins ({r.Step}): {r.JoinAllSeconds:F1} s for {r.Participants}; CPU per join: server {r.ServerCpuMsPerJoin:F1} ms, generator {r.GeneratorCpuMsPerJoin:F1} ms; " +

@@ -68,6 +68,9 @@ internal sealed class MeetingOptions
 
     public int? LastN { get; set; }
 
+    // The Media:LastN the child server runs with: --last-n, else the server's own default.
+    public int ServerLastN => LastN ?? new Meet.Modules.Media.MediaOptions().LastN;
+
     // What the child server is started with beyond its defaults.
     public IEnumerable<string> ServerArguments()
     {

@@ -63,7 +63,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         SyntheticParticipant NewParticipant(ParticipantRole role) =>
             new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters,
                 TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.LowestFramesPerSecond)), scenario.Media,
-                options.ReceiveLossPercent / 100);
+                options.ServerLastN, options.ReceiveLossPercent / 100);
 
         // Meetings, created by their first participant (who joins with the host's token).
         var joinWatch = Stopwatch.StartNew();
@@ -174,6 +174,10 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var summaries = all.Where(p => p.Joined).Select(p => p.Stats.Summarize(Expected(p), PublishesAudio(p))).ToList();
         var subscribers = summaries.Where(s => s.ExpectedStreams > 0).ToList();
         var joined = all.Where(p => p.Joined).ToList();
+        // Issue 10: what one viewer costs, which last-N bounds whatever the meeting's size.
+        var viewers = joined.Where(p => p.Role == ParticipantRole.Viewer).ToList();
+        var viewerKbps = viewers.Select(p => p.Stats.WindowBytes * 8 / windowSeconds / 1000).ToList();
+        var viewerVideos = viewers.Select(p => p.Stats.VideosInWindow()).ToList();
         var result = new StepResult
         {
             Step = step.Name,
@@ -188,6 +192,12 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             // Issue 10: what each participant's subscriber PeerConnection holds and how often it was renegotiated.
             SubscriberSectionsMax = joined.Count == 0 ? 0 : joined.Max(p => p.SubscriberSections),
             SubscriberOffersMean = joined.Count == 0 ? 0 : joined.Average(p => p.SubscriberOffers),
+            LastN = options.ServerLastN,
+            ViewerSectionsMax = viewers.Count == 0 ? 0 : viewers.Max(p => p.SubscriberSections),
+            ViewerKbpsMean = viewerKbps.Count == 0 ? 0 : viewerKbps.Average(),
+            ViewerKbpsMax = viewerKbps.Count == 0 ? 0 : viewerKbps.Max(),
+            ViewerVideosMean = viewerVideos.Count == 0 ? 0 : viewerVideos.Average(),
+            ViewerVideosMax = viewerVideos.Count == 0 ? 0 : viewerVideos.Max(),
             SubscribersWithAnyMedia = subscribers.Count(s => s.ReceivedStreams > 0),
             StreamsExpected = subscribers.Sum(s => s.ExpectedStreams),
             StreamsReceived = subscribers.Sum(s => s.ReceivedStreams),

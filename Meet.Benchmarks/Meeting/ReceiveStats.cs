@@ -7,7 +7,8 @@ namespace Meet.Benchmarks.Meeting;
 // publisher and kind whether anything arrived, video freezes (a gap of FreezeGap between packets of a
 // stream, see below), and one-way latency into the run's shared histogram.
 // A freeze is a gap of more than 500 ms, or three frame intervals when scaled-down frame rates are slower.
-internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap)
+// forwardedVideos: the server's Media:LastN, the most videos it forwards a subscriber (see Summarize).
+internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap, int forwardedVideos)
 {
     private readonly long _freezeTicks = (long)(freezeGap.TotalSeconds * Stopwatch.Frequency);
 
@@ -15,8 +16,27 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
     private readonly Dictionary<uint, SsrcState> _ssrcs = [];
     private readonly Dictionary<(int Publisher, byte Kind), VideoState> _streams = [];
     private long _firstMediaTicks;
+    private long _bytes;
+    private long _windowStartBytes;
+    private bool _measuring;
 
-    public bool Measuring { get; set; }
+    // Set when the measured window starts: what arrives from then on counts for the window's per-subscriber
+    // figures (WindowBytes, VideosInWindow) and for freezes.
+    public bool Measuring
+    {
+        get => Volatile.Read(ref _measuring);
+        set
+        {
+            if (value && !_measuring)
+                Interlocked.Exchange(ref _windowStartBytes, Interlocked.Read(ref _bytes));
+            Volatile.Write(ref _measuring, value);
+        }
+    }
+
+    public int ForwardedVideos { get; } = forwardedVideos;
+
+    // RTP bytes this subscriber received since the window started (its downlink).
+    public long WindowBytes => Interlocked.Read(ref _bytes) - Interlocked.Read(ref _windowStartBytes);
 
     public long FirstMediaTicks => Interlocked.Read(ref _firstMediaTicks);
 
@@ -39,6 +59,7 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
         var tagged = SyntheticMedia.TryReadTrailer(payload, out var sent, out var publisher, out var kind);
         Interlocked.CompareExchange(ref _firstMediaTicks, now, 0);
         counters.AddReceived(packet.Length);
+        Interlocked.Add(ref _bytes, packet.Length);
         if (tagged)
             latency.Record((now - sent) * 1_000_000.0 / Stopwatch.Frequency);
         lock (_lock)
@@ -61,16 +82,25 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
                 stream.Freezes++;
             stream.LastTicks = now;
             stream.Packets++;
+            if (Measuring)
+                stream.WindowPackets++;
             _streams[(publisher, kind)] = stream;
         }
     }
 
-    // The server forwards each subscriber at most Media:LastN videos (12 by default) and the audio of the
-    // meeting's 3 most active speakers (top-3 audio): the synthetic participants send no audio levels,
-    // so which ones is the server's choice; a subscriber has all its media when it receives as many as
-    // the server forwards.
-    public const int ForwardedVideos = 12;
+    // The server forwards each subscriber at most Media:LastN videos (ForwardedVideos, the run's --last-n
+    // or the server's default) and the audio of the meeting's 3 most active speakers (top-3 audio); which
+    // ones is the server's choice, so a subscriber has all its media when it receives as many as the
+    // server forwards.
     public const int ForwardedAudios = 3;
+
+    // Distinct publishers whose video reached this subscriber during the measured window: bounded by
+    // LastN (+ the speaker slot) however large the meeting (issue 10).
+    public int VideosInWindow()
+    {
+        lock (_lock)
+            return _streams.Count(s => s.Key.Kind == SyntheticMedia.VideoKind && s.Value.WindowPackets > 0);
+    }
 
     // publishesAudio: a subscriber that is itself among the audible speakers gets the other two only.
     public SubscriberSummary Summarize(IReadOnlyCollection<(int Publisher, byte Kind)> expected, bool publishesAudio = false)
@@ -112,6 +142,7 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
     {
         public long LastTicks;
         public long Packets;
+        public long WindowPackets;
         public int Freezes;
     }
 }

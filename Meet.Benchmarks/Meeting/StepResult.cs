@@ -17,6 +17,15 @@ internal sealed record StepResult
     public int SubscribersWithAnyMedia { get; init; }
     public int SubscriberSectionsMax { get; init; }
     public double SubscriberOffersMean { get; init; }
+    // Issue 10, per viewer over the window: the server's Media:LastN, the viewers' subscriber m-sections,
+    // their downlink (kbps) and how many publishers' video reached them — all bounded by N, not by the
+    // meeting's size.
+    public int LastN { get; init; }
+    public int ViewerSectionsMax { get; init; }
+    public double ViewerKbpsMean { get; init; }
+    public double ViewerKbpsMax { get; init; }
+    public double ViewerVideosMean { get; init; }
+    public int ViewerVideosMax { get; init; }
     public int StreamsExpected { get; init; }
     public int StreamsReceived { get; init; }
     public double JoinAllSeconds { get; init; }

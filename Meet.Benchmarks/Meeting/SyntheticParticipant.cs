@@ -14,12 +14,12 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     private int _keyframeRequested;
 
     public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters,
-        TimeSpan freezeGap, MediaProfile media, double receiveLoss = 0)
+        TimeSpan freezeGap, MediaProfile media, int forwardedVideos, double receiveLoss = 0)
     {
         Number = number;
         Role = role;
         Counters = counters;
-        Stats = new ReceiveStats(latency, counters, freezeGap);
+        Stats = new ReceiveStats(latency, counters, freezeGap, forwardedVideos);
         Feedback = new ClientReceiverFeedback(0x20000000u + (uint)number);
         _media = media;
         VideoLayers = [.. media.VideoLayers.Select((shape, i) => new PublishedLayer(shape, media.SingleLayer ? VideoSsrc : 0x30000000u + (uint)number * 4 + (uint)i))];

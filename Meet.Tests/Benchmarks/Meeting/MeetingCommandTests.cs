@@ -4,17 +4,18 @@ using Meet.Tests.Support;
 namespace Meet.Tests.Benchmarks.Meeting;
 
 // The load generator's smoke scenario, run as users run it (`Meet.Benchmarks meeting smoke`): a real
-// server process, two simulcast cameras and three viewers on the .NET client library over loopback. It
-// asserts that everyone joined, every subscriber received every publisher's video and audio and sent
-// back browser-like RTCP, never timings, so the tool cannot rot.
+// server process, two simulcast cameras and three viewers on the .NET client library over loopback, with
+// Media:LastN = 1. It asserts that everyone joined, every subscriber received the one video last-N allows
+// (never both) and the cameras' audio, and sent back browser-like RTCP, never timings, so the tool
+// cannot rot and its expectations follow the server's LastN.
 public sealed class MeetingCommandTests
 {
     [Test]
     [CancelAfter(180_000)]
-    public async Task Smoke_run_joins_everyone_and_every_subscriber_receives_every_publishers_media(CancellationToken cancellationToken)
+    public async Task Smoke_run_with_last_n_one_joins_everyone_and_every_subscriber_receives_one_video_and_the_audio(CancellationToken cancellationToken)
     {
         var output = TempDirectory.Create("meet-meeting-smoke-");
-        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--seconds", "2", "--warmup", "0", "--receive-loss", "3", "--quiet", "--out", output], cancellationToken);
+        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--seconds", "2", "--warmup", "0", "--receive-loss", "3", "--last-n", "1", "--quiet", "--out", output], cancellationToken);
 
         exitCode.Should().Be(0, log);
         File.Exists(Path.Combine(output, "results.md")).Should().BeTrue();
@@ -25,6 +26,11 @@ public sealed class MeetingCommandTests
         step.GetProperty("subscribers").GetInt32().Should().Be(5, "two cameras and three viewers all subscribe");
         step.GetProperty("subscribersWithAllMedia").GetInt32().Should().Be(5, log);
         step.GetProperty("streamsReceived").GetInt32().Should().Be(step.GetProperty("streamsExpected").GetInt32(), log);
+        // Each viewer: one video (LastN) and both cameras' audio; each camera: the other's video and audio.
+        step.GetProperty("lastN").GetInt32().Should().Be(1);
+        step.GetProperty("streamsExpected").GetInt32().Should().Be(3 * (1 + 2) + 2 * (1 + 1), log);
+        step.GetProperty("viewerVideosMax").GetInt32().Should().Be(1, "last-N 1: a viewer receives one camera's video, not both");
+        step.GetProperty("viewerKbpsMean").GetDouble().Should().BePositive(log);
         step.GetProperty("packetsOutPerSecond").GetDouble().Should().BePositive();
         // Browser-like receivers: reports and transport-cc feedback went back, and the simulated 3 %
         // downlink loss was NACKed and reached the server's NACK handling.
