@@ -47,7 +47,7 @@ internal sealed partial class SubscriberAllocator
                 Array.Resize(ref _order, _videoConsumers.Length);
             }
             _videoConsumers[count] = consumer;
-            _ranks[count] = selection.VideoRank(consumer.Producer.ParticipantId);
+            _ranks[count] = AllocationRank(slot, consumer, selection);
             _tileCaps[count] = TileLayerCap(slot, consumer.Producer);
             _order[count] = count;
             count++;
@@ -57,7 +57,7 @@ internal sealed partial class SubscriberAllocator
             downlink.PaddingSender = null;
             return;
         }
-        // Priority: the dominant speaker first, then the recent speakers, then the rest.
+        // Priority (AllocationRank): screen shares, the active speaker, pins, then the grid in selection order.
         Array.Sort(_ranks, _order, 0, count);
         var requests = _requests.AsSpan(0, count);
         for (var i = 0; i < count; i++)

@@ -131,6 +131,31 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         return speaker is null ? null : cameras.FirstOrDefault(p => p.ParticipantId == speaker);
     }
 
+    // Issue 10's priority among this subscriber's videos when its downlink is split (issue 11's
+    // AllocateLayers; lower goes first): what the subscriber looks at large comes before the grid —
+    //  1. screen shares (shown large to everyone; a share's text is unreadable on its lowest layer),
+    //  2. the active speaker: the speaker slot (the speaker itself sees there whom it follows), or the
+    //     speaker's grid tile when the grid carries the speaker and the speaker slot is idle,
+    //  3. its pins, in pin order,
+    //  4. the rest of the grid in the selection's order (recent speakers first, then join order).
+    // Within a tier the selection's order breaks ties. O(pins), no allocation: runs per consumer per tick.
+    public int AllocationRank(SubscriberSlot slot, Consumer consumer, ConferenceSelection selection)
+    {
+        var producer = consumer.Producer;
+        var selectionRank = Math.Min(selection.VideoRank(producer.ParticipantId), RankTier - 1);
+        if (producer.IsScreen || slot.Screen)
+            return selectionRank;
+        if (slot.Speaker || producer.ParticipantId == selection.DominantSpeaker)
+            return RankTier + selectionRank;
+        var pin = IndexOf(Pinned, producer.ParticipantId);
+        if (pin >= 0)
+            return 2 * RankTier + Math.Min(pin, RankTier - 1);
+        return 3 * RankTier + selectionRank;
+    }
+
+    // Wider than any meeting's video order, so tiers never overlap; four tiers stay far below int.MaxValue.
+    private const int RankTier = 1 << 24;
+
     private static bool Contains(IReadOnlyList<string> ids, string id) => IndexOf(ids, id) >= 0;
 
     private static int IndexOf(IReadOnlyList<string> ids, string id)
