@@ -9,6 +9,8 @@ import { E2eeSession, keyFromLink } from './e2ee/session';
 import { e2eeBadge, e2eeJoinProblem, e2eeTestHook, missingKeyNotice, showDecryptState, type E2eeTestHook } from './e2ee/ui';
 import { PinControls } from './pins';
 import { ScreenShare, ScreenStage } from './screenshare';
+import { SpeakerStage } from './speakerstage';
+import { inboundStreams, type InboundStream } from './streamstats';
 import { hubErrorCode, SignalingClient, type ChatMessage, type NoticeMessage, type ParticipantInfo, type ParticipantUpdateMessage, type WelcomeMessage } from './signaling';
 import { InCallControls } from './ui/in-call';
 import { TileSizeReporter, type TileSizeReport } from './tiles';
@@ -62,6 +64,10 @@ export interface MeetTestHook {
   tileSizes(): TileSizeReport[];
   dynacast(): Record<string, Record<string, boolean>>;
   quality(): (QualityLevel | null)[];
+  // Issue 10: whom the speaker stage shows (and whether through the SFU's speaker slot), and the
+  // subscriber's inbound streams per m-section from getStats.
+  speakerStage(): { participantId: string; fromSlot: boolean; mid: string | null } | null;
+  inboundStreams(): Promise<InboundStream[]>;
 }
 
 declare global {
@@ -107,6 +113,7 @@ class MeetingPage {
   });
   private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false' }, 'Share screen');
   private readonly screenStage = new ScreenStage();
+  private readonly speakerStage = new SpeakerStage();
   private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
     this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
     this.shareButton.setAttribute('aria-pressed', String(sharing));
@@ -178,6 +185,11 @@ class MeetingPage {
       tileSizes: () => this.tileSizes?.current() ?? [],
       dynacast: () => Object.fromEntries(this.dynacast.states),
       quality: () => this.quality?.levels() ?? [],
+      speakerStage: () => {
+        const source = this.speakerStage.source;
+        return source ? { participantId: source.participantId, fromSlot: source.fromSlot, mid: this.media?.transceiverOf(source.track)?.mid ?? null } : null;
+      },
+      inboundStreams: () => this.media ? inboundStreams(this.media.subscriber) : Promise.resolve([]),
       get role() { return controls.role; },
       set role(_: string) { /* read-only for tests */ },
       rosterDetails: () => [...this.roster.participants.values()].map(p => ({ ...p })),
@@ -195,6 +207,7 @@ class MeetingPage {
         this.controls.header,
         this.status, this.mediaError,
         this.screenStage.element,
+        this.speakerStage.element,
         this.grid,
         this.controls.toolbar),
       this.controls.sidePanels));
@@ -206,6 +219,7 @@ class MeetingPage {
       this.grid.classList.toggle('speaker-view', speakerView);
       this.layoutButton.setAttribute('aria-pressed', String(speakerView));
       this.controls.setLabel(this.layoutButton, speakerView ? 'Grid view' : 'Speaker view');
+      this.refreshStage();
     };
     this.showStatus('Joining…');
 
@@ -239,7 +253,7 @@ class MeetingPage {
       subscriberOffer: (sdp, version) => void this.media?.onSubscriberOffer(sdp, version),
       participantUpdate: update => this.onRosterUpdate(update),
       activeSpeaker: message => this.onActiveSpeaker(message.participantId),
-      slotAssignments: slots => this.media?.applySlotAssignments(slots),
+      slotAssignments: slots => { this.media?.applySlotAssignments(slots); this.refreshStage(); },
       publisherLayers: message => void this.dynacast.apply(message),
       // 410: the host ended the meeting while we were in it; 403 after joining: the host removed us.
       // The server closes our session next in both cases.
@@ -296,6 +310,7 @@ class MeetingPage {
       connectionState: (pc, state) => { if (this.media === media) this.onConnectionState(pc, state); },
     }, this.iceServers, this.e2ee);
     this.media = media;
+    media.slots.onSpeakerChange = () => this.refreshStage();
     this.handover?.stop();
     this.handover = new NetworkHandover(media, this.signaling!);
     this.watchTiles(media);
@@ -339,6 +354,22 @@ class MeetingPage {
     this.hook.activeSpeaker = participantId;
     for (const [id, tile] of this.tiles) tile.element.classList.toggle('speaking', id === participantId);
     this.controls.onRosterChanged([]);
+    this.refreshStage();
+  }
+
+  // The speaker stage (speakerstage.ts): the SFU's speaker slot when it carries someone; in speaker
+  // view, otherwise the active speaker's grid video.
+  private refreshStage(): void {
+    const slot = this.media?.slots.speakerSlot();
+    const speakerView = this.grid.classList.contains('speaker-view');
+    let source: { participantId: string; track: MediaStreamTrack; fromSlot: boolean } | null = null;
+    if (slot?.participantId && slot.track) {
+      source = { participantId: slot.participantId, track: slot.track, fromSlot: true };
+    } else if (speakerView && this.hook.activeSpeaker) {
+      const track = (this.tiles.get(this.hook.activeSpeaker)?.video.srcObject as MediaStream | null)?.getVideoTracks()[0];
+      if (track) source = { participantId: this.hook.activeSpeaker, track, fromSlot: false };
+    }
+    this.speakerStage.show(source && { ...source, name: this.tiles.get(source.participantId)?.name.textContent ?? 'Speaker' }, this.tileSizes);
   }
 
   // Tiles follow the roster: one per participant in it, none for anyone who left.
@@ -437,6 +468,7 @@ class MeetingPage {
       track.onmute = () => tile.element.classList.add('paused');
       track.onunmute = () => tile.element.classList.remove('paused');
       tile.element.classList.toggle('paused', track.muted);
+      if (participantId === this.hook.activeSpeaker) this.refreshStage();
     }
     target.play().catch(() => {
       if (track.kind === 'audio') this.showStatus('Click anywhere to turn on sound.', true, () => tile.audio.play());

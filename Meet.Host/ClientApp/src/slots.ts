@@ -20,6 +20,8 @@ export class SlotRouter {
   // mid -> the slot's receive track (it stays the same track across remaps).
   private readonly tracks = new Map<string, MediaStreamTrack>();
   private speaker: SlotAssignmentMessage | null = null;
+  // Called when the speaker slot's owner or track changes (the speaker stage follows it).
+  onSpeakerChange: (() => void) | null = null;
 
   constructor(
     private readonly show: (participantId: string, track: MediaStreamTrack, mid: string) => void,
@@ -32,7 +34,10 @@ export class SlotRouter {
   // The slot's track arrived (the offer that created the slot); it may already have an owner.
   onTrack(mid: string, track: MediaStreamTrack): void {
     this.tracks.set(mid, track);
-    if (this.speaker?.mid === mid) return;
+    if (this.speaker?.mid === mid) {
+      this.onSpeakerChange?.();
+      return;
+    }
     const owner = this.shown.get(mid);
     if (owner) this.show(owner, track, mid);
   }
@@ -41,7 +46,9 @@ export class SlotRouter {
   apply(slots: SlotAssignmentMessage[]): void {
     for (const slot of slots) {
       if (slot.kind === 'speaker') {
+        const changed = this.speaker?.participantId !== slot.participantId || this.speaker?.mid !== slot.mid;
         this.speaker = slot;
+        if (changed) this.onSpeakerChange?.();
         continue;
       }
       const previous = this.shown.get(slot.mid) ?? null;
