@@ -19,16 +19,19 @@ internal sealed class ConferenceSelector(int lastN)
 
     public int LastN { get; } = lastN;
 
-    // publishers: participant ids in join order with what they publish. Returns true when the
-    // selection changed; speakerChanged says whether the dominant speaker did.
-    public bool Tick(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers, IReadOnlyDictionary<string, double> activity, out bool speakerChanged) =>
-        Select(publishers, activity, out speakerChanged);
+    // publishers: participant ids in join order with what they publish; covered: the time the activity
+    // covers (100 ms when not said; a late tick covers more). Returns true when the selection changed;
+    // speakerChanged says whether the dominant speaker did.
+    public bool Tick(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers, IReadOnlyDictionary<string, double> activity, out bool speakerChanged,
+        TimeSpan? covered = null) =>
+        Select(publishers, activity, out speakerChanged, covered ?? TimeSpan.FromMilliseconds(100));
 
     // Publishers came or went between ticks: the same selection rules on the current activity, so new
     // consumers get their final state at once and last-N is never exceeded, not even for a tick.
-    public bool Refresh(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers) => Select(publishers, null, out _);
+    public bool Refresh(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers) => Select(publishers, null, out _, TimeSpan.Zero);
 
-    private bool Select(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers, IReadOnlyDictionary<string, double>? activity, out bool speakerChanged)
+    private bool Select(IReadOnlyList<(string Id, bool Video, bool Audio)> publishers, IReadOnlyDictionary<string, double>? activity, out bool speakerChanged,
+        TimeSpan covered)
     {
         var present = publishers.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _detector.Speakers.Select(s => s.SpeakerId).Where(id => !present.Contains(id)).ToList())
@@ -38,7 +41,7 @@ internal sealed class ConferenceSelector(int lastN)
 
         var previousDominant = Current.DominantSpeaker;
         if (activity is not null)
-            _detector.Tick(activity.Where(a => present.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal));
+            _detector.Tick(activity.Where(a => present.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal), covered);
         var dominant = _detector.Dominant;
         speakerChanged = dominant != previousDominant;
         if (speakerChanged && dominant is not null)

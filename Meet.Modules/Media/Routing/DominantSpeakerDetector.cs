@@ -20,7 +20,7 @@ internal sealed class DominantSpeakerDetector
     // below it. Was 0.4 (400 ms); at a 100 ms tick the decision is most of speaker-change latency.
     public const double SustainedMedium = 0.35;
     public const double Margin = 0.3;
-    public const int HoldTicks = 5;
+    public const int HoldTicks = 10;        // 500 ms of SpeakerActivity.Resolution entries
 
     private readonly Dictionary<string, SpeakerActivity> _speakers = new(StringComparer.Ordinal);
     private long _tick;
@@ -41,18 +41,26 @@ internal sealed class DominantSpeakerDetector
             Dominant = null;
     }
 
-    // One tick's activity per speaker (speakers not named had none: silence or no packets).
-    // Returns true when the dominant speaker changed.
-    public bool Tick(IReadOnlyDictionary<string, double> activity)
+    // One tick's activity per speaker (speakers not named had none: silence or no packets) over 100 ms.
+    public bool Tick(IReadOnlyDictionary<string, double> activity) => Tick(activity, TimeSpan.FromMilliseconds(100));
+
+    // The activity per speaker over `covered` time: one ring entry per SpeakerActivity.Resolution it
+    // covers (a late tick covers several: each window then advances by that much time, and the hold
+    // counts it). Returns true when the dominant speaker changed.
+    public bool Tick(IReadOnlyDictionary<string, double> activity, TimeSpan covered)
     {
-        _tick++;
+        var intervals = Math.Clamp((int)Math.Round(covered / SpeakerActivity.Resolution), 1, SpeakerActivity.LongTicks);
         foreach (var (id, value) in activity)
         {
             if (!_speakers.ContainsKey(id))
                 _speakers[id] = new SpeakerActivity(id);
         }
-        foreach (var speaker in _speakers.Values)
-            speaker.Push(activity.GetValueOrDefault(speaker.SpeakerId), _tick);
+        for (var i = 0; i < intervals; i++)
+        {
+            _tick++;
+            foreach (var speaker in _speakers.Values)
+                speaker.Push(activity.GetValueOrDefault(speaker.SpeakerId), _tick);
+        }
         return Decide();
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class Producer
     private volatile int _bestLayer;
     private int _levelPackets;
     private int _voicedPackets;
+    private double _voicedCarry;
 
     public Producer(string id, string participantId, WebRtcTransport transport, MediaKind kind, string mid, string trackId,
         IReadOnlyList<RtpCodec> codecs, IReadOnlyList<string> rids, MediaCounters counters)
@@ -179,11 +180,14 @@ internal sealed partial class Producer
 
     // Voice activity since the last call, in [0, 1]: voiced packets over the packets one tick should
     // carry (Opus sends a packet per 20 ms; silence suppression sends none, which counts as silence).
+    // A 50 ms selection tick expects 2.5 packets: what does not fit one tick (3 packets, or a burst after
+    // jitter) is carried into the next instead of being clipped away. Called under the router's lock only.
     public double TakeVoiceActivity(TimeSpan tick)
     {
-        var voiced = Interlocked.Exchange(ref _voicedPackets, 0);
+        var voiced = Interlocked.Exchange(ref _voicedPackets, 0) + _voicedCarry;
         Interlocked.Exchange(ref _levelPackets, 0);
         var expected = Math.Max(1.0, tick.TotalMilliseconds / 20);
+        _voicedCarry = Math.Min(Math.Max(0, voiced - expected), expected);
         return Math.Min(1.0, voiced / expected);
     }
 

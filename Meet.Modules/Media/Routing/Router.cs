@@ -17,6 +17,7 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
     private readonly List<(RouterMember Member, ActiveSpeakerUpdate? Speaker)> _events = [];
     private readonly Dictionary<RouterMember, IReadOnlyList<MediaSlotAssignment>> _slotMaps = [];
     private int _nextConsumer;
+    private TimeSpan _lastTickClock = TimeSpan.MinValue;
 
     public string MeetingId { get; } = meetingId;
 
@@ -253,17 +254,30 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
     }
 
     // Under Enter(), once per tick: the selection from this tick's voice activity, applied to every
-    // member when it changed; then the producers' and consumers' periodic work.
-    public void Tick(TimeSpan interval, bool reports)
+    // member when it changed; then, on a full tick, the producers' and consumers' periodic work.
+    // MediaModule ticks the selection every 50 ms (SpeakerActivity.Resolution: a speaker change is
+    // decided within 50 ms of the speech it needs) and does the full work every other tick (100 ms).
+    // clock: the module's monotonic time. A tick that runs late (a starved timer thread) covers more
+    // than one interval: its activity is measured over the real time and counts for every interval it
+    // covers, so the detector's windows stay in time, not in ticks. Without it a 300 ms late tick
+    // counted as 100 ms of speech (activity clipped at 1) and a speaker change waited for more ticks.
+    public void Tick(TimeSpan interval, bool reports, TimeSpan? clock = null, bool full = true)
     {
+        var covered = interval;
+        if (clock is { } now)
+        {
+            if (_lastTickClock != TimeSpan.MinValue && now > _lastTickClock)
+                covered = interval * Math.Clamp((int)Math.Round((now - _lastTickClock) / interval), 1, SpeakerActivity.LongTicks);
+            _lastTickClock = now;
+        }
         var activity = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var member in _members)
         {
-            var voice = member.Publishing.TakeVoiceActivity(interval);
+            var voice = member.Publishing.TakeVoiceActivity(covered);
             if (voice > 0)
                 activity[member.ParticipantId] = voice;
         }
-        if (Selector.Tick(Publishers(), activity, out var speakerChanged))
+        if (Selector.Tick(Publishers(), activity, out var speakerChanged, covered))
         {
             Apply(speakerChanged);
             if (speakerChanged)
@@ -273,18 +287,20 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
                     _events.Add((member, update));
             }
         }
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!full)
+            return;
+        var timestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var member in _members)
         {
             member.Publishing.OnTick(reports, member.Publisher, sender);
             // Issue 11: layers per subscriber from its own downlink estimate.
             if (member.Subscriber.Downlink is { } downlink)
-                member.Subscribing.AllocateLayers(downlink, Selection, now);
+                member.Subscribing.AllocateLayers(downlink, Selection, timestamp);
             if (reports)
                 member.Subscribing.SendSenderReports(sender);
         }
         // Issue 11: after every subscriber chose its layers, the layers nobody wants pause at the publisher.
-        UpdateDynacast(now);
+        UpdateDynacast(timestamp);
     }
 
     // Under Enter(): producers came or went; the selection is recomputed (no new activity) and applied now.

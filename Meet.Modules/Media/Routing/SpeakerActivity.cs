@@ -5,9 +5,12 @@ namespace Meet.Modules.Media.Routing;
 // Jitsi's bridge uses): a ring of per-tick activity values in [0, 1], summed per window.
 internal sealed class SpeakerActivity
 {
-    public const int ImmediateTicks = 3;   // 300 ms at the 100 ms tick
-    public const int MediumTicks = 10;     // 1 s
-    public const int LongTicks = 30;       // 3 s
+    // One ring entry per 50 ms, the selection tick (issue 10: a decision can fall every 50 ms, so the
+    // speaker change waits at most 50 ms past the 350 ms of speech it needs, not up to 100 ms).
+    public static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(50);
+    public const int ImmediateTicks = 6;   // 300 ms
+    public const int MediumTicks = 20;     // 1 s
+    public const int LongTicks = 60;       // 3 s
 
     private readonly double[] _ring = new double[LongTicks];
     private int _next;

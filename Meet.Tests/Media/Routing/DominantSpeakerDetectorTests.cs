@@ -104,6 +104,48 @@ public sealed class DominantSpeakerDetectorTests
         detector.Speakers.Should().BeEmpty();
     }
 
+    // MediaModule's 50 ms selection tick: a challenger takes a quiet floor after 350 ms of speech
+    // (7 entries), not at the next 100 ms boundary after it.
+    [Test]
+    public void At_the_50_ms_selection_tick_a_challenger_takes_a_quiet_floor_after_350_ms_of_speech()
+    {
+        var detector = new DominantSpeakerDetector();
+        for (var i = 0; i < 20; i++)
+            detector.Tick(new Dictionary<string, double> { ["a"] = 1 });
+        detector.Dominant.Should().Be("a");
+        for (var i = 0; i < 10; i++)
+            detector.Tick(new Dictionary<string, double>());
+
+        var ticks = 0;
+        while (detector.Dominant != "b" && ticks < 40)
+        {
+            detector.Tick(new Dictionary<string, double> { ["b"] = 1 }, SpeakerActivity.Resolution);
+            ticks++;
+        }
+        (ticks * SpeakerActivity.Resolution).Should().Be(TimeSpan.FromMilliseconds(350));
+    }
+
+    // A tick that ran late (a starved timer) counts for the time it covers: 400 ms of speech reported in
+    // one tick is 400 ms in every window, not 100 ms.
+    [Test]
+    public void A_late_tick_counts_for_the_time_it_covers()
+    {
+        var late = new DominantSpeakerDetector();
+        var onTime = new DominantSpeakerDetector();
+        foreach (var detector in new[] { late, onTime })
+        {
+            for (var i = 0; i < 20; i++)
+                detector.Tick(new Dictionary<string, double> { ["a"] = 1 });
+            for (var i = 0; i < 10; i++)
+                detector.Tick(new Dictionary<string, double>());
+        }
+
+        late.Tick(new Dictionary<string, double> { ["b"] = 1 }, TimeSpan.FromMilliseconds(400)).Should().BeTrue();
+        late.Dominant.Should().Be("b");
+        late.Find("b")!.Medium.Should().BeApproximately(0.4, 1e-9);
+        onTime.Tick(new Dictionary<string, double> { ["b"] = 1 }).Should().BeFalse("100 ms of speech is a cough, not a new speaker");
+    }
+
     [Test]
     public void Random_traces_never_switch_faster_than_the_hold_time([Range(1, 20)] int seed)
     {
@@ -119,7 +161,8 @@ public sealed class DominantSpeakerDetectorTests
             detector.Tick(activity);
             if (detector.Dominant != last)
             {
-                (tick - lastSwitch).Should().BeGreaterThanOrEqualTo(DominantSpeakerDetector.HoldTicks, $"seed {seed}");
+                // Tick() covers 100 ms, two of the detector's 50 ms entries.
+                (tick - lastSwitch).Should().BeGreaterThanOrEqualTo(DominantSpeakerDetector.HoldTicks / 2, $"seed {seed}");
                 lastSwitch = tick;
                 last = detector.Dominant;
             }
