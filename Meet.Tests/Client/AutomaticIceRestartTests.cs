@@ -63,7 +63,7 @@ public sealed class AutomaticIceRestartTests
         var moverPublisher = await mover.PublishAsync([ClientMediaTrack.Opus(mover.ParticipantId!, "mic", 0x1ce0_0001)]);
         var peerPublisher = await peer.PublishAsync([ClientMediaTrack.Opus(peer.ParticipantId!, "mic", 0x1ce0_0002)]);
         using var sending = new CancellationTokenSource();
-        var senders = Task.WhenAll(SendAudioAsync(moverPublisher, 0x1ce0_0001, sending.Token), SendAudioAsync(peerPublisher, 0x1ce0_0002, sending.Token));
+        var senders = Task.WhenAll(NetworkHandoverTests.SendAudioAsync(moverPublisher, 0x1ce0_0001, sending.Token), NetworkHandoverTests.SendAudioAsync(peerPublisher, 0x1ce0_0002, sending.Token));
         PacketAddress[] cut = [];
         try
         {
@@ -100,25 +100,6 @@ public sealed class AutomaticIceRestartTests
                 paths.Clear(address);
             await sending.CancelAsync();
             await senders;
-        }
-    }
-
-    private static async Task SendAudioAsync(ClientPeerConnection publisher, uint ssrc, CancellationToken cancellationToken)
-    {
-        var payload = new byte[60];
-        ushort sequence = 0;
-        uint timestamp = 0;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                // Loud (level 20): both participants stay among the forwarded speakers.
-                publisher.SendRtp(ssrc, 111, sequence++, timestamp += 960, false, payload, audioLevel: 20);
-                await Task.Delay(20, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
