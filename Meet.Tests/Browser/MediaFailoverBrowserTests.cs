@@ -50,6 +50,10 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await WaitForAsync(async () => await DecodedAsync(page, botId) > 10, "Chromium decodes the bot's video before the kill", () => page);
         await WaitForAsync(() => Task.FromResult(bot.VideoPacketsFrom(viewerId) > 20), "the bot receives Chromium's video before the kill", () => page);
 
+        // Muted before the kill: the same (disabled) microphone track must be what the new node gets.
+        await page.ClickAsync("#toggle-mic");
+        await WaitForAsync(() => Task.FromResult(bot.Client.Participants.TryGetValue(viewerId, out var v) && v.AudioMuted), "the bot sees Chromium muted", () => page);
+        var tracksBefore = await page.EvaluateAsync<string[]>("() => window.meet.publisherTracks()");
         var victim = await cluster.MediaNodeOfAsync(meeting.MeetingId);
         victim.Should().NotBeNull("the meeting has a media node");
         var survivor = cluster.MediaAddresses.Single(a => a != victim);
@@ -83,6 +87,9 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         moves.Count.Should().Be(1, "one kill, one move");
         subscriberSdp.Should().Contain($" {survivor} ", "the new subscriber PeerConnection is with the surviving node");
         (await MeetPage.StateAsync(page)).Should().Be("joined", "the page never left the meeting");
+        (await page.EvaluateAsync<string[]>("() => window.meet.publisherTracks()")).Should().BeEquivalentTo(tracksBefore, "the same camera and microphone tracks are published again");
+        (await page.EvaluateAsync<bool>("() => window.meet.publisherAudioEnabled()")).Should().BeFalse("the microphone stays muted through the move");
+        bot.Client.Participants[viewerId].AudioMuted.Should().BeTrue();
         (await MeetPage.ParticipantIdAsync(page)).Should().Be(viewerId);
         (await page.EvaluateAsync<string[]>("() => window.meet.departures")).Should().BeEmpty("Chromium's roster never showed anyone leaving");
         (await page.EvaluateAsync<string[]>("() => window.meet.roster().participants")).Should().Equal(botId);

@@ -14,6 +14,8 @@ export interface FailoverPage {
   // Called synchronously from the MEDIA_RECONNECT handler: the server sends the new node's subscriber
   // offer right after it, and that offer must find the new session.
   replaceMedia(): MediaSession;
+  // False once something else (a signaling rejoin, a later move) has replaced this session.
+  isCurrent(media: MediaSession): boolean;
   // Resolves once the camera/microphone prompt of the join has settled; null = nothing to publish.
   localMedia(): Promise<MediaStream | null>;
   // Puts tracks published outside the camera/microphone (the screen share) on the new publisher,
@@ -70,6 +72,8 @@ export class MediaFailover {
       problem = `Could not reconnect media: ${error instanceof Error ? error.message : String(error)}`;
     }
     if (generation !== this.generation) return;
+    // A signaling rejoin rebuilt the media meanwhile: its own join flow reports on it.
+    if (!this.page.isCurrent(media)) problem = undefined;
     this.inProgress = false;
     this.lastCompletedAt = performance.now();
     this.page.moving(false, problem);

@@ -61,6 +61,8 @@ export interface MeetTestHook {
   mediaMoves(): { count: number; moving: boolean; startedAt: number | null; completedAt: number | null };
   // Everyone this page was told left (LEFT updates), in order: a media-node move must add no one.
   departures: string[];
+  // Whether the current publisher sends its microphone track enabled (null: no microphone sender).
+  publisherAudioEnabled(): boolean | null;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
   // Issue 11: the tile sizes this page reports now, the encodings dynacast switched (mid -> rid -> active)
@@ -128,6 +130,7 @@ class MeetingPage {
   // Issue 15: MEDIA_RECONNECT with a new node rebuilds the PeerConnections against it (failover.ts).
   private readonly failover = new MediaFailover({
     replaceMedia: () => this.newMediaSession(),
+    isCurrent: media => this.media === media,
     localMedia: () => this.localReady.then(() => this.local),
     addExtraTracks: media => this.screenShare.moveTo(media),
     publish: (media, local) => media.publish(local, simulcastWanted()),
@@ -197,6 +200,7 @@ class MeetingPage {
       iceRestarts: () => this.handover?.count ?? 0,
       mediaMoves: () => this.failover.state(),
       departures: [],
+      publisherAudioEnabled: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'audio')?.track?.enabled ?? null,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
       tileSizes: () => this.tileSizes?.current() ?? [],
       dynacast: () => Object.fromEntries(this.dynacast.states),
