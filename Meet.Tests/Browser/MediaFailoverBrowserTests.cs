@@ -15,8 +15,9 @@ namespace Meet.Tests.Browser;
 // and a .NET client publishing real VP8 are in a call on one media node; that node is killed with
 // SIGKILL. The signaling node moves the meeting and sends MEDIA_RECONNECT { newNode }; the page builds
 // new PeerConnections (failover.ts) and the .NET client republishes. Chromium decodes the .NET client's
-// video again on a new inbound-rtp, the .NET client receives Chromium's video again, and neither roster
-// ever showed anyone leaving. The gap each way is printed; only a generous bound is asserted.
+// video again on a new inbound-rtp, the .NET client receives Chromium's camera and screen share again,
+// Chromium's microphone (muted before the kill) stays muted, and neither roster ever showed anyone
+// leaving. The gap each way is printed; only a generous bound is asserted.
 public sealed class MediaFailoverBrowserTests : BrowserFixture
 {
     private static readonly TimeSpan GapBound = TimeSpan.FromSeconds(10);
@@ -50,6 +51,9 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await WaitForAsync(async () => await DecodedAsync(page, botId) > 10, "Chromium decodes the bot's video before the kill", () => page);
         await WaitForAsync(() => Task.FromResult(bot.VideoPacketsFrom(viewerId) > 20), "the bot receives Chromium's video before the kill", () => page);
 
+        // Sharing a screen before the kill: the share must be published on the new node too.
+        await page.ClickAsync("#share-screen");
+        await WaitForAsync(() => Task.FromResult(bot.VideoPacketsFrom(viewerId + "#screen") > 5), "the bot receives Chromium's screen before the kill", () => page);
         // Muted before the kill: the same (disabled) microphone track must be what the new node gets.
         await page.ClickAsync("#toggle-mic");
         await WaitForAsync(() => Task.FromResult(bot.Client.Participants.TryGetValue(viewerId, out var v) && v.AudioMuted), "the bot sees Chromium muted", () => page);
@@ -73,6 +77,7 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         }, "Chromium decodes the bot's video again through the other node", () => page);
         await WaitForAsync(() => Task.FromResult(bot.FirstPacketAfterKill(viewerId) != 0), "the bot receives Chromium's video again through the other node", () => page);
         var botGap = Stopwatch.GetElapsedTime(killed, bot.FirstPacketAfterKill(viewerId));
+        await WaitForAsync(() => Task.FromResult(bot.FirstPacketAfterKill(viewerId + "#screen") != 0), "the bot receives Chromium's screen share again through the other node", () => page);
 
         var moves = await MediaMovesAsync(page);
         var subscriberSdp = await page.EvaluateAsync<string>("() => window.meet.subscriberSdp()");
@@ -87,7 +92,7 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         moves.Count.Should().Be(1, "one kill, one move");
         subscriberSdp.Should().Contain($" {survivor} ", "the new subscriber PeerConnection is with the surviving node");
         (await MeetPage.StateAsync(page)).Should().Be("joined", "the page never left the meeting");
-        (await page.EvaluateAsync<string[]>("() => window.meet.publisherTracks()")).Should().BeEquivalentTo(tracksBefore, "the same camera and microphone tracks are published again");
+        (await page.EvaluateAsync<string[]>("() => window.meet.publisherTracks()")).Should().BeEquivalentTo(tracksBefore, "the same camera, microphone and screen tracks are published again");
         (await page.EvaluateAsync<bool>("() => window.meet.publisherAudioEnabled()")).Should().BeFalse("the microphone stays muted through the move");
         bot.Client.Participants[viewerId].AudioMuted.Should().BeTrue();
         (await MeetPage.ParticipantIdAsync(page)).Should().Be(viewerId);
@@ -130,8 +135,9 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         private readonly List<string> departures = [];
         private readonly Dictionary<string, long> videoPackets = new(StringComparer.Ordinal);
         private object? subscriberAtKill;
-        private long firstAfterKill;
-        private string? firstAfterKillFrom;
+        // Per source ("<participantId>" or "<participantId>#screen"): the first packet through a
+        // subscriber PeerConnection made after the kill.
+        private readonly Dictionary<string, long> firstAfterKill = new(StringComparer.Ordinal);
         private int mediaMoves;
         private Task sending = Task.CompletedTask;
 
@@ -172,15 +178,14 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
             lock (videoPackets)
             {
                 subscriberAtKill = Client.Subscriber;
-                firstAfterKill = 0;
-                firstAfterKillFrom = null;
+                firstAfterKill.Clear();
             }
         }
 
-        public long FirstPacketAfterKill(string participantId)
+        public long FirstPacketAfterKill(string source)
         {
             lock (videoPackets)
-                return firstAfterKillFrom == participantId ? firstAfterKill : 0;
+                return firstAfterKill.GetValueOrDefault(source);
         }
 
         public void StartSending(IReadOnlyList<byte[]> frames) => sending = Task.Run(() => SendAsync(frames));
@@ -214,14 +219,13 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
             if (track is not { Kind: "video" })
                 return;
             var now = Stopwatch.GetTimestamp();
+            var screen = Client.SlotAssignments.Any(s => s.Mid == track.Mid && s.Kind == "screen");
+            var source = screen ? track.StreamId + "#screen" : track.StreamId;
             lock (videoPackets)
             {
-                videoPackets[track.StreamId] = videoPackets.GetValueOrDefault(track.StreamId) + 1;
-                if (subscriberAtKill is not null && firstAfterKill == 0 && Client.Subscriber is { } current && !ReferenceEquals(current, subscriberAtKill))
-                {
-                    firstAfterKill = now;
-                    firstAfterKillFrom = track.StreamId;
-                }
+                videoPackets[source] = videoPackets.GetValueOrDefault(source) + 1;
+                if (subscriberAtKill is not null && Client.Subscriber is { } current && !ReferenceEquals(current, subscriberAtKill))
+                    firstAfterKill.TryAdd(source, now);
             }
         }
 
