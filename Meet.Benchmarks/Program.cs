@@ -38,6 +38,9 @@ internal static class BenchmarkProgram
         // Issue 15: media-node crash failover across processes (failover [--rounds 10]).
         if (args is ["failover", .. var failoverArgs])
             return await Cluster.FailoverCommand.RunAsync(failoverArgs);
+        // Issue 15: a signaling node and media nodes as processes, driven over stdin (cluster [--media-nodes 2]).
+        if (args is ["cluster", .. var clusterArgs])
+            return await Cluster.ClusterCommand.RunAsync(clusterArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

@@ -117,7 +117,7 @@ internal static class FailoverCommand
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
+    internal static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -144,7 +144,7 @@ internal static class FailoverCommand
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
