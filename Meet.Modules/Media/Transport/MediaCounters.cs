@@ -13,6 +13,8 @@ internal sealed class MediaCounters
     private long _dtlsReceived;
     private long _iceRestarts;
     private long _pathSwitches;
+    private long _temporalLayerDrops;
+    private long _temporalLayerSwitches;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
 
@@ -57,6 +59,16 @@ internal sealed class MediaCounters
     public long PathSwitches => Interlocked.Read(ref _pathSwitches);
 
     public void IceRestart() => Interlocked.Increment(ref _iceRestarts);
+
+    // VP8 temporal layers (issue 11): packets a consumer did not forward because their temporal layer is
+    // above its target (their sequence numbers closed up), and changes of a consumer's forwarded layer.
+    public long TemporalLayerDrops => Interlocked.Read(ref _temporalLayerDrops);
+
+    public long TemporalLayerSwitches => Interlocked.Read(ref _temporalLayerSwitches);
+
+    public void TemporalLayerDrop() => Interlocked.Increment(ref _temporalLayerDrops);
+
+    public void TemporalLayerSwitch() => Interlocked.Increment(ref _temporalLayerSwitches);
 
     public void PathSwitched() => Interlocked.Increment(ref _pathSwitches);
 

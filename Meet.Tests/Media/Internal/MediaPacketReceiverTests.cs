@@ -81,6 +81,8 @@ public sealed class MediaPacketReceiverTests
 
         public CapturingChannel Channel { get; } = new();
 
+        public List<MediaParticipant> Subscribers { get; } = [];
+
         public static Rig Create(int subscribers)
         {
             var rig = new Rig();
@@ -102,6 +104,7 @@ public sealed class MediaPacketReceiverTests
                 var (s, c) = (NewKeys(), NewKeys());
                 subscriber.Subscriber.ConnectForTesting(new SrtpSession(s, c), PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i)));
                 rig._subscriberClients.Add(new SrtpSession(c, s));
+                rig.Subscribers.Add(subscriber);
             }
             rig._payload[0] = 0x10;
             return rig;
@@ -119,6 +122,35 @@ public sealed class MediaPacketReceiverTests
             Channel.Rtp = 0;
             Deliver(_scratch.AsSpan(0, protectedLength), _publisherAddress);
             return Channel.Rtp;
+        }
+
+        // One packet with this VP8 payload (descriptor included), at `sequence` (null = the next one).
+        public int ReceivePayload(ReadOnlySpan<byte> payload, ushort? sequence = null, bool marker = true)
+        {
+            var writer = new RtpPacketWriter(_scratch, 96, sequence ?? _sequence++, _timestamp += 3000, PublisherSsrc, marker);
+            writer.TryComplete(payload, 0, out var length);
+            _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+            Channel.Rtp = 0;
+            // A packet not forwarded sends no batch: what the last one captured is not this packet's.
+            Channel.Last.Clear();
+            Deliver(_scratch.AsSpan(0, protectedLength), _publisherAddress);
+            return Channel.Rtp;
+        }
+
+        public ushort NextSequence => _sequence;
+
+        // Header and payload of each packet of the last batch, as its subscriber decrypts it.
+        public List<(RtpHeader Header, byte[] Payload)> DecodeLastPackets()
+        {
+            var packets = new List<(RtpHeader, byte[])>();
+            for (var i = 0; i < Channel.Last.Count; i++)
+            {
+                var (bytes, port) = Channel.Last[i];
+                _subscriberClients[port - 51000].TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
+                RtpHeader.TryParse(bytes.AsSpan(0, plain), out var header).Should().BeTrue();
+                packets.Add((header, header.GetPayload(bytes.AsSpan(0, plain)).ToArray()));
+            }
+            return packets;
         }
 
         public void Deliver(ReadOnlySpan<byte> datagram, PacketAddress source)
