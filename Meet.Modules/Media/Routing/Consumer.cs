@@ -148,16 +148,32 @@ internal sealed partial class Consumer : IProbePaddingSender
             sender.Counters.TemporalLayerDrop();
             return false;
         }
+        scoped ReadOnlySpan<byte> outgoing = packet;
+        var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
+        var stream = _stream;
+        // RFC 2198 RED to a subscriber that did not negotiate it (issue 11): only the primary Opus block.
+        Span<byte> primary = header.PayloadType == Producer.RedPayloadType && Producer.RedPayloadType >= 0 && !stream.RedAccepted
+            ? stackalloc byte[RtpPacketCache.MaxPacketSize] : default;
+        if (!primary.IsEmpty)
+        {
+            if (!TryTakeRedPrimary(packet, header, primary, out var length, out var primaryType))
+            {
+                _sequences.Drop(header.SequenceNumber);
+                sender.Counters.Drop(MediaDropReason.MalformedRtp);
+                return false;
+            }
+            outgoing = primary[..length];
+            payloadType = _payloadTypes is null ? primaryType : _payloadTypes[primaryType];
+            sender.Counters.RedPrimaryForwarded();
+        }
         if (!_sequences.TryMap(header.SequenceNumber, out var sequence))
         {
             sender.Counters.TemporalLayerDrop();
             return false;
         }
         var timestamp = header.Timestamp + _timestampDelta;
-        var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
-        var stream = _stream;
         var vp8 = isVp8 ? Vp8Rewrite(descriptor, header) : default;
-        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
+        if (!_transport.SendRtp(outgoing, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
             return false;
         if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
@@ -167,6 +183,22 @@ internal sealed partial class Consumer : IProbePaddingSender
         }
         stream.PacketsSent++;
         stream.OctetsSent += header.PayloadLength;
+        return true;
+    }
+
+    // The packet's header (extensions and all, padding flag cleared) followed by RED's primary block,
+    // which must be the producer's Opus.
+    private bool TryTakeRedPrimary(ReadOnlySpan<byte> packet, in RtpHeader header, Span<byte> destination, out int length, out int primaryType)
+    {
+        length = 0;
+        var payload = header.GetPayload(packet);
+        if (!RedPayload.TryGetPrimary(payload, out primaryType, out var offset) || primaryType != Producer.OpusPayloadType)
+            return false;
+        var block = payload[offset..];
+        packet[..header.HeaderLength].CopyTo(destination);
+        destination[0] &= 0xDF;
+        block.CopyTo(destination[header.HeaderLength..]);
+        length = header.HeaderLength + block.Length;
         return true;
     }
 

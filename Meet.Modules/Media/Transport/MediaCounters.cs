@@ -15,6 +15,7 @@ internal sealed class MediaCounters
     private long _pathSwitches;
     private long _temporalLayerDrops;
     private long _temporalLayerSwitches;
+    private long _redPrimaryForwarded;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
 
@@ -69,6 +70,11 @@ internal sealed class MediaCounters
     public void TemporalLayerDrop() => Interlocked.Increment(ref _temporalLayerDrops);
 
     public void TemporalLayerSwitch() => Interlocked.Increment(ref _temporalLayerSwitches);
+
+    // RFC 2198 RED packets sent as their primary Opus block alone, to subscribers without RED (issue 11).
+    public long RedPrimariesForwarded => Interlocked.Read(ref _redPrimaryForwarded);
+
+    public void RedPrimaryForwarded() => Interlocked.Increment(ref _redPrimaryForwarded);
 
     public void PathSwitched() => Interlocked.Increment(ref _pathSwitches);
 

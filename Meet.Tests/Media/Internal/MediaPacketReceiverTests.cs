@@ -15,7 +15,7 @@ namespace Meet.Tests.Media.Internal;
 [TestFixture]
 public sealed class MediaPacketReceiverTests
 {
-    private const uint PublisherSsrc = 0x5555_0001;
+    internal const uint PublisherSsrc = 0x5555_0001;
 
     [Test]
     public async Task Forwarding_rewrites_per_subscriber_and_allocates_nothing()
@@ -83,7 +83,8 @@ public sealed class MediaPacketReceiverTests
 
         public List<MediaParticipant> Subscribers { get; } = [];
 
-        public static Rig Create(int subscribers)
+        // track: what the publisher sends (VP8 by default); editOffer: changes to its offer's SDP text.
+        public static Rig Create(int subscribers, ClientMediaTrack? track = null, Func<string, string>? editOffer = null)
         {
             var rig = new Rig();
             rig.Module = new MediaModule("127.0.0.1", TimeProvider.System);
@@ -95,7 +96,8 @@ public sealed class MediaPacketReceiverTests
             publisher.Publisher.ConnectForTesting(new SrtpSession(server, client), rig._publisherAddress);
             rig._publisherClient = new SrtpSession(client, server);
             var offerer = new ClientPeerConnection();
-            var answer = publisher.AnswerPublisherOffer(offerer.CreateOffer([ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]));
+            var offer = offerer.CreateOffer([track ?? ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]);
+            var answer = publisher.AnswerPublisherOffer(editOffer is null ? offer : editOffer(offer));
             offerer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             answer.Succeeded.Should().BeTrue(answer.ErrorMessage);
             for (var i = 0; i < subscribers; i++)
@@ -125,9 +127,9 @@ public sealed class MediaPacketReceiverTests
         }
 
         // One packet with this VP8 payload (descriptor included), at `sequence` (null = the next one).
-        public int ReceivePayload(ReadOnlySpan<byte> payload, ushort? sequence = null, bool marker = true)
+        public int ReceivePayload(ReadOnlySpan<byte> payload, ushort? sequence = null, bool marker = true, byte payloadType = 96)
         {
-            var writer = new RtpPacketWriter(_scratch, 96, sequence ?? _sequence++, _timestamp += 3000, PublisherSsrc, marker);
+            var writer = new RtpPacketWriter(_scratch, payloadType, sequence ?? _sequence++, _timestamp += 3000, PublisherSsrc, marker);
             writer.TryComplete(payload, 0, out var length);
             _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
             Channel.Rtp = 0;
