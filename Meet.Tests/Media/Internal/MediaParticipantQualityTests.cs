@@ -81,6 +81,28 @@ public sealed class MediaParticipantQualityTests
     }
 
     [Test]
+    public async Task A_media_connection_that_drops_logs_one_disconnect_with_the_codec_and_recovering_logs_none()
+    {
+        await using var sfu = await MeetingAsync();
+        var alice = sfu.Participants["alice"].Server;
+        alice.OnTransportStateChanged(alice.Publisher, MediaConnectionState.Connected);
+        alice.OnTransportStateChanged(alice.Subscriber, MediaConnectionState.Connected);
+        sfu.Module.QualityLog.Count.Should().Be(0);
+
+        // Consent lost on the subscriber PeerConnection, then failed: one DISCONNECT while the state stays down.
+        alice.OnTransportStateChanged(alice.Subscriber, MediaConnectionState.Disconnected);
+        alice.OnTransportStateChanged(alice.Subscriber, MediaConnectionState.Disconnected);
+        alice.OnTransportStateChanged(alice.Subscriber, MediaConnectionState.Connected);
+
+        var log = sfu.Module.QualityLog.Take(10).Should().ContainSingle().Subject;
+        (log.MeetingId, log.UserId, log.EventType, log.CodecInUse).Should().Be((InMemorySfu.MeetingId, "alice", ParticipantQualityLog.Disconnect, "VP8"));
+        log.CreatedAt.Should().Be(sfu.Time.GetUtcNow());
+
+        alice.OnTransportStateChanged(alice.Publisher, MediaConnectionState.Failed);
+        sfu.Module.QualityLog.Take(10).Select(l => l.EventType).Should().Equal(ParticipantQualityLog.Disconnect);
+    }
+
+    [Test]
     public void A_full_queue_drops_and_counts_instead_of_growing()
     {
         var queue = new QualityLogQueue();
