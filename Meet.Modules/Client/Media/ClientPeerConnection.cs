@@ -276,7 +276,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         if (restartOffered)
             BeginIceRestart();
         var answer = SdpBuilder.CreateAnswer(offer, LocalTransport(SdpSetupRole.Active),
-            new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false }, _sessionId, ++_version);
+            new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false, AcceptRed = false }, _sessionId, ++_version);
         lock (_lock)
         {
             _remoteTracks.Clear();
