@@ -8,8 +8,14 @@ namespace Meet.Modules.Signaling.Internal;
 // With the Redis backplane (issue 15) a SignalR group spans every signaling node, but each node delivers
 // meeting events to its own members itself (IMeetingFanout, one path for both transports), so the group
 // is this node's members of the meeting only: its name carries the node id.
-internal sealed class HubMeetingBroadcast(IHubContext<SignalingHub> hub, SessionRegistry registry)
+internal sealed class HubMeetingBroadcast(IHubContext<SignalingHub> hub, SessionRegistry registry, IServiceProvider services)
 {
+    private readonly Storage.IRedisConnection? redis = services.GetService(typeof(Storage.IRedisConnection)) as Storage.IRedisConnection;
+
+    // With the backplane a group send goes through Redis: while Redis is away the node's members are
+    // written one by one instead (per-connection sends stay local), so the meeting goes on here.
+    public bool GroupSendsAvailable => redis is null || redis.Multiplexer.IsConnected;
+
     public string GroupOf(string meetingId) => registry.IsClustered ? $"meeting:{meetingId}@{registry.NodeId}" : "meeting:" + meetingId;
 
     // recipients: how many members the group holds, for the traffic count.

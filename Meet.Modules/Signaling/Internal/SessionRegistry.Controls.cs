@@ -56,15 +56,17 @@ internal sealed partial class SessionRegistry
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var byGroup = 0;
+        var broadcast = services.GetRequiredService<HubMeetingBroadcast>();
+        var groups = broadcast.GroupSendsAvailable;
         foreach (var member in roster.Members)
         {
-            if (member.Peer.ReceivesMeetingChatByGroup)
+            if (groups && member.Peer.ReceivesMeetingChatByGroup)
                 byGroup++;
             else
                 member.Peer.SendChat(message);
         }
         if (byGroup > 0)
-            services.GetRequiredService<HubMeetingBroadcast>().SendChat(roster.MeetingId, message, byGroup);
+            broadcast.SendChat(roster.MeetingId, message, byGroup);
         Traffic.ChatFannedOut(started);
     }
 

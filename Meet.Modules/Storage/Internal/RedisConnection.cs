@@ -58,6 +58,11 @@ internal sealed partial class RedisConnection : IRedisConnection, IDisposable
         configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
         configuration.ConnectRetry = 1;
         configuration.ClientName ??= "meet";
+        // While Redis is away a command fails at once (and the caller falls back to this node's state)
+        // instead of waiting in a backlog: a chat message must not take seconds because Redis is gone.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, 2000);
+        configuration.SyncTimeout = Math.Min(configuration.SyncTimeout, 2000);
         try
         {
             multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
