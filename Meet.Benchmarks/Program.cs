@@ -38,6 +38,9 @@ internal static class BenchmarkProgram
         // Issue 15: media-node crash failover across processes (failover [--rounds 10]).
         if (args is ["failover", .. var failoverArgs])
             return await Cluster.FailoverCommand.RunAsync(failoverArgs);
+        // Issue 15: two signaling nodes on Redis: cross-node delivery latency and a node's kill -9.
+        if (args is ["signaling-cluster", .. var clusterArgs])
+            return await Cluster.SignalingClusterCommand.RunAsync(clusterArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

@@ -38,6 +38,7 @@ public static class MeetingsModuleExtensions
             services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<RedisMeetingRevocations>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisMeetingRevocations>());
             services.AddSingleton<IMeetingLocks, RedisMeetingLocks>();
+            services.AddSingleton<IValidateOptions<AuthOptions>, ClusterAuthOptionsValidator>();
         }
         else
         {

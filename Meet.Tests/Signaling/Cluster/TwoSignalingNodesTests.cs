@@ -192,6 +192,19 @@ public sealed class TwoSignalingNodesTests
     }
 
     [Test]
+    public async Task A_clustered_node_without_a_shared_signing_key_fails_start_up_naming_the_key()
+    {
+        var start = async () => owned.Add(await MeetTestHost.StartAsync(StorageProvider.Postgres, withSigningKey: false, settings: new Dictionary<string, string>
+        {
+            ["Storage:PostgresConnectionString"] = database,
+            ["Redis:Configuration"] = redis.Configuration,
+        }));
+
+        var failure = await start.Should().ThrowAsync<Exception>();
+        failure.Which.ToString().Should().Contain("Auth:SigningKey");
+    }
+
+    [Test]
     [CancelAfter(180_000)]
     public async Task Losing_Redis_mid_meeting_is_counted_and_the_nodes_recover_when_it_returns()
     {
