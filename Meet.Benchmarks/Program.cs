@@ -41,6 +41,9 @@ internal static class BenchmarkProgram
         // Issue 15: two signaling nodes on Redis: cross-node delivery latency and a node's kill -9.
         if (args is ["signaling-cluster", .. var clusterArgs])
             return await Cluster.SignalingClusterCommand.RunAsync(clusterArgs);
+        // Issue 15: the remote IMediaModule's cost per join (signaling + media split vs one node).
+        if (args is ["join-cost", .. var joinCostArgs])
+            return await Cluster.JoinCostCommand.RunAsync(joinCostArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.
