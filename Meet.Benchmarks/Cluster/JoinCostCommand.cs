@@ -4,6 +4,8 @@ using Meet.Benchmarks.Load;
 using Meet.Benchmarks.Meeting;
 using Meet.Modules.Client;
 
+using static Meet.Benchmarks.Cluster.ClusterCommandSupport;
+
 namespace Meet.Benchmarks.Cluster;
 
 // What the remote IMediaModule (issue 15) costs per join, in one run:
@@ -89,13 +91,4 @@ internal static class JoinCostCommand
     private static void Print(string setup, Result result) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"join-cost {setup}: joins={result.Joins} errors={result.Errors} wall_p50_ms={result.P50:F1} wall_p95_ms={result.P95:F1} server_cpu_ms_per_join={result.CpuMsPerJoin:F1}"));
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 }

@@ -6,6 +6,8 @@ using Meet.Benchmarks.Meeting;
 using Meet.Modules.Client;
 using Meet.Modules.Signaling;
 
+using static Meet.Benchmarks.Cluster.ClusterCommandSupport;
+
 namespace Meet.Benchmarks.Cluster;
 
 // Issue 15's two signaling nodes, as processes on loopback sharing one PostgreSQL and one Redis:
@@ -171,7 +173,7 @@ internal static class SignalingClusterCommand
                 var text = $"{tag} {i}";
                 var sent = Stopwatch.GetTimestamp();
                 await from.SendChatAsync(text);
-                if (!await WaitAsync(() => arrived.ContainsKey(text), Limit))
+                if (!await WaitAsync(() => arrived.ContainsKey(text), Limit, pollMs: 1))
                     break;
                 latencies.Add(Stopwatch.GetElapsedTime(sent, arrived[text]).TotalMilliseconds);
             }
@@ -193,7 +195,7 @@ internal static class SignalingClusterCommand
             var muted = i % 2 == 0;
             var sent = Stopwatch.GetTimestamp();
             await from.SetMutedAsync("audio", muted);
-            if (!await WaitAsync(() => to.Participants.TryGetValue(id, out var p) && p.AudioMuted == muted, Limit))
+            if (!await WaitAsync(() => to.Participants.TryGetValue(id, out var p) && p.AudioMuted == muted, Limit, pollMs: 1))
                 break;
             latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
         }
@@ -211,28 +213,4 @@ internal static class SignalingClusterCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what}: n={latencies.Count} p50_ms={Percentile(latencies, 0.50):F1} p99_ms={Percentile(latencies, 0.99):F1} max_ms={latencies[^1]:F1}"));
     }
-
-    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (!condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-                return false;
-            await Task.Delay(1);
-        }
-        return true;
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static string? Text(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        int.TryParse(Text(args, name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }
