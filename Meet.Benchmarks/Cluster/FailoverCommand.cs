@@ -119,7 +119,7 @@ internal static class FailoverCommand
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
+    internal static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

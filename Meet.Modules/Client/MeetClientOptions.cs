@@ -29,6 +29,13 @@ public sealed class MeetClientOptions
 
     public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    // Issue 15: a PeerConnection whose ICE stays disconnected this long (consent checks unanswered, see
+    // Ice.DisconnectedTimeout) restarts ICE by itself, as the web client's handover.ts does; null never.
+    public TimeSpan? IceRestartAfterDisconnected { get; init; } = TimeSpan.FromSeconds(2);
+
+    // Timing of the PeerConnections' ICE agents (consent checks, the disconnected threshold); null = defaults.
+    public Meet.Modules.Media.Protocols.Ice.IceControllingAgentOptions? Ice { get; init; }
+
     // Take each roster flush as one message (hub JoinBatched, gRPC batched_updates) rather than one per change.
     public bool BatchedRosterUpdates { get; init; } = true;
 

@@ -68,6 +68,8 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.upstream_nacks.sent", () => adaptive.UpstreamNacksSent, "{packet}", "NACKs sent to publishers for loss on their uplink");
         meter.CreateObservableCounter("meet.media.rtx.recovered", () => adaptive.RtxRecovered, "{packet}", "Publisher RTX packets restored into their original stream");
         meter.CreateObservableCounter("meet.media.nacks.refused_for_rtt", () => adaptive.NacksRefusedForRtt, "{packet}", "Subscriber NACKs not answered because its RTT exceeds Media:NackRttLimit (a keyframe is requested instead)");
+        meter.CreateObservableCounter("meet.media.nacks.refused_over_estimate", () => adaptive.RetransmissionsOverEstimate, "{packet}", "Subscriber NACKs not answered because resending would exceed 30 % of its downlink estimate");
+        meter.CreateObservableCounter("meet.media.remb.ignored", () => adaptive.RembIgnored, "{packet}", "Subscriber REMBs not used because its transport-cc feedback drives the estimate");
         meter.CreateObservableCounter("meet.media.layer_switches", () => adaptive.LayerSwitches, "{switch}", "Simulcast layer switches of consumers");
         meter.CreateObservableCounter("meet.media.subscriber_feedback.received", () => adaptive.SubscriberFeedbackReceived, "{packet}", "Transport-cc feedback packets from subscribers");
         meter.CreateObservableCounter("meet.media.subscriber_feedback.unknown", () => adaptive.SubscriberFeedbackUnknown, "{packet}", "Feedback entries naming sequence numbers the SFU never sent (counted, skipped)");

@@ -205,7 +205,8 @@ internal sealed class Consumer : IProbePaddingSender
             Producer.RequestKeyFrame(layer, sender);
             return;
         }
-        if (!_retransmissions.TryTake(Stopwatch.GetTimestamp()))
+        var now = Stopwatch.GetTimestamp();
+        if (!_retransmissions.TryTake(now))
         {
             sender.Counters.Adaptive.RetransmissionOverBudget();
             return;
@@ -215,6 +216,11 @@ internal sealed class Consumer : IProbePaddingSender
             || !RtpHeader.TryParse(original[..length], out var header)
             || Producer.FindCodec(header.PayloadType)?.RtxPayloadType is not { } rtxPayloadType)
             return;
+        if (_transport.Downlink is { } downlink && !downlink.TryTakeRetransmission(length, now))
+        {
+            sender.Counters.Adaptive.RetransmissionOverEstimate();
+            return;
+        }
         if (_payloadTypes is not null)
             rtxPayloadType = _payloadTypes[rtxPayloadType];
         Span<byte> payload = stackalloc byte[RtpPacketCache.MaxPacketSize + 2];
@@ -228,8 +234,14 @@ internal sealed class Consumer : IProbePaddingSender
             descriptor.TryRewrite(payload[2..], pictureId, tl0PicIdx);
         }
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
-        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.NextRtxSequence(), header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
-        if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
+        var rtxSequence = _stream.NextRtxSequence();
+        var rtxTimestamp = header.Timestamp + _timestampDelta;
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, rtxSequence, rtxTimestamp, RtxSsrc, header.Marker);
+        // Our transport-wide sequence number, as on everything else we send this subscriber: its feedback
+        // then counts the repair traffic in the estimate (and Chrome sends no REMB about an unnumbered stream).
+        writer.AddExtension(TransportSequenceStamper.SubscriberExtensionId, [0, 0]);
+        if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written)
+            && _transport.SendRtp(packet[..written], RtxSsrc, rtxSequence, rtxTimestamp, sender, -1, TransportSequenceStamper.SubscriberExtensionId))
         {
             Retransmitted++;
             sender.Counters.RtpRetransmittedOut();
