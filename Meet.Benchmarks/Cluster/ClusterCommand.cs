@@ -18,7 +18,7 @@ internal static class ClusterCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var mediaNodes = FailoverCommand.Option(args, "--media-nodes", 2);
+        var mediaNodes = ClusterCommandSupport.Option(args, "--media-nodes", 2);
         if (mediaNodes is < 1 or > 8)
         {
             Console.Error.WriteLine("--media-nodes must be 1..8");

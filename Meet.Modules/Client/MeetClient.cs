@@ -40,6 +40,8 @@ public sealed class MeetClient : IAsyncDisposable
     private IReadOnlyList<ClientMediaTrack> publishedTracks = [];
     private int rosterResyncs;
     private int connectsRefused;
+    // Which signaling node the next connect goes to: 0 = the options' own, i = FallbackNodes[i - 1].
+    private int nodeIndex;
     private int automaticIceRestarts;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
@@ -477,13 +479,26 @@ public sealed class MeetClient : IAsyncDisposable
         }
     }
 
+    // The signaling node connects go to now (issue 15: FallbackNodes after a failed reconnect).
+    public Uri SignalingNode => Volatile.Read(ref nodeIndex) is var index and > 0 ? options.FallbackNodes[index - 1].BaseAddress : options.BaseAddress;
+
+    private void MoveToNextNode()
+    {
+        if (options.FallbackNodes.Count > 0)
+            Volatile.Write(ref nodeIndex, (Volatile.Read(ref nodeIndex) + 1) % (options.FallbackNodes.Count + 1));
+    }
+
     private async Task<WelcomeMessage> ConnectAsync(CancellationToken cancellationToken)
     {
+        var index = Volatile.Read(ref nodeIndex);
+        var (baseAddress, grpcAddress) = index == 0
+            ? (options.BaseAddress, options.GrpcAddress ?? joined!.GrpcAddress ?? options.BaseAddress)
+            : (options.FallbackNodes[index - 1].BaseAddress, options.FallbackNodes[index - 1].GrpcAddress ?? options.FallbackNodes[index - 1].BaseAddress);
         ISignalingConnection next = options.Transport switch
         {
-            SignalingTransport.Grpc => new GrpcSignalingConnection(options.GrpcAddress ?? joined!.GrpcAddress ?? options.BaseAddress, events),
-            SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(options.BaseAddress, messagePack: true, events),
-            _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
+            SignalingTransport.Grpc => new GrpcSignalingConnection(grpcAddress, events),
+            SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(baseAddress, messagePack: true, events),
+            _ => new SignalRSignalingConnection(baseAddress, messagePack: false, events),
         };
         Volatile.Write(ref connecting, next);
         // Updates the new connection delivers before its welcome is applied wait in the tracker.
@@ -630,6 +645,8 @@ public sealed class MeetClient : IAsyncDisposable
                 {
                     if (ex is SignalingErrorException { Code: SignalingErrorCodes.RateLimited })
                         Interlocked.Increment(ref connectsRefused);
+                    else
+                        MoveToNextNode();
                     error = ex;
                 }
             }

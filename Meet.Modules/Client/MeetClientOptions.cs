@@ -41,4 +41,9 @@ public sealed class MeetClientOptions
 
     // Roster pages asked for after a welcome that carried only the first page.
     public int RosterPageSize { get; init; } = 500;
+
+    // Other signaling nodes of the same cluster (issue 15). A reconnect attempt that fails moves on to the
+    // next node (BaseAddress/GrpcAddress first, then these in turn), so the client keeps its meeting when
+    // its node dies; the token is valid on every node of the cluster.
+    public IReadOnlyList<SignalingNodeAddress> FallbackNodes { get; init; } = [];
 }
