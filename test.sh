@@ -4,11 +4,11 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # System packages the tests use: libsrtp2 (SRTP interop), openssl (DTLS interop),
-# DPDK (packet engine backend), iproute2 (network namespaces), ethtool (veth offloads in the
+# redis-server (the signaling cluster tests), DPDK (packet engine backend), iproute2 (network namespaces), ethtool (veth offloads in the
 # DPDK af_packet test), postgresql (storage), chromium and firefox-esr (browser tests in a network
 # namespace), coturn (the TURN relay test), ffmpeg (clips the .NET client publishes), afl++ (the short
 # coverage-guided run of every fuzz target, FuzzRegressionTests), libopus0 (the audio mixer's codec).
-packages=(postgresql libsrtp2-1 libopus0 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
+packages=(postgresql redis-server libsrtp2-1 libopus0 openssl dpdk dpdk-dev libdpdk-dev pkg-config gcc iproute2 util-linux ethtool chromium firefox-esr coturn ffmpeg afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

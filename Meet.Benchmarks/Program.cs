@@ -38,6 +38,15 @@ internal static class BenchmarkProgram
         // Issue 15: media-node crash failover across processes (failover [--rounds 10]).
         if (args is ["failover", .. var failoverArgs])
             return await Cluster.FailoverCommand.RunAsync(failoverArgs);
+        // Issue 15: two signaling nodes on Redis: cross-node delivery latency and a node's kill -9.
+        if (args is ["signaling-cluster", .. var clusterArgs])
+            return await Cluster.SignalingClusterCommand.RunAsync(clusterArgs);
+        // Issue 15: the remote IMediaModule's cost per join (signaling + media split vs one node).
+        if (args is ["join-cost", .. var joinCostArgs])
+            return await Cluster.JoinCostCommand.RunAsync(joinCostArgs);
+        // Issue 15: a signaling node and media nodes as processes, driven over stdin (cluster [--media-nodes 2]).
+        if (args is ["cluster", .. var clusterRunArgs])
+            return await Cluster.ClusterCommand.RunAsync(clusterRunArgs);
         if (args is ["signaling-join", .. var joinArgs])
             return await SignalingJoinCommand.RunAsync(joinArgs);
         // DPDK scenarios need a process each (one EAL per process); Meet.Tests starts them.

@@ -24,6 +24,9 @@ internal sealed class ClusterRun : IAsyncDisposable
 
     public IReadOnlyCollection<string> MediaAddresses => mediaNodes.Keys;
 
+    // The signaling node and then every media node, for CPU readings (ProcessSample).
+    public IEnumerable<int> ProcessIds => mediaNodes.Values.Select(n => n.ProcessId).Prepend(signaling?.ProcessId ?? throw new InvalidOperationException("not started"));
+
     private IEnumerable<string> Common(string roles) =>
     [
         $"--Node:Roles={roles}",

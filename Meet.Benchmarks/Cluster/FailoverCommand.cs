@@ -4,6 +4,8 @@ using Meet.Benchmarks.Load;
 using Meet.Modules.Client;
 using Npgsql;
 
+using static Meet.Benchmarks.Cluster.ClusterCommandSupport;
+
 namespace Meet.Benchmarks.Cluster;
 
 // Issue 15's media-node crash, measured end to end:
@@ -117,7 +119,7 @@ internal static class FailoverCommand
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
+    internal static async Task<string?> MediaNodeOfAsync(string connectionString, string meetingId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -127,26 +129,5 @@ internal static class FailoverCommand
             """, connection);
         command.Parameters.AddWithValue("m", meetingId);
         return await command.ExecuteScalarAsync() as string;
-    }
-
-    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        while (!condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-                return false;
-            await Task.Delay(10);
-        }
-        return true;
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 }

@@ -28,6 +28,8 @@ public class ForwardingBenchmarks
     private PacketAddress _publisherAddress;
     private ushort _sequence = 1;
     private uint _timestamp = 90000;
+    private int _pictureId;
+    private byte _tl0PicIdx;
 
     [Params(1, 10, 50)]
     public int Subscribers { get; set; }
@@ -57,10 +59,8 @@ public class ForwardingBenchmarks
             subscriber.Subscriber.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()),
                 PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i)));
         }
-        _payload[0] = 0x10;
         // One keyframe so every consumer starts; after that, delta frames.
         Receive(keyFrame: true);
-        _payload[1] = 0x01;
         if (_channel.Sent < Subscribers)
             throw new InvalidOperationException($"forwarded {_channel.Sent} of {Subscribers}");
     }
@@ -77,9 +77,22 @@ public class ForwardingBenchmarks
     [Benchmark]
     public long ForwardToSubscribers() => Receive(keyFrame: false);
 
+    // Each packet is one frame with the VP8 payload descriptor Chromium sends for L1T3 simulcast
+    // (RFC 7741 §4.2: 15-bit picture id, TL0PICIDX, TID in the pattern 0-2-1-2), so the forwarding cost
+    // includes parsing and rewriting it.
     private long Receive(bool keyFrame)
     {
-        _payload[1] = keyFrame ? (byte)0 : (byte)1;
+        var temporalLayer = (_pictureId & 3) switch { 0 => 0, 2 => 1, _ => 2 };
+        if (temporalLayer == 0)
+            _tl0PicIdx++;
+        _payload[0] = 0x90;
+        _payload[1] = 0xE0;
+        _payload[2] = (byte)(0x80 | (_pictureId >> 8));
+        _payload[3] = (byte)_pictureId;
+        _payload[4] = _tl0PicIdx;
+        _payload[5] = (byte)(temporalLayer << 6 | (temporalLayer > 0 ? 0x20 : 0));
+        _payload[6] = keyFrame ? (byte)0 : (byte)1;
+        _pictureId = (_pictureId + 1) & 0x7FFF;
         var writer = new RtpPacketWriter(_scratch, 96, _sequence++, _timestamp += 3000, PublisherSsrc, marker: true);
         writer.TryComplete(_payload, 0, out var length);
         _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);

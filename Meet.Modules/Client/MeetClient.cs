@@ -40,6 +40,9 @@ public sealed class MeetClient : IAsyncDisposable
     private IReadOnlyList<ClientMediaTrack> publishedTracks = [];
     private int rosterResyncs;
     private int connectsRefused;
+    // Which signaling node the next connect goes to: 0 = the options' own, i = FallbackNodes[i - 1].
+    private int nodeIndex;
+    private int automaticIceRestarts;
 
     public MeetClient(MeetClientOptions options, HttpClient? httpClient = null)
     {
@@ -152,6 +155,10 @@ public sealed class MeetClient : IAsyncDisposable
     // Signaling connects (first or reconnect) the server refused with 429 (its connect bucket was empty).
     public int ConnectsRefused => Volatile.Read(ref connectsRefused);
 
+    // ICE restarts this client started by itself because a PeerConnection stayed disconnected
+    // (MeetClientOptions.IceRestartAfterDisconnected), one per PeerConnection restarted.
+    public int AutomaticIceRestarts => Volatile.Read(ref automaticIceRestarts);
+
     // How often a gap in roster versions made this client fetch a snapshot.
     public int RosterResyncs => Volatile.Read(ref rosterResyncs);
 
@@ -194,7 +201,7 @@ public sealed class MeetClient : IAsyncDisposable
         await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Publisher ??= new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
+            Publisher ??= NewPeerConnection(publisher: true);
             var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(tracks), cancellationToken).ConfigureAwait(false);
             Publisher.ApplyAnswer(answer);
             publishedTracks = tracks;
@@ -216,23 +223,75 @@ public sealed class MeetClient : IAsyncDisposable
     // ClientPeerConnection.PathSwitched tells when media moved.
     public async Task RestartIceAsync(IPAddress? localAddress = null, CancellationToken cancellationToken = default)
     {
-        if (Subscriber is { } subscriber && subscriber.IsConnected)
-        {
-            subscriber.BeginIceRestart(localAddress);
-            await Current.RestartSubscriberIceAsync(cancellationToken).ConfigureAwait(false);
-        }
-        if (Publisher is null)
+        if (Subscriber is { } subscriber)
+            await RestartSubscriberIceAsync(subscriber, localAddress, cancellationToken).ConfigureAwait(false);
+        if (Publisher is { } publisher)
+            await RestartPublisherIceAsync(publisher, localAddress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RestartSubscriberIceAsync(ClientPeerConnection subscriber, IPAddress? localAddress, CancellationToken cancellationToken)
+    {
+        if (!subscriber.IsConnected)
             return;
+        // Signaling first: without it nobody would send the offer that completes the restart.
+        var connection = Current;
+        subscriber.BeginIceRestart(localAddress);
+        await connection.RestartSubscriberIceAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RestartPublisherIceAsync(ClientPeerConnection publisher, IPAddress? localAddress, CancellationToken cancellationToken)
+    {
         await publisherNegotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Publisher.BeginIceRestart(localAddress);
-            var answer = await SendPublisherOfferAsync(Publisher.CreateOffer(publishedTracks), cancellationToken).ConfigureAwait(false);
-            Publisher.ApplyAnswer(answer);
+            // Replaced meanwhile (a media-node move): the new one needs no restart.
+            if (!ReferenceEquals(publisher, Publisher))
+                return;
+            publisher.BeginIceRestart(localAddress);
+            var answer = await SendPublisherOfferAsync(publisher.CreateOffer(publishedTracks), cancellationToken).ConfigureAwait(false);
+            publisher.ApplyAnswer(answer);
         }
         finally
         {
             publisherNegotiation.Release();
+        }
+    }
+
+    private ClientPeerConnection NewPeerConnection(bool publisher)
+    {
+        var pc = new ClientPeerConnection(options.MediaAddress)
+        {
+            TransportWideCc = publisher && options.PublisherTransportWideCc,
+            IceOptions = options.Ice,
+        };
+        if (options.IceRestartAfterDisconnected is { } grace)
+            pc.IceDisconnected += () => _ = RestartWhenStillDisconnectedAsync(pc, grace);
+        return pc;
+    }
+
+    // A browser's rule (handover.ts): 'disconnected' often heals by itself, so wait; still disconnected
+    // after the grace, restart ICE on that PeerConnection over the signaling connection (on the same
+    // address: a new socket and new credentials). A restart whose new path answers nothing either is not
+    // repeated here: the old generation stays disconnected, and IceDisconnected is raised again only
+    // after consent was answered once more.
+    private async Task RestartWhenStillDisconnectedAsync(ClientPeerConnection pc, TimeSpan grace)
+    {
+        try
+        {
+            await Task.Delay(grace, lifetime.Token).ConfigureAwait(false);
+            if (!pc.IsIceDisconnected)
+                return;
+            if (ReferenceEquals(pc, Subscriber))
+                await RestartSubscriberIceAsync(pc, localAddress: null, lifetime.Token).ConfigureAwait(false);
+            else if (ReferenceEquals(pc, Publisher))
+                await RestartPublisherIceAsync(pc, localAddress: null, lifetime.Token).ConfigureAwait(false);
+            else
+                return;
+            Interlocked.Increment(ref automaticIceRestarts);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or InvalidOperationException or SignalingErrorException or FormatException)
+        {
+            // Leaving, replaced, or signaling is down (its own reconnect rebuilds the media).
         }
     }
 
@@ -256,7 +315,7 @@ public sealed class MeetClient : IAsyncDisposable
             Publisher = null;
             if (publishedTracks is { Count: > 0 } tracks)
             {
-                fresh = new ClientPeerConnection(options.MediaAddress) { TransportWideCc = options.PublisherTransportWideCc };
+                fresh = NewPeerConnection(publisher: true);
                 Publisher = fresh;
                 fresh.ApplyAnswer(await SendPublisherOfferAsync(fresh.CreateOffer(tracks), lifetime.Token).ConfigureAwait(false));
             }
@@ -291,7 +350,7 @@ public sealed class MeetClient : IAsyncDisposable
         {
             if (Subscriber is null)
             {
-                Subscriber = new ClientPeerConnection(options.MediaAddress);
+                Subscriber = NewPeerConnection(publisher: false);
                 Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
             }
             var answer = Subscriber.AnswerOffer(offer);
@@ -420,13 +479,26 @@ public sealed class MeetClient : IAsyncDisposable
         }
     }
 
+    // The signaling node connects go to now (issue 15: FallbackNodes after a failed reconnect).
+    public Uri SignalingNode => Volatile.Read(ref nodeIndex) is var index and > 0 ? options.FallbackNodes[index - 1].BaseAddress : options.BaseAddress;
+
+    private void MoveToNextNode()
+    {
+        if (options.FallbackNodes.Count > 0)
+            Volatile.Write(ref nodeIndex, (Volatile.Read(ref nodeIndex) + 1) % (options.FallbackNodes.Count + 1));
+    }
+
     private async Task<WelcomeMessage> ConnectAsync(CancellationToken cancellationToken)
     {
+        var index = Volatile.Read(ref nodeIndex);
+        var (baseAddress, grpcAddress) = index == 0
+            ? (options.BaseAddress, options.GrpcAddress ?? joined!.GrpcAddress ?? options.BaseAddress)
+            : (options.FallbackNodes[index - 1].BaseAddress, options.FallbackNodes[index - 1].GrpcAddress ?? options.FallbackNodes[index - 1].BaseAddress);
         ISignalingConnection next = options.Transport switch
         {
-            SignalingTransport.Grpc => new GrpcSignalingConnection(options.GrpcAddress ?? joined!.GrpcAddress ?? options.BaseAddress, events),
-            SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(options.BaseAddress, messagePack: true, events),
-            _ => new SignalRSignalingConnection(options.BaseAddress, messagePack: false, events),
+            SignalingTransport.Grpc => new GrpcSignalingConnection(grpcAddress, events),
+            SignalingTransport.SignalRMessagePack => new SignalRSignalingConnection(baseAddress, messagePack: true, events),
+            _ => new SignalRSignalingConnection(baseAddress, messagePack: false, events),
         };
         Volatile.Write(ref connecting, next);
         // Updates the new connection delivers before its welcome is applied wait in the tracker.
@@ -573,6 +645,8 @@ public sealed class MeetClient : IAsyncDisposable
                 {
                     if (ex is SignalingErrorException { Code: SignalingErrorCodes.RateLimited })
                         Interlocked.Increment(ref connectsRefused);
+                    else
+                        MoveToNextNode();
                     error = ex;
                 }
             }

@@ -29,9 +29,21 @@ public sealed class MeetClientOptions
 
     public TimeSpan MediaConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    // Issue 15: a PeerConnection whose ICE stays disconnected this long (consent checks unanswered, see
+    // Ice.DisconnectedTimeout) restarts ICE by itself, as the web client's handover.ts does; null never.
+    public TimeSpan? IceRestartAfterDisconnected { get; init; } = TimeSpan.FromSeconds(2);
+
+    // Timing of the PeerConnections' ICE agents (consent checks, the disconnected threshold); null = defaults.
+    public Meet.Modules.Media.Protocols.Ice.IceControllingAgentOptions? Ice { get; init; }
+
     // Take each roster flush as one message (hub JoinBatched, gRPC batched_updates) rather than one per change.
     public bool BatchedRosterUpdates { get; init; } = true;
 
     // Roster pages asked for after a welcome that carried only the first page.
     public int RosterPageSize { get; init; } = 500;
+
+    // Other signaling nodes of the same cluster (issue 15). A reconnect attempt that fails moves on to the
+    // next node (BaseAddress/GrpcAddress first, then these in turn), so the client keeps its meeting when
+    // its node dies; the token is valid on every node of the cluster.
+    public IReadOnlyList<SignalingNodeAddress> FallbackNodes { get; init; } = [];
 }

@@ -31,9 +31,21 @@ public static class MeetingsModuleExtensions
         services.AddMetrics();
         services.AddSingleton<MeetingsMetrics>();
         services.AddSingleton<MeetingRevocationList>();
-        services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<MeetingRevocationList>());
+        // Issue 15: with Redis every signaling node sees the same locks and removals.
+        if (Storage.StorageModuleExtensions.IsRedisConfigured(configuration))
+        {
+            services.AddSingleton<RedisMeetingRevocations>();
+            services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<RedisMeetingRevocations>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisMeetingRevocations>());
+            services.AddSingleton<IMeetingLocks, RedisMeetingLocks>();
+            services.AddSingleton<IValidateOptions<AuthOptions>, ClusterAuthOptionsValidator>();
+        }
+        else
+        {
+            services.AddSingleton<IMeetingRevocations>(sp => sp.GetRequiredService<MeetingRevocationList>());
+            services.AddSingleton<IMeetingLocks, MeetingLockList>();
+        }
         services.AddSingleton<IMeetingTokens, JwtMeetingTokens>();
-        services.AddSingleton<IMeetingLocks, MeetingLockList>();
         services.AddSingleton<MeetingInvitations>();
         services.AddSingleton<ExternalIdentityValidator>();
         services.AddHttpClient(ExternalIdentityValidator.HttpClientName);

@@ -1,5 +1,7 @@
 using Meet.Modules.Meetings;
 using Meet.Modules.Signaling.Internal;
+using Meet.Modules.Signaling.Internal.Cluster;
+using Meet.Modules.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
@@ -23,6 +25,8 @@ public static class SignalingModuleExtensions
         services.AddSingleton<IValidateOptions<SignalingOptions>, SignalingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionRegistry>();
+        var clustered = StorageModuleExtensions.IsRedisConfigured(configuration);
+        AddMeetingSharing(services, clustered);
         services.AddSingleton<HubMeetingBroadcast>();
         services.AddOptions<SignalingConnectRateLimitOptions>().Bind(configuration.GetSection(SignalingConnectRateLimitOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SignalingConnectRateLimitOptions>, SignalingConnectRateLimitOptionsValidator>();
@@ -41,7 +45,7 @@ public static class SignalingModuleExtensions
 
         var maxMessage = configuration.GetSection(SignalingOptions.SectionName).Get<SignalingOptions>()?.MaximumReceiveMessageSize
                          ?? new SignalingOptions().MaximumReceiveMessageSize;
-        services.AddSignalR(hub =>
+        var signalR = services.AddSignalR(hub =>
             {
                 hub.MaximumReceiveMessageSize = maxMessage;
                 // Our own HubExceptions carry "<code>: message"; anything else stays generic.
@@ -49,6 +53,16 @@ public static class SignalingModuleExtensions
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol();
+        if (clustered)
+        {
+            // Issue 15: the SignalR backplane on the node's one Redis connection (Redis:Configuration).
+            signalR.AddStackExchangeRedis();
+            services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>().Configure<IRedisConnection, IOptions<Storage.RedisOptions>>((backplane, redis, settings) =>
+            {
+                backplane.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(settings.Value.KeyPrefix + "signalr:");
+                backplane.ConnectionFactory = async _ => await redis.Connected.ConfigureAwait(false);
+            });
+        }
         // Both hub protocols behind GuardedHubProtocol: any parse failure is a protocol error (fuzzing found
         // MessagePack letting other exceptions out).
         services.RemoveAll<IHubProtocol>();
@@ -63,6 +77,26 @@ public static class SignalingModuleExtensions
             grpc.IgnoreUnknownServices = true;
         });
         return services;
+    }
+
+    // Meeting state, the session map and the events between signaling nodes: in-process on a single node,
+    // Redis when Redis:Configuration is set (issue 15).
+    private static void AddMeetingSharing(IServiceCollection services, bool clustered)
+    {
+        services.AddSingleton<InMemoryMeetingState>();
+        if (!clustered)
+        {
+            services.AddSingleton<IMeetingState>(sp => sp.GetRequiredService<InMemoryMeetingState>());
+            services.AddSingleton<ISessionMap, InMemorySessionMap>();
+            services.AddSingleton<IMeetingFanout, LocalMeetingFanout>();
+            return;
+        }
+        services.AddSingleton<IMeetingState, RedisMeetingState>();
+        services.AddSingleton<ISessionMap, RedisSessionMap>();
+        services.AddSingleton<RedisMeetingFanout>();
+        services.AddSingleton<IMeetingFanout>(sp => sp.GetRequiredService<RedisMeetingFanout>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisMeetingFanout>());
+        services.AddHostedService<ClusterRosterSync>();
     }
 
     public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder endpoints)

@@ -36,7 +36,25 @@ public static class StorageModuleExtensions
         services.AddSingleton<IQualityLogRepository, QualityLogRepository>();
 
         services.AddHostedService<StorageMigrationService>();
+        AddRedis(services, configuration);
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;
     }
+
+    // Issue 15: Redis only when Redis:Configuration is set; connected at start-up, before any module
+    // that keeps shared state starts.
+    private static void AddRedis(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        if (!IsRedisConfigured(configuration))
+            return;
+        services.AddMetrics();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<IRedisConnection>(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddHostedService<RedisStartup>();
+    }
+
+    public static bool IsRedisConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{RedisOptions.SectionName}:{nameof(RedisOptions.Configuration)}"]);
 }

@@ -90,9 +90,10 @@ public sealed class AdaptiveMediaTests : BrowserFixture
             await Task.Delay(300);
         }
         var downlink = media.FindMember(meetingId, bobId)!.Subscriber.Downlink!;
-        // 720p needs its ~1.5 Mbps plus 15 % headroom in the subscriber's own estimate; on a loaded 2-core
-        // machine scheduling jitter can hold the estimate below that, and then a lower layer is right.
-        if (downlink.Estimate >= 1_900_000)
+        // 720p needs its ~1.5 Mbps plus 15 % headroom and the audio in 90 % of the subscriber's own estimate;
+        // on a loaded 2-core machine scheduling jitter can hold the estimate below that, and then a lower
+        // layer is right.
+        if (downlink.Estimate >= 2_000_000)
             width.Should().Be(1280);
         else
             width.Should().BeGreaterThan(0, $"the estimate ({downlink.Estimate:N0} bps) chose a lower layer");
@@ -102,7 +103,8 @@ public sealed class AdaptiveMediaTests : BrowserFixture
         // Not asserted higher: on a loaded 2-core machine scheduling jitter reads as queueing delay.
         downlink.Estimate.Should().BeGreaterThan(300_000,
             $"loss from feedback {downlink.LossFractionFromFeedback:P1}, receiver-report loss {downlink.FractionLost:P1}, " +
-            $"sequences sent {downlink.SequencesSent}, last probe {downlink.LastProbeResult:N0} bps, RTT {downlink.RoundTripTime}, " +
+            $"sequences sent {downlink.SequencesSent}, last probe {downlink.LastProbeResult:N0} bps, probes started {downlink.Probe.Started}, " +
+            $"succeeded {downlink.Probe.Succeeded}, failed {downlink.Probe.Failed}, late arrivals {downlink.LateArrivals}, RTT {downlink.RoundTripTime}, " +
             $"feedback unknown {media.Counters.Adaptive.SubscriberFeedbackUnknown} of {media.Counters.Adaptive.SubscriberFeedbackReceived}");
         media.Counters.Adaptive.SubscriberFeedbackUnknown.Should().BeLessThan(media.Counters.Adaptive.SubscriberFeedbackReceived,
             "feedback names the sequence numbers we stamped");

@@ -104,10 +104,7 @@ public sealed class CappedSubscriberTests
         var probesBefore = media.Counters.Adaptive.ProbeClusters;
         var liftedAt = settled[^1].Ms;
         paths.Clear(bobAddress).Should().BeTrue();
-        // Issue 11 aims at 720p within 10 s of the lift. OPEN DEFECT (issue 11 note, session 4): in some runs
-        // the estimate stays low after the lift and no probe starts (estimate ~180 kbps, 0 probes in 25 s),
-        // so recovery is measured and printed here, not asserted, until the probe controller is fixed.
-        var back = await WaitForWidthAsync(bob, w => w == 1280, TimeSpan.FromSeconds(15));
+        var back = await WaitForWidthAsync(bob, w => w == 1280, TimeSpan.FromSeconds(10));
         var samples = await SamplesAsync(bob);
         var backAt = samples.FirstOrDefault(s => s.Ms > liftedAt && s.Width == 1280)?.Ms ?? double.NaN;
         var downAt = samples.First(s => s.Ms > cappedAt && s.Width is > 0 and <= 640).Ms;
@@ -119,12 +116,17 @@ public sealed class CappedSubscriberTests
         TestContext.Out.WriteLine($"capped: {capped.Width} px {(downAt - cappedAt) / 1000:F1} s after the cap; back to 1280 px "
             + $"{(backAt - liftedAt) / 1000:F1} s after the lift; longest freeze: clean {baseline:F0} ms, at the cap's onset {onset:F0} ms, "
             + $"capped after the switch {freezeWhileCapped:F0} ms, after the lift {freezeAfterLift:F0} ms; "
-            + $"queue drops {stats.QueueDropped}, probes {media.Counters.Adaptive.ProbeClusters - probesBefore}, "
+            + $"path delivered {stats.Delivered}, queue drops {stats.QueueDropped}, sequences sent {downlink.SequencesSent}, "
+            + $"late arrivals {downlink.LateArrivals}, probes {media.Counters.Adaptive.ProbeClusters - probesBefore}, "
             + $"padding {media.Counters.Adaptive.ProbePaddingBytes:N0} B; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         // 500 ms is the aim; on a loaded machine the page's own stalls (the clean baseline) set the floor.
         var limit = Math.Max(500, 1.5 * baseline);
 
-        TestContext.Out.WriteLine($"after the lift: {back.Width} px, estimate {downlink.Estimate:N0} bps");
+        back.Width.Should().Be(1280, $"probes find the headroom after the lift (estimate {downlink.Estimate:N0} bps, "
+            + $"feedback loss {downlink.LossFractionFromFeedback:P1}, probes started {downlink.Probe.Started}, succeeded {downlink.Probe.Succeeded}, "
+            + $"failed {downlink.Probe.Failed}, last probe {downlink.LastProbeResult:N0} bps, late arrivals {downlink.LateArrivals})");
+        (backAt - liftedAt).Should().BeLessThan(10_000);
+        (media.Counters.Adaptive.ProbeClusters - probesBefore).Should().BeGreaterThan(0, "the way back up was probed");
         freezeAfterLift.Should().BeLessThan(limit, "whatever layer follows the lift, frames keep decoding");
         freezeWhileCapped.Should().BeLessThan(limit, "once on the lower layer, the capped path carries it without freezes");
     }

@@ -102,7 +102,8 @@ public sealed class NetworkHandoverTests(SignalingTransport transport)
         }
     }
 
-    private static async Task SendAudioAsync(ClientPeerConnection publisher, uint ssrc, CancellationToken cancellationToken)
+    // Also AutomaticIceRestartTests' audio: loud Opus-sized packets every SendInterval until cancelled.
+    internal static async Task SendAudioAsync(ClientPeerConnection publisher, uint ssrc, CancellationToken cancellationToken)
     {
         var payload = new byte[60];
         ushort sequence = 0;

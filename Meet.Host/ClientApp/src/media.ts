@@ -19,6 +19,7 @@ export interface RemoteTrackHandlers {
 // End-to-end encryption's hooks (e2ee/session.ts): transforms on our senders and every receiver.
 export interface FrameEncryption {
   preferVp8(transceiver: RTCRtpTransceiver): void;
+  preferPlainOpus(transceiver: RTCRtpTransceiver): void;
   attachSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void;
   attachReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', mid: string | null): void;
 }
@@ -86,6 +87,7 @@ export class MediaSession {
     if (!stream || stream.getTracks().length === 0) return;
     for (const track of stream.getAudioTracks()) {
       const transceiver = this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      this.encryption?.preferPlainOpus(transceiver);
       this.encryption?.attachSender(transceiver.sender, 'audio');
     }
     for (const track of stream.getVideoTracks()) {

@@ -2,6 +2,7 @@ import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api'
 import { h, mount, storage } from './dom';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { NetworkHandover } from './handover';
+import { MediaFailover } from './failover';
 import { MixedAudioPlayer } from './mixedAudio';
 import { Roster } from './roster';
 import { DeviceSwitcher } from './devices';
@@ -55,6 +56,13 @@ export interface MeetTestHook {
   leave(): Promise<void>;
   // Network handover (handover.ts): ICE restarts this page started.
   iceRestarts(): number;
+  // Media-node failover (failover.ts): moves to another media node, whether one is in progress, and
+  // when the last one started and completed (performance.now()).
+  mediaMoves(): { count: number; moving: boolean; startedAt: number | null; completedAt: number | null };
+  // Everyone this page was told left (LEFT updates), in order: a media-node move must add no one.
+  departures: string[];
+  // Whether the current publisher sends its microphone track enabled (null: no microphone sender).
+  publisherAudioEnabled(): boolean | null;
   // End-to-end encryption: whether this meeting uses it, this page's key state and frame counters.
   e2ee: E2eeTestHook;
   // Issue 11: the tile sizes this page reports now, the encodings dynacast switched (mid -> rid -> active)
@@ -119,6 +127,22 @@ class MeetingPage {
   private readonly layoutButton: HTMLButtonElement;
   private readonly hook: MeetTestHook;
   private handover: NetworkHandover | null = null;
+  // Issue 15: MEDIA_RECONNECT with a new node rebuilds the PeerConnections against it (failover.ts).
+  private readonly failover = new MediaFailover({
+    replaceMedia: () => this.newMediaSession(),
+    isCurrent: media => this.media === media,
+    localMedia: () => this.localReady.then(() => this.local),
+    addExtraTracks: media => this.screenShare.moveTo(media),
+    publish: (media, local) => media.publish(local, simulcastWanted()),
+    moving: (active, problem) => {
+      this.grid.classList.toggle('media-moving', active);
+      if (active) this.showStatus('Reconnecting media…', true);
+      else if (problem) this.showStatus(problem, true);
+      else this.hideStatus();
+    },
+  });
+  // Settles when the join's camera/microphone request has (this.local set, or null).
+  private localReady: Promise<void> = Promise.resolve();
   private readonly roster = new Roster();
   private resyncTimer: number | undefined;
   private signaling: SignalingClient | null = null;
@@ -174,6 +198,9 @@ class MeetingPage {
       publisherTracks: () => this.media?.publisher.getSenders().flatMap(x => x.track ? [x.track.id] : []) ?? [],
       leave: () => this.leave(),
       iceRestarts: () => this.handover?.count ?? 0,
+      mediaMoves: () => this.failover.state(),
+      departures: [],
+      publisherAudioEnabled: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'audio')?.track?.enabled ?? null,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
       tileSizes: () => this.tileSizes?.current() ?? [],
       dynacast: () => Object.fromEntries(this.dynacast.states),
@@ -249,13 +276,15 @@ class MeetingPage {
       chat: message => this.controls.onChat(message),
       meetingState: state => this.controls.onMeetingState(state.locked),
       notice: notice => this.controls.onNotice(notice),
-      mediaReconnect: () => void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
+      // A new node: new PeerConnections (failover.ts); the same node: an ICE restart of our publisher.
+      mediaReconnect: (reason, newNode) => newNode ? this.failover.move(reason)
+        : void this.media?.negotiatePublisher(true).catch(e => console.error(e)),
       reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
       reconnected: () => void this.onReconnected(),
       closed: () => this.onClosed(),
     });
     // Signaling connects while the camera starts; publishing waits for the camera.
-    const localReady = mediaPromise.then(({ stream, error }) => {
+    const localReady = this.localReady = mediaPromise.then(({ stream, error }) => {
       // Encrypted meeting, no key in the link: nothing of ours may go out, so no camera at all.
       if (this.e2ee && !this.e2ee.hasKey) {
         stream?.getTracks().forEach(t => t.stop());
@@ -281,9 +310,27 @@ class MeetingPage {
   // Joins the signaling session and (re)builds both PeerConnections. The server ends a session
   // when its connection drops, so after a SignalR reconnect this runs again with fresh media.
   private async joinCall(join: () => Promise<WelcomeMessage>, localReady: Promise<void> = Promise.resolve()): Promise<void> {
+    for (const id of [...this.tiles.keys()]) this.removeTile(id);
+    const media = this.newMediaSession();
+    // Updates that arrive before the welcome is applied wait in the roster, not lost.
+    this.roster.beginSnapshot();
+    const welcome = await join();
+    this.hook.participantId = welcome.participantId;
+    this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
+    await this.controls.onWelcome(welcome);
+    this.syncTiles();
+    this.e2ee?.configure(welcome.participantId);
+    await localReady;
+    // A media-node move during the join has built newer PeerConnections and publishes on them itself.
+    if (this.media === media) await media.publish(this.local, simulcastWanted());
+    this.hook.state = 'joined';
+    this.hideStatus();
+  }
+
+  // Closes the current PeerConnections and makes new ones current (a join, a rejoin, a media-node move).
+  private newMediaSession(): MediaSession {
     this.media?.close();
     this.mixedAudio.stop();
-    for (const id of [...this.tiles.keys()]) this.removeTile(id);
     const media = new MediaSession(this.signaling!, {
       // A mix meeting's one audio stream has no participant tile (mixedAudio.ts).
       track: (participantId, track) => {
@@ -299,18 +346,7 @@ class MeetingPage {
     this.handover?.stop();
     this.handover = new NetworkHandover(media, this.signaling!);
     this.watchTiles(media);
-    // Updates that arrive before the welcome is applied wait in the roster, not lost.
-    this.roster.beginSnapshot();
-    const welcome = await join();
-    this.hook.participantId = welcome.participantId;
-    this.roster.applySnapshot(welcome.rosterVersion ?? 0, welcome.participants, welcome.participantId);
-    await this.controls.onWelcome(welcome);
-    this.syncTiles();
-    this.e2ee?.configure(welcome.participantId);
-    await localReady;
-    await media.publish(this.local, simulcastWanted());
-    this.hook.state = 'joined';
-    this.hideStatus();
+    return media;
   }
 
   private onRosterUpdate(update: ParticipantUpdateMessage): void {
@@ -358,6 +394,7 @@ class MeetingPage {
         this.ensureTile(update.participantId, update.displayName);
         break;
       case 'LEFT':
+        this.hook.departures.push(update.participantId);
         this.removeTile(update.participantId);
         break;
       case 'MUTED':
@@ -426,8 +463,9 @@ class MeetingPage {
     const tile = this.ensureTile(participantId);
     const target = track.kind === 'video' ? tile.video : tile.audio;
     const stream = (target.srcObject as MediaStream | null) ?? new MediaStream();
-    stream.getTracks().filter(t => t.kind === track.kind && t.id !== track.id).forEach(t => stream.removeTrack(t));
-    if (!stream.getTrackById(track.id)) stream.addTrack(track);
+    // By object, not id: after a media-node move the new node's track may carry the old one's msid id.
+    stream.getTracks().filter(t => t.kind === track.kind && t !== track).forEach(t => stream.removeTrack(t));
+    if (!stream.getTracks().includes(track)) stream.addTrack(track);
     target.srcObject = stream;
     if (track.kind === 'video') {
       this.tileSizes?.observe(tile.video);
@@ -448,7 +486,7 @@ class MeetingPage {
     if (!tile) return;
     for (const element of [tile.video, tile.audio]) {
       const stream = element.srcObject as MediaStream | null;
-      if (stream?.getTrackById(track.id)) stream.removeTrack(track);
+      if (stream?.getTracks().includes(track)) stream.removeTrack(track);
     }
   }
 
@@ -469,7 +507,7 @@ class MeetingPage {
     if (this.left) return;
     if (state === 'failed') this.showStatus(`Media connection (${pc}) failed. Trying again…`, true);
     else if (state === 'disconnected') this.showStatus('Media connection interrupted…', true);
-    else if (state === 'connected' && this.hook.state === 'joined') this.hideStatus();
+    else if (state === 'connected' && this.hook.state === 'joined' && !this.failover.state().moving) this.hideStatus();
     if (state === 'failed' && pc === 'publisher') void this.media?.negotiatePublisher(true).catch(e => console.error(e));
   }
 

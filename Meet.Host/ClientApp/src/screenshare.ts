@@ -38,6 +38,7 @@ export function screenMids(sdp: string | undefined): Set<string> {
 export class ScreenShare {
   private transceiver: RTCRtpTransceiver | null = null;
   private track: MediaStreamTrack | null = null;
+  private stream: MediaStream | null = null;
 
   constructor(private readonly media: () => MediaSession | null, private readonly changed: (sharing: boolean, error?: string) => void) {}
 
@@ -62,6 +63,7 @@ export class ScreenShare {
     const track = stream.getVideoTracks()[0];
     track.contentHint = 'detail';
     this.track = track;
+    this.stream = stream;
     this.transceiver = media.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings: [{ maxFramerate: 5 }] });
     media.screenTransceivers.add(this.transceiver);
     media.protectVideoSender(this.transceiver);
@@ -76,11 +78,21 @@ export class ScreenShare {
     }
   }
 
+  // A media-node move (failover.ts): the running share goes on the new publisher, negotiated with the
+  // camera by the caller's next offer.
+  moveTo(media: MediaSession): void {
+    if (!this.track) return;
+    this.transceiver = media.publisher.addTransceiver(this.track, { direction: 'sendonly', streams: this.stream ? [this.stream] : [], sendEncodings: [{ maxFramerate: 5 }] });
+    media.screenTransceivers.add(this.transceiver);
+    media.protectVideoSender(this.transceiver);
+  }
+
   async stop(renegotiate = true): Promise<void> {
     const media = this.media();
     const transceiver = this.transceiver;
     this.track?.stop();
     this.track = null;
+    this.stream = null;
     this.transceiver = null;
     if (transceiver && media) {
       media.screenTransceivers.delete(transceiver);

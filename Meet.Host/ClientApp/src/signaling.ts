@@ -89,7 +89,8 @@ export interface SignalingHandlers {
   subscriberOffer(sdp: string, version: number): void;
   participantUpdate(update: ParticipantUpdateMessage): void;
   error(code: number, message: string): void;
-  mediaReconnect(reason: string): void;
+  // newNode (issue 15): the media moved to another node, so new PeerConnections are needed.
+  mediaReconnect(reason: string, newNode: boolean): void;
   reconnecting(): void;
   reconnected(): void;
   closed(error?: Error): void;
@@ -117,7 +118,7 @@ export class SignalingClient {
     this.connection.on('SubscriberOffer', (sdp: string, version: number) => handlers.subscriberOffer(sdp, version ?? 0));
     this.connection.on('ParticipantUpdate', (m: ParticipantUpdateMessage) => handlers.participantUpdate(m));
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
-    this.connection.on('MediaReconnect', (m: { reason: string }) => handlers.mediaReconnect(m.reason));
+    this.connection.on('MediaReconnect', (m: { reason: string; newNode?: boolean }) => handlers.mediaReconnect(m.reason, !!m.newNode));
     this.connection.on('ActiveSpeaker', (m: ActiveSpeakerMessage) => handlers.activeSpeaker(m));
     // JoinBatched: each roster flush arrives as one array (issue 13).
     this.connection.on('ParticipantUpdates', (updates: ParticipantUpdateMessage[]) => updates.forEach(u => handlers.participantUpdate(u)));

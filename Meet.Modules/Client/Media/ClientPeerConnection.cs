@@ -63,6 +63,8 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     private long _rtpOnPreviousPath;
     private long _rtpOnNewPathBeforeSwitch;
     private int _transportSequence;
+    // IceDisconnected was raised for the current episode (cleared when consent answers again).
+    private bool _disconnectedRaised;
 
     public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null)
     {
@@ -89,6 +91,23 @@ public sealed class ClientPeerConnection : IAsyncDisposable
 
     // Raised (on a timer thread) when a restarted ICE generation has its pair selected and media moved to it.
     public event Action? PathSwitched;
+
+    // Raised (on a timer thread) when the selected pair's consent checks start going unanswered
+    // (IceControllingAgent.IsDisconnected); IsIceDisconnected says whether it still lasts. Not raised
+    // while an ICE restart is in progress: the restart is what answers it.
+    public event Action? IceDisconnected;
+
+    public bool IsIceDisconnected
+    {
+        get
+        {
+            lock (_lock)
+                return _previousSocket is null && _ice is { IsDisconnected: true };
+        }
+    }
+
+    // Timing of the ICE agents (consent checks, the disconnected threshold); null = the defaults.
+    public IceControllingAgentOptions? IceOptions { get; init; }
 
     public long IceRestarts => Interlocked.Read(ref _iceRestarts);
 
@@ -257,7 +276,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         if (restartOffered)
             BeginIceRestart();
         var answer = SdpBuilder.CreateAnswer(offer, LocalTransport(SdpSetupRole.Active),
-            new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false }, _sessionId, ++_version);
+            new SdpAnswerOptions { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false, AcceptRed = false }, _sessionId, ++_version);
         lock (_lock)
         {
             _remoteTracks.Clear();
@@ -324,7 +343,7 @@ public sealed class ClientPeerConnection : IAsyncDisposable
 
     private IceControllingAgent NewAgent(IceCredentials remoteIce, SdpMediaDescription section)
     {
-        var agent = new IceControllingAgent(_localIce, remoteIce, _time);
+        var agent = new IceControllingAgent(_localIce, remoteIce, _time, IceOptions);
         agent.AddLocalCandidate(_local);
         foreach (var candidate in section.Candidates)
         {
@@ -340,12 +359,16 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         if (Interlocked.Exchange(ref _pumping, 1) == 1)
             return;
         var switched = false;
+        var disconnected = false;
         try
         {
             lock (_lock)
             {
                 if (_stop.IsCancellationRequested)
                     return;
+                var unanswered = _previousSocket is null && _ice is { IsDisconnected: true };
+                disconnected = unanswered && !_disconnectedRaised;
+                _disconnectedRaised = unanswered;
                 if (_previousIce is not null)
                 {
                     // The old pair's consent checks go on while it carries media.
@@ -377,6 +400,8 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         }
         if (switched)
             PathSwitched?.Invoke();
+        if (disconnected)
+            IceDisconnected?.Invoke();
     }
 
     // The new generation's pair answered: media and DTLS move to it, the previous socket closes (its

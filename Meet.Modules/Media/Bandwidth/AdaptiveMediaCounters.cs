@@ -16,6 +16,8 @@ internal sealed class AdaptiveMediaCounters
     private long _subscriberFeedbackUnknown;
     private long _probeClusters;
     private long _retransmissionsOverBudget;
+    private long _retransmissionsOverEstimate;
+    private long _rembIgnored;
     private long _probePaddingBytes;
     private long _probesWithoutPadding;
     private long _tileSizesApplied;
@@ -39,6 +41,17 @@ internal sealed class AdaptiveMediaCounters
     public long NacksRefusedForRtt => Interlocked.Read(ref _nacksRefusedForRtt);
 
     public long KeyFramesInsteadOfNack => Interlocked.Read(ref _keyFramesInsteadOfNack);
+
+    // Subscriber NACKs not answered because resending would take more than the subscriber's downlink
+    // estimate leaves for repair (SubscriberDownlink.TryTakeRetransmission).
+    public long RetransmissionsOverEstimate => Interlocked.Read(ref _retransmissionsOverEstimate);
+
+    // Subscriber REMBs not used because its transport-cc feedback drives the estimate.
+    public long RembIgnored => Interlocked.Read(ref _rembIgnored);
+
+    public void RetransmissionOverEstimate() => Interlocked.Increment(ref _retransmissionsOverEstimate);
+
+    public void RembIgnoredForTransportCc() => Interlocked.Increment(ref _rembIgnored);
 
     public long LayerSwitches => Interlocked.Read(ref _layerSwitches);
 

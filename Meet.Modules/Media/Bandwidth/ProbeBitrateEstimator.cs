@@ -10,6 +10,11 @@ namespace Meet.Modules.Media.Bandwidth;
 // answer, less 5 % so the estimate does not sit exactly on the edge. A cluster counts once 80 % of its
 // packets are reported; spans under 1 ms (a burst no clock can resolve) or over 1 s, and receive rates
 // more than twice the send rate (clock trouble), are thrown away. Fixed arrays, no allocation.
+//
+// One stall of the receiving host (its network thread descheduled for tens of milliseconds, then reading
+// the backlog at once) stretches a 40 ms train's arrival span as a bottleneck would, and read as one it
+// ended probes on an idle path as "limited". A bottleneck spaces every arrival evenly; a stall makes one
+// gap. So the widest gap between consecutive arrivals counts only as much as the average of the others.
 internal sealed class ProbeBitrateEstimator
 {
     public const int MinPackets = 5;
@@ -34,6 +39,8 @@ internal sealed class ProbeBitrateEstimator
         public double FirstArrivalMs;
         public int FirstArrivalSize;
         public double LastArrivalMs;
+        public double PreviousArrivalMs;
+        public double WidestGapMs;
         public long Bytes;
         public bool Reported;
     }
@@ -65,6 +72,9 @@ internal sealed class ProbeBitrateEstimator
         }
         else
         {
+            // Reports come in sequence order, which is the arrival order but for reordering.
+            if (arrivalMs > cluster.PreviousArrivalMs)
+                cluster.WidestGapMs = Math.Max(cluster.WidestGapMs, arrivalMs - cluster.PreviousArrivalMs);
             if (sendMs < cluster.FirstSendMs)
                 cluster.FirstSendMs = sendMs;
             if (sendMs >= cluster.LastSendMs)
@@ -80,6 +90,7 @@ internal sealed class ProbeBitrateEstimator
             if (arrivalMs > cluster.LastArrivalMs)
                 cluster.LastArrivalMs = arrivalMs;
         }
+        cluster.PreviousArrivalMs = arrivalMs;
         cluster.Received++;
         cluster.Bytes += size;
     }
@@ -95,6 +106,11 @@ internal sealed class ProbeBitrateEstimator
         cluster.Reported = true;
         var sendSpan = cluster.LastSendMs - cluster.FirstSendMs;
         var receiveSpan = cluster.LastArrivalMs - cluster.FirstArrivalMs;
+        if (cluster.Received >= 3 && cluster.WidestGapMs < receiveSpan)
+        {
+            var otherGaps = receiveSpan - cluster.WidestGapMs;
+            receiveSpan = otherGaps + otherGaps / (cluster.Received - 2);
+        }
         if (sendSpan < MinSpanMs || receiveSpan < MinSpanMs || sendSpan > MaxSpanMs || receiveSpan > MaxSpanMs)
             return false;
         // The last packet sent and the first received bound the spans, so their sizes are not "in" them.

@@ -3,7 +3,8 @@ namespace Meet.Modules.Media.Bandwidth;
 // Finding headroom after a dip (issue 11: "estimates that never recover" is a known SFU bug). AIMD alone
 // grows 8 % per second and never past 1.5 × what got through, so a subscriber knocked down to 180p would
 // take ~20 s to earn 720p back. While the sender wants more than the estimate and the path has been
-// clean (no overuse, loss under 2 %) for the backoff interval, a probe cluster is asked for (GCC probing,
+// clean (no overuse, loss under the 10 % at which the loss controller cuts) for the backoff interval, a
+// probe cluster is asked for (GCC probing,
 // as libwebrtc's ProbeController does it): for a few tens of milliseconds the SFU sends padding on the RTX
 // stream so that everything sent runs at Target — three times the estimate (one simulcast step, 150 → 500
 // → 1,500 kbps), at most what is wanted and never above the configured cap. Layers do not move for a probe:
@@ -59,7 +60,9 @@ internal sealed class ProbeController
                 return End(Outcome.Failed, nowMs, MinBackoffMs);
             return Outcome.None;
         }
-        if (trouble || lossFraction > 0.02 || double.IsNaN(_cleanSinceMs))
+        // Loss between 2 and 10 % only holds the loss controller; it must not also stop the probes that
+        // are the estimate's only way back up (a path with steady 5 % random loss still has headroom).
+        if (usage == BandwidthUsage.Overusing || lossFraction > 0.10 || double.IsNaN(_cleanSinceMs))
         {
             _cleanSinceMs = nowMs;
             return Outcome.None;

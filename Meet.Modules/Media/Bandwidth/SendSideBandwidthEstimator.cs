@@ -4,7 +4,8 @@ namespace Meet.Modules.Media.Bandwidth;
 // packets we sent it (issue 11; Google Congestion Control, draft-ietf-rmcat-gcc-02, as libwebrtc runs it
 // on the send side): packets are grouped into 5 ms send bursts, the inter-group delay variation feeds
 // the trendline filter and the overuse detector, whose verdict drives AIMD; the loss fraction drives
-// the loss-based controller; the estimate is the smaller of the two, capped by any REMB. Probe clusters
+// the loss-based controller; the estimate is the smaller of the two (a REMB is only the fallback without
+// transport-cc: SubscriberDownlink). Probe clusters
 // (ProbeController, ProbeBitrateEstimator) measure headroom and lift both controllers to what they found.
 // Pure: times
 // come in as arguments, so tests replay synthetic traces. One instance per subscriber transport, fed
@@ -16,6 +17,7 @@ internal sealed class SendSideBandwidthEstimator
     public const double DefaultMaxBitrate = 20_000_000;
 
     private const double BurstMs = 5;
+    private const double MaxBurstMs = 100;
     private const double AcknowledgedWindowMs = 250;
     private const int MinPacketsForLoss = 20;
 
@@ -60,8 +62,6 @@ internal sealed class SendSideBandwidthEstimator
 
     public BandwidthUsage Usage => _detector.State;
 
-    public double RembCap { get; set; } = double.PositiveInfinity;
-
     public long FeedbackCount { get; private set; }
 
     // What the sender would send with no limit (the allocator's wish); probes run only below it.
@@ -97,7 +97,10 @@ internal sealed class SendSideBandwidthEstimator
             StartGroup(sendMs, arrivalMs);
             return;
         }
-        if (sendMs - _groupFirstSendMs <= BurstMs && sendMs >= _groupFirstSendMs)
+        // Sent before the group began (reordered on the way): says nothing about queueing.
+        if (sendMs < _groupFirstSendMs)
+            return;
+        if (sendMs - _groupFirstSendMs <= BurstMs || BelongsToBurst(sendMs, arrivalMs))
         {
             _groupLastSendMs = Math.Max(_groupLastSendMs, sendMs);
             _groupArrivalMs = Math.Max(_groupArrivalMs, arrivalMs);
@@ -117,6 +120,18 @@ internal sealed class SendSideBandwidthEstimator
         _previousGroupArrivalMs = _groupArrivalMs;
         _hasPreviousGroup = true;
         StartGroup(sendMs, arrivalMs);
+    }
+
+    // A packet that arrived within 5 ms of the group's last one although it was sent later (libwebrtc's
+    // InterArrivalDelta::BelongsToBurst): the receiver was stalled (its network thread descheduled, Wi-Fi
+    // aggregation) and then read a backlog at once. Taken as its own group it would read as the queue
+    // draining and then, at the next group, as it building again: false overuse on a busy host. Joined to
+    // the group (for at most 100 ms of sending), the stall costs one delay sample instead.
+    private bool BelongsToBurst(double sendMs, double arrivalMs)
+    {
+        var arrivalDelta = arrivalMs - _groupArrivalMs;
+        var sendDelta = sendMs - _groupLastSendMs;
+        return arrivalDelta - sendDelta < 0 && arrivalDelta <= BurstMs && sendMs - _groupFirstSendMs < MaxBurstMs;
     }
 
     private void StartGroup(double sendMs, double arrivalMs)
@@ -158,7 +173,7 @@ internal sealed class SendSideBandwidthEstimator
         }
         _lossBased.Update(LossFraction, nowMs, rttMs);
         _lossBased.CapAt(delayBased);
-        var estimate = Math.Min(Math.Min(delayBased, _lossBased.Bitrate), RembCap);
+        var estimate = Math.Min(delayBased, _lossBased.Bitrate);
         if (_probe.Target is not null && _probeResults.TryGetResult(_probe.ClusterId, out var probed))
         {
             LastProbeResult = probed;
@@ -173,8 +188,8 @@ internal sealed class SendSideBandwidthEstimator
                 }
             }
         }
-        _probe.Update(nowMs, estimate, Math.Min(Wanted, RembCap), _detector.State, LossFraction);
-        Estimate = Math.Min(Math.Min(delayBased, _lossBased.Bitrate), RembCap);
+        _probe.Update(nowMs, estimate, Wanted, _detector.State, LossFraction);
+        Estimate = Math.Min(delayBased, _lossBased.Bitrate);
         return Estimate;
     }
 }

@@ -12,7 +12,7 @@ namespace Meet.Modules.Media.Bandwidth;
 //
 // It also runs the send-side estimate of that path: every packet we send is stamped with our own
 // transport-wide sequence number and remembered (SendHistory), the subscriber's transport-cc feedback is
-// matched against it and fed to the estimator; a REMB from the subscriber caps the estimate.
+// matched against it and fed to the estimator; a REMB from the subscriber is the estimate only without it.
 internal sealed class SubscriberDownlink
 {
     private const double Smoothing = 0.25;
@@ -24,6 +24,9 @@ internal sealed class SubscriberDownlink
     private readonly AdaptiveMediaCounters? _counters;
     private long _estimateBits = (long)SendSideBandwidthEstimator.DefaultStartBitrate;
     private long _feedbackReceived;
+
+    // How long after its send a packet reported lost must stay unreported as received to count as lost.
+    private const long LostVerdictDelayUs = 500_000;
 
     private long _rttMicroseconds = -1;
     private int _fractionLost;
@@ -86,6 +89,9 @@ internal sealed class SubscriberDownlink
                 return _history.Sent;
         }
     }
+
+    // Packets a report called lost that a later report said arrived (reordering, or late re-reports).
+    public long LateArrivals { get; private set; }
 
     public bool HasFeedback => Interlocked.Read(ref _feedbackReceived) > 0;
 
@@ -195,17 +201,33 @@ internal sealed class SubscriberDownlink
             while (enumerator.MoveNext())
             {
                 var sequence = _history.Unwrap(enumerator.CurrentSequenceNumber);
-                if (!_history.TryGet(sequence, out var sentUs, out var size, out var cluster))
+                if (!_history.TryGet(sequence, out var sentUs, out var size, out var cluster, out var state))
                 {
                     unknown++;
                     continue;
                 }
-                var arrivalMs = enumerator.CurrentStatus == RtcpPacketStatus.NotReceived
-                    ? double.NaN
-                    : enumerator.CurrentArrivalMicroseconds / 1000.0;
-                _estimator.OnPacket(sentUs / 1000.0, arrivalMs, size, cluster);
                 matched++;
+                if (enumerator.CurrentStatus == RtcpPacketStatus.NotReceived)
+                {
+                    // A first verdict only: the loss counts once it is older than LostVerdictDelay.
+                    if (state == SendHistory.FeedbackState.Unreported)
+                        _history.SetState(sequence, SendHistory.FeedbackState.ReportedLost);
+                    continue;
+                }
+                if (state == SendHistory.FeedbackState.Received)
+                    continue;
+                _history.SetState(sequence, SendHistory.FeedbackState.Received);
+                if (state == SendHistory.FeedbackState.ReportedLost)
+                {
+                    // Arrived after all: not lost, and too late to say anything about queueing delay.
+                    LateArrivals++;
+                    continue;
+                }
+                _estimator.OnPacket(sentUs / 1000.0, enumerator.CurrentArrivalMicroseconds / 1000.0, size, cluster);
             }
+            var nowUs = (long)(now * MicrosecondsPerTick);
+            while (_history.TryTakeLostVerdict(nowUs - LostVerdictDelayUs, out var lostSentUs, out var lostSize, out var lostCluster))
+                _estimator.OnPacket(lostSentUs / 1000.0, double.NaN, lostSize, lostCluster);
             // Feedback naming nothing we sent (forged, or long after the fact) must not move the estimate.
             if (matched == 0)
             {
@@ -238,15 +260,48 @@ internal sealed class SubscriberDownlink
             _counters?.SubscriberFeedbackForUnknown(unknown);
     }
 
-    // A REMB from the subscriber (RFC draft-alvestrand-rmcat-remb): its receive-side estimate caps ours;
-    // without transport-cc it is the estimate.
+    // A REMB from the subscriber (draft-alvestrand-rmcat-remb): the estimate only while no transport-cc
+    // feedback has come (the fallback). Once it has, a REMB describes at most the few packets the
+    // browser could not feed to its transport-cc feedback: Chrome sends one about a stream without the
+    // transport-wide element (a few kbps of it), and taken as a cap it pinned the estimate at 12 kbps.
     public void OnRemb(ulong bitrate)
     {
+        if (HasFeedback)
+        {
+            _counters?.RembIgnoredForTransportCc();
+            return;
+        }
+        Interlocked.Exchange(ref _estimateBits, (long)Math.Clamp(bitrate, (ulong)SendSideBandwidthEstimator.DefaultMinBitrate,
+            (ulong)SendSideBandwidthEstimator.DefaultMaxBitrate));
+    }
+
+    // Answering NACKs may use this share of the estimate. Without a bound, loss at a bottleneck drew
+    // retransmissions that kept the queue full and the loss going (the packet budget of a consumer,
+    // 250 a second, is 2.4 Mbps: flood protection, not congestion control).
+    private const double RetransmissionShare = 0.3;
+    private const double RetransmissionBurstSeconds = 0.25;
+    private double _retransmissionTokens = double.NaN;
+    private long _retransmissionRefilled;
+
+    // Whether a retransmission of `bytes` fits what the estimate leaves for repair now; takes it if so.
+    // Before any transport-cc feedback there is no estimate to bound it by, and it always fits.
+    public bool TryTakeRetransmission(int bytes, long now)
+    {
+        if (!HasFeedback)
+            return true;
         lock (_lock)
         {
-            _estimator.RembCap = bitrate;
-            if (!HasFeedback)
-                Interlocked.Exchange(ref _estimateBits, (long)Math.Min(bitrate, (ulong)SendSideBandwidthEstimator.DefaultMaxBitrate));
+            var rate = Estimate * RetransmissionShare / 8;
+            var burst = rate * RetransmissionBurstSeconds;
+            if (double.IsNaN(_retransmissionTokens))
+                _retransmissionTokens = burst;
+            else if (now > _retransmissionRefilled)
+                _retransmissionTokens = Math.Min(burst, _retransmissionTokens + (now - _retransmissionRefilled) * rate / Stopwatch.Frequency);
+            _retransmissionRefilled = now;
+            if (_retransmissionTokens < bytes)
+                return false;
+            _retransmissionTokens -= bytes;
+            return true;
         }
     }
 

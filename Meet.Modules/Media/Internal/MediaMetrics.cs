@@ -68,7 +68,11 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.upstream_nacks.sent", () => adaptive.UpstreamNacksSent, "{packet}", "NACKs sent to publishers for loss on their uplink");
         meter.CreateObservableCounter("meet.media.rtx.recovered", () => adaptive.RtxRecovered, "{packet}", "Publisher RTX packets restored into their original stream");
         meter.CreateObservableCounter("meet.media.nacks.refused_for_rtt", () => adaptive.NacksRefusedForRtt, "{packet}", "Subscriber NACKs not answered because its RTT exceeds Media:NackRttLimit (a keyframe is requested instead)");
+        meter.CreateObservableCounter("meet.media.nacks.refused_over_estimate", () => adaptive.RetransmissionsOverEstimate, "{packet}", "Subscriber NACKs not answered because resending would exceed 30 % of its downlink estimate");
+        meter.CreateObservableCounter("meet.media.remb.ignored", () => adaptive.RembIgnored, "{packet}", "Subscriber REMBs not used because its transport-cc feedback drives the estimate");
         meter.CreateObservableCounter("meet.media.layer_switches", () => adaptive.LayerSwitches, "{switch}", "Simulcast layer switches of consumers");
+        meter.CreateObservableCounter("meet.media.temporal_layer.switches", () => counters.TemporalLayerSwitches, "{switch}", "VP8 temporal-layer changes of consumers (down at a picture start, up at a layer-sync picture)");
+        meter.CreateObservableCounter("meet.media.temporal_layer.dropped", () => counters.TemporalLayerDrops, "{packet}", "VP8 packets not forwarded because their temporal layer is above the consumer's target (sequence numbers closed up)");
         meter.CreateObservableCounter("meet.media.subscriber_feedback.received", () => adaptive.SubscriberFeedbackReceived, "{packet}", "Transport-cc feedback packets from subscribers");
         meter.CreateObservableCounter("meet.media.subscriber_feedback.unknown", () => adaptive.SubscriberFeedbackUnknown, "{packet}", "Feedback entries naming sequence numbers the SFU never sent (counted, skipped)");
 

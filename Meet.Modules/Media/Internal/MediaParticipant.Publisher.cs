@@ -215,6 +215,8 @@ internal sealed partial class MediaParticipant
             .Select(r => new RtpCodec(r.PayloadType, r.EncodingName, r.ClockRate, r.Channels, answered.FindFmtp(r.PayloadType)?.Parameters,
                 answered.RtpMaps.FirstOrDefault(x => x.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase)
                     && answered.FindFmtp(x.PayloadType)?.AssociatedPayloadType == r.PayloadType)?.PayloadType))
+            // The answer lists RED first (so Chromium sends it); the codec a track is known by is what RED carries.
+            .OrderBy(c => c.Name.Equals("red", StringComparison.OrdinalIgnoreCase) ? 1 : 0)
             .ToList();
         var rids = offered.Simulcast is { Send.Count: > 0 }
             ? offered.Rids.Where(r => r.Direction == SdpRidDirection.Send).Select(r => r.Id).ToList()

@@ -204,7 +204,7 @@ internal sealed partial class MediaParticipant
                     return SdpNegotiationResult.Failure(409, $"No subscriber offer v{offerVersion} was made.");
             }
             var snapshot = Negotiation.Outstanding!;
-            var message = CheckSubscriberAnswer(answerSdp, snapshot);
+            var message = CheckSubscriberAnswer(answerSdp, snapshot, out var answer);
             if (message is not null)
             {
                 Negotiation.AnswerRefused();
@@ -214,10 +214,12 @@ internal sealed partial class MediaParticipant
             else
             {
                 // Sections answered while inactive can carry the next consumer of their kind (docs/sfu.md).
-                foreach (var (slot, consumer) in snapshot.Sections)
+                for (var i = 0; i < snapshot.Sections.Count; i++)
                 {
+                    var (slot, consumer) = snapshot.Sections[i];
                     if (consumer is null && !slot.IsActive)
                         slot.Reusable = true;
+                    slot.RedAccepted = AcceptsRed(answer!.MediaDescriptions[i]);
                 }
                 Negotiation.AnswerAccepted();
                 _module.NegotiationCounters.OnAccepted();
@@ -230,13 +232,19 @@ internal sealed partial class MediaParticipant
         return result;
     }
 
+    // RFC 2198: the subscriber kept `red` among the formats it answered.
+    private static bool AcceptsRed(SdpMediaDescription answered) =>
+        !answered.IsRejected && answered.RtpMaps.Any(r => r.EncodingName.Equals("red", StringComparison.OrdinalIgnoreCase)
+            && answered.Formats.Contains(r.PayloadType.ToString(CultureInfo.InvariantCulture)));
+
     // Null when the answer fits the offer; the reason otherwise. Sets the remote transport on the first
     // good answer (ICE credentials and DTLS role cannot change without an ICE restart).
-    private string? CheckSubscriberAnswer(string answerSdp, SubscriberOfferSnapshot offer)
+    private string? CheckSubscriberAnswer(string answerSdp, SubscriberOfferSnapshot offer, out SessionDescription? answer)
     {
+        answer = null;
         if (string.IsNullOrEmpty(answerSdp))
             return "The answer is empty.";
-        if (!SessionDescription.TryParse(answerSdp, out var answer, out var parseError))
+        if (!SessionDescription.TryParse(answerSdp, out answer, out var parseError))
             return $"Malformed SDP answer: {parseError}";
         // RFC 3264 §6: the answer has exactly the offer's m-lines, in order.
         if (answer.MediaDescriptions.Count != offer.Sections.Count)

@@ -10,13 +10,13 @@ namespace Meet.Modules.Media.Routing;
 // with bounded slots, switching publishers — looks like one continuous stream. It switches only on a
 // keyframe of the target layer. payloadTypes maps the producer's payload types to the slot's when a
 // slot negotiated with another publisher's numbering carries this one (null = same numbers).
-internal sealed class Consumer : IProbePaddingSender
+internal sealed partial class Consumer : IProbePaddingSender
 {
     private readonly WebRtcTransport _transport;
     private readonly OutgoingStream _stream;
     private readonly byte[]? _payloadTypes;
     private int _currentLayer = -1;
-    private ushort _sequenceDelta;
+    private readonly SequenceNumberMapper _sequences = new();
     private uint _timestampDelta;
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
@@ -138,12 +138,42 @@ internal sealed class Consumer : IProbePaddingSender
             Producer.RequestKeyFrame(wanted, sender);
         }
 
-        var sequence = (ushort)(header.SequenceNumber + _sequenceDelta);
-        var timestamp = header.Timestamp + _timestampDelta;
+        var isVp8 = TryReadVp8(packet, header, out var descriptor);
+        if (isVp8 && descriptor.TemporalLayerId >= 0 && !PassesTemporalLayer(descriptor, keyFrame, sender))
+        {
+            // A finer step than a spatial switch (issue 11): nothing references the frames dropped here,
+            // and their sequence numbers and picture ids are closed up so the subscriber sees no loss.
+            _sequences.Drop(header.SequenceNumber);
+            _vp8.Drop(descriptor);
+            sender.Counters.TemporalLayerDrop();
+            return false;
+        }
+        scoped ReadOnlySpan<byte> outgoing = packet;
         var payloadType = _payloadTypes is null ? -1 : _payloadTypes[header.PayloadType];
         var stream = _stream;
-        var vp8 = Vp8Rewrite(packet, header);
-        if (!_transport.SendRtp(packet, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
+        // RFC 2198 RED to a subscriber that did not negotiate it (issue 11): only the primary Opus block.
+        Span<byte> primary = header.PayloadType == Producer.RedPayloadType && Producer.RedPayloadType >= 0 && !stream.RedAccepted
+            ? stackalloc byte[RtpPacketCache.MaxPacketSize] : default;
+        if (!primary.IsEmpty)
+        {
+            if (!TryTakeRedPrimary(packet, header, primary, out var length, out var primaryType))
+            {
+                _sequences.Drop(header.SequenceNumber);
+                sender.Counters.Drop(MediaDropReason.MalformedRtp);
+                return false;
+            }
+            outgoing = primary[..length];
+            payloadType = _payloadTypes is null ? primaryType : _payloadTypes[primaryType];
+            sender.Counters.RedPrimaryForwarded();
+        }
+        if (!_sequences.TryMap(header.SequenceNumber, out var sequence))
+        {
+            sender.Counters.TemporalLayerDrop();
+            return false;
+        }
+        var timestamp = header.Timestamp + _timestampDelta;
+        var vp8 = isVp8 ? Vp8Rewrite(descriptor, header) : default;
+        if (!_transport.SendRtp(outgoing, stream.Ssrc, sequence, timestamp, sender, payloadType, Producer.TransportCcExtensionId, vp8))
             return false;
         if ((ushort)(sequence - stream.LastSequenceOut) < 0x8000)
         {
@@ -156,12 +186,33 @@ internal sealed class Consumer : IProbePaddingSender
         return true;
     }
 
-    // VP8 with a picture id or TL0PICIDX: the values that continue this subscriber's sequence.
-    private Vp8DescriptorRewrite Vp8Rewrite(ReadOnlySpan<byte> packet, in RtpHeader header)
+    // The packet's header (extensions and all, padding flag cleared) followed by RED's primary block,
+    // which must be the producer's Opus.
+    private bool TryTakeRedPrimary(ReadOnlySpan<byte> packet, in RtpHeader header, Span<byte> destination, out int length, out int primaryType)
     {
-        if (Producer.Kind != MediaKind.Video || Producer.FindCodec(header.PayloadType) is not { IsVp8: true }
-            || !Vp8PayloadDescriptor.TryParse(header.GetPayload(packet), out var descriptor)
-            || (descriptor.PictureId < 0 && descriptor.Tl0PicIdx < 0))
+        length = 0;
+        var payload = header.GetPayload(packet);
+        if (!RedPayload.TryGetPrimary(payload, out primaryType, out var offset) || primaryType != Producer.OpusPayloadType)
+            return false;
+        var block = payload[offset..];
+        packet[..header.HeaderLength].CopyTo(destination);
+        destination[0] &= 0xDF;
+        block.CopyTo(destination[header.HeaderLength..]);
+        length = header.HeaderLength + block.Length;
+        return true;
+    }
+
+    private bool TryReadVp8(ReadOnlySpan<byte> packet, in RtpHeader header, out Vp8PayloadDescriptor descriptor)
+    {
+        descriptor = default;
+        return Producer.Kind == MediaKind.Video && Producer.FindCodec(header.PayloadType) is { IsVp8: true }
+            && Vp8PayloadDescriptor.TryParse(header.GetPayload(packet), out descriptor);
+    }
+
+    // VP8 with a picture id or TL0PICIDX: the values that continue this subscriber's sequence.
+    private Vp8DescriptorRewrite Vp8Rewrite(in Vp8PayloadDescriptor descriptor, in RtpHeader header)
+    {
+        if (descriptor.PictureId < 0 && descriptor.Tl0PicIdx < 0)
             return default;
         _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
         return new Vp8DescriptorRewrite(descriptor, header.HeaderLength, pictureId, tl0PicIdx);
@@ -175,9 +226,10 @@ internal sealed class Consumer : IProbePaddingSender
         var stream = _stream;
         var elapsedTicks = stream.LastSendTimestamp == 0 ? 0 : now - stream.LastSendTimestamp;
         var elapsed = (uint)Math.Max(1, elapsedTicks * ClockRate / Stopwatch.Frequency);
-        _sequenceDelta = (ushort)(stream.LastSequenceOut + 1 - header.SequenceNumber);
+        _sequences.Rebase(header.SequenceNumber, (ushort)(stream.LastSequenceOut + 1));
         _timestampDelta = stream.LastTimestampOut + elapsed - header.Timestamp;
         _currentLayer = layer;
+        OnKeyFrameSwitch();
     }
 
     // The subscriber lost the picture (PLI/FIR): ask the publisher for a keyframe of the layer we send.
@@ -205,16 +257,23 @@ internal sealed class Consumer : IProbePaddingSender
             Producer.RequestKeyFrame(layer, sender);
             return;
         }
-        if (!_retransmissions.TryTake(Stopwatch.GetTimestamp()))
+        var now = Stopwatch.GetTimestamp();
+        if (!_retransmissions.TryTake(now))
         {
             sender.Counters.Adaptive.RetransmissionOverBudget();
             return;
         }
         Span<byte> original = stackalloc byte[RtpPacketCache.MaxPacketSize];
-        if (!caches[layer].TryCopy((ushort)(sequenceNumber - _sequenceDelta), original, out var length)
+        if (!_sequences.TryUnmap(sequenceNumber, out var sourceSequence)
+            || !caches[layer].TryCopy(sourceSequence, original, out var length)
             || !RtpHeader.TryParse(original[..length], out var header)
             || Producer.FindCodec(header.PayloadType)?.RtxPayloadType is not { } rtxPayloadType)
             return;
+        if (_transport.Downlink is { } downlink && !downlink.TryTakeRetransmission(length, now))
+        {
+            sender.Counters.Adaptive.RetransmissionOverEstimate();
+            return;
+        }
         if (_payloadTypes is not null)
             rtxPayloadType = _payloadTypes[rtxPayloadType];
         Span<byte> payload = stackalloc byte[RtpPacketCache.MaxPacketSize + 2];
@@ -224,12 +283,22 @@ internal sealed class Consumer : IProbePaddingSender
         // The cached original carries the publisher's picture id: the retransmission must carry ours.
         if (Producer.FindCodec(header.PayloadType) is { IsVp8: true } && Vp8PayloadDescriptor.TryParse(body, out var descriptor))
         {
+            // A packet of a picture dropped for its temporal layer that arrived too late to close its gap:
+            // the subscriber must not get it now either.
+            if (descriptor.TemporalLayerId > _currentTemporalLayer)
+                return;
             _vp8.Map(descriptor, out var pictureId, out var tl0PicIdx);
             descriptor.TryRewrite(payload[2..], pictureId, tl0PicIdx);
         }
         Span<byte> packet = stackalloc byte[RtpPacketCache.MaxPacketSize + 16];
-        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, _stream.NextRtxSequence(), header.Timestamp + _timestampDelta, RtxSsrc, header.Marker);
-        if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written) && _transport.SendRtpPacket(packet[..written], sender))
+        var rtxSequence = _stream.NextRtxSequence();
+        var rtxTimestamp = header.Timestamp + _timestampDelta;
+        var writer = new RtpPacketWriter(packet, (byte)rtxPayloadType, rtxSequence, rtxTimestamp, RtxSsrc, header.Marker);
+        // Our transport-wide sequence number, as on everything else we send this subscriber: its feedback
+        // then counts the repair traffic in the estimate (and Chrome sends no REMB about an unnumbered stream).
+        writer.AddExtension(TransportSequenceStamper.SubscriberExtensionId, [0, 0]);
+        if (writer.TryComplete(payload[..(body.Length + 2)], 0, out var written)
+            && _transport.SendRtp(packet[..written], RtxSsrc, rtxSequence, rtxTimestamp, sender, -1, TransportSequenceStamper.SubscriberExtensionId))
         {
             Retransmitted++;
             sender.Counters.RtpRetransmittedOut();

@@ -21,6 +21,10 @@ internal sealed class OutgoingStream
 
     public uint RtxSsrc { get; }
 
+    // The subscriber's answer accepted `audio/red` for this m-section (issue 11): RED from the publisher
+    // goes out as it came; otherwise only its primary Opus block. Set when an answer is accepted.
+    public volatile bool RedAccepted;
+
     // Retransmissions (receive threads) and probe padding (the pacer) share the RTX stream's numbering.
     private int _rtxSequence;
 

@@ -41,6 +41,7 @@ internal sealed partial class Producer
             ? Layers.Select(_ => new RtpPacketCache()).ToArray()
             : null;
         OpusPayloadType = codecs.FirstOrDefault(c => c.Name.Equals("opus", StringComparison.OrdinalIgnoreCase))?.PayloadType ?? -1;
+        RedPayloadType = codecs.FirstOrDefault(c => c.Name.Equals("red", StringComparison.OrdinalIgnoreCase))?.PayloadType ?? -1;
         // Until layers are seen, aim at the lowest: it is the one Chrome always sends first.
         _bestLayer = 0;
     }
@@ -87,6 +88,9 @@ internal sealed partial class Producer
     // The payload type negotiated for Opus, -1 when the track has none (nothing the mixer can decode).
     public int OpusPayloadType { get; }
 
+    // RFC 2198 redundant audio around Opus (issue 11), -1 when not negotiated.
+    public int RedPayloadType { get; }
+
     public int FindLayer(ReadOnlySpan<byte> rid)
     {
         if (Layers.Length == 1)
@@ -116,8 +120,8 @@ internal sealed partial class Producer
         Caches?[layer].Store(header.SequenceNumber, packet);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header);
-        if (Mixer is { } mixer && header.PayloadType == OpusPayloadType)
-            mixer.TryPush(ParticipantId, header.SequenceNumber, header.GetPayload(packet), header.Ssrc);
+        if (Mixer is { } mixer)
+            PushToMixer(mixer, packet, header);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header, state);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
@@ -125,6 +129,27 @@ internal sealed partial class Producer
             if (consumers[i].Forward(packet, header, layer, keyFrame, now, sender))
                 _counters.RtpOut();
         }
+    }
+
+    // The mixer decodes Opus: from RED it takes the primary block, the current frame (the redundant
+    // copies only matter to a receiver that lost the previous packet, and the jitter buffer conceals that).
+    private void PushToMixer(Mixing.AudioMixer mixer, ReadOnlySpan<byte> packet, in RtpHeader header)
+    {
+        var payload = header.GetPayload(packet);
+        if (header.PayloadType == RedPayloadType && RedPayloadType >= 0)
+        {
+            if (!RedPayload.TryGetPrimary(payload, out var primaryType, out var offset) || primaryType != OpusPayloadType)
+            {
+                _counters.Drop(MediaDropReason.MalformedRtp);
+                return;
+            }
+            payload = payload[offset..];
+        }
+        else if (header.PayloadType != OpusPayloadType)
+        {
+            return;
+        }
+        mixer.TryPush(ParticipantId, header.SequenceNumber, payload, header.Ssrc);
     }
 
     // An RTX packet of the publisher's (RFC 4588), answering our NACK: restored in place to the original

@@ -18,6 +18,11 @@ internal sealed partial class SubscriberAllocator
 
     private static readonly long UpSwitchHold = Stopwatch.Frequency * 2;
 
+    // Layers are chosen to fill this share of the estimate, not all of it: layer bitrates count RTP bytes,
+    // the path also carries SRTP tags, UDP/IP headers and RTCP (3-6 %), and AIMD saws between 85 and 100 %
+    // of the capacity. Filled to 100 %, a capped path ran with its queue full and froze frames.
+    private const double EstimateShare = 0.9;
+
     private LayerRequest[] _requests = [];
     private Consumer[] _videoConsumers = [];
     private int[] _ranks = [];
@@ -65,7 +70,7 @@ internal sealed partial class SubscriberAllocator
 
         // Layers follow the estimate only; a probe runs on padding beside them (ProbeController), and only
         // its result, once measured, lets a track climb.
-        var budget = downlink.HasFeedback ? downlink.Estimate - audio * AudioBitrate : double.PositiveInfinity;
+        var budget = downlink.HasFeedback ? EstimateShare * downlink.Estimate - audio * AudioBitrate : double.PositiveInfinity;
         downlink.PaddingSender = _videoConsumers[0];
         var wanted = LayerAllocation.Allocate(budget, requests);
         downlink.SetWanted(wanted + audio * AudioBitrate);

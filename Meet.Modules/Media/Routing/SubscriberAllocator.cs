@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Transport;
 
@@ -350,5 +351,96 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
             if (report.TryWrite(buffer, out var written))
                 consumer.Transport.SendRtcp(buffer[..written], sender);
         }
+    }
+
+    // libwebrtc splits an L1T3 layer's bitrate 40 / 20 / 40 % over TL0 / TL1 / TL2.
+    private static readonly double[] TemporalShare = [0.4, 0.6, 1.0];
+
+    // The share of the full budget the chosen layers must leave free before dropped temporal layers
+    // return: between that and a full fit the choice stays, so it does not flap with the estimate.
+    private const double TemporalUpMargin = 0.9;
+
+    private Consumer[] _temporalConsumers = [];
+    private int[] _temporalRanks = [];
+    private int[] _temporalPlan = [];
+
+    // Issue 11: VP8 temporal layers as the step below the lowest spatial layer. After AllocateLayers, when
+    // even the chosen layers overrun the subscriber's estimate, the lowest-priority tracks already at
+    // their lowest spatial layer drop to TL1 (about 60 % of its rate), then all of them to TL0 (40 %),
+    // until the rest fits; they climb back (at the next layer-sync picture) once everything fits at full
+    // frame rate with 10 % to spare. Runs per tick under the router's lock, after AllocateLayers.
+    public void ChooseTemporalLayers(SubscriberDownlink downlink, ConferenceSelection selection) =>
+        ChooseTemporalLayers(downlink.HasFeedback ? downlink.Estimate : double.PositiveInfinity, selection);
+
+    // estimate: the subscriber's downlink in bit/s (infinity before any feedback: no reduction).
+    public void ChooseTemporalLayers(double estimate, ConferenceSelection selection)
+    {
+        var count = 0;
+        var audio = 0;
+        double need = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot.Consumer is not { IsClosed: false, IsPaused: false } consumer)
+                continue;
+            if (consumer.Producer.Kind == MediaKind.Audio)
+            {
+                audio++;
+                continue;
+            }
+            need += FullRate(consumer);
+            if (count == _temporalConsumers.Length)
+            {
+                // Grows with the slot count only (bounded by last-N), never per tick.
+                Array.Resize(ref _temporalConsumers, Math.Max(4, count * 2));
+                Array.Resize(ref _temporalRanks, _temporalConsumers.Length);
+                Array.Resize(ref _temporalPlan, _temporalConsumers.Length);
+            }
+            _temporalConsumers[count] = consumer;
+            // Lowest priority first: reductions start with the tracks that matter least.
+            _temporalRanks[count] = -selection.VideoRank(consumer.Producer.ParticipantId);
+            count++;
+        }
+        if (count == 0)
+            return;
+        var budget = estimate - audio * AudioBitrate;
+        if (need > budget)
+        {
+            // Planned afresh from full frame rates each time, so a track reduced earlier is not counted twice.
+            Array.Sort(_temporalRanks, _temporalConsumers, 0, count);
+            Array.Fill(_temporalPlan, -1, 0, count);
+            for (var temporal = TemporalShare.Length - 2; temporal >= 0 && need > budget; temporal--)
+            {
+                for (var i = 0; i < count && need > budget; i++)
+                {
+                    var consumer = _temporalConsumers[i];
+                    if (SpatialLayer(consumer) > 0)
+                        continue;
+                    need -= FullRate(consumer) * (Share(_temporalPlan[i]) - TemporalShare[temporal]);
+                    _temporalPlan[i] = temporal;
+                }
+            }
+            for (var i = 0; i < count; i++)
+                _temporalConsumers[i].TargetTemporalLayer = _temporalPlan[i];
+        }
+        else if (need <= budget * TemporalUpMargin)
+        {
+            for (var i = 0; i < count; i++)
+                _temporalConsumers[i].TargetTemporalLayer = -1;
+        }
+        Array.Clear(_temporalConsumers, 0, count);
+    }
+
+    private static double Share(int temporalLayer) =>
+        temporalLayer < 0 || temporalLayer >= TemporalShare.Length ? 1.0 : TemporalShare[temporalLayer];
+
+    private static int SpatialLayer(Consumer consumer) => consumer.TargetLayer >= 0 ? consumer.TargetLayer : Math.Max(0, consumer.CurrentLayer);
+
+    // The consumer's chosen spatial layer at its full frame rate: measured, else the seed's bitrate.
+    private static double FullRate(Consumer consumer)
+    {
+        var layers = consumer.Producer.Layers;
+        var layer = Math.Min(SpatialLayer(consumer), layers.Length - 1);
+        var measured = layers[layer].Bitrate;
+        return measured > 0 ? measured : SeedBitratesFromTop[Math.Min(layers.Length - 1 - layer, SeedBitratesFromTop.Length - 1)];
     }
 }

@@ -32,7 +32,22 @@ internal sealed class SubscriberSlot(string mid, MediaKind kind, IReadOnlyList<R
     // speaker view uses it, so a speaker change never remaps the grid's slots).
     public bool Speaker { get; init; }
 
-    public OutgoingStream Stream { get; set; } = new();
+    public OutgoingStream Stream
+    {
+        get => _stream;
+        // A new stream on this m-section inherits what the subscriber negotiated for it.
+        set => (_stream = value).RedAccepted = _redAccepted;
+    }
+
+    // The subscriber's last accepted answer kept `audio/red` here (issue 11).
+    public bool RedAccepted
+    {
+        get => _redAccepted;
+        set => _stream.RedAccepted = _redAccepted = value;
+    }
+
+    private OutgoingStream _stream = new();
+    private bool _redAccepted;
 
     // Issue 11: the client's tile for this slot, in device pixels (0 = not reported: no cap), and
     // whether it is hidden (the consumer is paused: zero bytes). A bounded slot keeps its tile across

@@ -13,6 +13,9 @@ internal sealed class MediaCounters
     private long _dtlsReceived;
     private long _iceRestarts;
     private long _pathSwitches;
+    private long _temporalLayerDrops;
+    private long _temporalLayerSwitches;
+    private long _redPrimaryForwarded;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
 
@@ -57,6 +60,21 @@ internal sealed class MediaCounters
     public long PathSwitches => Interlocked.Read(ref _pathSwitches);
 
     public void IceRestart() => Interlocked.Increment(ref _iceRestarts);
+
+    // VP8 temporal layers (issue 11): packets a consumer did not forward because their temporal layer is
+    // above its target (their sequence numbers closed up), and changes of a consumer's forwarded layer.
+    public long TemporalLayerDrops => Interlocked.Read(ref _temporalLayerDrops);
+
+    public long TemporalLayerSwitches => Interlocked.Read(ref _temporalLayerSwitches);
+
+    public void TemporalLayerDrop() => Interlocked.Increment(ref _temporalLayerDrops);
+
+    public void TemporalLayerSwitch() => Interlocked.Increment(ref _temporalLayerSwitches);
+
+    // RFC 2198 RED packets sent as their primary Opus block alone, to subscribers without RED (issue 11).
+    public long RedPrimariesForwarded => Interlocked.Read(ref _redPrimaryForwarded);
+
+    public void RedPrimaryForwarded() => Interlocked.Increment(ref _redPrimaryForwarded);
 
     public void PathSwitched() => Interlocked.Increment(ref _pathSwitches);
 

@@ -27,6 +27,11 @@ internal sealed class MeetingRevocationList(IOptions<AuthOptions> options, TimeP
 
     public bool IsRevoked(string meetingId, Guid participantId) => revoked.ContainsKey((meetingId, participantId));
 
+    // What this node revoked or heard of, with when each entry may go: written back to Redis after it
+    // was lost (RedisMeetingRevocations).
+    public IEnumerable<(string MeetingId, Guid ParticipantId, DateTimeOffset Until)> Entries =>
+        revoked.Select(entry => (entry.Key.MeetingId, entry.Key.ParticipantId, entry.Value));
+
     private void Sweep(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref lastSweepTicks);

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace Meet.Modules.Signaling.Internal;
 
-// In-memory roster of one meeting, the authoritative one. Changes are queued and sent as one batch per
+// In-memory roster of one meeting as this node shows it: its own members (sessions it holds) and, in a
+// cluster (issue 15), the members other signaling nodes hold (remote entries, kept up to date by their
+// events and ClusterRosterSync). Versions are this node's: a client talks to one node at a time and
+// starts again from the welcome of whichever node it reconnects to. Changes are queued and sent as one batch per
 // member after a short delay, so a burst of joins costs O(changes) per member rather than a flush per
 // change. Every change carries the meeting's roster version; a member gets every change newer than its
 // snapshot (welcome or resync), its own included, so its versions are contiguous and clients detect loss.
@@ -12,6 +15,7 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
     // One flush at a time, so each member receives its changes in version order.
     private readonly SemaphoreSlim flushGate = new(1, 1);
     private readonly ConcurrentDictionary<string, SignalingSession> members = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RemoteRosterEntry> remote = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(long Sequence, ParticipantUpdateMessage Update)> pending = new();
     private long sequence;
     private int flushScheduled;
@@ -20,11 +24,48 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
 
     public bool IsEmpty => members.IsEmpty;
 
-    public int Count => members.Count;
+    public int Count => members.Count + remote.Count;
 
     public ICollection<SignalingSession> Members => members.Values;
 
+    public ICollection<RemoteRosterEntry> Remote => remote.Values;
+
     public bool TryGet(string participantId, out SignalingSession session) => members.TryGetValue(participantId, out session!);
+
+    public bool TryGetRemote(string participantId, out RemoteRosterEntry entry) => remote.TryGetValue(participantId, out entry!);
+
+    // Another node's member joined or changed (its whole state in update.Participant): shown here, and
+    // announced to this node's members. A participant this roster did not show yet is announced as JOINED.
+    public void SetRemote(ParticipantUpdateMessage update, string nodeId, long touchedAt)
+    {
+        if (update.Participant is null)
+            return;
+        lock (gate)
+        {
+            var known = remote.ContainsKey(update.ParticipantId) || members.ContainsKey(update.ParticipantId);
+            remote[update.ParticipantId] = new RemoteRosterEntry(update.Participant, nodeId, touchedAt);
+            Publish(known ? update : update with { Action = ParticipantUpdateMessage.Joined, Kind = null });
+        }
+    }
+
+    // The check found the entry as it is: only its time moves (nothing is announced).
+    public void Touch(string participantId, long touchedAt)
+    {
+        if (remote.TryGetValue(participantId, out var entry))
+            remote.TryUpdate(participantId, entry with { TouchedAt = touchedAt }, entry);
+    }
+
+    // Another node's member left (or its node died): removed only if that node still held it.
+    public bool RemoveRemote(string participantId, string nodeId)
+    {
+        lock (gate)
+        {
+            if (!remote.TryGetValue(participantId, out var entry) || entry.NodeId != nodeId || !remote.TryRemove(new KeyValuePair<string, RemoteRosterEntry>(participantId, entry)))
+                return false;
+            Publish(new ParticipantUpdateMessage(participantId, entry.Info.DisplayName, ParticipantUpdateMessage.Left, null));
+            return true;
+        }
+    }
 
     // Returns the first page of everyone else and the version that includes the session's own JOINED.
     public RosterPageMessage Add(SignalingSession session, int pageSize)
@@ -32,6 +73,8 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
         lock (gate)
         {
             members[session.ParticipantId] = session;
+            // The participant reconnected here from another node: one member, not two.
+            remote.TryRemove(session.ParticipantId, out _);
             Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Joined, null) { Participant = session.Info });
             var page = PageLocked(session.ParticipantId, null, pageSize);
             session.RosterSequence = page.Version;
@@ -46,9 +89,14 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
             return PageLocked(exceptParticipantId, after, limit);
     }
 
+    // This node's members, then other nodes' members it does not also hold.
+    private IEnumerable<ParticipantInfo> OthersLocked(string exceptParticipantId) =>
+        members.Values.Where(s => s.ParticipantId != exceptParticipantId).Select(s => s.Info)
+            .Concat(remote.Values.Where(r => r.Info.ParticipantId != exceptParticipantId && !members.ContainsKey(r.Info.ParticipantId)).Select(r => r.Info));
+
     private RosterPageMessage PageLocked(string exceptParticipantId, string? after, int limit)
     {
-        var others = members.Values.Where(s => s.ParticipantId != exceptParticipantId).Select(s => s.Info).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToList();
+        var others = OthersLocked(exceptParticipantId).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToList();
         var start = after is null ? 0 : others.FindIndex(p => string.CompareOrdinal(p.ParticipantId, after) > 0);
         var page = start < 0 ? [] : others.Skip(start).Take(limit).ToArray();
         return new RosterPageMessage(sequence, page, others.Count);
@@ -66,16 +114,18 @@ internal sealed class MeetingRoster(string meetingId, TimeSpan batchDelay)
 
     private RosterSnapshotMessage SnapshotLocked(string exceptParticipantId) => new(
         sequence,
-        members.Values.Where(s => s.ParticipantId != exceptParticipantId).Select(s => s.Info).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToArray());
+        OthersLocked(exceptParticipantId).OrderBy(p => p.ParticipantId, StringComparer.Ordinal).ToArray());
 
-    // Removes only this session object: a newer connection of the same participant stays.
-    public bool Remove(SignalingSession session)
+    // Removes only this session object: a newer connection of the same participant stays. announce false:
+    // the participant moved to another node and stays in the meeting (its JOINED there replaces it here).
+    public bool Remove(SignalingSession session, bool announce = true)
     {
         lock (gate)
         {
             if (!members.TryRemove(new KeyValuePair<string, SignalingSession>(session.ParticipantId, session)))
                 return false;
-            Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Left, null));
+            if (announce)
+                Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, ParticipantUpdateMessage.Left, null));
             return true;
         }
     }

@@ -1,3 +1,4 @@
+using Meet.Modules.Signaling.Internal.Cluster;
 using Meet.Modules.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,31 +22,31 @@ internal sealed partial class SessionRegistry
             : new RosterPageMessage(0, [], 0);
     }
 
-    // Meeting-wide when toParticipantId is empty; a direct message goes to the target and back to the sender.
-    public ChatMessage SendChat(SignalingSession session, string? text, string? toParticipantId)
+    // Meeting-wide when toParticipantId is empty; a direct message goes to the target and back to the
+    // sender. Members other signaling nodes hold get it from their node (IMeetingFanout).
+    public async Task<ChatMessage> SendChatAsync(SignalingSession session, string? text, string? toParticipantId)
     {
         EnsureLive(session);
         if (string.IsNullOrWhiteSpace(text))
             throw new SignalingException(SignalingErrorCodes.BadRequest, "the chat message is empty");
         if (text.Length > Options.ChatMaximumLength)
             throw new SignalingException(SignalingErrorCodes.TooLarge, $"chat messages are at most {Options.ChatMaximumLength} characters");
-        SignalingSession? target = null;
-        if (!string.IsNullOrEmpty(toParticipantId))
-            target = FindMember(session.MeetingId, toParticipantId);
-        var meetingControls = ControlsOf(session.MeetingId);
-        if (!meetingControls.TryTakeChatToken(session.ParticipantId))
+        var target = string.IsNullOrEmpty(toParticipantId) ? default : FindTarget(session.MeetingId, toParticipantId);
+        if (!state.TryTakeChatToken(session.MeetingId, session.ParticipantId))
             throw new SignalingException(SignalingErrorCodes.RateLimited, "too many chat messages; wait a moment");
-        var message = meetingControls.Record(session.ParticipantId, session.DisplayName, target?.ParticipantId, text);
-        if (target is not null)
+        var message = await state.RecordChatAsync(session.MeetingId, session.ParticipantId, session.DisplayName, target.Id, text).ConfigureAwait(false);
+        if (target.Id is not null)
         {
-            target.Peer.SendChat(message);
-            if (target != session)
+            target.Local?.Peer.SendChat(message);
+            if (target.Local != session)
                 session.Peer.SendChat(message);
         }
         else if (rosters.TryGetValue(session.MeetingId, out var roster))
         {
             BroadcastChat(roster, message);
         }
+        if (target.Local is null)
+            ShareEvent(new MeetingEvent(MeetingEventKind.Chat, session.MeetingId, fanout.NodeId) { Chat = message });
         return message;
     }
 
@@ -55,22 +56,26 @@ internal sealed partial class SessionRegistry
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var byGroup = 0;
+        var broadcast = services.GetRequiredService<HubMeetingBroadcast>();
+        var groups = broadcast.GroupSendsAvailable;
         foreach (var member in roster.Members)
         {
-            if (member.Peer.ReceivesMeetingChatByGroup)
+            if (groups && member.Peer.ReceivesMeetingChatByGroup)
                 byGroup++;
             else
                 member.Peer.SendChat(message);
         }
         if (byGroup > 0)
-            services.GetRequiredService<HubMeetingBroadcast>().SendChat(roster.MeetingId, message, byGroup);
+            broadcast.SendChat(roster.MeetingId, message, byGroup);
         Traffic.ChatFannedOut(started);
     }
 
-    public void SetHand(SignalingSession session, bool raised)
+    public async Task SetHandAsync(SignalingSession session, bool raised)
     {
         EnsureLive(session);
-        if (session.SetHand(raised, ControlsOf(session.MeetingId).NextHandOrder))
+        // The order is the meeting's, across nodes: taken before the change (a repeat wastes a number).
+        var order = raised && session.HandRaisedOrder == 0 ? await state.NextHandOrderAsync(session.MeetingId).ConfigureAwait(false) : 0;
+        if (session.SetHand(raised, () => order))
             Publish(session, raised ? ParticipantUpdateMessage.HandRaised : ParticipantUpdateMessage.HandLowered, null);
     }
 
@@ -83,34 +88,31 @@ internal sealed partial class SessionRegistry
         // The role comes from the token (or a host's grant during the meeting), never from the message.
         if (!caller.IsHost)
             throw new SignalingException(SignalingErrorCodes.Forbidden, $"only a host may {action.Replace('_', ' ')}");
+        // A target another signaling node holds (issue 15) gets the action from its node.
         switch (action)
         {
             case HostActions.Mute:
                 if (kind is not (null or "" or "audio"))
                     throw new SignalingException(SignalingErrorCodes.BadRequest, "the host can only mute audio");
-                HostMute(FindMember(caller.MeetingId, participantId));
+                OnTarget(caller, FindTarget(caller.MeetingId, participantId), HostActions.Mute);
                 break;
             case HostActions.MuteAll:
                 if (rosters.TryGetValue(caller.MeetingId, out var roster))
                     foreach (var member in roster.Sessions().Where(s => !s.IsHost))
                         HostMute(member);
+                SendHostAction(caller, HostActions.MuteAll, targetId: null);
                 break;
-            case HostActions.LowerHand:
-                var raised = FindMember(caller.MeetingId, participantId);
-                if (raised.SetHand(false, () => 0))
-                    Publish(raised, ParticipantUpdateMessage.HandLowered, null, byHost: true);
-                break;
-            case HostActions.AskUnmute:
-                var asked = FindMember(caller.MeetingId, participantId);
-                asked.Peer.SendNotice(new NoticeMessage(NoticeMessage.AskUnmute, caller.ParticipantId, $"{caller.DisplayName} asks you to unmute"));
+            case HostActions.LowerHand or HostActions.AskUnmute:
+                OnTarget(caller, FindTarget(caller.MeetingId, participantId), action);
                 break;
             case HostActions.Remove:
-                var removed = FindMember(caller.MeetingId, participantId);
-                if (removed == caller)
+                var removed = FindTarget(caller.MeetingId, participantId);
+                if (removed.Local == caller)
                     throw new SignalingException(SignalingErrorCodes.BadRequest, "leave instead of removing yourself");
-                removed.Peer.SendNotice(new NoticeMessage(NoticeMessage.Removed, caller.ParticipantId, "The host removed you from the meeting."));
-                // Revoking closes the session (RevocationEnforcer) and refuses the token from now on.
-                revocations.RevokeParticipant(caller.MeetingId, Guid.Parse(removed.ParticipantId));
+                OnTarget(caller, removed, HostActions.Remove);
+                // Revoking closes the session (RevocationEnforcer, on whichever node holds it) and refuses
+                // the token from now on.
+                revocations.RevokeParticipant(caller.MeetingId, Guid.Parse(removed.Id!));
                 break;
             case HostActions.Lock or HostActions.Unlock:
                 var locked = action == HostActions.Lock;
@@ -118,21 +120,30 @@ internal sealed partial class SessionRegistry
                 if (rosters.TryGetValue(caller.MeetingId, out var lockedRoster))
                     foreach (var member in lockedRoster.Members)
                         member.Peer.SendMeetingState(new MeetingStateMessage(locked));
+                ShareEvent(new MeetingEvent(MeetingEventKind.MeetingState, caller.MeetingId, fanout.NodeId) { Locked = locked });
                 break;
             case HostActions.MakeHost:
-                ChangeRole(FindMember(caller.MeetingId, participantId), "host");
+                await ChangeRoleAsync(caller, FindTarget(caller.MeetingId, participantId), "host").ConfigureAwait(false);
                 break;
             case HostActions.TransferHost:
-                var next = FindMember(caller.MeetingId, participantId);
-                if (next == caller)
+                var next = FindTarget(caller.MeetingId, participantId);
+                if (next.Local == caller)
                     throw new SignalingException(SignalingErrorCodes.BadRequest, "you are already the host");
-                ChangeRole(next, "host");
-                ChangeRole(caller, "participant");
+                await ChangeRoleAsync(caller, next, "host").ConfigureAwait(false);
+                await ChangeRoleAsync(caller, new HostTarget(caller.ParticipantId, caller), "participant").ConfigureAwait(false);
                 break;
             case HostActions.End:
                 await EndMeetingAsync(caller).ConfigureAwait(false);
                 break;
         }
+    }
+
+    private void OnTarget(SignalingSession caller, HostTarget target, string action)
+    {
+        if (target.Local is { } local)
+            ApplyHostAction(local, action, caller.ParticipantId, caller.DisplayName, role: null);
+        else
+            SendHostAction(caller, action, target.Id);
     }
 
     private void HostMute(SignalingSession target)
@@ -141,13 +152,15 @@ internal sealed partial class SessionRegistry
             Publish(target, ParticipantUpdateMessage.Muted, "audio", byHost: true);
     }
 
-    private void ChangeRole(SignalingSession target, string role)
+    // The role is the meeting's (it survives a reconnect to any node); the session holding the target
+    // takes it at once and announces it.
+    private async Task ChangeRoleAsync(SignalingSession caller, HostTarget target, string role)
     {
-        ControlsOf(target.MeetingId).SetRole(target.ParticipantId, role);
-        if (target.Role == role)
-            return;
-        target.Role = role;
-        Publish(target, ParticipantUpdateMessage.RoleChanged, null, byHost: true);
+        await state.SetRoleAsync(caller.MeetingId, target.Id!, role).ConfigureAwait(false);
+        if (target.Local is { } local)
+            ApplyHostAction(local, HostActions.MakeHost, caller.ParticipantId, caller.DisplayName, role);
+        else
+            SendHostAction(caller, HostActions.MakeHost, target.Id, role);
     }
 
     // The row becomes ENDED, every member is told and closed, and leaving frees its media.
@@ -165,8 +178,11 @@ internal sealed partial class SessionRegistry
         await CloseEndedMeetingAsync(caller.MeetingId, except: caller).ConfigureAwait(false);
     }
 
-    public async Task CloseEndedMeetingAsync(string meetingId, SignalingSession? except = null)
+    // share: tell the other signaling nodes, which close the sessions they hold (false when they told us).
+    public async Task CloseEndedMeetingAsync(string meetingId, SignalingSession? except = null, bool share = true)
     {
+        if (share)
+            ShareEvent(new MeetingEvent(MeetingEventKind.Ended, meetingId, fanout.NodeId));
         foreach (var session in SessionsOf(meetingId))
             if (session != except)
                 await CloseEndedSessionAsync(session).ConfigureAwait(false);
@@ -182,14 +198,19 @@ internal sealed partial class SessionRegistry
         await LeaveAsync(session).ConfigureAwait(false);
     }
 
-    // A target must be a current member of the caller's meeting: 404 otherwise (an id from another
-    // meeting is as unknown as a made-up one).
-    private SignalingSession FindMember(string meetingId, string? participantId)
+    // A target must be a current member of the caller's meeting, held here or by another signaling node:
+    // 404 otherwise (an id from another meeting is as unknown as a made-up one).
+    private HostTarget FindTarget(string meetingId, string? participantId)
     {
         if (string.IsNullOrEmpty(participantId) || participantId.Length > 64)
             throw new SignalingException(SignalingErrorCodes.BadRequest, "a participantId is required");
-        return rosters.TryGetValue(meetingId, out var roster) && roster.TryGet(participantId, out var member)
-            ? member
-            : throw new SignalingException(SignalingErrorCodes.NotFound, "no such participant in this meeting");
+        if (rosters.TryGetValue(meetingId, out var roster))
+        {
+            if (roster.TryGet(participantId, out var member))
+                return new HostTarget(member.ParticipantId, member);
+            if (roster.TryGetRemote(participantId, out var remote))
+                return new HostTarget(remote.Info.ParticipantId, null);
+        }
+        throw new SignalingException(SignalingErrorCodes.NotFound, "no such participant in this meeting");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Meet.Modules.Media;
 using Meet.Modules.Meetings;
+using Meet.Modules.Signaling.Internal.Cluster;
 using Meet.Modules.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,20 +9,54 @@ using Microsoft.Extensions.Options;
 
 namespace Meet.Modules.Signaling.Internal;
 
-// Every live session of this node, grouped by meeting; the join/leave logic both transports share.
-internal sealed partial class SessionRegistry(
-    IMeetingTokens tokens,
-    IMeetingRevocations revocations,
-    IMeetingLocks locks,
-    IServiceScopeFactory scopes,
-    IServiceProvider services,
-    IOptions<SignalingOptions> options,
-    TimeProvider time,
-    ILogger<SessionRegistry> logger)
+// Every live session of this node, grouped by meeting; the join/leave logic both transports share. In a
+// cluster (issue 15) the meeting state, the session map and the events between nodes go through
+// IMeetingState, ISessionMap and IMeetingFanout (SessionRegistry.Cluster.cs); on a single node those are
+// in-process.
+internal sealed partial class SessionRegistry
 {
+    private readonly IMeetingTokens tokens;
+    private readonly IMeetingRevocations revocations;
+    private readonly IMeetingLocks locks;
+    private readonly IServiceScopeFactory scopes;
+    private readonly IServiceProvider services;
+    private readonly IOptions<SignalingOptions> options;
+    private readonly TimeProvider time;
+    private readonly ILogger<SessionRegistry> logger;
+    private readonly IMeetingState state;
+    private readonly ISessionMap sessionMap;
+    private readonly IMeetingFanout fanout;
     private readonly ConcurrentDictionary<string, MeetingRoster> rosters = new(StringComparer.Ordinal);
     private readonly Lock rosterGate = new();
-    private readonly ConcurrentDictionary<string, MeetingControls> controls = new(StringComparer.Ordinal);
+
+    public SessionRegistry(
+        IMeetingTokens tokens,
+        IMeetingRevocations revocations,
+        IMeetingLocks locks,
+        IServiceScopeFactory scopes,
+        IServiceProvider services,
+        IOptions<SignalingOptions> options,
+        TimeProvider time,
+        ILogger<SessionRegistry> logger,
+        IMeetingState state,
+        ISessionMap sessionMap,
+        IMeetingFanout fanout)
+    {
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.locks = locks;
+        this.scopes = scopes;
+        this.services = services;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        this.state = state;
+        this.sessionMap = sessionMap;
+        this.fanout = fanout;
+        fanout.Received += OnClusterEventAsync;
+    }
+
+    public string NodeId => fanout.NodeId;
 
     public SignalingTraffic Traffic { get; } = new();
 
@@ -33,7 +68,7 @@ internal sealed partial class SessionRegistry(
     public IEnumerable<SignalingSession> Sessions => rosters.Values.SelectMany(r => r.Members);
 
     // Meetings with sessions, or with state (chat, roles) kept for their life: the monitor checks these for an end.
-    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.Union(controls.Keys).ToArray();
+    public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.Union(state.MeetingIds).ToArray();
 
     public IReadOnlyList<SignalingSession> SessionsOf(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Members.ToArray() : [];
 
@@ -72,11 +107,8 @@ internal sealed partial class SessionRegistry(
         return meeting;
     }
 
-    private MeetingControls ControlsOf(string meetingId) =>
-        controls.GetOrAdd(meetingId, _ => new MeetingControls(Options.ChatHistoryLength, Options.ChatMessagesPerSecond, Options.ChatBurst, time));
-
     // Forgets an ended meeting's chat and roles.
-    public void ForgetMeeting(string meetingId) => controls.TryRemove(meetingId, out _);
+    public void ForgetMeeting(string meetingId) => state.Forget(meetingId);
 
     public async Task<(SignalingSession Session, WelcomeMessage Welcome)> JoinAsync(MeetingToken token, string? displayName, ISignalingPeer peer, CancellationToken cancellationToken)
     {
@@ -89,9 +121,8 @@ internal sealed partial class SessionRegistry(
         var meeting = await EnsureMeetingLiveAsync(token.MeetingId, cancellationToken).ConfigureAwait(false);
 
         var participantId = token.ParticipantId!.Value.ToString("D");
-        var meetingControls = ControlsOf(token.MeetingId);
         // The token's role unless the host changed it during the meeting (make/transfer host).
-        var role = meetingControls.RoleOf(participantId, token.Role.ToString().ToLowerInvariant());
+        var role = await state.RoleOfAsync(token.MeetingId, participantId, token.Role.ToString().ToLowerInvariant()).ConfigureAwait(false);
         var session = new SignalingSession(token.MeetingId, participantId, name, role, audioMuted: false, peer, time, Options);
         session.RosterChanged = (changed, action, flushSoon) => Publish(changed, action, null, flushSoon: flushSoon);
 
@@ -131,14 +162,12 @@ internal sealed partial class SessionRegistry(
         if (meeting.DefaultMuted && !session.IsHost)
             session.HoldAudioByHost();
 
-        RosterPageMessage others;
-        lock (rosterGate)
-            others = rosters.GetOrAdd(token.MeetingId, id => new MeetingRoster(id, Options.RosterBatchDelay)).Add(session, Options.RosterPageSize);
+        var others = await AddToRosterAsync(session).ConfigureAwait(false);
         var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others.Participants)
         {
             RosterVersion = others.Version,
             RosterTotal = others.Total,
-            ChatHistory = meetingControls.HistoryFor(participantId),
+            ChatHistory = await state.ChatHistoryForAsync(token.MeetingId, participantId).ConfigureAwait(false),
             Locked = locks.IsLocked(token.MeetingId),
         };
         await MarkAsync(token.ParticipantId.Value, ParticipantConnectionStatus.Connected).ConfigureAwait(false);
@@ -146,15 +175,26 @@ internal sealed partial class SessionRegistry(
         return (session, welcome);
     }
 
-    public async Task LeaveAsync(SignalingSession session)
+    // movedAway: the participant reconnected to another signaling node and stays in the meeting there;
+    // this node only lets go of its old session (no LEFT, no row change, the session map is theirs now).
+    public async Task LeaveAsync(SignalingSession session, bool movedAway = false)
     {
         if (!session.TransitionTo(SessionState.Left))
             return;
+        var removed = false;
         lock (rosterGate)
         {
-            if (rosters.TryGetValue(session.MeetingId, out var roster) && roster.Remove(session) && roster.IsEmpty)
+            if (rosters.TryGetValue(session.MeetingId, out var roster) && (removed = roster.Remove(session, announce: !movedAway)) && roster.IsEmpty)
                 rosters.TryRemove(new KeyValuePair<string, MeetingRoster>(session.MeetingId, roster));
         }
+        if (movedAway)
+        {
+            if (session.Media is { } moved)
+                await DisposeMediaQuietlyAsync(moved).ConfigureAwait(false);
+            return;
+        }
+        if (removed)
+            await ShareLeftAsync(session).ConfigureAwait(false);
         if (session.Media is { } media)
         {
             try
@@ -306,11 +346,14 @@ internal sealed partial class SessionRegistry(
         Publish(session, muted ? ParticipantUpdateMessage.Muted : ParticipantUpdateMessage.Unmuted, kind);
     }
 
-    // Every roster change after the join carries the participant's whole state.
+    // Every roster change after the join carries the participant's whole state; other nodes get it too.
     private void Publish(SignalingSession session, string action, string? kind, bool byHost = false, bool flushSoon = true)
     {
-        if (rosters.TryGetValue(session.MeetingId, out var roster))
-            roster.Publish(new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost }, flushSoon);
+        if (!rosters.TryGetValue(session.MeetingId, out var roster))
+            return;
+        var update = new ParticipantUpdateMessage(session.ParticipantId, session.DisplayName, action, kind) { Participant = session.Info, ByHost = byHost };
+        roster.Publish(update, flushSoon);
+        ShareUpdate(session, update);
     }
 
     // The heartbeat monitor's round is over: its deferred connection marks go out, one flush per meeting.

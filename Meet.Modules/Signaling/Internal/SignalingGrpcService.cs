@@ -112,10 +112,10 @@ internal sealed class SignalingGrpcService(SessionRegistry registry, TimeProvide
                     break;
                 // Issue 13. The chat comes back to the sender through the fan-out; a request_id gets an ack.
                 case ClientMessage.PayloadOneofCase.Chat:
-                    registry.SendChat(session, message.Chat.Text, message.Chat.ToParticipantId);
+                    await registry.SendChatAsync(session, message.Chat.Text, message.Chat.ToParticipantId).ConfigureAwait(false);
                     break;
                 case ClientMessage.PayloadOneofCase.Hand:
-                    registry.SetHand(session, message.Hand.Raised);
+                    await registry.SetHandAsync(session, message.Hand.Raised).ConfigureAwait(false);
                     break;
                 case ClientMessage.PayloadOneofCase.HostAction:
                     await registry.HostActionAsync(session, message.HostAction.Action, message.HostAction.ParticipantId, message.HostAction.Kind).ConfigureAwait(false);

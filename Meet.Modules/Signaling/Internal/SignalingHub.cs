@@ -5,7 +5,7 @@ namespace Meet.Modules.Signaling.Internal;
 
 // ISSUE5 contract 2. The connection was authenticated before the upgrade (HubAuthentication); every
 // failure is a HubException whose message starts with "<code>: " so clients can branch on it.
-internal sealed class SignalingHub(SessionRegistry registry, IHubContext<SignalingHub> hubContext, TimeProvider time) : Hub
+internal sealed class SignalingHub(SessionRegistry registry, IHubContext<SignalingHub> hubContext, HubMeetingBroadcast broadcast, TimeProvider time) : Hub
 {
     private const string SessionKey = "meet.session";
 
@@ -27,7 +27,7 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
             throw Refuse(SignalingErrorCodes.WrongState, "already joined");
         var token = (MeetingToken)Context.GetHttpContext()!.Items[HubAuthentication.TokenItem]!;
         // In the meeting's group before the roster, so no meeting-wide chat between the two is missed.
-        var group = HubMeetingBroadcast.GroupOf(token.MeetingId);
+        var group = broadcast.GroupOf(token.MeetingId);
         var peer = new HubPeer(hubContext, Context.ConnectionId, Context, registry.Traffic, batchedUpdates, group);
         await Groups.AddToGroupAsync(Context.ConnectionId, group).ConfigureAwait(false);
         try
@@ -75,9 +75,13 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
     public RosterPageMessage GetRosterPage(string? afterParticipantId, int limit) => Run(session => registry.GetRosterPage(session, afterParticipantId, limit));
 
     // toParticipantId null or empty: everyone. Returns the message as stored (server id and time).
-    public ChatMessage SendChat(string text, string? toParticipantId) => Run(session => registry.SendChat(session, text, toParticipantId));
+    public Task<ChatMessage> SendChat(string text, string? toParticipantId) => RunAsync(session => registry.SendChatAsync(session, text, toParticipantId));
 
-    public void RaiseHand(bool raised) => Run(session => registry.SetHand(session, raised));
+    public Task RaiseHand(bool raised) => RunAsync<object?>(async session =>
+    {
+        await registry.SetHandAsync(session, raised).ConfigureAwait(false);
+        return null;
+    });
 
     // action: HostActions.*; participantId: the target (for mute, lower_hand, remove, make/transfer host, ask_unmute).
     public async Task HostAction(string action, string? participantId, string? kind)
@@ -131,6 +135,21 @@ internal sealed class SignalingHub(SessionRegistry registry, IHubContext<Signali
         {
             session.OnMessage();
             return action(session);
+        }
+        catch (SignalingException ex)
+        {
+            throw Refuse(ex.Code, ex.Message);
+        }
+    }
+
+    // The same for calls that wait on shared state (issue 15: Redis in a cluster).
+    private async Task<T> RunAsync<T>(Func<SignalingSession, Task<T>> action)
+    {
+        var session = Current();
+        try
+        {
+            session.OnMessage();
+            return await action(session).ConfigureAwait(false);
         }
         catch (SignalingException ex)
         {

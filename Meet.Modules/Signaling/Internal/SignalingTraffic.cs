@@ -14,6 +14,8 @@ internal sealed class SignalingTraffic
     private long chatStarted;
     private long chatQueued;
     private long chatWritten;
+    private long clusterEvents;
+    private long clusterTransitMs;
 
     public long Messages => Interlocked.Read(ref messages);
 
@@ -51,6 +53,16 @@ internal sealed class SignalingTraffic
                 return;
             seen = previous;
         }
+    }
+
+    // Issue 15: events from other signaling nodes this node delivered, and their summed transit (origin's
+    // publish to here, wall clocks; on one machine the same clock).
+    public (long Events, long TransitMs) ClusterEvents => (Interlocked.Read(ref clusterEvents), Interlocked.Read(ref clusterTransitMs));
+
+    public void ClusterEventReceived(long sentAtMs, long nowMs)
+    {
+        Interlocked.Increment(ref clusterEvents);
+        Interlocked.Add(ref clusterTransitMs, Math.Max(0, nowMs - sentAtMs));
     }
 
     public void SentGrpc(int bytes)

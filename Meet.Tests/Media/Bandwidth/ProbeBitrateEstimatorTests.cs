@@ -41,6 +41,25 @@ public sealed class ProbeBitrateEstimatorTests
     }
 
     [Test]
+    public void A_receiver_stall_in_the_middle_of_a_train_does_not_read_as_a_bottleneck()
+    {
+        // 2 Mbps sent on a wide path; the receiver reads nothing for 30 ms, then the backlog at once.
+        var estimator = new ProbeBitrateEstimator();
+        for (var i = 0; i < 20; i++)
+        {
+            var send = 1000 + i * 1200 * 8 * 1000 / 2_000_000.0;
+            var arrival = send + 20;
+            if (arrival is > 1030 and < 1060)
+                arrival = 1060 + i * 0.01;
+            estimator.OnPacket(0, send, arrival, 1200);
+        }
+        estimator.OnClusterSent(0, 20);
+
+        estimator.TryGetResult(0, out var bitrate).Should().BeTrue();
+        bitrate.Should().BeGreaterThan(1_800_000, "one stall is one wide gap, not an evenly spread train");
+    }
+
+    [Test]
     public void A_result_needs_80_percent_of_the_cluster_reported_and_comes_once()
     {
         var estimator = new ProbeBitrateEstimator();

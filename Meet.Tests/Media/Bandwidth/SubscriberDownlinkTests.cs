@@ -72,6 +72,93 @@ public sealed class SubscriberDownlinkTests
         counters.SubscriberFeedbackReceived.Should().Be(1, "a malformed feedback is not counted as received");
     }
 
+    // 40 packets 10 ms apart; the first report calls 10..19 lost (a gap in what it lists); `lateReport`
+    // then lists 10..19 as arrived, as Chrome does when a packet arrives after it reported past it.
+    // A report on later packets, 600 ms on, gives the first ones their final verdict.
+    private static SubscriberDownlink FeedbackWithAGap(bool lateReport, bool duplicateReport, AdaptiveMediaCounters? counters = null)
+    {
+        var downlink = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters);
+        byte[] packet = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x31, 0, 0, 0];
+        var ticksPerMs = System.Diagnostics.Stopwatch.Frequency / 1000;
+        for (var i = 0; i < 40; i++)
+            downlink.OnSend(packet, 3, i * 10 * ticksPerMs);
+        var feedback = new byte[512];
+        var builder = new RtcpTransportFeedbackBuilder();
+        void Report(int from, int to, long atMs, int skipFrom = -1, int skipTo = -1)
+        {
+            builder.Reset(1, 2, 0);
+            for (var i = from; i < to; i++)
+                if (i < skipFrom || i >= skipTo)
+                    builder.TryAddReceived((ushort)i, (i * 10 + 20) * 1000L);
+            builder.TryWrite(feedback, out var written).Should().BeTrue();
+            downlink.OnTransportFeedback(feedback.AsSpan(0, written), atMs * ticksPerMs);
+        }
+        Report(0, 40, 420, skipFrom: 10, skipTo: 20);
+        if (lateReport)
+            Report(10, 20, 430);
+        if (duplicateReport)
+            Report(0, 40, 440, skipFrom: 10, skipTo: 20);
+        for (var i = 40; i < 80; i++)
+            downlink.OnSend(packet, 3, (1000 + i) * ticksPerMs);
+        Report(40, 80, 1100);
+        return downlink;
+    }
+
+    [Test]
+    public void A_packet_reported_lost_and_then_arrived_is_not_counted_lost()
+    {
+        var downlink = FeedbackWithAGap(lateReport: true, duplicateReport: false);
+        downlink.LateArrivals.Should().Be(10);
+        downlink.LossFractionFromFeedback.Should().Be(0, "every packet arrived in the end");
+    }
+
+    [Test]
+    public void A_packet_still_reported_lost_after_the_verdict_delay_counts_once_however_often_reported()
+    {
+        var once = FeedbackWithAGap(lateReport: false, duplicateReport: false);
+        // The first report's 30 arrivals made a loss window of their own (0 %); the last holds its 40
+        // arrivals and the 10 final losses.
+        once.LossFractionFromFeedback.Should().BeApproximately(10.0 / 50, 0.001);
+        var twice = FeedbackWithAGap(lateReport: false, duplicateReport: true);
+        twice.LossFractionFromFeedback.Should().BeApproximately(10.0 / 50, 0.001, "a second report of the same packets changes nothing");
+        twice.LateArrivals.Should().Be(0);
+    }
+
+    [Test]
+    public void A_remb_is_the_estimate_only_until_transport_cc_feedback_arrives()
+    {
+        var counters = new AdaptiveMediaCounters();
+        var rembOnly = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters);
+        rembOnly.OnRemb(600_000);
+        rembOnly.Estimate.Should().Be(600_000, "without transport-cc the receiver's estimate is all there is");
+
+        var withFeedback = FeedbackWithAGap(lateReport: true, duplicateReport: false, counters);
+        var estimate = withFeedback.Estimate;
+        // Chrome's REMB about a stream without the transport-wide element: a few kbps.
+        withFeedback.OnRemb(12_416);
+        withFeedback.Estimate.Should().Be(estimate);
+        counters.RembIgnored.Should().Be(1);
+    }
+
+    [Test]
+    public void Retransmissions_may_use_a_share_of_the_estimate_and_no_more()
+    {
+        var ticks = System.Diagnostics.Stopwatch.Frequency;
+        var noFeedback = new SubscriberDownlink(TimeSpan.FromMilliseconds(150));
+        Enumerable.Range(0, 1000).Should().OnlyContain(_ => noFeedback.TryTakeRetransmission(1200, ticks), "no estimate, no bound");
+
+        var downlink = FeedbackWithAGap(lateReport: true, duplicateReport: false);
+        var perSecond = downlink.Estimate * 0.3 / 8;
+        var sent = 0L;
+        // One NACKed packet every millisecond for two seconds: far more than the path carries.
+        for (var ms = 0; ms < 2000; ms++)
+        {
+            if (downlink.TryTakeRetransmission(1200, 10 * ticks + ms * ticks / 1000))
+                sent += 1200;
+        }
+        sent.Should().BeInRange((long)(1.5 * perSecond), (long)(2.5 * perSecond), "30 % of the estimate, plus a quarter second's burst");
+    }
+
     // Stands in for a consumer's RTX stream: padding packets go back through OnSend, as the transport sends them.
     private sealed class PaddingRecorder(SubscriberDownlink downlink) : IProbePaddingSender
     {

@@ -50,11 +50,12 @@ public sealed class MediaModuleTests
         await using var b = new SfuTestParticipant(server.Module, "mtg-1", "bob");
         await a.PublishAsync(ClientMediaTrack.Vp8("alice", "cam", PublisherSsrc));
         await b.SubscribeAsync(1);
-        var retransmissions = new System.Collections.Concurrent.ConcurrentQueue<(uint Ssrc, ushort Osn, int PayloadLength)>();
+        var retransmissions = new System.Collections.Concurrent.ConcurrentQueue<(uint Ssrc, ushort Osn, int PayloadLength, bool TransportWide)>();
         b.SubscriberPc.RtpReceived += packet =>
         {
             if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == 97)
-                retransmissions.Enqueue((header.Ssrc, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header.GetPayload(packet)), header.PayloadLength));
+                retransmissions.Enqueue((header.Ssrc, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header.GetPayload(packet)), header.PayloadLength,
+                    header.TryFindExtension(packet, Meet.Modules.Media.Bandwidth.TransportSequenceStamper.SubscriberExtensionId, out _, out var length) && length == 2));
         };
         using var sending = new CancellationTokenSource();
         var sender = SendVideoAsync(a, sending.Token);
@@ -76,6 +77,7 @@ public sealed class MediaModuleTests
         rtx.Osn.Should().Be(nacked, "RFC 4588: the RTX payload starts with the original sequence number");
         rtx.Ssrc.Should().NotBe(track.Ssrc);
         rtx.PayloadLength.Should().Be(2 + 200, "OSN + the original VP8 payload");
+        rtx.TransportWide.Should().BeTrue("repair traffic carries our transport-wide sequence number, so the subscriber's feedback counts it");
     }
 
     [Test]

@@ -15,7 +15,7 @@ namespace Meet.Tests.Media.Internal;
 [TestFixture]
 public sealed class MediaPacketReceiverTests
 {
-    private const uint PublisherSsrc = 0x5555_0001;
+    internal const uint PublisherSsrc = 0x5555_0001;
 
     [Test]
     public async Task Forwarding_rewrites_per_subscriber_and_allocates_nothing()
@@ -81,7 +81,10 @@ public sealed class MediaPacketReceiverTests
 
         public CapturingChannel Channel { get; } = new();
 
-        public static Rig Create(int subscribers)
+        public List<MediaParticipant> Subscribers { get; } = [];
+
+        // track: what the publisher sends (VP8 by default); editOffer: changes to its offer's SDP text.
+        public static Rig Create(int subscribers, ClientMediaTrack? track = null, Func<string, string>? editOffer = null)
         {
             var rig = new Rig();
             rig.Module = new MediaModule("127.0.0.1", TimeProvider.System);
@@ -93,7 +96,8 @@ public sealed class MediaPacketReceiverTests
             publisher.Publisher.ConnectForTesting(new SrtpSession(server, client), rig._publisherAddress);
             rig._publisherClient = new SrtpSession(client, server);
             var offerer = new ClientPeerConnection();
-            var answer = publisher.AnswerPublisherOffer(offerer.CreateOffer([ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]));
+            var offer = offerer.CreateOffer([track ?? ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]);
+            var answer = publisher.AnswerPublisherOffer(editOffer is null ? offer : editOffer(offer));
             offerer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             answer.Succeeded.Should().BeTrue(answer.ErrorMessage);
             for (var i = 0; i < subscribers; i++)
@@ -102,6 +106,7 @@ public sealed class MediaPacketReceiverTests
                 var (s, c) = (NewKeys(), NewKeys());
                 subscriber.Subscriber.ConnectForTesting(new SrtpSession(s, c), PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i)));
                 rig._subscriberClients.Add(new SrtpSession(c, s));
+                rig.Subscribers.Add(subscriber);
             }
             rig._payload[0] = 0x10;
             return rig;
@@ -119,6 +124,35 @@ public sealed class MediaPacketReceiverTests
             Channel.Rtp = 0;
             Deliver(_scratch.AsSpan(0, protectedLength), _publisherAddress);
             return Channel.Rtp;
+        }
+
+        // One packet with this VP8 payload (descriptor included), at `sequence` (null = the next one).
+        public int ReceivePayload(ReadOnlySpan<byte> payload, ushort? sequence = null, bool marker = true, byte payloadType = 96)
+        {
+            var writer = new RtpPacketWriter(_scratch, payloadType, sequence ?? _sequence++, _timestamp += 3000, PublisherSsrc, marker);
+            writer.TryComplete(payload, 0, out var length);
+            _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+            Channel.Rtp = 0;
+            // A packet not forwarded sends no batch: what the last one captured is not this packet's.
+            Channel.Last.Clear();
+            Deliver(_scratch.AsSpan(0, protectedLength), _publisherAddress);
+            return Channel.Rtp;
+        }
+
+        public ushort NextSequence => _sequence;
+
+        // Header and payload of each packet of the last batch, as its subscriber decrypts it.
+        public List<(RtpHeader Header, byte[] Payload)> DecodeLastPackets()
+        {
+            var packets = new List<(RtpHeader, byte[])>();
+            for (var i = 0; i < Channel.Last.Count; i++)
+            {
+                var (bytes, port) = Channel.Last[i];
+                _subscriberClients[port - 51000].TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
+                RtpHeader.TryParse(bytes.AsSpan(0, plain), out var header).Should().BeTrue();
+                packets.Add((header, header.GetPayload(bytes.AsSpan(0, plain)).ToArray()));
+            }
+            return packets;
         }
 
         public void Deliver(ReadOnlySpan<byte> datagram, PacketAddress source)

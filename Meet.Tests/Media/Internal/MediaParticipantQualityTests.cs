@@ -1,9 +1,14 @@
+using System.Net;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Rtp;
+using Meet.Modules.Media.Protocols.Srtp;
 using Meet.Modules.Media.Routing;
 using Meet.Modules.Storage;
+using Meet.PacketEngine;
+using Meet.Tests.Media.Protocols.Ice;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -79,6 +84,38 @@ public sealed class MediaParticipantQualityTests
 
         sfu.Module.QualityLog.Take(10).Select(l => l.EventType).Should().Equal(ParticipantQualityLog.IceRestart);
     }
+
+    [Test]
+    public async Task A_media_connection_that_drops_logs_one_disconnect_with_the_codec()
+    {
+        await using var sfu = await MeetingAsync();
+        var alice = sfu.Participants["alice"].Server;
+        foreach (var (transport, port) in new[] { (alice.Publisher, 50001), (alice.Subscriber, 50002) })
+        {
+            var address = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, port));
+            transport.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()), address);
+            // A nominating check (as the browser sends) starts ICE consent on the path.
+            var local = transport.LocalIce;
+            transport.HandleStun(IceTestPeer.Check(local.Ufrag + ":peer", local.Password, useCandidate: true, controlled: false), address, sfu.Module.Sender);
+        }
+        sfu.Module.QualityLog.Count.Should().Be(0, "connecting is no quality event");
+
+        // RFC 7675: no consent check from the subscriber's browser for 30 s.
+        sfu.Time.Advance(TimeSpan.FromSeconds(31));
+        alice.Subscriber.CheckConsent();
+        alice.Subscriber.State.Should().Be(MediaConnectionState.Disconnected);
+
+        var log = sfu.Module.QualityLog.Take(10).Should().ContainSingle().Subject;
+        (log.MeetingId, log.UserId, log.EventType, log.CodecInUse).Should().Be((InMemorySfu.MeetingId, "alice", ParticipantQualityLog.Disconnect, "VP8"));
+        log.CreatedAt.Should().Be(sfu.Time.GetUtcNow());
+
+        // The other PeerConnection going too is the same disconnect, not a second row.
+        alice.Publisher.CheckConsent();
+        sfu.Module.QualityLog.Count.Should().Be(0);
+    }
+
+    private static SrtpKeyingMaterial NewKeys() =>
+        new(SrtpProtectionProfile.AeadAes128Gcm, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(12));
 
     [Test]
     public void A_full_queue_drops_and_counts_instead_of_growing()

@@ -14,6 +14,11 @@ internal sealed class SimulatedSubscriber(string id, DtlsFingerprint fingerprint
 {
     private static readonly SdpAnswerOptions AnswerOptions = new() { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false };
 
+    private static readonly SdpAnswerOptions AnswerOptionsWithoutRed = new() { IceLite = false, AcceptDataChannel = false, AcceptSimulcast = false, AcceptRed = false };
+
+    // A browser answers `audio/red` when offered (Chromium); false answers Opus alone.
+    public bool AcceptsRed { get; set; } = true;
+
     private readonly IceCredentials _ice = IceCredentials.Generate();
     private readonly ConcurrentQueue<(string Sdp, ulong Version)> _offers = new();
     private readonly Dictionary<ulong, string> _answered = [];
@@ -64,7 +69,7 @@ internal sealed class SimulatedSubscriber(string id, DtlsFingerprint fingerprint
     {
         SessionDescription.TryParse(offerSdp, out var offer, out _).Should().BeTrue();
         var transport = new SdpTransportParameters(_ice.Ufrag, _ice.Password, fingerprint, SdpSetupRole.Active);
-        return SdpBuilder.CreateAnswer(offer!, transport, AnswerOptions, "4242", 2).ToString();
+        return SdpBuilder.CreateAnswer(offer!, transport, AcceptsRed ? AnswerOptions : AnswerOptionsWithoutRed, "4242", 2).ToString();
     }
 
     // Answers the next offer as a browser would, naming its version; remembers it for the final check.

@@ -87,4 +87,28 @@ public sealed class Vp8PictureIdRewriterTests
         Forward(rewriter, Packet(127, 0, 0, false, sevenBit: true)).PictureId.Should().Be(127);
         Forward(rewriter, Packet(0, 1, 0, false, sevenBit: true)).PictureId.Should().Be(0);
     }
+
+    [Test]
+    public void Dropped_pictures_leave_no_gap_and_a_late_packet_of_an_earlier_picture_keeps_its_id()
+    {
+        var rewriter = new Vp8PictureIdRewriter();
+        var seen = new List<int>();
+        seen.Add(Forward(rewriter, Packet(32_760, 3, 0, true)).PictureId);
+        // TID 0-2-1-2 with TL2 dropped, across the 15-bit wrap.
+        for (var i = 1; i < 12; i++)
+        {
+            var pictureId = (32_760 + i) & 0x7FFF;
+            var tid = (i % 4) switch { 0 => 0, 2 => 1, _ => 2 };
+            var payload = Packet(pictureId, 3 + i / 4, tid, false);
+            Vp8PayloadDescriptor.TryParse(payload, out var descriptor).Should().BeTrue();
+            if (tid == 2)
+                rewriter.Drop(descriptor);
+            else
+                seen.Add(Forward(rewriter, payload).PictureId);
+        }
+        seen.Should().Equal(32_760, 32_761, 32_762, 32_763, 32_764, 32_765);
+        Forward(rewriter, Packet(32_762 & 0x7FFF, 3, 1, false)).PictureId.Should().Be(32_761, "a second packet of picture 32762, reordered behind later drops");
+        rewriter.OnSwitch();
+        Forward(rewriter, Packet(9, 100, 0, true)).PictureId.Should().Be(32_766, "a switch continues after the newest sent");
+    }
 }

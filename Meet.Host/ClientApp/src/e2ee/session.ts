@@ -84,7 +84,16 @@ export class E2eeSession {
     if (vp8.some(c => /vp8/i.test(c.mimeType)) && 'setCodecPreferences' in transceiver) transceiver.setCodecPreferences(vp8);
   }
 
-  attachSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void {
+  // Opus without RED (RFC 2198, which the SFU prefers where offered): an encrypted frame is opaque, so
+  // the SFU could not cut RED's primary block out for a subscriber that declined RED, and each audio
+  // packet stays one sealed Opus frame.
+  preferPlainOpus(transceiver: RTCRtpTransceiver): void {
+    const codecs = RTCRtpSender.getCapabilities('audio')?.codecs ?? [];
+    const plain = codecs.filter(c => !/^audio\/red$/i.test(c.mimeType));
+    if (plain.length < codecs.length && 'setCodecPreferences' in transceiver) transceiver.setCodecPreferences(plain);
+  }
+
+    attachSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void {
     this.attach(sender, { role: 'sender', kind });
   }
 

@@ -29,6 +29,10 @@ public sealed class IceControllingAgent
     private long _lastConsentTimestamp;
     private StunTransactionId _consentTransaction;
     private StunTransactionId _previousConsentTransaction;
+    // When the oldest consent check still unanswered was sent; 0 when the last one was answered.
+    private long _firstUnansweredConsentTimestamp;
+    // When the next check is due once the one outstanding is answered (the regular interval).
+    private long _answeredConsentNext;
 
     public IceControllingAgent(IceCredentials local, IceCredentials remote, TimeProvider time,
         IceControllingAgentOptions? options = null)
@@ -50,6 +54,19 @@ public sealed class IceControllingAgent
     public ulong TieBreaker { get; }
 
     public IceAgentCounters Counters { get; } = new();
+
+    // The selected pair's consent checks have gone unanswered for DisconnectedTimeout (a browser's
+    // 'disconnected'): the path may be broken. Cleared by the next answered check.
+    public bool IsDisconnected
+    {
+        get
+        {
+            CheckConsent();
+            return _selected is not null && State is IceConnectionState.Connected or IceConnectionState.Restarting
+                && _firstUnansweredConsentTimestamp != 0
+                && _time.GetElapsedTime(_firstUnansweredConsentTimestamp) > _options.DisconnectedTimeout;
+        }
+    }
 
     public IReadOnlyList<IceCandidate> LocalCandidates =>
         _localCandidates.Select((address, i) => IceCandidate.CreateHost(
@@ -160,9 +177,13 @@ public sealed class IceControllingAgent
         {
             _previousConsentTransaction = _consentTransaction;
             _consentTransaction = StunTransactionId.NewRandom();
-            // ± 20 % jitter so many clients' consent checks do not synchronise (RFC 7675 §5.1).
-            var interval = _options.ConsentInterval * (0.8 + 0.4 * Random.Shared.NextDouble());
-            _nextConsentTimestamp = now + ToTimestamp(interval);
+            // ± 20 % jitter so many clients' consent checks do not synchronise (RFC 7675 §5.1). The next
+            // check is due soon; the answer to this one pushes it back to the regular interval.
+            if (_firstUnansweredConsentTimestamp == 0)
+                _firstUnansweredConsentTimestamp = now;
+            var jitter = 0.8 + 0.4 * Random.Shared.NextDouble();
+            _nextConsentTimestamp = now + ToTimestamp(_options.UnansweredConsentInterval * jitter);
+            _answeredConsentNext = now + ToTimestamp(_options.ConsentInterval * jitter);
             return SendCheck(_selected, _consentTransaction, nominate: false, buffer, now, out written, out local, out remote);
         }
         return false;
@@ -236,6 +257,8 @@ public sealed class IceControllingAgent
         if (consent)
         {
             _lastConsentTimestamp = now;
+            _firstUnansweredConsentTimestamp = 0;
+            _nextConsentTimestamp = _answeredConsentNext;
             return IceResponseResult.Succeeded;
         }
         if (!pair.Nominating)
@@ -249,6 +272,7 @@ public sealed class IceControllingAgent
         pair.Nominating = false;
         _selected = pair;
         _lastConsentTimestamp = now;
+        _firstUnansweredConsentTimestamp = 0;
         _nextConsentTimestamp = now + ToTimestamp(_options.ConsentInterval);
         TransitionTo(IceConnectionState.Connected);
         return IceResponseResult.Selected;

@@ -17,4 +17,12 @@ public sealed class IceControllingAgentOptions
     public TimeSpan ConsentInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    // The client's "disconnected" (as a browser's ICE state says it): a consent check unanswered this
+    // long. Media may still get through; a response clears it, and the owner may restart ICE (issue 15).
+    public TimeSpan DisconnectedTimeout { get; init; } = TimeSpan.FromSeconds(2.5);
+
+    // While a consent check is unanswered the next ones go this often (each a new transaction, RFC 7675
+    // §5.1 allows checking more often), so a path that heals is seen healed quickly.
+    public TimeSpan UnansweredConsentInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

@@ -17,6 +17,10 @@ public sealed class SdpAnswerOptions
 
     public IReadOnlyList<string> VideoCodecs { get; init; } = ["VP8", "H264", "VP9", "AV1"];
 
+    // RFC 2198 redundant audio (issue 11): `red` is accepted when its fmtp names only codecs the answer
+    // accepts, and listed first, because Chromium sends RED only when the answer prefers it to Opus.
+    public bool AcceptRed { get; init; } = true;
+
     // Finer filter on top of the codec names; by default AcceptWebRtcCodec.
     public Func<SdpRtpMap, SdpFmtp?, bool>? AcceptCodec { get; init; } = AcceptWebRtcCodec;
 

@@ -201,17 +201,25 @@ public static class SdpBuilder
             }
         }
 
+        // Video RED (with ULPFEC) is not forwarded: only audio RED.
+        var red = options.AcceptRed && offered.Media == "audio" ? AcceptedRed(offered, listed, primary) : null;
+        if (red is { } redPayloadType)
+        {
+            accepted.Add(redPayloadType);
+        }
+
         var answer = new SdpMediaDescription
         {
             Media = offered.Media,
             Protocol = offered.Protocol,
             Mid = offered.Mid,
-            Formats = offered.Formats.Where(f => SdpText.TryInt(f, 0, 127, out int pt) && accepted.Contains(pt)).ToList(),
+            Formats = offered.Formats.Where(f => SdpText.TryInt(f, 0, 127, out int pt) && accepted.Contains(pt))
+                .OrderBy(f => red is { } r && f == r.ToString(System.Globalization.CultureInfo.InvariantCulture) ? 0 : 1).ToList(),
             Direction = (offered.Direction ?? SdpDirection.SendRecv).Reverse(),
             Extmaps = offered.Extmaps.Where(e => options.HeaderExtensions.Contains(e.Uri)).Select(e => e with { Direction = null }).ToList(),
             RtcpRsize = offered.RtcpRsize,
-            RtpMaps = offered.RtpMaps.Where(r => accepted.Contains(r.PayloadType)).ToList(),
-            Fmtps = offered.Fmtps.Where(f => accepted.Contains(f.PayloadType)).ToList(),
+            RtpMaps = offered.RtpMaps.Where(r => accepted.Contains(r.PayloadType)).OrderBy(r => r.PayloadType == red ? 0 : 1).ToList(),
+            Fmtps = offered.Fmtps.Where(f => accepted.Contains(f.PayloadType)).OrderBy(f => f.PayloadType == red ? 0 : 1).ToList(),
             RtcpFeedbacks = offered.RtcpFeedbacks
                 .Where(f => f.PayloadType is { } pt && primary.Contains(pt))
                 .Where(f => options.RtcpFeedback.Contains(f.Parameter is null ? f.Type : f.Type + " " + f.Parameter))
@@ -227,6 +235,22 @@ public static class SdpBuilder
         }
 
         return answer;
+    }
+
+    // RFC 2198 §5 / RFC 8866: `a=fmtp:63 111/111` lists the payload type of each block; RED is usable
+    // only when every one of them is a codec the answer accepts.
+    private static int? AcceptedRed(SdpMediaDescription offered, HashSet<int> listed, HashSet<int> primary)
+    {
+        foreach (SdpRtpMap rtpMap in offered.RtpMaps.Where(r => listed.Contains(r.PayloadType) && r.EncodingName.Equals("red", StringComparison.OrdinalIgnoreCase)))
+        {
+            var blocks = offered.FindFmtp(rtpMap.PayloadType)?.Parameters?.Split('/');
+            if (blocks is { Length: > 0 } && blocks.All(b => SdpText.TryInt(b.Trim(), 0, 127, out int pt) && primary.Contains(pt)))
+            {
+                return rtpMap.PayloadType;
+            }
+        }
+
+        return null;
     }
 
     private static SdpMediaDescription AnswerDataChannel(SdpMediaDescription offered, SdpAnswerOptions options)

@@ -141,6 +141,28 @@ public class IceControllingAgentTests
     }
 
     [Test]
+    public void Unanswered_consent_checks_mark_the_pair_disconnected_come_faster_and_clear_on_the_next_answer()
+    {
+        Run(TimeSpan.FromSeconds(1));
+        Run(TimeSpan.FromSeconds(12));
+        _client.IsDisconnected.Should().BeFalse("every consent check was answered");
+
+        // Silent from now on: the next scheduled check (within 6 s) goes unanswered, then the disconnected
+        // threshold (2.5 s) passes; meanwhile checks go every 0.5 s ± 20 % instead of every 5 s.
+        var checks = 0;
+        Run(TimeSpan.FromSeconds(6), _ => { checks++; return false; });
+        var firstUnanswered = checks;
+        Run(TimeSpan.FromSeconds(2), _ => { checks++; return false; });
+        checks.Should().BeGreaterThanOrEqualTo(firstUnanswered + 3, "unanswered checks are repeated every 0.4–0.6 s");
+        Run(TimeSpan.FromSeconds(1), _ => false);
+        _client.IsDisconnected.Should().BeTrue("a consent check has been unanswered for more than 2.5 s");
+        _client.State.Should().Be(IceConnectionState.Connected, "consent is not lost before 30 s");
+
+        Run(TimeSpan.FromSeconds(1));
+        _client.IsDisconnected.Should().BeFalse("the next answered check clears it");
+    }
+
+    [Test]
     public void Ice_restart_moves_both_sides_to_the_new_generation_without_a_gap()
     {
         Run(TimeSpan.FromSeconds(1));

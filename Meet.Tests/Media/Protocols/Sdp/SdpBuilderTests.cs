@@ -53,7 +53,7 @@ public sealed class SdpBuilderTests
         });
         video.RtcpFeedbacks.Should().Contain(new SdpRtcpFeedback(96, "nack", "pli")).And.NotContain(f => f.PayloadType == 97);
         SdpMediaDescription audio = answer.MediaDescriptions[1];
-        audio.Formats.Should().Equal("111");
+        audio.Formats.Should().Equal(["63", "111"], "RED (RFC 2198) for Opus first, so Chromium sends it (issue 11)");
         audio.FindExtmapId(SdpAnswerOptions.AudioLevelUri).Should().Be(12);
     }
 
@@ -182,5 +182,30 @@ public sealed class SdpBuilderTests
     {
         SessionDescription.TryParse(text, out SessionDescription? sdp, out SdpParseError error).Should().BeTrue(error.ToString());
         return sdp!;
+    }
+
+    [Test]
+    public void Red_offered_for_opus_is_accepted_and_listed_first_so_chromium_sends_it()
+    {
+        SessionDescription offer = Parse(SdpFixtures.Load("chrome-audio-video-offer"));
+
+        SessionDescription answer = SdpBuilder.CreateAnswer(offer, ServerTransport(), new SdpAnswerOptions(), "1");
+
+        SdpMediaDescription audio = answer.MediaDescriptions[0];
+        audio.Formats.Should().Equal("63", "111");
+        audio.Fmtps.Should().Contain(new SdpFmtp(63, "111/111"));
+        answer.MediaDescriptions[1].RtpMaps.Should().NotContain(r => r.EncodingName == "red", "video RED (ULPFEC) is not forwarded");
+    }
+
+    [Test]
+    public void Red_is_declined_when_turned_off_or_when_its_blocks_name_a_codec_not_accepted()
+    {
+        SessionDescription offer = Parse(SdpFixtures.Load("chrome-audio-video-offer"));
+        SdpBuilder.CreateAnswer(offer, ServerTransport(), new SdpAnswerOptions { AcceptRed = false }, "1")
+            .MediaDescriptions[0].Formats.Should().Equal("111");
+
+        SessionDescription g722 = Parse(SdpFixtures.Load("chrome-audio-video-offer").Replace("a=fmtp:63 111/111", "a=fmtp:63 9/9"));
+        SdpBuilder.CreateAnswer(g722, ServerTransport(), new SdpAnswerOptions(), "1")
+            .MediaDescriptions[0].Formats.Should().Equal("111");
     }
 }
