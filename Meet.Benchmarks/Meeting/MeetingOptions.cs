@@ -25,6 +25,8 @@ internal sealed class MeetingOptions
           --transport grpc|signalr  signaling transport (default grpc)
           --join-concurrency N   joins in flight (default 8)
           --publishers-one-by-one  a meeting's publishers join one after another (default: all at once)
+          --media-after-joins    cameras start sending only once everyone joined: CPU per join is then the
+                                 joins' own (no forwarding to the viewers joined so far)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
           --engine sockets|dpdk  the server's packet engine (default sockets). dpdk: the whole run moves into
@@ -56,6 +58,7 @@ internal sealed class MeetingOptions
     public SignalingTransport Transport { get; set; } = SignalingTransport.Grpc;
     public int JoinConcurrency { get; set; } = 8;
     public bool PublishersTogether { get; set; } = true;
+    public bool MediaAfterJoins { get; set; }
     public string? Output { get; set; }
     public bool Quiet { get; set; }
 
@@ -113,6 +116,7 @@ internal sealed class MeetingOptions
                 case "--receive-loss": ok = TryDouble(value, out var loss) && loss < 100; options.ReceiveLossPercent = loss; i++; break;
                 case "--publishers-together": options.PublishersTogether = true; break;
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
+                case "--media-after-joins": options.MediaAfterJoins = true; break;
                 case "--quiet": options.Quiet = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
                 case "--per-track": options.BoundedSlots = false; break;

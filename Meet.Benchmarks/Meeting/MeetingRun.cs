@@ -94,7 +94,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         async Task Join((SyntheticParticipant Participant, string MeetingId, string? Token) p)
         {
             await p.Participant.JoinAsync(p.MeetingId, p.Token, awaitSubscriber: HasPublisher(p.MeetingId, p.Participant), CancellationToken.None);
-            if (p.Participant.Publisher is not null)
+            if (p.Participant.Publisher is not null && !options.MediaAfterJoins)
                 pacer.Add(p.Participant);
         }
         var publishers = plan.Where(p => p.Participant.Role != ParticipantRole.Viewer).ToList();
@@ -110,6 +110,11 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var joinAll = joinWatch.Elapsed;
         var joinEndServer = server.Sample();
         var joinGeneratorCpu = (Process.GetCurrentProcess().TotalProcessorTime - joinStartGenerator).TotalSeconds;
+        if (options.MediaAfterJoins)
+        {
+            foreach (var p in plan.Where(p => p.Participant.Joined && p.Participant.Publisher is not null))
+                pacer.Add(p.Participant);
+        }
 
         // Settle: every subscriber has something from every publisher of its meeting.
         var settleWatch = Stopwatch.StartNew();

@@ -42,4 +42,21 @@ public sealed class MeetingCommandTests
         feedback.GetProperty("nackedSequences").GetInt64().Should().BePositive(log);
         step.GetProperty("serverNacksReceived").GetDouble().Should().BePositive(log);
     }
+
+    // Issue 14: with --media-after-joins the cameras start only once everyone joined (CPU per join is
+    // then the joins' own); the run must still end with every subscriber receiving every publisher.
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Smoke_run_with_media_after_the_joins_still_delivers_every_publishers_media(CancellationToken cancellationToken)
+    {
+        var output = TempDirectory.Create("meet-meeting-smoke-after-");
+        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--media-after-joins", "--seconds", "1", "--warmup", "0", "--quiet", "--out", output], cancellationToken);
+
+        exitCode.Should().Be(0, log);
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json"), cancellationToken));
+        var step = results.RootElement.GetProperty("steps")[0];
+        step.GetProperty("joined").GetInt32().Should().Be(step.GetProperty("participants").GetInt32(), log);
+        step.GetProperty("subscribersWithAllMedia").GetInt32().Should().Be(5, log);
+        step.GetProperty("streamsReceived").GetInt32().Should().Be(step.GetProperty("streamsExpected").GetInt32(), log);
+    }
 }
