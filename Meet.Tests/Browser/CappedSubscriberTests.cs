@@ -124,7 +124,7 @@ public sealed class CappedSubscriberTests
 
         back.Width.Should().Be(1280, $"probes find the headroom after the lift (estimate {downlink.Estimate:N0} bps, "
             + $"feedback loss {downlink.LossFractionFromFeedback:P1}, probes started {downlink.Probe.Started}, succeeded {downlink.Probe.Succeeded}, "
-            + $"failed {downlink.Probe.Failed}, last probe {downlink.LastProbeResult:N0} bps, late arrivals {downlink.LateArrivals})");
+            + $"failed {downlink.Probe.Failed}, last probe {downlink.LastProbeResult:N0} bps, wanted {downlink.Wanted:N0} bps, late arrivals {downlink.LateArrivals})");
         (backAt - liftedAt).Should().BeLessThan(10_000);
         (media.Counters.Adaptive.ProbeClusters - probesBefore).Should().BeGreaterThan(0, "the way back up was probed");
         freezeAfterLift.Should().BeLessThan(limit, "whatever layer follows the lift, frames keep decoding");

@@ -121,6 +121,15 @@ internal sealed class SubscriberDownlink
             _estimator.Wanted = bitrate;
     }
 
+    public double Wanted
+    {
+        get
+        {
+            lock (_lock)
+                return _estimator.Wanted;
+        }
+    }
+
     // Packet path, inside the subscriber transport's send (the packet is already in its send slot):
     // stamps our transport-wide sequence number and remembers the send. 0 B.
     public void OnSend(Span<byte> packet, int sourceExtensionId, long now)

@@ -73,7 +73,10 @@ internal sealed partial class SubscriberAllocator
         var budget = downlink.HasFeedback ? EstimateShare * downlink.Estimate - audio * AudioBitrate : double.PositiveInfinity;
         downlink.PaddingSender = _videoConsumers[0];
         var wanted = LayerAllocation.Allocate(budget, requests);
-        downlink.SetWanted(wanted + audio * AudioBitrate);
+        // In the estimate's terms: what the estimate must reach for every track to climb to its top layer,
+        // so with the climb's headroom and the share of the estimate layers may fill. Without them probes
+        // stopped just short of the estimate a 720p up-switch needs, and the track stayed at 360p.
+        downlink.SetWanted((wanted * LayerAllocation.UpHeadroom + audio * AudioBitrate) / EstimateShare);
 
         for (var i = 0; i < count; i++)
         {
