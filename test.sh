@@ -76,7 +76,9 @@ status=$?
 echo "== browser tests (loopback-only network namespace)"
 # The default route through lo (source 127.0.0.1) lets Firefox find its default address; nothing can
 # leave a namespace that has no other interface (docs/interop.md).
-unshare --net bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser" \
+# The namespace has its own loopback: the PostgreSQL started above is out of its reach, so a browser test
+# that needs one starts its own inside (PostgresServer without MEET_TEST_POSTGRES).
+unshare --net env -u MEET_TEST_POSTGRES bash -c 'ip link set lo up && ip route add default dev lo src 127.0.0.1 && exec dotnet test Meet.sln -c Release --no-build -nologo --filter "TestCategory=Browser" \
   --logger "trx;LogFileName=browser.trx" --results-directory "$0" --logger "console;verbosity=minimal"' "$results"
 browser_status=$?
 [ "$status" -eq 0 ] && status=$browser_status
