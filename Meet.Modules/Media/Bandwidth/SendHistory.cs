@@ -55,8 +55,6 @@ internal sealed class SendHistory
         return last + (short)(ushort)(sequenceNumber - (ushort)last);
     }
 
-    public bool TryGet(long sequence, out long sendMicroseconds, out int size) => TryGet(sequence, out sendMicroseconds, out size, out _, out _);
-
     public bool TryGet(long sequence, out long sendMicroseconds, out int size, out int cluster, out FeedbackState state)
     {
         var slot = sequence & Mask;
