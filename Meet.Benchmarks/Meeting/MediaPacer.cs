@@ -13,11 +13,14 @@ internal sealed class MediaPacer : IDisposable
     private readonly List<SyntheticParticipant> _publishers = [];
     private readonly Lock _lock = new();
     private readonly Thread _thread;
+    private readonly SpeakerTurns? _turns;
     private volatile bool _stopping;
 
-    public MediaPacer(MediaProfile profile)
+    // turns: cameras take turns talking (issue 10's speaker-change measure); null: fixed levels.
+    public MediaPacer(MediaProfile profile, SpeakerTurns? turns = null)
     {
         _profile = profile;
+        _turns = turns;
         _thread = new Thread(Run) { IsBackground = true, Name = "meeting-pacer", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -52,25 +55,33 @@ internal sealed class MediaPacer : IDisposable
                 snapshot.AddRange(_publishers);
             }
             var now = Stopwatch.GetTimestamp();
+            _turns?.Advance(now);
             foreach (var publisher in snapshot)
             {
                 if (publisher.Publisher is not { } pc)
                     continue;
                 if (publisher.Role == ParticipantRole.Camera)
                     SendVideo(publisher, pc, now, buffer);
+                // A talker in its spurt sends every 20 ms whatever the scale (the speaker detector counts
+                // voiced packets per 20 ms); a turn starting pulls its first packet in at once.
+                var talking = _turns?.IsTalking(publisher.Number, now) == true;
+                var audioInterval = talking ? UnscaledAudioIntervalTicks : _profile.AudioIntervalTicks;
+                if (talking && publisher.NextAudioTicks > now + audioInterval)
+                    publisher.NextAudioTicks = now;
                 if (now >= publisher.NextAudioTicks)
                 {
                     if (publisher.Role == ParticipantRole.Camera || _profile.MicrophonesTalk)
                     {
+                        var level = _turns is null ? publisher.AudioLevel : talking ? SpeakerTurns.TalkingLevel : SpeakerTurns.SilentLevel;
                         var length = SyntheticMedia.WriteAudioPayload(buffer, _profile.AudioFrameBytes, publisher.Number);
                         if (pc.SendRtp(publisher.AudioSsrc, 111, publisher.AudioSequence++, publisher.AudioFrameCount * 960, false,
-                                buffer.AsSpan(0, length), publisher.AudioLevel))
+                                buffer.AsSpan(0, length), level))
                             publisher.Counters.AddSent(length + 12);
                     }
                     publisher.AudioFrameCount++;
-                    publisher.NextAudioTicks += _profile.AudioIntervalTicks;
+                    publisher.NextAudioTicks += audioInterval;
                     if (publisher.NextAudioTicks < now)
-                        publisher.NextAudioTicks = now + _profile.AudioIntervalTicks;
+                        publisher.NextAudioTicks = now + audioInterval;
                 }
             }
             Thread.Sleep(1);
@@ -80,11 +91,19 @@ internal sealed class MediaPacer : IDisposable
     // Every layer at its own frame rate; a keyframe on every layer at the interval or when the SFU asks.
     private void SendVideo(SyntheticParticipant publisher, ClientPeerConnection pc, long now, byte[] buffer)
     {
-        if (publisher.TakeKeyframeRequest() || now >= publisher.NextKeyframeTicks)
+        var requested = publisher.TakeKeyframeRequest();
+        if (requested || now >= publisher.NextKeyframeTicks)
         {
             publisher.NextKeyframeTicks = now + _profile.KeyframeIntervalTicks;
             foreach (var layer in publisher.VideoLayers)
+            {
                 layer.KeyframePending = true;
+                // An encoder answers PLI/FIR with its next captured frame: at most one unscaled frame
+                // interval away, however slow the scaled frame rate (else a switch waits seconds).
+                var answer = now + (long)(Stopwatch.Frequency / layer.Shape.FramesPerSecond);
+                if (requested && layer.NextFrameTicks > answer)
+                    layer.NextFrameTicks = answer;
+            }
         }
         foreach (var layer in publisher.VideoLayers)
         {
@@ -111,6 +130,8 @@ internal sealed class MediaPacer : IDisposable
                 layer.NextFrameTicks = now + interval;
         }
     }
+
+    private static readonly long UnscaledAudioIntervalTicks = (long)(Stopwatch.Frequency / MediaProfile.BaseAudioPacketsPerSecond);
 
     public void Dispose()
     {

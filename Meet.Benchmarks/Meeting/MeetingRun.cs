@@ -39,7 +39,13 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
-        using var pacer = new MediaPacer(scenario.Media);
+        // Issue 10: cameras take turns talking and viewers time each switch to the new speaker's video.
+        var turnSeconds = options.EffectiveSpeakerTurnSeconds;
+        var turns = turnSeconds > 0 ? new SpeakerTurns(TimeSpan.FromSeconds(turnSeconds), TimeSpan.FromSeconds(Math.Min(options.TalkSpurtSeconds, turnSeconds))) : null;
+        var speakerChanges = turns is null ? null : new SpeakerChangeRecorder(turns, scenario.Media.VideoLayers,
+            TimeSpan.FromSeconds(Math.Max(1, 2.5 / scenario.Media.LowestFramesPerSecond)));
+        var publisherNumbers = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        using var pacer = new MediaPacer(scenario.Media, turns);
         // Every subscriber's receiver reports, NACKs and transport-cc feedback from one timer: every
         // 100 ms at full rate (Chrome's transport-cc interval), slower in proportion when the packet
         // rates are scaled down (at most 1 s), so feedback keeps its ratio to the media it describes.
@@ -63,7 +69,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         SyntheticParticipant NewParticipant(ParticipantRole role) =>
             new(Interlocked.Increment(ref _nextNumber), role, clientOptions, http, _latency, _counters,
                 TimeSpan.FromSeconds(Math.Max(0.5, 3 / scenario.Media.LowestFramesPerSecond)), scenario.Media,
-                options.ServerLastN, options.ReceiveLossPercent / 100);
+                options.ServerLastN, options.ReceiveLossPercent / 100, speakerChanges,
+                id => publisherNumbers.TryGetValue(id, out var number) ? number : null);
 
         // Meetings, created by their first participant (who joins with the host's token).
         var joinWatch = Stopwatch.StartNew();
@@ -94,6 +101,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         async Task Join((SyntheticParticipant Participant, string MeetingId, string? Token) p)
         {
             await p.Participant.JoinAsync(p.MeetingId, p.Token, awaitSubscriber: HasPublisher(p.MeetingId, p.Participant), CancellationToken.None);
+            if (p.Participant.ParticipantId is { } participantId)
+                publisherNumbers[participantId] = p.Participant.Number;
             if (p.Participant.Publisher is not null && !options.MediaAfterJoins)
                 pacer.Add(p.Participant);
         }
@@ -128,6 +137,14 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         // The measured window.
         foreach (var participant in Snapshot())
             participant.Stats.Measuring = true;
+        if (turns is not null && speakerChanges is not null)
+        {
+            // The first meeting's cameras take the turns (seed-1000 has one meeting).
+            var firstMeeting = plan[0].MeetingId;
+            turns.Start(plan.Where(p => p.MeetingId == firstMeeting && p.Participant.Role == ParticipantRole.Camera && p.Participant.Joined)
+                .Select(p => p.Participant.Number));
+            speakerChanges.Measuring = true;
+        }
         var series = new List<TimeSample>();
         var generator = Process.GetCurrentProcess();
         var startServer = server.Sample();
@@ -162,6 +179,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             previous = now;
         }
         await churnStop.CancelAsync();
+        if (speakerChanges is not null)
+            speakerChanges.Measuring = false;
         var (churnLeft, churnJoined) = await churn;
         var windowSeconds = window.Elapsed.TotalSeconds;
         var endServer = server.Sample();
@@ -234,6 +253,13 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             ServerCpuSecondsPerMillionForwarded = Forwarded(serverCounted, received) > 0 ? serverCpu / (Forwarded(serverCounted, received) / 1e6) : double.NaN,
             ServerMicrosecondsPerForwardedPacket = Forwarded(serverCounted, received) > 0 ? serverCpu * 1e6 / Forwarded(serverCounted, received) : double.NaN,
             ServerIdleCores = idleCores,
+            // Issue 10 (c): server work per subscriber, net of the idle server, from the same window.
+            ServerCpuMsPerSubscriberSecond = subscribers.Count > 0 ? 1000 * Math.Max(0, serverCpu / windowSeconds - idleCores) / subscribers.Count : double.NaN,
+            ServerNetMicrosecondsPerForwardedPacket = Forwarded(serverCounted, received) > 0
+                ? Math.Max(0, serverCpu - idleCores * windowSeconds) * 1e6 / Forwarded(serverCounted, received) : double.NaN,
+            ForwardedPerSubscriberPerSecond = subscribers.Count > 0 ? Forwarded(serverCounted, received) / windowSeconds / subscribers.Count : 0,
+            ServerPacketsPerSendCall = serverCounted.EngineBatchesOut > 0 ? serverCounted.EnginePacketsOut / serverCounted.EngineBatchesOut : double.NaN,
+            SpeakerChanges = speakerChanges?.Result(),
             GeneratorCores = (endGenerator - startGenerator).TotalSeconds / windowSeconds,
             LoadAverage = LoadAverage(),
             LatencyP50Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.5),

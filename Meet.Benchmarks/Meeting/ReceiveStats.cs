@@ -8,8 +8,11 @@ namespace Meet.Benchmarks.Meeting;
 // stream, see below), and one-way latency into the run's shared histogram.
 // A freeze is a gap of more than 500 ms, or three frame intervals when scaled-down frame rates are slower.
 // forwardedVideos: the server's Media:LastN, the most videos it forwards a subscriber (see Summarize).
-internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap, int forwardedVideos)
+// speakerChanges: the run's speaker-change recorder when cameras take turns talking (SpeakerTurns).
+internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap, int forwardedVideos,
+    SpeakerChangeRecorder? speakerChanges = null)
 {
+    private readonly SpeakerChangeRecorder.ViewerState _speakerState = new();
     private readonly long _freezeTicks = (long)(freezeGap.TotalSeconds * Stopwatch.Frequency);
 
     private readonly Lock _lock = new();
@@ -78,6 +81,11 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
             if (!tagged)
                 return;
             _streams.TryGetValue((publisher, kind), out var stream);
+            if (kind == SyntheticMedia.VideoKind && speakerChanges is not null)
+            {
+                speakerChanges.OnVideo(_speakerState, publisher, stream.LastTicks, now, BinaryPrimitives.ReadUInt32BigEndian(packet[4..]),
+                    payload, (packet[1] & 0x80) != 0);
+            }
             if (kind == SyntheticMedia.VideoKind && stream.LastTicks != 0 && now - stream.LastTicks > _freezeTicks && Measuring)
                 stream.Freezes++;
             stream.LastTicks = now;
@@ -86,6 +94,16 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
                 stream.WindowPackets++;
             _streams[(publisher, kind)] = stream;
         }
+    }
+
+    // This subscriber's signaling named `publisher` the dominant speaker.
+    public void OnSpeakerAnnounced(int publisher)
+    {
+        if (speakerChanges is null)
+            return;
+        var now = Stopwatch.GetTimestamp();
+        lock (_lock)
+            speakerChanges.OnAnnounced(_speakerState, publisher, now);
     }
 
     // The server forwards each subscriber at most Media:LastN videos (ForwardedVideos, the run's --last-n

@@ -56,6 +56,14 @@ internal sealed record StepResult
     public double ServerCpuSecondsPerMillionForwarded { get; init; }
     public double ServerMicrosecondsPerForwardedPacket { get; init; }
     public double ServerIdleCores { get; init; }
+    // Net of the idle server: CPU ms per second per subscriber, and µs per forwarded RTP packet.
+    public double ServerCpuMsPerSubscriberSecond { get; init; }
+    public double ServerNetMicrosecondsPerForwardedPacket { get; init; }
+    public double ForwardedPerSubscriberPerSecond { get; init; }
+    // Datagrams per send call of the media port (engine packets out ÷ batches out): GSO and sendmmsg batching.
+    public double ServerPacketsPerSendCall { get; init; }
+    // Issue 10: speaker turns (--speaker-turns), null when off.
+    public SpeakerChangeResult? SpeakerChanges { get; init; }
     public double GeneratorCores { get; init; }
     // /proc/loadavg (1 min) when the window ended: how busy the shared machine was.
     public double LoadAverage { get; init; }

@@ -14,12 +14,13 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     private int _keyframeRequested;
 
     public SyntheticParticipant(int number, ParticipantRole role, MeetClientOptions options, HttpClient http, LatencyHistogram latency, RunCounters counters,
-        TimeSpan freezeGap, MediaProfile media, int forwardedVideos, double receiveLoss = 0)
+        TimeSpan freezeGap, MediaProfile media, int forwardedVideos, double receiveLoss = 0, SpeakerChangeRecorder? speakerChanges = null,
+        Func<string, int?>? publisherNumber = null)
     {
         Number = number;
         Role = role;
         Counters = counters;
-        Stats = new ReceiveStats(latency, counters, freezeGap, forwardedVideos);
+        Stats = new ReceiveStats(latency, counters, freezeGap, forwardedVideos, speakerChanges);
         Feedback = new ClientReceiverFeedback(0x20000000u + (uint)number);
         _media = media;
         VideoLayers = [.. media.VideoLayers.Select((shape, i) => new PublishedLayer(shape, media.SingleLayer ? VideoSsrc : 0x30000000u + (uint)number * 4 + (uint)i))];
@@ -34,6 +35,14 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
             if (Feedback.OnRtp(packet))
                 Stats.OnRtp(packet);
         };
+        if (speakerChanges is not null && publisherNumber is not null)
+        {
+            _client.ActiveSpeakerChanged += speaker =>
+            {
+                if (speaker.ParticipantId is { } id && publisherNumber(id) is { } publisher)
+                    Stats.OnSpeakerAnnounced(publisher);
+            };
+        }
         _client.SubscriberOfferReceived += sdp =>
         {
             Feedback.OnOffer(sdp);
@@ -71,6 +80,9 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     public ReceiveStats Stats { get; }
 
     public string MeetingId { get; private set; } = "";
+
+    // The server's id for this participant, once joined.
+    public string? ParticipantId => _client.ParticipantId;
 
     public ClientPeerConnection? Publisher { get; private set; }
 
