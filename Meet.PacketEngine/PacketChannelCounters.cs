@@ -14,6 +14,7 @@ public sealed class PacketChannelCounters
     private long _bytesOut;
     private long _batchesIn;
     private long _batchesOut;
+    private long _sendMessages;
     private readonly long[] _drops = new long[DropReasonCount];
 
     public long PacketsIn => Interlocked.Read(ref _packetsIn);
@@ -28,6 +29,12 @@ public sealed class PacketChannelCounters
     public long BatchesIn => Interlocked.Read(ref _batchesIn);
 
     public long BatchesOut => Interlocked.Read(ref _batchesOut);
+
+    // Datagram messages handed to the kernel (sockets engine): a UDP GSO message carrying several
+    // datagrams counts once, so packets out ÷ messages is the mean GSO segment count.
+    public long SendMessages => Interlocked.Read(ref _sendMessages);
+
+    public void AddSendMessages(long messages) => Interlocked.Add(ref _sendMessages, messages);
 
     public long Dropped(DropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
 

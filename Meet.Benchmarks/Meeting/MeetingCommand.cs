@@ -124,7 +124,7 @@ internal static class MeetingCommand
         {
             md.AppendLine(inv, $"Server work ({r.Step}, net of idle): {r.ServerCpuMsPerSubscriberSecond:F3} ms of CPU per second per subscriber, " +
                 $"{r.ForwardedPerSubscriberPerSecond:F1} RTP packets forwarded per second per subscriber, {r.ServerNetMicrosecondsPerForwardedPacket:F1} µs per forwarded packet; " +
-                $"{r.ServerPacketsPerSendCall:F2} datagrams per send call.");
+                $"{r.ServerPacketsPerSendCall:F2} datagrams per send call, {r.ServerPacketsPerSendMessage:F2} per kernel message (GSO).");
             if (r.SpeakerChanges is { } sc)
             {
                 md.AppendLine(inv, $"Speaker changes ({r.Step}): {sc.Turns} turns of {sc.TurnSeconds:0.#} s ({sc.TalkSpurtSeconds:0.#} s of speech each); " +

@@ -259,6 +259,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
                 ? Math.Max(0, serverCpu - idleCores * windowSeconds) * 1e6 / Forwarded(serverCounted, received) : double.NaN,
             ForwardedPerSubscriberPerSecond = subscribers.Count > 0 ? Forwarded(serverCounted, received) / windowSeconds / subscribers.Count : 0,
             ServerPacketsPerSendCall = serverCounted.EngineBatchesOut > 0 ? serverCounted.EnginePacketsOut / serverCounted.EngineBatchesOut : double.NaN,
+            ServerPacketsPerSendMessage = serverCounted.EngineSendMessages > 0 ? serverCounted.EnginePacketsOut / serverCounted.EngineSendMessages : double.NaN,
             SpeakerChanges = speakerChanges?.Result(),
             GeneratorCores = (endGenerator - startGenerator).TotalSeconds / windowSeconds,
             LoadAverage = LoadAverage(),

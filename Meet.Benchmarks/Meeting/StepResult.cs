@@ -62,6 +62,8 @@ internal sealed record StepResult
     public double ForwardedPerSubscriberPerSecond { get; init; }
     // Datagrams per send call of the media port (engine packets out ÷ batches out): GSO and sendmmsg batching.
     public double ServerPacketsPerSendCall { get; init; }
+    // Datagrams per message handed to the kernel (engine packets out ÷ send messages): the mean UDP GSO run.
+    public double ServerPacketsPerSendMessage { get; init; }
     // Issue 10: speaker turns (--speaker-turns), null when off.
     public SpeakerChangeResult? SpeakerChanges { get; init; }
     public double GeneratorCores { get; init; }

@@ -44,6 +44,11 @@ public static class MediaModuleExtensions
             DynacastPauseDelay = sp.GetRequiredService<IOptions<MediaOptions>>().Value.DynacastPauseDelay,
             QualityLossThreshold = sp.GetRequiredService<IOptions<MediaOptions>>().Value.QualityLossThreshold,
             QualityWindow = sp.GetRequiredService<IOptions<MediaOptions>>().Value.QualityWindow,
+            Sender =
+            {
+                GroupByDestination = sp.GetRequiredService<IOptions<MediaOptions>>().Value.GroupSendsByDestination,
+                MaxBatchCapacity = sp.GetRequiredService<IOptions<MediaOptions>>().Value.SendBatchLimit,
+            },
         });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());
         // IMeterFactory for the media meter; a host already has it, a bare container (tests) gets it here.

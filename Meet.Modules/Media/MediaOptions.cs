@@ -53,6 +53,16 @@ public sealed class MediaOptions
     // The audio mode of meetings created without one (issue 17): Forward or Mix.
     public AudioMode AudioMode { get; set; } = AudioMode.Forward;
 
+    // UDP GSO on the send path (issue 14): each flushed batch of outgoing datagrams is grouped by
+    // destination, so a subscriber's packets of one frame leave in one GSO send (sockets engine,
+    // PacketEngine:Sockets:UseGso). False sends in fan-out order, one datagram per GSO run.
+    public bool GroupSendsByDestination { get; set; } = true;
+
+    // The most outgoing datagrams a thread holds before it must send them (64..8192): a fan-out of one
+    // frame to many subscribers fits one batch, so it can be grouped. 2 KiB per slot, on the threads
+    // that fan out that widely (the receive loops).
+    public int SendBatchLimit { get; set; } = 1024;
+
     // Threads that decode, mix and encode the mixing meetings' audio (0 = half the cores, at least one).
     public int MixerThreads { get; set; }
 }

@@ -33,6 +33,8 @@ internal sealed class MediaMetrics
 
         meter.CreateObservableCounter("meet.packet_engine.packets", () => EngineTraffic(media.Channel, bytes: false), "{packet}", "Datagrams through the media port, by direction");
         meter.CreateObservableCounter("meet.packet_engine.bytes", () => EngineTraffic(media.Channel, bytes: true), "By", "Bytes through the media port, by direction");
+        meter.CreateObservableCounter("meet.packet_engine.send_messages", () => media.Channel?.Counters.SendMessages ?? 0, "{message}",
+            "Datagram messages handed to the kernel; a UDP GSO message carrying several datagrams counts once (packets out / messages = mean GSO segments)");
         meter.CreateObservableCounter("meet.packet_engine.batches", () => EngineBatches(media.Channel), "{batch}", "Receive and send calls with at least one datagram (packets / batches = mean batch size), by direction");
         meter.CreateObservableCounter("meet.packet_engine.dropped", () => EngineDrops(media.Channel), "{packet}", "Datagrams the packet engine dropped, by reason");
 

@@ -30,6 +30,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
 
         if (!Enum.IsDefined(options.AudioMode))
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.AudioMode)} must be Forward or Mix (was {options.AudioMode}).");
+        if (options.SendBatchLimit is < 64 or > 8192)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SendBatchLimit)} must be 64..8192 (was {options.SendBatchLimit}).");
         if (options.MixerThreads is < 0 or > 64)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MixerThreads)} must be 0..64 (was {options.MixerThreads}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -13,9 +13,18 @@ namespace Meet.Modules.Media.Transport;
 // ICE-TCP (issue 12): peers that reached us over the TCP listener are listed in _tcpPeers, and a
 // batch naming any of them is split between the two channels. With no TCP peer at all (the usual
 // case) Flush is one volatile read more than before.
+// UDP GSO (issue 14): a flushed batch is grouped by destination (DestinationGrouper) so a subscriber's
+// packets leave together, and a thread that fans out more than a batch holds between two flushes
+// grows its batch (doubling, up to MaxBatchCapacity) instead of flushing early: a frame's packets to
+// all its subscribers then sit in one batch, and each subscriber gets them in one GSO send. Growth
+// happens the first few times a thread fans out widely, never per packet afterwards.
 internal sealed class MediaSender
 {
     private const int BatchCapacity = 64;
+
+    // Default of Media:SendBatchLimit: 1,024 slots of 2 KiB (2 MiB, twice over with the grouped copy)
+    // on the few threads that fan out widely — the receive loops.
+    public const int DefaultMaxBatchCapacity = 1024;
 
     [ThreadStatic]
     private static PacketBatch? t_batch;
@@ -28,6 +37,12 @@ internal sealed class MediaSender
 
     [ThreadStatic]
     private static PacketBatch? t_tcpPart;
+
+    [ThreadStatic]
+    private static PacketBatch? t_grouped;
+
+    [ThreadStatic]
+    private static DestinationGrouper? t_grouper;
 
     private readonly MediaCounters _counters;
     private readonly ConcurrentDictionary<PacketAddress, byte> _tcpPeers = new();
@@ -53,6 +68,12 @@ internal sealed class MediaSender
     }
 
     public int TcpPeerCount => Volatile.Read(ref _tcpPeerCount);
+
+    // Media:GroupSendsByDestination: group each flushed batch by destination (for GSO). Set at start.
+    public bool GroupByDestination { get; set; } = true;
+
+    // Media:SendBatchLimit: the most datagrams one thread holds before it must flush (at least 64).
+    public int MaxBatchCapacity { get; set; } = DefaultMaxBatchCapacity;
 
     public void AddTcpPeer(in PacketAddress address)
     {
@@ -86,8 +107,23 @@ internal sealed class MediaSender
     {
         var batch = OwnBatch();
         if (batch.IsFull)
-            Flush();
+        {
+            if (GroupByDestination && batch.Capacity < MaxBatchCapacity)
+                batch = Grow(batch);
+            else
+                Flush();
+        }
         return batch.GetNextSlot();
+    }
+
+    // The thread's batch, twice as large (at most MaxBatchCapacity), holding what it held.
+    private PacketBatch Grow(PacketBatch batch)
+    {
+        var larger = new PacketBatch(Math.Min(MaxBatchCapacity, batch.Capacity * 2));
+        for (var i = 0; i < batch.Count; i++)
+            larger.TryAdd(batch[i], batch.GetAddress(i));
+        t_batch = larger;
+        return larger;
     }
 
     public void Commit(int length, in PacketAddress destination) => OwnBatch().Commit(length, destination);
@@ -112,17 +148,27 @@ internal sealed class MediaSender
             return;
         var channel = Channel;
         var tcp = TcpChannel;
+        var outgoing = batch;
+        if (GroupByDestination && batch.Count > 1)
+        {
+            var grouped = t_grouped;
+            if (grouped is null || grouped.Capacity < batch.Capacity)
+                t_grouped = grouped = new PacketBatch(batch.Capacity);
+            if ((t_grouper ??= new DestinationGrouper()).TryGroup(batch, grouped))
+                outgoing = grouped;
+        }
         if (tcp is not null && Volatile.Read(ref _tcpPeerCount) > 0)
-            SendSplit(batch, channel, tcp);
+            SendSplit(outgoing, channel, tcp);
         else if (channel is not null)
-            channel.Send(batch);
+            channel.Send(outgoing);
         batch.Clear();
+        outgoing.Clear();
     }
 
     private void SendSplit(PacketBatch batch, IPacketChannel? udp, IPacketChannel tcp)
     {
-        var udpPart = t_udpPart ??= new PacketBatch(BatchCapacity);
-        var tcpPart = t_tcpPart ??= new PacketBatch(BatchCapacity);
+        var udpPart = t_udpPart is { } u && u.Capacity >= batch.Capacity ? u : t_udpPart = new PacketBatch(batch.Capacity);
+        var tcpPart = t_tcpPart is { } t && t.Capacity >= batch.Capacity ? t : t_tcpPart = new PacketBatch(batch.Capacity);
         for (var i = 0; i < batch.Count; i++)
         {
             var destination = batch.GetAddress(i);

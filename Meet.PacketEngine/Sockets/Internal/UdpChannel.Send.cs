@@ -58,6 +58,7 @@ internal sealed partial class UdpChannel
             }
         }
         Counters.AddSent(sent, bytes);
+        Counters.AddSendMessages(sent);
         return sent;
     }
 
@@ -96,6 +97,7 @@ internal sealed partial class UdpChannel
                 var result = messages.Send(_sendSocket.SafeHandle, done, messages.Count - done);
                 if (result > 0)
                 {
+                    Counters.AddSendMessages(result);
                     for (var m = done; m < done + result; m++)
                     {
                         totalSent += messages.PacketCount(m);

@@ -68,6 +68,65 @@ public sealed class MediaSenderTests
         firstUdp.Sent.Should().Equal((1, UdpPeer), (3, UdpPeer));
     }
 
+    private static readonly PacketAddress Subscriber3 = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 7000));
+
+    [Test]
+    public void A_flushed_batch_is_grouped_by_destination_keeping_each_destinations_order()
+    {
+        // The fan-out writes packet 1 to every subscriber, then packet 2, ...: grouped, each subscriber's
+        // packets are neighbours (one GSO send), in the order they were written, first destination first.
+        var (sender, udp, _) = Create();
+        for (byte packet = 1; packet <= 3; packet++)
+        {
+            Write(sender, (byte)(10 + packet), UdpPeer);
+            Write(sender, (byte)(20 + packet), TcpPeer);
+            Write(sender, (byte)(30 + packet), Subscriber3);
+        }
+        sender.Flush();
+
+        udp.Sent.Should().Equal((11, UdpPeer), (12, UdpPeer), (13, UdpPeer), (21, TcpPeer), (22, TcpPeer), (23, TcpPeer),
+            (31, Subscriber3), (32, Subscriber3), (33, Subscriber3));
+    }
+
+    [Test]
+    public void A_fan_out_wider_than_a_batch_grows_the_batch_up_to_the_limit_instead_of_sending_early()
+    {
+        var (sender, udp, _) = Create();
+        sender.MaxBatchCapacity = 256;
+        var subscribers = Enumerable.Range(0, 100).Select(i => PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 10000 + i))).ToList();
+        for (byte packet = 1; packet <= 3; packet++)
+        {
+            foreach (var subscriber in subscribers)
+                Write(sender, packet, subscriber);
+        }
+
+        udp.Sent.Should().HaveCount(256, "the batch grew from 64 to 256 and was sent once full");
+        udp.Sends.Should().Be(1);
+        sender.Flush();
+        udp.Sent.Should().HaveCount(300);
+        foreach (var subscriber in subscribers)
+            udp.Sent.Where(s => s.Destination == subscriber).Select(s => s.Marker).Should().Equal([1, 2, 3], "each subscriber's packets in order");
+        // The first full batch held packets 1 and 2 for everyone and packet 3 for the first 56: grouped,
+        // each of those subscribers' packets were neighbours.
+        udp.Sent.Take(3).Should().Equal((1, subscribers[0]), (2, subscribers[0]), (3, subscribers[0]));
+    }
+
+    [Test]
+    public void Without_grouping_the_batch_keeps_fan_out_order()
+    {
+        var (sender, udp, _) = Create();
+        sender.GroupByDestination = false;
+        var subscribers = Enumerable.Range(0, 40).Select(i => PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 10000 + i))).ToList();
+        for (byte packet = 1; packet <= 2; packet++)
+        {
+            foreach (var subscriber in subscribers)
+                Write(sender, packet, subscriber);
+        }
+        sender.Flush();
+
+        udp.Sent.Should().Equal(subscribers.Select(s => ((byte)1, s)).Concat(subscribers.Select(s => ((byte)2, s))), "the order written");
+    }
+
     private static (MediaSender Sender, RecordingChannel Udp, RecordingChannel Tcp) Create()
     {
         var udp = new RecordingChannel(PacketProtocol.Udp);
@@ -94,8 +153,11 @@ public sealed class MediaSenderTests
 
         public PacketChannelCounters Counters { get; } = new();
 
+        public int Sends { get; private set; }
+
         public int Send(PacketBatch batch)
         {
+            Sends++;
             for (var i = 0; i < batch.Count; i++)
                 Sent.Add((batch[i][0], batch.GetAddress(i)));
             return batch.Count;

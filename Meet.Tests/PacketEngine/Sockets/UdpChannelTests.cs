@@ -49,6 +49,26 @@ public sealed class UdpChannelTests
     }
 
     [Test]
+    public async Task A_run_of_datagrams_to_one_destination_leaves_as_one_kernel_message_and_arrives_whole()
+    {
+        await using var engine = SocketsPacketEngineFactory.Create(new SocketsPacketEngineOptions { ReceiveLoops = 1 });
+        var receiver = new RecordingReceiver();
+        var destination = engine.Bind(Loopback, PacketProtocol.Udp, receiver);
+        var source = (UdpChannel)engine.Bind(Loopback, PacketProtocol.Udp, new RecordingReceiver());
+        var batch = new PacketBatch(8);
+        // A frame of three packets: two full, a shorter last one (what GSO allows), then one more elsewhere.
+        batch.TryAdd(new byte[1200], destination.LocalAddress);
+        batch.TryAdd(new byte[1200], destination.LocalAddress);
+        batch.TryAdd(new byte[700], destination.LocalAddress);
+
+        source.Send(batch).Should().Be(3);
+
+        receiver.WaitFor(3).Should().BeTrue("the kernel splits the GSO message back into its datagrams");
+        source.Counters.SendMessages.Should().Be(1, "one UDP_SEGMENT message carried all three");
+        source.Counters.PacketsOut.Should().Be(3);
+    }
+
+    [Test]
     public void Gso_groups_equal_datagrams_to_one_destination_up_to_the_segment_limit()
     {
         int[] lengths = [1200, 1200, 1200, 1200, 1200];
