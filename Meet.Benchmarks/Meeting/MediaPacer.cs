@@ -14,6 +14,7 @@ internal sealed class MediaPacer : IDisposable
     private readonly Lock _lock = new();
     private readonly Thread _thread;
     private readonly SpeakerTurns? _turns;
+    private readonly long _promptKeyframeSpacingTicks;
     private volatile bool _stopping;
 
     // turns: cameras take turns talking (issue 10's speaker-change measure); null: fixed levels.
@@ -21,6 +22,7 @@ internal sealed class MediaPacer : IDisposable
     {
         _profile = profile;
         _turns = turns;
+        _promptKeyframeSpacingTicks = Stopwatch.Frequency;
         _thread = new Thread(Run) { IsBackground = true, Name = "meeting-pacer", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -91,19 +93,28 @@ internal sealed class MediaPacer : IDisposable
     // Every layer at its own frame rate; a keyframe on every layer at the interval or when the SFU asks.
     private void SendVideo(SyntheticParticipant publisher, ClientPeerConnection pc, long now, byte[] buffer)
     {
-        var requested = publisher.TakeKeyframeRequest();
-        if (requested || now >= publisher.NextKeyframeTicks)
+        var requestedAll = publisher.TakeKeyframeRequest();
+        if (requestedAll || now >= publisher.NextKeyframeTicks)
         {
             publisher.NextKeyframeTicks = now + _profile.KeyframeIntervalTicks;
             foreach (var layer in publisher.VideoLayers)
-            {
                 layer.KeyframePending = true;
-                // An encoder answers PLI/FIR with its next captured frame: at most one unscaled frame
-                // interval away, however slow the scaled frame rate (else a switch waits seconds).
-                var answer = now + (long)(Stopwatch.Frequency / layer.Shape.FramesPerSecond);
-                if (requested && layer.NextFrameTicks > answer)
-                    layer.NextFrameTicks = answer;
-            }
+        }
+        foreach (var layer in publisher.VideoLayers)
+        {
+            if (Interlocked.Exchange(ref layer.KeyframeRequested, 0) == 0 && !requestedAll)
+                continue;
+            layer.KeyframePending = true;
+            // An encoder answers PLI/FIR with its next captured frame: at most one unscaled frame
+            // interval away, however slow the scaled frame rate (else a speaker switch waits seconds).
+            // At most once a second per layer, though: a layer that sent a keyframe within the last second
+            // waits for its next scaled frame, so the layer switches of hundreds of viewers do not turn a
+            // scaled-down camera into a stream of keyframes (the SFU coalesces requests to one per 300 ms).
+            if (now - layer.LastKeyframeTicks < _promptKeyframeSpacingTicks)
+                continue;
+            var answer = now + (long)(Stopwatch.Frequency / layer.Shape.FramesPerSecond);
+            if (layer.NextFrameTicks > answer)
+                layer.NextFrameTicks = answer;
         }
         foreach (var layer in publisher.VideoLayers)
         {
@@ -111,6 +122,8 @@ internal sealed class MediaPacer : IDisposable
                 continue;
             var keyframe = layer.KeyframePending;
             layer.KeyframePending = false;
+            if (keyframe)
+                layer.LastKeyframeTicks = now;
             var shape = layer.Shape;
             var frameLength = keyframe ? shape.KeyframeBytes : shape.DeltaFrameBytes;
             var packets = SyntheticMedia.GetVideoPacketCount(frameLength);

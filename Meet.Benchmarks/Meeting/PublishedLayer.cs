@@ -17,6 +17,10 @@ internal sealed class PublishedLayer(VideoLayer shape, uint ssrc)
     internal uint FrameCount;
     internal long NextFrameTicks;
     internal bool KeyframePending = true;
+    internal long LastKeyframeTicks;
+
+    // Set by the SFU's PLI/FIR for this layer (any thread), taken by the pacer.
+    internal int KeyframeRequested;
 }
 
 // A layer's shape: the seed's simulcast is 180p 150 kbps 15 fps, 360p 500 kbps 24 fps, 720p 1.5 Mbps

@@ -176,7 +176,16 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
             var format = compound[offset] & 0x1f;
             var type = compound[offset + 1];
             if (type == 206 && format is 1 or 4)
-                Volatile.Write(ref _keyframeRequested, 1);
+            {
+                // The layer asked for: PLI names it as the media source, FIR in its first FCI entry.
+                var ssrcOffset = offset + (format == 1 ? 8 : 12);
+                var ssrc = ssrcOffset + 4 <= compound.Length ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(compound[ssrcOffset..]) : 0;
+                var layer = VideoLayers.FirstOrDefault(l => l.Ssrc == ssrc);
+                if (layer is not null)
+                    Volatile.Write(ref layer.KeyframeRequested, 1);
+                else
+                    Volatile.Write(ref _keyframeRequested, 1);
+            }
             offset += 4 * ((compound[offset + 2] << 8 | compound[offset + 3]) + 1);
         }
     }
