@@ -70,7 +70,9 @@ internal sealed class MediaPacer : IDisposable
                 var audioInterval = talking ? UnscaledAudioIntervalTicks : _profile.AudioIntervalTicks;
                 if (talking && publisher.NextAudioTicks > now + audioInterval)
                     publisher.NextAudioTicks = now;
-                if (now >= publisher.NextAudioTicks)
+                // A talker whose pass came late (the pacer thread starved on a loaded machine) sends the
+                // frames it owes, as a real sender's queued frames would leave: the detector needs its 50/s.
+                for (var owed = talking ? MaxOwedTalkFrames : 1; owed > 0 && now >= publisher.NextAudioTicks; owed--)
                 {
                     if (publisher.Role == ParticipantRole.Camera || _profile.MicrophonesTalk)
                     {
@@ -82,9 +84,9 @@ internal sealed class MediaPacer : IDisposable
                     }
                     publisher.AudioFrameCount++;
                     publisher.NextAudioTicks += audioInterval;
-                    if (publisher.NextAudioTicks < now)
-                        publisher.NextAudioTicks = now + audioInterval;
                 }
+                if (publisher.NextAudioTicks < now)
+                    publisher.NextAudioTicks = now + audioInterval;
             }
             Thread.Sleep(1);
         }
@@ -143,6 +145,8 @@ internal sealed class MediaPacer : IDisposable
                 layer.NextFrameTicks = now + interval;
         }
     }
+
+    private const int MaxOwedTalkFrames = 10;
 
     private static readonly long UnscaledAudioIntervalTicks = (long)(Stopwatch.Frequency / MediaProfile.BaseAudioPacketsPerSecond);
 
