@@ -15,6 +15,7 @@ public sealed class PacketBatch
     private readonly byte[] _buffer;
     private readonly int[] _lengths;
     private readonly PacketAddress[] _addresses;
+    private int[]? _sendOrder;
 
     public PacketBatch(int capacity, int slotSize = DefaultSlotSize)
     {
@@ -36,7 +37,29 @@ public sealed class PacketBatch
 
     public bool IsFull => Count == Capacity;
 
-    public void Clear() => Count = 0;
+    public void Clear()
+    {
+        Count = 0;
+        HasSendOrder = false;
+    }
+
+    /// <summary>
+    /// Whether <see cref="SetSendOrder"/> gave an order to send the datagrams in (until the next
+    /// <see cref="Clear"/>). The sockets engine follows it, so a sender can group datagrams (e.g. by
+    /// destination, for UDP GSO) without moving payloads; an engine may ignore it.
+    /// </summary>
+    public bool HasSendOrder { get; private set; }
+
+    /// <summary>The order to send in: a permutation of 0..Count-1 (checked cheaply: length only).</summary>
+    public void SetSendOrder(ReadOnlySpan<int> order)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(order.Length, Count, nameof(order));
+        order.CopyTo(_sendOrder ??= new int[Capacity]);
+        HasSendOrder = true;
+    }
+
+    /// <summary>The slot index of the <paramref name="position"/>-th datagram to send.</summary>
+    public int SendIndex(int position) => HasSendOrder ? _sendOrder![position] : position;
 
     /// <summary>The payload of datagram <paramref name="index"/>, writable so it can be rewritten in place.</summary>
     public Span<byte> this[int index] => _buffer.AsSpan(CheckIndex(index) * SlotSize, _lengths[index]);
@@ -89,6 +112,7 @@ public sealed class PacketBatch
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Capacity, nameof(count));
         Count = count;
+        HasSendOrder = false;
     }
 
     internal Span<int> Lengths => _lengths;

@@ -2,8 +2,8 @@ using Meet.PacketEngine;
 
 namespace Meet.Modules.Media.Transport;
 
-// Reorders a send batch so that each destination's datagrams sit next to each other, in the order
-// they were written (stable: a subscriber's packets keep their sequence order, and the first
+// Gives a send batch an order (PacketBatch.SetSendOrder; the payloads stay in their slots) in which
+// each destination's datagrams sit next to each other, in the order they were written (stable: a subscriber's packets keep their sequence order, and the first
 // destination written goes first). The fan-out writes one incoming packet to every subscriber before
 // the next (p1→s1, p1→s2, …, p2→s1, …), so without this no two neighbours share a destination and the
 // sockets engine's UDP GSO (consecutive datagrams to one address, equal sizes but the last) never
@@ -13,15 +13,16 @@ namespace Meet.Modules.Media.Transport;
 internal sealed class DestinationGrouper
 {
     private int[] _next = [];
+    private int[] _order = [];
     private int[] _groupHead = [];
     private int[] _groupTail = [];
     private int[] _table = [];
     private int[] _tableStamp = [];
     private int _stamp;
 
-    // Copies `source` into `target` (cleared first) grouped by destination. False, leaving target
-    // untouched, when no destination appears twice (nothing to gain: send `source` as it is).
-    public bool TryGroup(PacketBatch source, PacketBatch target)
+    // Sets the batch's send order grouped by destination. False, leaving the batch as it was, when no
+    // destination appears twice (nothing to gain).
+    public bool TryGroup(PacketBatch source)
     {
         var count = source.Count;
         if (count < 2)
@@ -63,12 +64,13 @@ internal sealed class DestinationGrouper
         }
         if (groups == count)
             return false;
-        target.Clear();
+        var position = 0;
         for (var group = 0; group < groups; group++)
         {
             for (var i = _groupHead[group]; i >= 0; i = _next[i])
-                target.TryAdd(source[i], source.GetAddress(i));
+                _order[position++] = i;
         }
+        source.SetSendOrder(_order.AsSpan(0, count));
         return true;
     }
 
@@ -77,6 +79,7 @@ internal sealed class DestinationGrouper
         if (_next.Length >= capacity)
             return;
         _next = new int[capacity];
+        _order = new int[capacity];
         _groupHead = new int[capacity];
         _groupTail = new int[capacity];
         // Open addressing at most half full: a power of two at least twice the capacity.

@@ -15,7 +15,8 @@ namespace Meet.Modules.Media.Transport;
 // case) Flush is one volatile read more than before.
 // UDP GSO (issue 14): a flushed batch is grouped by destination (DestinationGrouper) so a subscriber's
 // packets leave together, and a thread that fans out more than a batch holds between two flushes
-// grows its batch (doubling, up to MaxBatchCapacity) instead of flushing early: a frame's packets to
+// grows its batch (doubling, up to MaxBatchCapacity) instead of flushing early. Grouping only sets the
+// batch's send order, which the sockets engine follows: no payload is copied: a frame's packets to
 // all its subscribers then sit in one batch, and each subscriber gets them in one GSO send. Growth
 // happens the first few times a thread fans out widely, never per packet afterwards.
 internal sealed class MediaSender
@@ -37,9 +38,6 @@ internal sealed class MediaSender
 
     [ThreadStatic]
     private static PacketBatch? t_tcpPart;
-
-    [ThreadStatic]
-    private static PacketBatch? t_grouped;
 
     [ThreadStatic]
     private static DestinationGrouper? t_grouper;
@@ -148,29 +146,22 @@ internal sealed class MediaSender
             return;
         var channel = Channel;
         var tcp = TcpChannel;
-        var outgoing = batch;
         if (GroupByDestination && batch.Count > 1)
-        {
-            var grouped = t_grouped;
-            if (grouped is null || grouped.Capacity < batch.Capacity)
-                t_grouped = grouped = new PacketBatch(batch.Capacity);
-            if ((t_grouper ??= new DestinationGrouper()).TryGroup(batch, grouped))
-                outgoing = grouped;
-        }
+            (t_grouper ??= new DestinationGrouper()).TryGroup(batch);
         if (tcp is not null && Volatile.Read(ref _tcpPeerCount) > 0)
-            SendSplit(outgoing, channel, tcp);
+            SendSplit(batch, channel, tcp);
         else if (channel is not null)
-            channel.Send(outgoing);
+            channel.Send(batch);
         batch.Clear();
-        outgoing.Clear();
     }
 
     private void SendSplit(PacketBatch batch, IPacketChannel? udp, IPacketChannel tcp)
     {
         var udpPart = t_udpPart is { } u && u.Capacity >= batch.Capacity ? u : t_udpPart = new PacketBatch(batch.Capacity);
         var tcpPart = t_tcpPart is { } t && t.Capacity >= batch.Capacity ? t : t_tcpPart = new PacketBatch(batch.Capacity);
-        for (var i = 0; i < batch.Count; i++)
+        for (var position = 0; position < batch.Count; position++)
         {
+            var i = batch.SendIndex(position);
             var destination = batch.GetAddress(i);
             (_tcpPeers.ContainsKey(destination) ? tcpPart : udpPart).TryAdd(batch[i], destination);
         }

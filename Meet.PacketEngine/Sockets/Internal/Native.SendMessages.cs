@@ -39,7 +39,14 @@ internal static unsafe partial class Native
         /// one segment makes it a GSO send: the kernel cuts the concatenated payload into datagrams of
         /// the first one's length (the last may be shorter), each with its own UDP header.
         /// </summary>
-        public void Add(PacketBatch batch, int first, int segments, in PacketAddress destination, bool asIPv6)
+        public void Add(PacketBatch batch, int first, int segments, in PacketAddress destination, bool asIPv6) =>
+            Add(batch, default, first, segments, destination, asIPv6);
+
+        /// <summary>
+        /// As above, with <paramref name="first"/> a position in <paramref name="order"/> (the batch's send
+        /// order: position → slot index) when one is given.
+        /// </summary>
+        public void Add(PacketBatch batch, ReadOnlySpan<int> order, int first, int segments, in PacketAddress destination, bool asIPv6)
         {
             var m = Count;
             ref var message = ref _messages[m];
@@ -52,8 +59,9 @@ internal static unsafe partial class Native
             for (var s = 0; s < segments; s++)
             {
                 ref var iov = ref _iovecs[IovecCount + s];
-                var length = batch.GetLength(first + s);
-                iov.Base = batch.GetSlotPointer(first + s);
+                var slot = order.IsEmpty ? first + s : order[first + s];
+                var length = batch.GetLength(slot);
+                iov.Base = batch.GetSlotPointer(slot);
                 iov.Length = (nuint)length;
                 bytes += length;
             }
@@ -63,7 +71,7 @@ internal static unsafe partial class Native
                 cmsg->Length = GsoCmsgLength;
                 cmsg->Level = SolUdp;
                 cmsg->Type = UdpSegment;
-                *(ushort*)(cmsg + 1) = (ushort)batch.GetLength(first);
+                *(ushort*)(cmsg + 1) = (ushort)batch.GetLength(order.IsEmpty ? first : order[first]);
                 message.Header.Control = cmsg;
                 message.Header.ControlLength = GsoCmsgSpace;
             }

@@ -38,8 +38,9 @@ internal sealed partial class UdpChannel
         var to = _ipv6Socket ? scratch.To6 : scratch.To4;
         var sent = 0;
         long bytes = 0;
-        for (var i = 0; i < batch.Count; i++)
+        for (var position = 0; position < batch.Count; position++)
         {
+            var i = batch.SendIndex(position);
             var address = batch.Addresses[i];
             if (!CanReach(address))
             {
@@ -66,10 +67,16 @@ internal sealed partial class UdpChannel
 
     private int SendMmsg(PacketBatch batch)
     {
-        var messages = SendScratch.Current.Messages;
+        var scratch = SendScratch.Current;
+        var messages = scratch.Messages;
         var count = batch.Count;
-        var lengths = batch.Lengths[..count];
-        var addresses = batch.Addresses[..count];
+        // With a send order (MediaSender groups by destination for GSO) the runs are counted over the
+        // datagrams in that order; the payloads stay in their slots.
+        ReadOnlySpan<int> order = default;
+        ReadOnlySpan<int> lengths = batch.Lengths[..count];
+        ReadOnlySpan<PacketAddress> addresses = batch.Addresses[..count];
+        if (batch.HasSendOrder)
+            scratch.Arrange(batch, out order, out lengths, out addresses);
         var totalSent = 0;
         long totalBytes = 0;
         var index = 0;
@@ -88,7 +95,7 @@ internal sealed partial class UdpChannel
                 var segments = gso
                     ? CountGsoSegments(lengths, addresses, index, Math.Min(_maxGsoSegments, Native.SendMessages.MaxIovecs - messages.IovecCount))
                     : 1;
-                messages.Add(batch, index, segments, addresses[index], _ipv6Socket);
+                messages.Add(batch, order, index, segments, addresses[index], _ipv6Socket);
                 index += segments;
             }
             var done = 0;
@@ -164,6 +171,32 @@ internal sealed partial class UdpChannel
         public readonly SocketAddress To4 = new(AddressFamily.InterNetwork);
         public readonly SocketAddress To6 = new(AddressFamily.InterNetworkV6);
 
+        private int[] _order = [];
+        private int[] _lengths = [];
+        private PacketAddress[] _addresses = [];
+
         public static SendScratch Current => t_current ??= new SendScratch();
+
+        // The batch's lengths and addresses in its send order (arrays grown once to the batch's capacity).
+        public void Arrange(PacketBatch batch, out ReadOnlySpan<int> order, out ReadOnlySpan<int> lengths, out ReadOnlySpan<PacketAddress> addresses)
+        {
+            var count = batch.Count;
+            if (_order.Length < batch.Capacity)
+            {
+                _order = new int[batch.Capacity];
+                _lengths = new int[batch.Capacity];
+                _addresses = new PacketAddress[batch.Capacity];
+            }
+            for (var position = 0; position < count; position++)
+            {
+                var i = batch.SendIndex(position);
+                _order[position] = i;
+                _lengths[position] = batch.Lengths[i];
+                _addresses[position] = batch.Addresses[i];
+            }
+            order = _order.AsSpan(0, count);
+            lengths = _lengths.AsSpan(0, count);
+            addresses = _addresses.AsSpan(0, count);
+        }
     }
 }

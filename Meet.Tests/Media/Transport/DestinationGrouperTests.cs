@@ -16,11 +16,10 @@ public sealed class DestinationGrouperTests
         var order = new[] { 1, 2, 1, 3, 2, 1 };
         for (var i = 0; i < order.Length; i++)
             source.TryAdd(Enumerable.Repeat((byte)i, 100 + i).ToArray(), Peer(order[i]));
-        var target = new PacketBatch(16);
+        new DestinationGrouper().TryGroup(source).Should().BeTrue();
 
-        new DestinationGrouper().TryGroup(source, target).Should().BeTrue();
-
-        var got = Enumerable.Range(0, target.Count).Select(i => (target[i][0], target[i].Length, target.GetAddress(i))).ToList();
+        source.HasSendOrder.Should().BeTrue();
+        var got = Enumerable.Range(0, source.Count).Select(p => source.SendIndex(p)).Select(i => (source[i][0], source[i].Length, source.GetAddress(i))).ToList();
         got.Should().Equal((0, 100, Peer(1)), (2, 102, Peer(1)), (5, 105, Peer(1)), (1, 101, Peer(2)), (4, 104, Peer(2)), (3, 103, Peer(3)));
     }
 
@@ -30,31 +29,29 @@ public sealed class DestinationGrouperTests
         var source = new PacketBatch(8);
         for (var i = 0; i < 5; i++)
             source.TryAdd([(byte)i], Peer(i));
-        var target = new PacketBatch(8);
-        target.TryAdd([9], Peer(9));
-
-        new DestinationGrouper().TryGroup(source, target).Should().BeFalse();
-        target.Count.Should().Be(1, "the target is untouched when grouping gains nothing");
+        new DestinationGrouper().TryGroup(source).Should().BeFalse();
+        source.HasSendOrder.Should().BeFalse("grouping gains nothing: the batch keeps its order");
     }
 
     [Test]
     public void Reuse_across_many_flushes_and_a_larger_batch_stays_correct()
     {
         var grouper = new DestinationGrouper();
-        var target = new PacketBatch(512);
         for (var round = 0; round < 5; round++)
         {
             var capacity = round < 3 ? 64 : 512;
             var source = new PacketBatch(capacity);
             for (var i = 0; i < capacity; i++)
                 source.TryAdd([(byte)(i / 8)], Peer(1000 + i % 8));
-            grouper.TryGroup(source, target).Should().BeTrue();
-            target.Count.Should().Be(capacity);
+            grouper.TryGroup(source).Should().BeTrue();
+            var order = Enumerable.Range(0, source.Count).Select(source.SendIndex).ToList();
+            order.Should().BeEquivalentTo(Enumerable.Range(0, capacity), "a permutation of the batch");
             for (var peer = 0; peer < 8; peer++)
             {
-                var mine = Enumerable.Range(0, target.Count).Where(i => target.GetAddress(i) == Peer(1000 + peer)).ToList();
-                mine.Should().HaveCount(capacity / 8).And.BeInAscendingOrder();
-                mine.Select(i => (int)target[i][0]).Should().BeInAscendingOrder("a destination's datagrams keep their order");
+                var mine = order.Select((slot, position) => (slot, position)).Where(x => source.GetAddress(x.slot) == Peer(1000 + peer)).ToList();
+                mine.Select(x => x.position).Should().HaveCount(capacity / 8);
+                (mine[^1].position - mine[0].position).Should().Be(capacity / 8 - 1, "a destination's datagrams are neighbours");
+                mine.Select(x => x.slot).Should().BeInAscendingOrder("and keep their order");
             }
         }
     }

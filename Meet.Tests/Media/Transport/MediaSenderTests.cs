@@ -158,8 +158,11 @@ public sealed class MediaSenderTests
         public int Send(PacketBatch batch)
         {
             Sends++;
-            for (var i = 0; i < batch.Count; i++)
+            for (var position = 0; position < batch.Count; position++)
+            {
+                var i = batch.SendIndex(position);
                 Sent.Add((batch[i][0], batch.GetAddress(i)));
+            }
             return batch.Count;
         }
 

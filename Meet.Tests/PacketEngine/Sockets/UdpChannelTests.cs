@@ -69,6 +69,33 @@ public sealed class UdpChannelTests
     }
 
     [Test]
+    public async Task A_send_order_grouping_two_interleaved_destinations_gives_one_gso_message_each_in_order()
+    {
+        await using var engine = SocketsPacketEngineFactory.Create(new SocketsPacketEngineOptions { ReceiveLoops = 1 });
+        var first = new RecordingReceiver();
+        var second = new RecordingReceiver();
+        var a = engine.Bind(Loopback, PacketProtocol.Udp, first);
+        var b = engine.Bind(Loopback, PacketProtocol.Udp, second);
+        var source = (UdpChannel)engine.Bind(Loopback, PacketProtocol.Udp, new RecordingReceiver());
+        var batch = new PacketBatch(8);
+        // Fan-out order: packet k to a, then to b; the marker byte says which packet it is.
+        for (byte k = 1; k <= 3; k++)
+        {
+            batch.TryAdd(Enumerable.Repeat(k, k == 3 ? 600 : 1000).ToArray(), a.LocalAddress);
+            batch.TryAdd(Enumerable.Repeat(k, k == 3 ? 600 : 1000).ToArray(), b.LocalAddress);
+        }
+        batch.SetSendOrder([0, 2, 4, 1, 3, 5]);
+
+        source.Send(batch).Should().Be(6);
+
+        first.WaitFor(3).Should().BeTrue();
+        second.WaitFor(3).Should().BeTrue();
+        source.Counters.SendMessages.Should().Be(2, "one GSO message per destination");
+        first.Datagrams.Select(d => d.Payload[0]).Should().Equal(1, 2, 3);
+        second.Datagrams.Select(d => d.Payload[0]).Should().Equal(1, 2, 3);
+    }
+
+    [Test]
     public void Gso_groups_equal_datagrams_to_one_destination_up_to_the_segment_limit()
     {
         int[] lengths = [1200, 1200, 1200, 1200, 1200];
