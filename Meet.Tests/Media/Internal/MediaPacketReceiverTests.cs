@@ -37,6 +37,27 @@ public sealed class MediaPacketReceiverTests
     }
 
     [Test]
+    public async Task A_frame_fanned_out_to_many_subscribers_leaves_grouped_by_subscriber_and_allocates_nothing()
+    {
+        // Issue 14: three packets of one frame in one receive batch, to 100 subscribers. The fan-out writes
+        // packet 1 to all, then packet 2, ...; the send batch goes out once, ordered so that each
+        // subscriber's three packets are neighbours (one UDP GSO send each with the sockets engine).
+        await using var rig = Rig.Create(subscribers: 100);
+        rig.Receive(keyFrame: true).Should().Be(100);
+        rig.ReceiveFrame(3);
+        rig.ReceiveFrame(3);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 20; i++)
+            rig.ReceiveFrame(3);
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "grouping and the grown batch allocate nothing per packet");
+
+        rig.ReceiveFrame(3).Should().Be(300);
+        rig.Channel.Sends.Should().Be(1, "the batch grew to hold the whole fan-out of the frame");
+        rig.Channel.LongestRunToOneDestination.Should().Be(3, "each subscriber's packets of the frame are neighbours");
+    }
+
+    [Test]
     public async Task Delta_frames_before_the_first_keyframe_are_not_forwarded()
     {
         await using var rig = Rig.Create(subscribers: 2);
@@ -69,6 +90,7 @@ public sealed class MediaPacketReceiverTests
         private readonly byte[] _payload = new byte[1000];
         private readonly byte[] _scratch = new byte[PacketBatch.DefaultSlotSize];
         private readonly PacketBatch _batch = new(1);
+        private readonly PacketBatch _frameBatch = new(16);
         private readonly List<SrtpSession> _subscriberClients = [];
         private SrtpSession _publisherClient = null!;
         private PacketAddress _publisherAddress;
@@ -141,6 +163,26 @@ public sealed class MediaPacketReceiverTests
 
         public ushort NextSequence => _sequence;
 
+        // One receive batch holding `packets` delta-frame packets of one frame (marker on the last);
+        // returns how many RTP packets left the port for it.
+        public int ReceiveFrame(int packets)
+        {
+            _payload[1] = 1;
+            _frameBatch.Clear();
+            _timestamp += 3000;
+            for (var p = 0; p < packets; p++)
+            {
+                var writer = new RtpPacketWriter(_scratch, 96, _sequence++, _timestamp, PublisherSsrc, marker: p == packets - 1);
+                writer.TryComplete(_payload, 0, out var length);
+                _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+                _frameBatch.TryAdd(_scratch.AsSpan(0, protectedLength), _publisherAddress);
+            }
+            Channel.Rtp = 0;
+            Channel.Sends = 0;
+            Receiver.OnReceived(Channel, _frameBatch);
+            return Channel.Rtp;
+        }
+
         // Header and payload of each packet of the last batch, as its subscriber decrypts it.
         public List<(RtpHeader Header, byte[] Payload)> DecodeLastPackets()
         {
@@ -197,9 +239,22 @@ public sealed class MediaPacketReceiverTests
 
         public PacketChannelCounters Counters { get; } = new();
 
+        public int Sends { get; set; }
+
+        // In the last batch's send order: the most consecutive datagrams to one destination.
+        public int LongestRunToOneDestination { get; private set; }
+
         public int Send(PacketBatch batch)
         {
             Last.Clear();
+            Sends++;
+            LongestRunToOneDestination = 0;
+            var run = 0;
+            for (var position = 0; position < batch.Count; position++)
+            {
+                run = position > 0 && batch.GetAddress(batch.SendIndex(position)) == batch.GetAddress(batch.SendIndex(position - 1)) ? run + 1 : 1;
+                LongestRunToOneDestination = Math.Max(LongestRunToOneDestination, run);
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 var packet = batch[i];
