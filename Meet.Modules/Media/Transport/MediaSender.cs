@@ -104,9 +104,12 @@ internal sealed class MediaSender
     public Span<byte> GetSlot()
     {
         var batch = OwnBatch();
-        if (batch.IsFull)
+        // The thread's batch may be larger than this sender holds (another sender, or a setting changed,
+        // grew it): what this sender holds is bounded by its own limit, not by the batch's size.
+        var limit = GroupByDestination ? MaxBatchCapacity : BatchCapacity;
+        if (batch.Count >= Math.Min(batch.Capacity, limit))
         {
-            if (GroupByDestination && batch.Capacity < MaxBatchCapacity)
+            if (batch.Capacity < limit)
                 batch = Grow(batch);
             else
                 Flush();

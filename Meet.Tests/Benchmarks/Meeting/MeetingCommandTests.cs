@@ -45,12 +45,16 @@ public sealed class MeetingCommandTests
 
     // Issue 14: with --media-after-joins the cameras start only once everyone joined (CPU per join is
     // then the joins' own); the run must still end with every subscriber receiving every publisher.
+    // Issue 10: the cameras take turns talking (--speaker-turns): the turns run, the viewers see each
+    // talker's video (both cameras are within last-N here, so "already in view") and the server
+    // announces a talker as the dominant speaker. Counts only, never a latency.
     [Test]
     [CancelAfter(180_000)]
     public async Task Smoke_run_with_media_after_the_joins_still_delivers_every_publishers_media(CancellationToken cancellationToken)
     {
         var output = TempDirectory.Create("meet-meeting-smoke-after-");
-        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--media-after-joins", "--seconds", "1", "--warmup", "0", "--quiet", "--out", output], cancellationToken);
+        var (exitCode, _, log) = await BenchmarksAssembly.RunAsync(["meeting", "smoke", "--media-after-joins", "--seconds", "3", "--warmup", "0",
+            "--speaker-turns", "1.5", "--talk-spurt", "1.2", "--quiet", "--out", output], cancellationToken);
 
         exitCode.Should().Be(0, log);
         using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json"), cancellationToken));
@@ -58,5 +62,9 @@ public sealed class MeetingCommandTests
         step.GetProperty("joined").GetInt32().Should().Be(step.GetProperty("participants").GetInt32(), log);
         step.GetProperty("subscribersWithAllMedia").GetInt32().Should().Be(5, log);
         step.GetProperty("streamsReceived").GetInt32().Should().Be(step.GetProperty("streamsExpected").GetInt32(), log);
+        var speakerChanges = step.GetProperty("speakerChanges");
+        speakerChanges.GetProperty("turns").GetInt32().Should().BeGreaterThanOrEqualTo(2, log);
+        (speakerChanges.GetProperty("samples").GetInt32() + speakerChanges.GetProperty("alreadyInView").GetInt32()).Should().BePositive(log);
+        speakerChanges.GetProperty("announcedSamples").GetInt32().Should().BePositive("a talker became the dominant speaker: " + log);
     }
 }
