@@ -215,7 +215,9 @@ internal sealed partial class WebRtcTransport
         }
     }
 
-    // A packet already in its final form (e.g. RTX): protect and send as is.
+    // A packet already in its final form (the mixer's, issue 17): protect and send as is, except for its
+    // transport-wide element (placed by MixListener), which gets this subscriber's next sequence number
+    // like a forwarded packet in SendRtp; a packet without one is sent unstamped.
     public bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender)
     {
         lock (_lock)
@@ -224,8 +226,12 @@ internal sealed partial class WebRtcTransport
                 return false;
             var slot = sender.GetSlot();
             if (rtp.Length + _srtp.RtpOverhead > slot.Length)
+            {
+                _counters.Drop(MediaDropReason.SendBufferFull);
                 return false;
+            }
             rtp.CopyTo(slot);
+            Downlink?.OnSend(slot[..rtp.Length], Bandwidth.TransportSequenceStamper.SubscriberExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
                 return false;
             sender.Commit(protectedLength, _remote);
