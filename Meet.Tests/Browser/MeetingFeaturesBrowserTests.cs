@@ -199,21 +199,19 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
                   return JSON.stringify(result);
                 }
                 """;
-            // A mixer starved of CPU (this machine under other builds) mixes fewer speakers by design
-            // (AudioMixer.MaxSpeakers, unit-tested in AudioMixerTests): then that many tones are expected.
+            // A mixer late because this machine is busy skips frames but keeps every voice (only the
+            // mixers' own CPU overloading the pool sheds one, AudioMixerTests): all three tones are due.
             var mixer = Harness.Host.Get<MediaModule>().FindRouter(meeting.MeetingId)!.Mixer!;
             MixSpectrum? spectrum = null;
-            var expected = 3;
             var deadline = DateTime.UtcNow + MediaTimeout;
             while (DateTime.UtcNow < deadline)
             {
                 spectrum = System.Text.Json.JsonSerializer.Deserialize<MixSpectrum>(await page.EvaluateAsync<string>(analyse), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
-                expected = Math.Min(expected, mixer.MaxSpeakers);
                 if (spectrum.Tones.Take(3).All(t => t > spectrum.Floor + 20))
                     break;
             }
             TestContext.Out.WriteLine($"mix spectrum in Chromium: 440/660/880/1100 Hz peaks {string.Join(" / ", spectrum!.Tones.Select(t => t.ToString("0")))} dB, floor {spectrum.Floor:0} dB; mixer speakers {mixer.MaxSpeakers}, dropped {Harness.Host.Get<MediaModule>().MixerCounters.SpeakersDropped}");
-            spectrum.Tones.Take(3).Count(t => t > spectrum.Floor + 20).Should().BeGreaterThanOrEqualTo(expected, "the tones of every speaker the mixer mixes are in the one stream");
+            spectrum.Tones.Take(3).Should().OnlyContain(t => t > spectrum.Floor + 20, "the three speakers' tones are in the one stream");
             spectrum.Tones[3].Should().BeLessThan(spectrum.Tones.Take(3).Max() - 20, "nobody sends 1,100 Hz");
         }
         finally

@@ -175,22 +175,23 @@ public sealed class MixedAudioTests
             var counters = host.Get<MediaModule>().MixerCounters;
             TestContext.Out.WriteLine($"mixer: max speakers {mixer.MaxSpeakers}, frames skipped {counters.FramesSkipped}, speakers dropped {counters.SpeakersDropped}, " +
                 $"latency p50 {counters.LatencyPercentile(0.5)} ms p99 {counters.LatencyPercentile(0.99)} ms, max encodes per frame {counters.MaxEncodesPerFrame}");
-            // A mixer starved of CPU (this machine under other builds) drops a speaker by design (unit-tested
-            // in AudioMixerTests); then one tone fewer is expected, never more missing than it dropped.
-            var expected = 3 - (int)Math.Min(1, counters.SpeakersDropped);
+            // A mixer late because this machine is busy with other builds skips frames but keeps every
+            // voice: only the mixers' own CPU overloading the pool sheds one (AudioMixerTests), and one
+            // meeting's few listeners never need half a core.
+            counters.SpeakersDropped.Should().Be(0, "one small meeting's mix never overloads the pool");
 
             const uint rate = MixFormat.SampleRate;
             var before = listener.Decode(listenerSwitch - rate, listenerSwitch);
-            new[] { 440, 660, 880 }.Count(f => Spectrum.Share(before, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "A, B and C are in the mix");
+            ShouldHear(before, [440, 660, 880], "A, B and C are in the mix");
             Spectrum.Share(before, 1100).Should().BeLessThan(0.02, "D is silent");
             var ownMix = bots[0].Decode(ownSwitch - rate, ownSwitch);
             Spectrum.Share(ownMix, 440).Should().BeLessThan(0.02, "A does not hear itself");
-            new[] { 660, 880 }.Count(f => Spectrum.Share(ownMix, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected - 1, "A hears B and C");
+            ShouldHear(ownMix, [660, 880], "A hears B and C");
 
             // Within 2 s of D starting, the mix carries D and no longer C, and the switch made no click.
             var after = listener.Decode(listenerSwitch + rate * 3 / 2, listenerSwitch + rate * 2);
             Spectrum.Share(after, 880).Should().BeLessThan(0.02, "C went silent and left the mix");
-            new[] { 440, 660, 1100 }.Count(f => Spectrum.Share(after, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "D replaced C within 2 s");
+            ShouldHear(after, [440, 660, 1100], "D replaced C within 2 s");
             var aroundSwitch = listener.Decode(listenerSwitch - rate / 2, listenerSwitch + rate * 2);
             Spectrum.MaxJump(aroundSwitch).Should().BeLessThan(0.25, "a click steps by up to the 0.3 tone amplitude");
 
@@ -221,6 +222,13 @@ public sealed class MixedAudioTests
             foreach (var bot in bots)
                 await bot.DisposeAsync();
         }
+    }
+
+    private static void ShouldHear(float[] pcm, int[] frequencies, string because)
+    {
+        var shares = frequencies.Select(f => Spectrum.Share(pcm, f)).ToArray();
+        TestContext.Out.WriteLine($"{because}: {string.Join(", ", frequencies.Zip(shares, (f, s) => $"{f} Hz {s:0.00}"))} of {pcm.Length / MixFormat.FrameSamples} frames");
+        shares.Should().OnlyContain(share => share > 0.1, because);
     }
 
     private static Task EventuallyAsync(Func<bool> condition, string because) => Signaling.SignalingTestBase.EventuallyAsync(condition, because, 20_000);
