@@ -55,7 +55,7 @@ internal sealed class AudioMixer : IDisposable
     private int _closed;
     private long _skipWindowStart;
     private int _skipsInWindow;
-    private long _cpuPerFrame = -1;
+    private long _cpuPerFrame;
 
     public AudioMixer(string meetingId, MixerCounters counters, int bitrate = 32000, int complexity = 5)
     {
@@ -77,7 +77,8 @@ internal sealed class AudioMixer : IDisposable
     public MixListener[] Listeners => Volatile.Read(ref _listeners);
 
     // The thread CPU time one frame of this meeting costs (decode, mix, encode, every listener's
-    // packet), nanoseconds, smoothed over about ten frames; -1 before the first frame.
+    // packet), nanoseconds, smoothed over about ten frames from 0, so that a first frame's one-off cost
+    // (codec set-up, a cold cache) cannot make a new meeting look like an overloaded pool.
     public long CpuPerFrameNanoseconds => Interlocked.Read(ref _cpuPerFrame);
 
     // The last frame mixed or skipped (-1 before the first): where the mix's timeline is now.
@@ -274,7 +275,7 @@ internal sealed class AudioMixer : IDisposable
         if (cpu >= 0)
         {
             var smoothed = Interlocked.Read(ref _cpuPerFrame);
-            Interlocked.Exchange(ref _cpuPerFrame, smoothed < 0 ? cpu : smoothed + (cpu - smoothed) / 10);
+            Interlocked.Exchange(ref _cpuPerFrame, smoothed + (cpu - smoothed) / 10);
         }
         _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent, cpu);
         if (Volatile.Read(ref _maxSpeakers) < Speakers && Interlocked.Increment(ref _goodFrames) >= RecoverFrames)

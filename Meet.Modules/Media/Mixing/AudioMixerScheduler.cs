@@ -48,7 +48,7 @@ internal sealed partial class AudioMixerScheduler : IDisposable
     {
         var demand = 0.0;
         foreach (var mixer in mixers)
-            demand += Math.Max(0, mixer.CpuPerFrameNanoseconds) * (1000.0 / MixFormat.FrameMilliseconds);
+            demand += mixer.CpuPerFrameNanoseconds * (1000.0 / MixFormat.FrameMilliseconds);
         return demand >= OverloadShare * workers * 1e9;
     }
 
