@@ -85,6 +85,15 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         var order = await call.Host.Locator(rows).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.participantId)");
         order.Should().Equal([call.CarolId, call.BobId], "hands are listed in the order they were raised");
         (await call.Host.InnerTextAsync("#participant-count")).Should().Be("3 people");
+        (await call.Bob.InnerTextAsync("#meeting-title")).Should().Be("Alice's meeting", "the header names the meeting");
+
+        // The mute shortcut (M) mutes Carol's microphone, and the host's roster shows it; M again unmutes.
+        await call.Carol.Keyboard.PressAsync("m");
+        (await call.Carol.GetAttributeAsync("#toggle-mic", "aria-pressed")).Should().Be("true", "M mutes the microphone");
+        await EventuallyAsync(async () => await call.Host.EvaluateAsync<bool>($"() => window.meet.rosterDetails().find(p => p.participantId === '{call.CarolId}').audioMuted"), "the host sees carol muted");
+        await call.Carol.Keyboard.PressAsync("m");
+        (await call.Carol.GetAttributeAsync("#toggle-mic", "aria-pressed")).Should().Be("false", "M again unmutes");
+        (await SelfViewOverlapsATileAsync(call.Bob)).Should().Be(0, "the self-view never covers another tile (1280x720)");
 
         await SwitchDevicesWithoutRenegotiationAsync(call);
 
@@ -102,6 +111,22 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phone });
         TestContext.AddTestAttachment(phone, "meeting page with three participants (phone, 390x844)");
         (await call.Bob.IsVisibleAsync("#leave")).Should().BeTrue("the toolbar fits a phone");
+        (await SelfViewOverlapsATileAsync(call.Bob)).Should().Be(0, "the self-view never covers another tile (phone)");
+    }
+
+    // How many of the other participants' tiles the self-view's box intersects (it is a grid cell of its own).
+    private static async Task<int> SelfViewOverlapsATileAsync(IPage page)
+    {
+        var counts = await page.EvaluateAsync<int[]>("""
+            () => {
+              const self = document.querySelector('.self-view').getBoundingClientRect();
+              const tiles = [...document.querySelectorAll('.tile')].map(t => t.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+              const overlaps = tiles.filter(r => self.left < r.right && r.left < self.right && self.top < r.bottom && r.top < self.bottom);
+              return [tiles.length, overlaps.length];
+            }
+            """);
+        counts[0].Should().Be(2, "both other participants have a visible tile");
+        return counts[1];
     }
 
     // Issue 13: switching camera and microphone mid-call replaces the tracks on their senders without a
