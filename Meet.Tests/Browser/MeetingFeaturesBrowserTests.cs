@@ -1,7 +1,9 @@
 using Meet.Modules.Client;
 using Meet.Modules.Client.Media;
+using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Transport;
+using Meet.Modules.Signaling.Internal;
 using Meet.Tests.Media.Mixing;
 using Microsoft.Playwright;
 
@@ -85,6 +87,16 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         var order = await call.Host.Locator(rows).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.participantId)");
         order.Should().Equal([call.CarolId, call.BobId], "hands are listed in the order they were raised");
         (await call.Host.InnerTextAsync("#participant-count")).Should().Be("3 people");
+
+        // The roster says what the server knows of each connection: carol's media path failing (reported
+        // here at the server as ICE/DTLS would) shows on her row in the host's people panel, then clears.
+        var carolSession = Harness.Host.Get<SessionRegistry>().Sessions.Single(s => s.ParticipantId == call.CarolId);
+        var carolRow = $"#roster-panel li.roster-row[data-participant-id='{call.CarolId}']";
+        carolSession.OnConnectionStateChanged(MediaConnectionState.Failed);
+        await EventuallyAsync(async () => await call.Host.GetAttributeAsync(carolRow, "data-connection") == "media_failed"
+            && await call.Host.Locator($"{carolRow} svg[aria-label='media connection failed']").CountAsync() == 1, "the host's roster shows carol's failed media");
+        carolSession.OnConnectionStateChanged(MediaConnectionState.Connected);
+        await EventuallyAsync(async () => await call.Host.GetAttributeAsync(carolRow, "data-connection") == "connected", "and clears it when it is back");
         (await call.Bob.InnerTextAsync("#meeting-title")).Should().Be("Alice's meeting", "the header names the meeting");
 
         // The mute shortcut (M) mutes Carol's microphone, and the host's roster shows it; M again unmutes.

@@ -41,6 +41,11 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var camera = (await StatsAsync(viewer))[sharerId].FramesDecoded;
         await EventuallyAsync(async () => (await StatsAsync(viewer))[sharerId].FramesDecoded > camera + 10, "the sharer's camera keeps going beside the share");
         (await viewer.IsVisibleAsync("#screen-stage video")).Should().BeTrue("the share is shown large");
+        // Issue 13: the viewer's people panel marks the sharer (screen icon), and unmarks it when the share stops.
+        await viewer.ClickAsync("#toggle-people");
+        var sharerRow = $"#roster-panel li.roster-row[data-participant-id='{sharerId}']";
+        await EventuallyAsync(async () => await viewer.GetAttributeAsync(sharerRow, "data-screen-sharing") == "true"
+            && await viewer.Locator($"{sharerRow} svg[aria-label='sharing screen']").CountAsync() == 1, "the viewer's roster shows the share");
 
         await viewer.ClickAsync("#share-screen");
         await EventuallyAsync(async () => (await viewer.InnerTextAsync("#status")).Contains("already sharing", StringComparison.Ordinal),
@@ -51,6 +56,7 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var media = Harness.Host.Get<MediaModule>();
         await EventuallyAsync(() => Task.FromResult(media.FindRouter(Regex(sharer.Url))?.Members.All(m => m.Publishing.Producers.All(p => !p.IsScreen)) ?? false),
             "stopping closes the share's producer");
+        await EventuallyAsync(async () => await viewer.GetAttributeAsync(sharerRow, "data-screen-sharing") == "false", "the viewer's roster shows the share ended");
         await sharer.Context.CloseAsync();
         await viewer.Context.CloseAsync();
     }
