@@ -22,6 +22,7 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var sharerId = (await MeetPage.ParticipantIdAsync(sharer))!;
         await EventuallyAsync(async () => (await StatsAsync(viewer)).TryGetValue(sharerId, out var s) && s.FramesDecoded > 0, "the sharer's camera decodes");
 
+        (await sharer.Locator("#share-screen svg").CountAsync()).Should().Be(1, "the share button is an icon with its label, like the rest of the toolbar");
         await sharer.ClickAsync("#share-screen");
         try
         {
@@ -41,6 +42,7 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var camera = (await StatsAsync(viewer))[sharerId].FramesDecoded;
         await EventuallyAsync(async () => (await StatsAsync(viewer))[sharerId].FramesDecoded > camera + 10, "the sharer's camera keeps going beside the share");
         (await viewer.IsVisibleAsync("#screen-stage video")).Should().BeTrue("the share is shown large");
+        (await sharer.GetAttributeAsync("#share-screen", "aria-label")).Should().Be("Stop sharing");
         // Issue 13: the viewer's people panel marks the sharer (screen icon), and unmarks it when the share stops.
         await viewer.ClickAsync("#toggle-people");
         var sharerRow = $"#roster-panel li.roster-row[data-participant-id='{sharerId}']";
