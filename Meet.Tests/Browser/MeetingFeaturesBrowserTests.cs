@@ -119,6 +119,14 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
             TestContext.AddTestAttachment(path, $"meeting page with three participants ({name}, 1280x720)");
         }
         await call.Bob.SetViewportSizeAsync(390, 844);
+        // Bob's chat is open: on a phone it covers the call down to the toolbar, which wraps to several rows.
+        await EventuallyAsync(() => call.Bob.EvaluateAsync<bool>(
+            "() => document.querySelector('aside.side').getBoundingClientRect().bottom <= document.querySelector('footer.controls').getBoundingClientRect().top + 1"),
+            "the open chat panel ends where the toolbar begins");
+        var phoneChat = Path.Combine(directory, "meeting-three-participants-phone-chat.png");
+        await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phoneChat });
+        TestContext.AddTestAttachment(phoneChat, "meeting page with three participants, chat open (phone, 390x844)");
+        await call.Bob.ClickAsync("#toggle-chat");
         var phone = Path.Combine(directory, "meeting-three-participants-phone.png");
         await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phone });
         TestContext.AddTestAttachment(phone, "meeting page with three participants (phone, 390x844)");
@@ -162,6 +170,8 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         await EventuallyAsync(async () => await FramesFromAsync(call.Carol, call.BobId) > frames + 20 && await AudioFromAsync(call.Carol, call.BobId) > audio + 20,
             "carol keeps decoding bob's video and receiving his audio from the new devices");
         (await call.Bob.EvaluateAsync<string>("() => window.meet.publisherSdp()")).Should().Be(offerBefore, "replaceTrack needs no new offer");
+        await call.Bob.ClickAsync("#toggle-devices");
+        await call.Bob.WaitForSelectorAsync("#switch-camera", new PageWaitForSelectorOptions { State = WaitForSelectorState.Hidden });
     }
 
     // Issue 17 in Chromium, in this fixture's browser: three .NET bots publish Opus tones (440/660/880 Hz)
