@@ -14,7 +14,7 @@ namespace Meet.Benchmarks.Impairment;
 
 // The impairment matrix (issue 11, Measure):
 //   dotnet run -c Release --project Meet.Benchmarks -- impair [--seconds 30] [--recover-seconds 20]
-//       [--keyframe-seconds 10] [--profiles loss-10,cap-300k] [--output DIR]
+//       [--keyframe-seconds 10] [--profiles loss-10,cap-300k] [--output DIR] [--trace]
 // One synthetic camera publishes the seed's three simulcast layers (180p/360p/720p at 150/500/1,500
 // kbps) and one synthetic subscriber (the .NET client library: receiver reports, NACKs, RTX,
 // transport-cc feedback every 100 ms) receives it through the real server in this process. Each profile
@@ -40,6 +40,7 @@ internal static class ImpairCommand
         var seconds = InProcessMeetHost.Option(args, "--seconds", 30);
         var recoverSeconds = InProcessMeetHost.Option(args, "--recover-seconds", 20);
         var keyframeSeconds = InProcessMeetHost.Option(args, "--keyframe-seconds", 10);
+        var trace = args.Contains("--trace");
         var profiles = SelectProfiles(args);
         if (seconds <= 0 || recoverSeconds <= 0 || keyframeSeconds <= 0 || profiles is null)
         {
@@ -98,6 +99,11 @@ internal static class ImpairCommand
             return 1;
         }
         var address = member.Subscriber.RemoteAddress;
+        // --trace: once a second, what the subscriber receives and what the SFU estimates for it.
+        var traceStart = Stopwatch.GetTimestamp();
+        using var traceTimer = trace ? new Timer(_ => Console.WriteLine(FormattableString.Invariant(
+            $"trace t={Stopwatch.GetElapsedTime(traceStart).TotalSeconds:F0}s width={frames.CurrentWidth} estimate_kbps={(member.Subscriber.Downlink?.Estimate ?? 0) / 1000:F0} rtt_ms={member.Subscriber.Downlink?.RoundTripTime?.TotalMilliseconds:F0} loss={member.Subscriber.Downlink?.FractionLost:P0} frames={frames.Since(Stopwatch.GetTimestamp() - Stopwatch.Frequency).Count}")),
+            null, 1000, 1000) : null;
         var start = Stopwatch.GetTimestamp();
         var initial = await WaitFor720pAsync(frames, start, TimeSpan.FromSeconds(Math.Max(30, recoverSeconds)));
         Console.WriteLine(initial is { } t ? $"clean start: 720p after {t:F1} s" : $"clean start: no 720p within 30 s (width {frames.CurrentWidth})");
@@ -112,6 +118,8 @@ internal static class ImpairCommand
             var rtxPacketsBefore = frames.RetransmittedPackets;
             var impairedAt = Stopwatch.GetTimestamp();
             paths.Set(address, p.Impairment);
+            if (trace)
+                Console.WriteLine($"trace {p.Name}: impaired");
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             var liftedAt = Stopwatch.GetTimestamp();
             var serverAfter = ServerCounters.Read(media);
@@ -121,6 +129,8 @@ internal static class ImpairCommand
             var estimate = downlink?.Estimate ?? 0;
             var rtt = downlink?.RoundTripTime?.TotalMilliseconds;
             paths.Clear(address);
+            if (trace)
+                Console.WriteLine($"trace {p.Name}: lifted");
             var back = widthAtLift == FullWidth ? 0 : await WaitFor720pAsync(frames, liftedAt, TimeSpan.FromSeconds(recoverSeconds));
 
             var window = frames.Since(impairedAt).Where(f => f.Ticks <= liftedAt).ToList();
