@@ -51,10 +51,9 @@ public sealed class SubscriberAllocatorRankTests
             .Select(s => s.Consumer!.Producer.ParticipantId + (s.Consumer.Producer.IsScreen ? ":screen" : ""))];
     }
 
-    [Test]
-    public async Task Screen_share_then_speaker_then_pins_then_the_grid_in_selection_order([Values(true, false)] bool bounded)
+    // Five publishers (e also shares its screen); a then d talk, the viewer pins c.
+    private static SimulatedSubscriber JoinScreenSpeakerPinAndRecentSpeaker(InMemorySfu sfu)
     {
-        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 3, boundedSlots: bounded);
         var viewer = sfu.Join("viewer");
         foreach (var id in new[] { "a", "b", "c", "d", "e" })
         {
@@ -67,6 +66,14 @@ public sealed class SubscriberAllocatorRankTests
         TalkFor(sfu, "d", ref sequence);
         viewer.Media.SetPinned(["c"]).Succeeded.Should().BeTrue();
         AnswerAll(sfu);
+        return viewer;
+    }
+
+    [Test]
+    public async Task Screen_share_then_speaker_then_pins_then_the_grid_in_selection_order([Values(true, false)] bool bounded)
+    {
+        await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 3, boundedSlots: bounded);
+        var viewer = JoinScreenSpeakerPinAndRecentSpeaker(sfu);
 
         // Grid (3): the pin c, then the speaker d, then the previous speaker a; e's camera is fourth in
         // order and not forwarded, its screen share is.
@@ -97,18 +104,7 @@ public sealed class SubscriberAllocatorRankTests
     public async Task Temporal_layers_drop_in_allocation_order_within_the_same_share_of_the_estimate()
     {
         await using var sfu = new InMemorySfu(AnswerTimeout, lastN: 3, boundedSlots: true);
-        var viewer = sfu.Join("viewer");
-        foreach (var id in new[] { "a", "b", "c", "d", "e" })
-        {
-            sfu.Join(id);
-            sfu.Publish(id, screen: id == "e");
-        }
-        AnswerAll(sfu);
-        ushort sequence = 0;
-        TalkFor(sfu, "a", ref sequence);
-        TalkFor(sfu, "d", ref sequence);
-        viewer.Media.SetPinned(["c"]).Succeeded.Should().BeTrue();
-        AnswerAll(sfu);
+        var viewer = JoinScreenSpeakerPinAndRecentSpeaker(sfu);
         var allocator = viewer.Server.Member.Subscribing;
         var selection = sfu.Module.FindSelection(InMemorySfu.MeetingId)!;
         var videos = allocator.Slots.Where(s => s.Consumer is { IsPaused: false, Producer.Kind: MediaKind.Video })
