@@ -149,7 +149,8 @@ internal sealed partial class WebRtcTransport
     }
 
     // SRTP or SRTCP from the peer: unprotected in place in the receive slot, then handed up.
-    public void HandleSrtp(Span<byte> slot, int length, bool isRtcp, MediaSender sender)
+    // receivedAt: the datagram's arrival (PacketBatch.GetReceiveTimestamp), 0 when the engine has none.
+    public void HandleSrtp(Span<byte> slot, int length, bool isRtcp, MediaSender sender, long receivedAt = 0)
     {
         int plainLength;
         bool ok;
@@ -182,7 +183,7 @@ internal sealed partial class WebRtcTransport
             return;
         }
         _counters.RtpIn();
-        PacketListener.OnRtp(packet, header, sender);
+        PacketListener.OnRtp(packet, header, sender, receivedAt);
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp (and the payload type when
