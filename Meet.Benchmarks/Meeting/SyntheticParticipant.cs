@@ -32,6 +32,7 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
             // Simulated downlink loss, before anything sees the packet (as if the network lost it).
             if (receiveLoss > 0 && Random.Shared.NextDouble() < receiveLoss)
                 return;
+            RtpArrived?.Invoke(packet);
             if (Feedback.OnRtp(packet))
                 Stats.OnRtp(packet);
         };
@@ -43,6 +44,7 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
                     Stats.OnSpeakerAnnounced(publisher);
             };
         }
+        _client.SubscriberRtcpReceived += Feedback.OnRtcp;
         _client.SubscriberOfferReceived += sdp =>
         {
             Feedback.OnOffer(sdp);
@@ -57,6 +59,10 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
 
     // The camera's video m-section is the offer's first (mid "0"), its simulcast layers ride on it.
     public static ReadOnlySpan<byte> VideoMid => "0"u8;
+
+    // Every RTP packet the subscriber PeerConnection received, retransmissions included (the impairment
+    // matrix reads frames from them).
+    public event ClientPacketCallback? RtpArrived;
 
     // Receiver reports, NACKs and transport-cc feedback for what the subscriber PeerConnection receives.
     public ClientReceiverFeedback Feedback { get; }
