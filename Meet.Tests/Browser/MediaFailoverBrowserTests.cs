@@ -65,6 +65,7 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         bot.MarkKill();
         var killed = Stopwatch.GetTimestamp();
         await cluster.KillMediaNodeAsync(victim!);
+        var killAnswered = Stopwatch.GetElapsedTime(killed);
 
         // Chromium: the same page, a new subscriber PeerConnection whose inbound-rtp decodes the bot again.
         TimeSpan? browserGap = null;
@@ -84,8 +85,9 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await TestContext.Out.WriteLineAsync(
             $"failover gap (kill -> first frame decoded, polled every 50 ms): Chromium {browserGap!.Value.TotalMilliseconds:F0} ms; " +
             $"kill -> first Chromium video RTP at the .NET client {botGap.TotalMilliseconds:F0} ms; " +
-            $"page: MEDIA_RECONNECT {moves.StartedAt - pageKilledAt:F0} ms after the kill, PeerConnections connected {moves.CompletedAt - pageKilledAt:F0} ms after it; " +
+            $"page (ms after the kill): MEDIA_RECONNECT {moves.StartedAt - pageKilledAt:F0}, publisher connected {moves.PublisherConnectedAt - pageKilledAt:F0}, subscriber connected {moves.SubscriberConnectedAt - pageKilledAt:F0}; " +
             $"moved from {victim} to {survivor}");
+        await TestContext.Out.WriteLineAsync($"cluster answered the kill {killAnswered.TotalMilliseconds:F0} ms; " + Timeline(cluster, killed));
 
         browserGap.Value.Should().BeLessThan(GapBound);
         botGap.Should().BeLessThan(GapBound);
@@ -105,14 +107,22 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await context.CloseAsync();
     }
 
+    // The signaling node's side of the move, in ms after the kill (as this process read its log).
+    private static string Timeline(ClusterProcess cluster, long killed)
+    {
+        string At(string marker) => cluster.LinesContaining(marker).Where(l => l.At >= killed).Select(l => $"{Stopwatch.GetElapsedTime(killed, l.At).TotalMilliseconds:F0} ms").FirstOrDefault() ?? "never";
+        return $"signaling node: stream broke {At("broke: probing")}, probe failed {At("failed a probe")}, silent {At("silent for")}, moved {At("moved from media node")}: {cluster.LinesContaining("moved from media node").Where(l => l.At >= killed).Select(l => l.Line.Trim()).FirstOrDefault()}";
+    }
+
     private static async Task<long> DecodedAsync(IPage page, string participantId) =>
         (await MeetPage.StatsAsync(page)).TryGetValue(participantId, out var stats) ? stats.FramesDecoded : 0;
 
-    private static async Task<(int Count, double StartedAt, double CompletedAt)> MediaMovesAsync(IPage page)
+    private static async Task<(int Count, double StartedAt, double CompletedAt, double PublisherConnectedAt, double SubscriberConnectedAt)> MediaMovesAsync(IPage page)
     {
         var state = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.meet.mediaMoves()");
         static double Time(System.Text.Json.JsonElement value) => value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble() : double.NaN;
-        return (state.GetProperty("count").GetInt32(), Time(state.GetProperty("startedAt")), Time(state.GetProperty("completedAt")));
+        return (state.GetProperty("count").GetInt32(), Time(state.GetProperty("startedAt")), Time(state.GetProperty("completedAt")),
+            Time(state.GetProperty("publisherConnectedAt")), Time(state.GetProperty("subscriberConnectedAt")));
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<IPage> page)
