@@ -100,6 +100,9 @@ internal sealed class ClusterProcess : IAsyncDisposable
     // kill -9 of one media node: no DRAINING, no OFFLINE; its sockets closed by the kernel.
     public Task KillMediaNodeAsync(string address) => CommandAsync($"kill {address}", $"killed {address}");
 
+    // A media node started again at an address (it answers once the node has warmed up and registered).
+    public Task StartMediaNodeAsync(string address) => CommandAsync($"start {address}", $"started {address}");
+
     private async Task<string> CommandAsync(string command, string answerPrefix)
     {
         await commands.WaitAsync();
