@@ -8,8 +8,9 @@ namespace Meet.Tests.Support;
 // given PostgreSQL database; driven with one command per line on its standard input.
 internal sealed class ClusterProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(60);
+    // Three cold processes, each media node warming up (MediaNodeWarmUp), on a busy 2-core machine.
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(120);
 
     private readonly Process process;
     private readonly StringBuilder errors;

@@ -64,8 +64,10 @@ internal sealed partial class MediaNodeWarmUp(
         var node = options.Value;
         // The address the control endpoint listens on and the SFU announces (MediaModuleExtensions).
         var address = IPAddress.TryParse(node.PublicIp, out var ip) ? ip : IPAddress.Loopback;
+        // Calls wait up to the whole limit, not Node:ControlCallTimeout: a cold node on a busy machine
+        // answers its very first call slowly (the server side is this process, JIT-compiling as it goes).
         using var control = new RemoteMediaModule(new UriBuilder(Uri.UriSchemeHttp, address.ToString(), node.ControlPort).Uri,
-            node.ClusterKey, node.ControlCallTimeout, streamLost: () => { });
+            node.ClusterKey, Limit, streamLost: () => { });
         var meetingId = "warm-up-" + Guid.NewGuid().ToString("N");
         // The control contract is synchronous (one round trip per call): off the caller's thread.
         await using var sender = await Task.Run(() => new WarmUpParticipant(control, meetingId, "warm-up-sender", address), cancellationToken).ConfigureAwait(false);
