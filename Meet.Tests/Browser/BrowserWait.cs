@@ -15,4 +15,18 @@ internal static class BrowserWait
         }
         throw new TimeoutException(because);
     }
+
+    // A condition on server-side state, with a message built when it fails: the values it names are
+    // those at the deadline, not at the start.
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+                return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException(because());
+    }
 }

@@ -115,7 +115,9 @@ internal sealed partial class FirefoxBrowser : IAsyncDisposable
     public async Task<FirefoxParticipantPage> NewParticipantAsync()
     {
         var userContext = (string)(await Bidi.SendAsync("browser.createUserContext", new { }))!["userContext"]!;
-        var context = (string)(await Bidi.SendAsync("browsingContext.create", new { type = "tab", userContext }))!["context"]!;
+        // A window of its own, not a tab: a background tab's page is hidden (document.visibilityState), and
+        // the web client then reports its tiles hidden, so the SFU rightly sends it no video (issue 11).
+        var context = (string)(await Bidi.SendAsync("browsingContext.create", new { type = "window", userContext }))!["context"]!;
         return new FirefoxParticipantPage(Bidi, userContext, context, baseUrl);
     }
 

@@ -196,9 +196,7 @@ class MeetingPage {
       setVideoLayers: async active => {
         const sender = this.media?.publisher.getSenders().find(x => x.track?.kind === 'video');
         if (!sender) return;
-        const parameters = sender.getParameters();
-        parameters.encodings.forEach((e, i) => { e.active = active[i] ?? e.active; });
-        await sender.setParameters(parameters);
+        await this.dynacast.limit(sender, active);
       },
       switchDevice: (kind, deviceId) => this.devices.switchTo(kind, deviceId),
       publisherSdp: () => this.media?.publisher.localDescription?.sdp ?? '',

@@ -24,6 +24,7 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.rtp.forwarded", () => counters.RtpForwarded, "{packet}", "RTP packets forwarded to subscribers");
         meter.CreateObservableCounter("meet.media.rtp.retransmitted", () => counters.RtpRetransmitted, "{packet}", "RTX packets sent in answer to NACKs");
         meter.CreateObservableCounter("meet.media.ice.restarts", () => counters.IceRestarts, "{restart}", "ICE restarts begun (network handover, failover)");
+        meter.CreateObservableCounter("meet.media.ticks.skipped", () => media.TicksSkipped, "{tick}", "periodic SFU ticks skipped because the previous one still ran (an overloaded server)");
         meter.CreateObservableCounter("meet.media.ice.path_switches", () => counters.PathSwitches, "{switch}", "connected transports moved to a new remote address after it answered STUN");
         meter.CreateObservableCounter("meet.media.rtcp.received", () => counters.RtcpReceived, "{packet}", "RTCP compounds received");
         meter.CreateObservableCounter("meet.media.nacks.received", () => counters.NacksReceived, "{packet}", "Sequence numbers subscribers NACKed");

@@ -24,6 +24,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
     private readonly TimeProvider _time;
     private ITimer? _timer;
     private int _ticks;
+    private readonly TickGate _tickGate = new();
     private readonly long _startedAt;
     private int _nextId;
 
@@ -278,7 +279,24 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public bool TryGetByAddress(in PacketAddress address, out WebRtcTransport transport) => _byAddress.TryGetValue(address, out transport!);
 
+    // Ticks skipped because the previous one was still running (meet.media.ticks.skipped).
+    public long TicksSkipped => _tickGate.Skipped;
+
     private void OnTick()
+    {
+        if (!_tickGate.TryEnter())
+            return;
+        try
+        {
+            Tick();
+        }
+        finally
+        {
+            _tickGate.Exit();
+        }
+    }
+
+    private void Tick()
     {
         var tick = Interlocked.Increment(ref _ticks);
         // The selection (speaker, last-N, top-3) every SelectionInterval; everything else every other

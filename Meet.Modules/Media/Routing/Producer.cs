@@ -12,6 +12,11 @@ internal sealed partial class Producer
 {
     private static readonly long KeyFrameRequestInterval = Stopwatch.Frequency * 300 / 1000;
     private static readonly long LayerActiveWindow = Stopwatch.Frequency * 2;
+    // Simulcast layers carry the same frames at the same instants. A layer that has been silent this long
+    // while a lower layer kept sending has stopped (the publisher's encoder dropped it for CPU or
+    // bandwidth, or dynacast paused it): consumers on it move down now rather than freeze for the whole
+    // LayerActiveWindow, which stays for a track whose every layer went quiet (video muted).
+    private static readonly long LayerOvertakenWindow = Stopwatch.Frequency / 2;
 
     // RFC 6464 level (-dBov) at or under which a packet counts as voiced: speech is typically -20 to
     // -45 dBov, background noise and comfort noise far quieter.
@@ -303,12 +308,16 @@ internal sealed partial class Producer
     {
         var now = Stopwatch.GetTimestamp();
         var best = 0;
+        var newestLower = 0L;
         for (var i = 0; i < Layers.Length; i++)
         {
             var state = Layers[i];
             state.MeasureBitrate(now);
-            if (state.PacketsReceived > 0 && now - state.LastPacketTimestamp < LayerActiveWindow)
+            var last = state.LastPacketTimestamp;
+            if (state.PacketsReceived > 0 && now - last < LayerActiveWindow && newestLower - last < LayerOvertakenWindow)
                 best = i;
+            if (state.PacketsReceived > 0)
+                newestLower = Math.Max(newestLower, last);
             if (Volatile.Read(ref state.KeyFrameRequestPending) == 1 && state.HasSsrc && now - state.LastKeyFrameRequest >= KeyFrameRequestInterval)
                 SendPli(state, now, sender);
             if (state.Loss is { MissingCount: > 0 })
