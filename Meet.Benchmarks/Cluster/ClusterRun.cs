@@ -41,7 +41,7 @@ internal sealed class ClusterRun : IAsyncDisposable
     // The signaling node first: it runs the migrations the media nodes' registry rows need.
     public async Task StartAsync(int mediaNodeCount)
     {
-        signaling = await MeetingServerProcess.StartAsync(Common("signaling"), TimeSpan.FromSeconds(60));
+        signaling = await MeetingServerProcess.StartAsync(Common("signaling"), TimeSpan.FromSeconds(120));
         for (var i = 1; i <= mediaNodeCount; i++)
             await StartMediaNodeAsync($"127.0.0.{i}");
     }
@@ -51,7 +51,7 @@ internal sealed class ClusterRun : IAsyncDisposable
     public async Task StartMediaNodeAsync(string address)
     {
         var startedAt = DateTimeOffset.UtcNow;
-        var node = await MeetingServerProcess.StartAsync([.. Common("media"), $"--Node:PublicIp={address}", $"--Media:BindAddress={address}"], TimeSpan.FromSeconds(60));
+        var node = await MeetingServerProcess.StartAsync([.. Common("media"), $"--Node:PublicIp={address}", $"--Media:BindAddress={address}"], TimeSpan.FromSeconds(120));
         mediaNodes[address] = node;
         var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
         while (!await RegisteredSinceAsync(address, startedAt))
