@@ -1,5 +1,4 @@
 using Meet.Modules.Allocation;
-using Meet.Modules.Allocation.Internal;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Remote;

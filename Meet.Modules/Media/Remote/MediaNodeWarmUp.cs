@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Meet.Modules.Allocation;
-using Meet.Modules.Allocation.Internal;
 using Meet.Modules.Client.Media;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -77,7 +77,7 @@ public sealed class RemoteMediaModuleTests
     {
         var (host, control) = await StartMediaNodeAsync(warmUp: true);
         await using var _ = host;
-        var readiness = host.Get<Meet.Modules.Allocation.Internal.MediaNodeReadiness>();
+        var readiness = host.Get<Meet.Modules.Allocation.MediaNodeReadiness>();
         var node = host.Get<Meet.Modules.Allocation.ILocalMediaNode>();
 
         await readiness.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Meet.Modules.Allocation.Internal;
+namespace Meet.Modules.Allocation;
 
 // Whether this media node may register in media_servers yet. A media-only node of a cluster first warms
 // itself up (MediaNodeWarmUp): a failover moves whole meetings to a node that may never have hosted a
 // call, and a cold process spent about a second on JIT and first connections before it could answer
 // (measured: "media on the new node 1,096 ms"). Every other node is ready at once.
-internal sealed class MediaNodeReadiness
+public sealed class MediaNodeReadiness
 {
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
