@@ -32,6 +32,9 @@ internal static class BenchmarkProgram
         // Whole meetings with real WebRTC participants: dotnet run -c Release --project Meet.Benchmarks -- meeting fanout
         if (args is ["meeting", .. var meetingArgs])
             return await MeetingCommand.RunAsync(meetingArgs);
+        // Issue 11: one subscriber's downlink through loss, caps and delay (impair [--seconds 30] [--profiles ...]).
+        if (args is ["impair", .. var impairArgs])
+            return await Impairment.ImpairCommand.RunAsync(impairArgs);
         // The server of a meeting run, in a process of its own (MeetingServerProcess starts it).
         if (args is ["meeting-server", .. var serverArgs])
             return await MeetingServerProcess.RunChildAsync(serverArgs);

@@ -15,6 +15,7 @@ public sealed class PacketBatch
     private readonly byte[] _buffer;
     private readonly int[] _lengths;
     private readonly PacketAddress[] _addresses;
+    private readonly long[] _receiveTimestamps;
 
     public PacketBatch(int capacity, int slotSize = DefaultSlotSize)
     {
@@ -26,6 +27,7 @@ public sealed class PacketBatch
         _buffer = GC.AllocateUninitializedArray<byte>(capacity * slotSize, pinned: true);
         _lengths = new int[capacity];
         _addresses = new PacketAddress[capacity];
+        _receiveTimestamps = new long[capacity];
     }
 
     public int Capacity { get; }
@@ -56,14 +58,23 @@ public sealed class PacketBatch
 
     public void SetAddress(int index, in PacketAddress address) => _addresses[CheckIndex(index)] = address;
 
+    /// <summary>
+    /// When datagram <paramref name="index"/> arrived, in <see cref="System.Diagnostics.Stopwatch"/> ticks: the
+    /// kernel's receive time where the backend has one (SO_TIMESTAMPNS), else when the backend read it;
+    /// 0 when unknown (a datagram added to a send batch). Arrival-time feedback (transport-cc) reads it,
+    /// so that the time a datagram waited for a busy receive thread does not look like network queueing.
+    /// </summary>
+    public long GetReceiveTimestamp(int index) => _receiveTimestamps[CheckIndex(index)];
+
     /// <summary>Copies a datagram into the next slot; false when the batch is full or the datagram too big.</summary>
-    public bool TryAdd(ReadOnlySpan<byte> payload, in PacketAddress address)
+    public bool TryAdd(ReadOnlySpan<byte> payload, in PacketAddress address, long receiveTimestamp = 0)
     {
         if (Count == Capacity || payload.Length > SlotSize)
             return false;
         payload.CopyTo(_buffer.AsSpan(Count * SlotSize, SlotSize));
         _lengths[Count] = payload.Length;
         _addresses[Count] = address;
+        _receiveTimestamps[Count] = receiveTimestamp;
         Count++;
         return true;
     }
@@ -81,6 +92,7 @@ public sealed class PacketBatch
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)SlotSize, nameof(length));
         _lengths[Count] = length;
         _addresses[Count] = address;
+        _receiveTimestamps[Count] = 0;
         Count++;
     }
 
@@ -94,6 +106,8 @@ public sealed class PacketBatch
     internal Span<int> Lengths => _lengths;
 
     internal Span<PacketAddress> Addresses => _addresses;
+
+    internal Span<long> ReceiveTimestamps => _receiveTimestamps;
 
     /// <summary>Start of slot <paramref name="index"/> for native I/O; the buffer is pinned for the batch's life.</summary>
     internal unsafe byte* GetSlotPointer(int index) =>

@@ -135,7 +135,7 @@ internal static class MeetingCommand
         return md.ToString();
     }
 
-    private static string MachineDescription()
+    internal static string MachineDescription()
     {
         var model = "";
         try

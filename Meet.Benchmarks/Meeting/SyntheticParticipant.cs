@@ -31,9 +31,11 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
             // Simulated downlink loss, before anything sees the packet (as if the network lost it).
             if (receiveLoss > 0 && Random.Shared.NextDouble() < receiveLoss)
                 return;
+            RtpArrived?.Invoke(packet);
             if (Feedback.OnRtp(packet))
                 Stats.OnRtp(packet);
         };
+        _client.SubscriberRtcpReceived += Feedback.OnRtcp;
         _client.SubscriberOfferReceived += sdp =>
         {
             Feedback.OnOffer(sdp);
@@ -48,6 +50,10 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
 
     // The camera's video m-section is the offer's first (mid "0"), its simulcast layers ride on it.
     public static ReadOnlySpan<byte> VideoMid => "0"u8;
+
+    // Every RTP packet the subscriber PeerConnection received, retransmissions included (the impairment
+    // matrix reads frames from them).
+    public event ClientPacketCallback? RtpArrived;
 
     // Receiver reports, NACKs and transport-cc feedback for what the subscriber PeerConnection receives.
     public ClientReceiverFeedback Feedback { get; }
@@ -71,6 +77,8 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
     public ReceiveStats Stats { get; }
 
     public string MeetingId { get; private set; } = "";
+
+    public string? ParticipantId => _client.ParticipantId;
 
     public ClientPeerConnection? Publisher { get; private set; }
 

@@ -26,7 +26,7 @@ internal sealed class InProcessMeetHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<InProcessMeetHost> StartAsync()
+    public static async Task<InProcessMeetHost> StartAsync(IEnumerable<string>? extraArguments = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("meet-bench-").FullName;
         var app = global::Program.BuildApp(
@@ -42,6 +42,7 @@ internal sealed class InProcessMeetHost : IAsyncDisposable
             "--Node:DrainTimeout=00:00:00",
             // A machine busy with the measurement must not look like a dead node to the allocator.
             "--Node:StaleAfter=00:05:00",
+            .. extraArguments ?? [],
         ]);
         await app.StartAsync();
         return new InProcessMeetHost(app);

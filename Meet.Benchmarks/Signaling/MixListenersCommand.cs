@@ -12,19 +12,36 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Meet.Benchmarks.Signaling;
 
 // Issue 17's 500 listeners, against the real host in this process (SQLite, loopback):
-//   dotnet run -c Release --project Meet.Benchmarks -- converge mix [--listeners 500] [--seconds 10]
+//   dotnet run -c Release --project Meet.Benchmarks -- converge mix [--listeners 500] [--seconds 10] [--compare-forward 1]
 // Three bots publish voice-like Opus into a `mix` meeting; `listeners` .NET clients (signaling plus a
 // subscriber PeerConnection over real ICE/DTLS/SRTP, 25 joining at a time) each receive the one mixed
 // stream. Over `seconds` it reports the mixer's encodes per frame (bound: 4, whatever the listeners),
 // mixed packets per listener per second (50 = every frame), the CPU of the mixer's worker threads (they
 // decode, mix, encode and SRTP-protect and send every listener's packet) as a share of a core and per
-// mixed frame, and the mixer's added latency. The clients share these cores: CPU is read per thread.
+// mixed frame (also the mixer's own thread-CPU figure, MixerCounters), and the mixer's added latency.
+// With --compare-forward 1 the same listeners then join a `forward` meeting with the same bots (three
+// forwarded streams each), and both rows give the server's sending CPU (mixer workers + the UDP receive
+// threads that forward) per listener: listeners served per core in each mode, measured in one run. The
+// clients share these cores: CPU is read per server thread.
 internal static class MixListenersCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string[] args)
     {
         var listenerCount = InProcessMeetHost.Option(args, "--listeners", 500);
         var seconds = InProcessMeetHost.Option(args, "--seconds", 10);
+        var compare = InProcessMeetHost.Option(args, "--compare-forward", 0) != 0;
+        Console.WriteLine($"{listenerCount} listeners + 3 speaking bots, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames | speakers dropped |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var ok = await RunMeetingAsync(services, baseAddress, grpcAddress, "mix", listenerCount, seconds);
+        if (compare)
+            ok &= await RunMeetingAsync(services, baseAddress, grpcAddress, "forward", listenerCount, seconds);
+        Console.WriteLine($"load average after: {LoadAverage()}");
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<bool> RunMeetingAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string mode, int listenerCount, int seconds)
+    {
         using var http = new HttpClient { BaseAddress = baseAddress };
         MeetClientOptions Options(bool subscribe) => new()
         {
@@ -32,16 +49,16 @@ internal static class MixListenersCommand
             GrpcAddress = grpcAddress,
             Transport = SignalingTransport.Grpc,
             AnswerSubscriberOffers = subscribe,
+            HeartbeatInterval = TimeSpan.FromSeconds(10),
             MediaConnectTimeout = TimeSpan.FromSeconds(120),
         };
         await using var creator = new MeetClient(Options(false), http);
-        var meeting = await creator.CreateMeetingAsync("usr_mix", "Mix listeners", audioMode: "mix");
+        var meeting = await creator.CreateMeetingAsync("usr_mix", $"{mode} listeners", audioMode: mode);
         var media = services.GetRequiredService<MediaModule>();
         var clients = new List<MeetClient>();
         using var stop = new CancellationTokenSource();
         var received = new long[listenerCount];
         var started = Stopwatch.StartNew();
-        Console.WriteLine($"{listenerCount} listeners + 3 speaking bots in a mix meeting, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         try
         {
             var bots = new List<(ClientPeerConnection Publisher, uint Ssrc, byte[][] Packets)>();
@@ -84,6 +101,7 @@ internal static class MixListenersCommand
                         clients.Add(listener);
                     listeners[i] = listener;
                     var index = i;
+                    // Opus (111 in both the mix section and the forwarded ones): the mix, or the forwarded streams.
                     listener.SubscriberRtpReceived += packet =>
                     {
                         if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == SubscriberAllocator.MixedAudioCodec.PayloadType)
@@ -92,7 +110,8 @@ internal static class MixListenersCommand
                     await listener.JoinAsync(meeting.MeetingId, $"l{i}", userId: $"usr_l{i}");
                 }
             }));
-            bool Connected(MeetClient c) => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Any(t => t.StreamId == MixListener.StreamId);
+            var audioSections = mode == "mix" ? 1 : 3;
+            bool Connected(MeetClient c) => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Count(t => t.Kind == "audio") >= audioSections;
             while (!listeners.All(Connected) && started.Elapsed < TimeSpan.FromMinutes(5))
                 await Task.Delay(200);
             var joined = started.Elapsed;
@@ -100,26 +119,28 @@ internal static class MixListenersCommand
             await Task.Delay(2000);
 
             var counters = media.MixerCounters;
-            var (frames, encodes, sent) = (counters.FramesMixed, counters.Encodes, counters.PacketsSent);
+            var (frames, encodes, cpuNs, cpuFrames) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames);
             var receivedBefore = received.ToArray();
-            var cpuBefore = MixerThreadCpu();
+            var mixerBefore = ThreadCpu(MixerWorker);
+            var sendBefore = ThreadCpu(ServerSender);
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             var elapsed = clock.Elapsed.TotalSeconds;
-            var cpu = (MixerThreadCpu() - cpuBefore).TotalSeconds;
+            var mixerCpu = (ThreadCpu(MixerWorker) - mixerBefore).TotalSeconds;
+            var sendCpu = (ThreadCpu(ServerSender) - sendBefore).TotalSeconds;
             frames = counters.FramesMixed - frames;
             encodes = counters.Encodes - encodes;
-            sent = counters.PacketsSent - sent;
+            var ownCpuPerFrame = (counters.CpuNanoseconds - cpuNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
             var perListener = received.Select((n, i) => (n - receivedBefore[i]) / elapsed).Order().ToArray();
+            var sendShare = sendCpu / elapsed;
 
-            Console.WriteLine("| listeners connected | joined in | frames mixed | encodes per frame (max / mean) | packets sent per frame | mixed packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame | mixer latency p50 / p99 | skipped frames | speakers dropped |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {sent / (double)Math.Max(1, frames):0} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | {100 * cpu / elapsed:0.0} % | {1e6 * cpu / Math.Max(1, frames):0} µs | {counters.LatencyPercentile(0.5)} / {counters.LatencyPercentile(0.99)} ms | {counters.FramesSkipped} | {counters.SpeakersDropped} |"));
-            Console.WriteLine($"load average after: {LoadAverage()}");
+                $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
+                $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
+                $"{counters.LatencyPercentile(0.5)} / {counters.LatencyPercentile(0.99)} ms | {counters.FramesSkipped} | {counters.SpeakersDropped} |"));
             await stop.CancelAsync();
             await sending;
-            return connected == listenerCount && counters.MaxEncodesPerFrame <= 4 ? 0 : 1;
+            return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;
         }
         finally
         {
@@ -128,17 +149,24 @@ internal static class MixListenersCommand
         }
     }
 
-    // utime + stime of this process's "meet-mix-N" worker threads (.NET names the native thread, which
-    // Linux shows in /proc/self/task/<tid>/comm); the clock thread only wakes and queues.
-    private static TimeSpan MixerThreadCpu()
+    // The mixer's workers ("meet-mix-N"; the clock thread only wakes and queues).
+    private static bool MixerWorker(string name) => name.StartsWith("meet-mix-", StringComparison.Ordinal) && !name.StartsWith("meet-mix-clock", StringComparison.Ordinal);
+
+    // What the server spends sending audio to listeners: the mixer's workers (mix mode) and the UDP
+    // receive threads, which forward each incoming packet to its subscribers (forward mode).
+    private static bool ServerSender(string name) => MixerWorker(name) || name.StartsWith("meet-udp-rx-", StringComparison.Ordinal);
+
+    // utime + stime of this process's threads whose name matches (.NET names the native thread, which
+    // Linux shows, cut to 15 characters, in /proc/self/task/<tid>/comm).
+    private static TimeSpan ThreadCpu(Func<string, bool> named)
     {
         var ticks = 0L;
         foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
         {
             try
             {
-                var name = File.ReadAllText(Path.Combine(task, "comm"));
-                if (!name.StartsWith("meet-mix-", StringComparison.Ordinal) || name.StartsWith("meet-mix-clock", StringComparison.Ordinal))
+                var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                if (!named(name))
                     continue;
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

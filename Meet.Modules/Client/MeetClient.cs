@@ -57,6 +57,9 @@ public sealed class MeetClient : IAsyncDisposable
     // Decrypted RTP arriving on the built-in subscriber PC (AnswerSubscriberOffers).
     public event ClientPacketCallback? SubscriberRtpReceived;
 
+    // Decrypted RTCP arriving on it (the SFU's sender reports, for receivers that measure RTT).
+    public event ClientPacketCallback? SubscriberRtcpReceived;
+
     public event Action<ParticipantUpdateMessage>? ParticipantUpdated;
 
     public event Action<ErrorMessage>? ErrorReceived;
@@ -352,6 +355,7 @@ public sealed class MeetClient : IAsyncDisposable
             {
                 Subscriber = NewPeerConnection(publisher: false);
                 Subscriber.RtpReceived += packet => SubscriberRtpReceived?.Invoke(packet);
+                Subscriber.RtcpReceived += packet => SubscriberRtcpReceived?.Invoke(packet);
             }
             var answer = Subscriber.AnswerOffer(offer);
             var via = Volatile.Read(ref connecting) ?? connection ?? throw new InvalidOperationException("not joined (or reconnecting)");

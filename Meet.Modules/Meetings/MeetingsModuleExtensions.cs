@@ -49,6 +49,8 @@ public static class MeetingsModuleExtensions
         services.AddSingleton<MeetingInvitations>();
         services.AddSingleton<ExternalIdentityValidator>();
         services.AddHttpClient(ExternalIdentityValidator.HttpClientName);
+        services.AddSingleton<MeetingEndNotifications>();
+        services.AddSingleton<IMeetingEndNotifications>(sp => sp.GetRequiredService<MeetingEndNotifications>());
         services.AddSingleton<MeetingsService>();
 
         services.AddRateLimiter(limiter =>

@@ -33,6 +33,8 @@ public static class SignalingModuleExtensions
         services.AddSingleton<SignalingConnectLimiter>();
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, SignalingConnectRateLimitPolicy>(SignalingConnectRateLimitPolicy.Name));
         services.AddHostedService<HeartbeatMonitor>();
+        services.AddSingleton<EndedMeetingWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<EndedMeetingWatcher>());
         services.AddHostedService<RevocationEnforcer>();
         // A signaling-only node watches the media nodes it uses (issue 15); a node with the media role
         // serves its own sessions in-process and has nothing to fail over to.

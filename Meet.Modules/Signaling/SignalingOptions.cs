@@ -15,6 +15,11 @@ public sealed class SignalingOptions
     // A client that sends nothing (not even Ping) for this long is dropped and its media freed.
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    // A meeting ended over REST in this process, or by any signaling node, closes its sessions at once (an
+    // event). This backstop reads storage once per interval, one query for every meeting the node holds,
+    // for ends nothing announced (a row changed by another tool).
+    public TimeSpan EndedMeetingCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     // Hard transport bound: a bigger SignalR frame or gRPC message closes that one connection.
     public int MaximumReceiveMessageSize { get; set; } = 256 * 1024;
 

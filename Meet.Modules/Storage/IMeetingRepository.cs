@@ -7,6 +7,9 @@ public interface IMeetingRepository
 
     Task<MeetingSession?> FindAsync(string meetingId, CancellationToken cancellationToken);
 
+    // Of these meetings, the ones that are ended or unknown: one read for every meeting a node holds.
+    Task<IReadOnlyCollection<string>> FindEndedAsync(IReadOnlyCollection<string> meetingIds, CancellationToken cancellationToken);
+
     // False when the meeting is missing or already ended.
     Task<bool> TryEndAsync(string meetingId, DateTimeOffset endedAt, CancellationToken cancellationToken);
 }

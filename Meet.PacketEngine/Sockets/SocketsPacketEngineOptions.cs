@@ -21,6 +21,14 @@ public sealed class SocketsPacketEngineOptions
     /// <summary>Receive with recvmmsg (Linux); otherwise one Socket.ReceiveFrom per datagram.</summary>
     public bool UseRecvMmsg { get; set; } = true;
 
+    /// <summary>
+    /// Stamp each received datagram with the kernel's receive time (SO_TIMESTAMPNS, with recvmmsg) rather
+    /// than the time the receive loop got to it: transport-cc feedback to publishers then reports network
+    /// arrival times, not the receive thread's scheduling on a busy machine (issue 11: Chrome read that
+    /// jitter as overuse and took 20 s and more to send its 720p layer).
+    /// </summary>
+    public bool KernelReceiveTimestamps { get; set; } = true;
+
     /// <summary>Send with sendmmsg (Linux); otherwise one Socket.SendTo per datagram.</summary>
     public bool UseSendMmsg { get; set; } = true;
 

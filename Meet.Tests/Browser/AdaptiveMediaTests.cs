@@ -55,11 +55,12 @@ public sealed class AdaptiveMediaTests : BrowserFixture
         var joined = DateTime.UtcNow;
 
         // Seed bitrates: the 720p layer needs ~1.5 Mbps; Chromium starts near 300 kbps and ramps as
-        // the feedback shows the path is clear. Issue 11 asks for all three within 10 s of joining; on a
-        // quiet machine it takes 3-6 s, but receive-thread scheduling on a loaded 2-core machine looks
-        // like queueing delay to Chrome's estimator, so the test allows 25 s and reports the time.
+        // the feedback shows the path is clear. Issue 11 asks for all three within 10 s of joining. Our
+        // transport-cc feedback reports each packet's kernel receive time (SO_TIMESTAMPNS): stamped when
+        // processed, receive-thread scheduling on a loaded 2-core machine read as queueing to Chrome's
+        // estimator and the ramp took 24 s or more at load 50-75 (1.8-4.0 s with kernel times, same load).
         Dictionary<string, Layer> layers = [];
-        var deadline = joined + TimeSpan.FromSeconds(25);
+        var deadline = joined + TimeSpan.FromSeconds(10);
         var previous = new Dictionary<string, long>();
         var sending = new HashSet<string>();
         while (DateTime.UtcNow < deadline && (sending.Count < 3 || layers["f"].Limit == "bandwidth"))

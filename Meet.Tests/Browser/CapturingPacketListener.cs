@@ -12,11 +12,11 @@ internal sealed class CapturingPacketListener(IRtpPacketListener inner, int payl
 
     public IReadOnlyCollection<(bool Marker, byte[] Payload)> Payloads => payloads;
 
-    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender)
+    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender, long receivedAt)
     {
         if (header.PayloadType == payloadType && payloads.Count < capacity)
             payloads.Enqueue((header.Marker, header.GetPayload(packet).ToArray()));
-        inner.OnRtp(packet, header, sender);
+        inner.OnRtp(packet, header, sender, receivedAt);
     }
 
     public void OnRtcp(ReadOnlySpan<byte> compound, MediaSender sender) => inner.OnRtcp(compound, sender);

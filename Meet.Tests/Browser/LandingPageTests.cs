@@ -74,6 +74,14 @@ public sealed class LandingPageTests : BrowserFixture
         (await page.InnerTextAsync("#meeting-error")).Should().Contain("does not exist");
         (await MeetPage.StateAsync(page)).Should().Be("failed");
         await page.Context.CloseAsync();
+
+        // Opening the link itself: said before the visitor is asked for a name.
+        var visitor = await Harness.NewParticipantAsync(Browser);
+        await visitor.GotoAsync("/j/mtg-aaaaaa-bbbb-cccc");
+        await visitor.WaitForSelectorAsync("#meeting-error");
+        (await visitor.InnerTextAsync("#meeting-error")).Should().Contain("does not exist");
+        (await visitor.Locator("#name").CountAsync()).Should().Be(0, "no name is asked for a meeting that does not exist");
+        await visitor.Context.CloseAsync();
     }
 
     [Test]

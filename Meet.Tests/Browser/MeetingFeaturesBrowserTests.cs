@@ -1,7 +1,9 @@
 using Meet.Modules.Client;
 using Meet.Modules.Client.Media;
+using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Transport;
+using Meet.Modules.Signaling.Internal;
 using Meet.Tests.Media.Mixing;
 using Microsoft.Playwright;
 
@@ -86,6 +88,25 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         order.Should().Equal([call.CarolId, call.BobId], "hands are listed in the order they were raised");
         (await call.Host.InnerTextAsync("#participant-count")).Should().Be("3 people");
 
+        // The roster says what the server knows of each connection: carol's media path failing (reported
+        // here at the server as ICE/DTLS would) shows on her row in the host's people panel, then clears.
+        var carolSession = Harness.Host.Get<SessionRegistry>().Sessions.Single(s => s.ParticipantId == call.CarolId);
+        var carolRow = $"#roster-panel li.roster-row[data-participant-id='{call.CarolId}']";
+        carolSession.OnConnectionStateChanged(MediaConnectionState.Failed);
+        await EventuallyAsync(async () => await call.Host.GetAttributeAsync(carolRow, "data-connection") == "media_failed"
+            && await call.Host.Locator($"{carolRow} svg[aria-label='media connection failed']").CountAsync() == 1, "the host's roster shows carol's failed media");
+        carolSession.OnConnectionStateChanged(MediaConnectionState.Connected);
+        await EventuallyAsync(async () => await call.Host.GetAttributeAsync(carolRow, "data-connection") == "connected", "and clears it when it is back");
+        (await call.Bob.InnerTextAsync("#meeting-title")).Should().Be("Alice's meeting", "the header names the meeting");
+
+        // The mute shortcut (M) mutes Carol's microphone, and the host's roster shows it; M again unmutes.
+        await call.Carol.Keyboard.PressAsync("m");
+        (await call.Carol.GetAttributeAsync("#toggle-mic", "aria-pressed")).Should().Be("true", "M mutes the microphone");
+        await EventuallyAsync(async () => await call.Host.EvaluateAsync<bool>($"() => window.meet.rosterDetails().find(p => p.participantId === '{call.CarolId}').audioMuted"), "the host sees carol muted");
+        await call.Carol.Keyboard.PressAsync("m");
+        (await call.Carol.GetAttributeAsync("#toggle-mic", "aria-pressed")).Should().Be("false", "M again unmutes");
+        (await SelfViewOverlapsATileAsync(call.Bob)).Should().Be(0, "the self-view never covers another tile (1280x720)");
+
         await SwitchDevicesWithoutRenegotiationAsync(call);
 
         // Screenshots of the meeting page with three participants: desktop, and the host at phone size.
@@ -98,10 +119,34 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
             TestContext.AddTestAttachment(path, $"meeting page with three participants ({name}, 1280x720)");
         }
         await call.Bob.SetViewportSizeAsync(390, 844);
+        // Bob's chat is open: on a phone it covers the call down to the toolbar, which wraps to several rows.
+        await EventuallyAsync(() => call.Bob.EvaluateAsync<bool>(
+            "() => document.querySelector('aside.side').getBoundingClientRect().bottom <= document.querySelector('footer.controls').getBoundingClientRect().top + 1"),
+            "the open chat panel ends where the toolbar begins");
+        var phoneChat = Path.Combine(directory, "meeting-three-participants-phone-chat.png");
+        await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phoneChat });
+        TestContext.AddTestAttachment(phoneChat, "meeting page with three participants, chat open (phone, 390x844)");
+        await call.Bob.ClickAsync("#toggle-chat");
         var phone = Path.Combine(directory, "meeting-three-participants-phone.png");
         await call.Bob.ScreenshotAsync(new PageScreenshotOptions { Path = phone });
         TestContext.AddTestAttachment(phone, "meeting page with three participants (phone, 390x844)");
         (await call.Bob.IsVisibleAsync("#leave")).Should().BeTrue("the toolbar fits a phone");
+        (await SelfViewOverlapsATileAsync(call.Bob)).Should().Be(0, "the self-view never covers another tile (phone)");
+    }
+
+    // How many of the other participants' tiles the self-view's box intersects (it is a grid cell of its own).
+    private static async Task<int> SelfViewOverlapsATileAsync(IPage page)
+    {
+        var counts = await page.EvaluateAsync<int[]>("""
+            () => {
+              const self = document.querySelector('.self-view').getBoundingClientRect();
+              const tiles = [...document.querySelectorAll('.tile')].map(t => t.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+              const overlaps = tiles.filter(r => self.left < r.right && r.left < self.right && self.top < r.bottom && r.top < self.bottom);
+              return [tiles.length, overlaps.length];
+            }
+            """);
+        counts[0].Should().Be(2, "both other participants have a visible tile");
+        return counts[1];
     }
 
     // Issue 13: switching camera and microphone mid-call replaces the tracks on their senders without a
@@ -125,6 +170,8 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
         await EventuallyAsync(async () => await FramesFromAsync(call.Carol, call.BobId) > frames + 20 && await AudioFromAsync(call.Carol, call.BobId) > audio + 20,
             "carol keeps decoding bob's video and receiving his audio from the new devices");
         (await call.Bob.EvaluateAsync<string>("() => window.meet.publisherSdp()")).Should().Be(offerBefore, "replaceTrack needs no new offer");
+        await call.Bob.ClickAsync("#toggle-devices");
+        await call.Bob.WaitForSelectorAsync("#switch-camera", new PageWaitForSelectorOptions { State = WaitForSelectorState.Hidden });
     }
 
     // Issue 17 in Chromium, in this fixture's browser: three .NET bots publish Opus tones (440/660/880 Hz)
@@ -199,21 +246,19 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
                   return JSON.stringify(result);
                 }
                 """;
-            // A mixer starved of CPU (this machine under other builds) mixes fewer speakers by design
-            // (AudioMixer.MaxSpeakers, unit-tested in AudioMixerTests): then that many tones are expected.
+            // A mixer late because this machine is busy skips frames but keeps every voice (only the
+            // mixers' own CPU overloading the pool sheds one, AudioMixerTests): all three tones are due.
             var mixer = Harness.Host.Get<MediaModule>().FindRouter(meeting.MeetingId)!.Mixer!;
             MixSpectrum? spectrum = null;
-            var expected = 3;
             var deadline = DateTime.UtcNow + MediaTimeout;
             while (DateTime.UtcNow < deadline)
             {
                 spectrum = System.Text.Json.JsonSerializer.Deserialize<MixSpectrum>(await page.EvaluateAsync<string>(analyse), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
-                expected = Math.Min(expected, mixer.MaxSpeakers);
                 if (spectrum.Tones.Take(3).All(t => t > spectrum.Floor + 20))
                     break;
             }
             TestContext.Out.WriteLine($"mix spectrum in Chromium: 440/660/880/1100 Hz peaks {string.Join(" / ", spectrum!.Tones.Select(t => t.ToString("0")))} dB, floor {spectrum.Floor:0} dB; mixer speakers {mixer.MaxSpeakers}, dropped {Harness.Host.Get<MediaModule>().MixerCounters.SpeakersDropped}");
-            spectrum.Tones.Take(3).Count(t => t > spectrum.Floor + 20).Should().BeGreaterThanOrEqualTo(expected, "the tones of every speaker the mixer mixes are in the one stream");
+            spectrum.Tones.Take(3).Should().OnlyContain(t => t > spectrum.Floor + 20, "the three speakers' tones are in the one stream");
             spectrum.Tones[3].Should().BeLessThan(spectrum.Tones.Take(3).Max() - 20, "nobody sends 1,100 Hz");
         }
         finally

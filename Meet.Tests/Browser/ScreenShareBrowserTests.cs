@@ -22,6 +22,7 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var sharerId = (await MeetPage.ParticipantIdAsync(sharer))!;
         await EventuallyAsync(async () => (await StatsAsync(viewer)).TryGetValue(sharerId, out var s) && s.FramesDecoded > 0, "the sharer's camera decodes");
 
+        (await sharer.Locator("#share-screen svg").CountAsync()).Should().Be(1, "the share button is an icon with its label, like the rest of the toolbar");
         await sharer.ClickAsync("#share-screen");
         try
         {
@@ -41,6 +42,12 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var camera = (await StatsAsync(viewer))[sharerId].FramesDecoded;
         await EventuallyAsync(async () => (await StatsAsync(viewer))[sharerId].FramesDecoded > camera + 10, "the sharer's camera keeps going beside the share");
         (await viewer.IsVisibleAsync("#screen-stage video")).Should().BeTrue("the share is shown large");
+        (await sharer.GetAttributeAsync("#share-screen", "aria-label")).Should().Be("Stop sharing");
+        // Issue 13: the viewer's people panel marks the sharer (screen icon), and unmarks it when the share stops.
+        await viewer.ClickAsync("#toggle-people");
+        var sharerRow = $"#roster-panel li.roster-row[data-participant-id='{sharerId}']";
+        await EventuallyAsync(async () => await viewer.GetAttributeAsync(sharerRow, "data-screen-sharing") == "true"
+            && await viewer.Locator($"{sharerRow} svg[aria-label='sharing screen']").CountAsync() == 1, "the viewer's roster shows the share");
 
         await viewer.ClickAsync("#share-screen");
         await EventuallyAsync(async () => (await viewer.InnerTextAsync("#status")).Contains("already sharing", StringComparison.Ordinal),
@@ -51,6 +58,7 @@ public sealed class ScreenShareBrowserTests : BrowserFixture
         var media = Harness.Host.Get<MediaModule>();
         await EventuallyAsync(() => Task.FromResult(media.FindRouter(Regex(sharer.Url))?.Members.All(m => m.Publishing.Producers.All(p => !p.IsScreen)) ?? false),
             "stopping closes the share's producer");
+        await EventuallyAsync(async () => await viewer.GetAttributeAsync(sharerRow, "data-screen-sharing") == "false", "the viewer's roster shows the share ended");
         await sharer.Context.CloseAsync();
         await viewer.Context.CloseAsync();
     }

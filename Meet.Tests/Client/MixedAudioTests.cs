@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Meet.Modules.Client;
 using Meet.Modules.Client.Media;
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Protocols.Rtp;
@@ -49,6 +50,21 @@ public sealed class MixedAudioTests
         public bool Talking { get; set; } = true;
 
         public ConcurrentQueue<(long Arrival, byte[] Packet)> Heard { get; } = new();
+
+        // What a browser sends back for the mix: receiver reports and transport-cc feedback.
+        public ClientReceiverFeedback Feedback { get; } = new(0x5EED0000u + (uint)frequency);
+
+        public void SendFeedback()
+        {
+            if (Client.Subscriber is not { IsConnected: true } subscriber)
+                return;
+            Span<byte> buffer = stackalloc byte[1200];
+            var length = Feedback.WriteReport(buffer);
+            if (length > 0)
+                subscriber.SendRtcp(buffer[..length]);
+            while ((length = Feedback.WriteTransportFeedback(buffer)) > 0)
+                subscriber.SendRtcp(buffer[..length]);
+        }
 
         public long PayloadBytesSent { get; private set; }
 
@@ -105,6 +121,7 @@ public sealed class MixedAudioTests
         try
         {
             var meeting = await listener.Client.CreateMeetingAsync("usr_mix_host", "Mixed audio", audioMode: "mix");
+            listener.Client.SubscriberOfferReceived += listener.Feedback.OnOffer;
             await listener.Client.JoinAsync(meeting.MeetingId, "Listener", token: meeting.AccessToken);
             foreach (var (name, frequency) in new[] { ("A", 440.0), ("B", 660.0), ("C", 880.0), ("D", 1100.0) })
             {
@@ -115,6 +132,8 @@ public sealed class MixedAudioTests
             }
             foreach (var party in bots.Append(listener))
                 party.Client.SubscriberRtpReceived += packet => party.Heard.Enqueue((Stopwatch.GetTimestamp(), packet.ToArray()));
+            listener.Client.SubscriberRtpReceived += packet => listener.Feedback.OnRtp(packet);
+            using var feedbackTimer = new Timer(_ => listener.SendFeedback(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
             await EventuallyAsync(() => bots.Append(listener).All(p => p.Client.Subscriber is { IsConnected: true } s && s.RemoteTracks.Any(t => t.StreamId == MixListener.StreamId)),
                 "every subscriber PC is connected with the mix section");
 
@@ -156,33 +175,60 @@ public sealed class MixedAudioTests
             var counters = host.Get<MediaModule>().MixerCounters;
             TestContext.Out.WriteLine($"mixer: max speakers {mixer.MaxSpeakers}, frames skipped {counters.FramesSkipped}, speakers dropped {counters.SpeakersDropped}, " +
                 $"latency p50 {counters.LatencyPercentile(0.5)} ms p99 {counters.LatencyPercentile(0.99)} ms, max encodes per frame {counters.MaxEncodesPerFrame}");
-            // A mixer starved of CPU (this machine under other builds) drops a speaker by design (unit-tested
-            // in AudioMixerTests); then one tone fewer is expected, never more missing than it dropped.
-            var expected = 3 - (int)Math.Min(1, counters.SpeakersDropped);
+            // A mixer late because this machine is busy with other builds skips frames but keeps every
+            // voice: only the mixers' own CPU overloading the pool sheds one (AudioMixerTests), and one
+            // meeting's few listeners never need half a core.
+            counters.SpeakersDropped.Should().Be(0, "one small meeting's mix never overloads the pool");
 
             const uint rate = MixFormat.SampleRate;
             var before = listener.Decode(listenerSwitch - rate, listenerSwitch);
-            new[] { 440, 660, 880 }.Count(f => Spectrum.Share(before, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "A, B and C are in the mix");
+            ShouldHear(before, [440, 660, 880], "A, B and C are in the mix");
             Spectrum.Share(before, 1100).Should().BeLessThan(0.02, "D is silent");
             var ownMix = bots[0].Decode(ownSwitch - rate, ownSwitch);
             Spectrum.Share(ownMix, 440).Should().BeLessThan(0.02, "A does not hear itself");
-            new[] { 660, 880 }.Count(f => Spectrum.Share(ownMix, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected - 1, "A hears B and C");
+            ShouldHear(ownMix, [660, 880], "A hears B and C");
 
             // Within 2 s of D starting, the mix carries D and no longer C, and the switch made no click.
             var after = listener.Decode(listenerSwitch + rate * 3 / 2, listenerSwitch + rate * 2);
             Spectrum.Share(after, 880).Should().BeLessThan(0.02, "C went silent and left the mix");
-            new[] { 440, 660, 1100 }.Count(f => Spectrum.Share(after, f) > 0.1).Should().BeGreaterThanOrEqualTo(expected, "D replaced C within 2 s");
+            ShouldHear(after, [440, 660, 1100], "D replaced C within 2 s");
             var aroundSwitch = listener.Decode(listenerSwitch - rate / 2, listenerSwitch + rate * 2);
             Spectrum.MaxJump(aroundSwitch).Should().BeLessThan(0.25, "a click steps by up to the 0.3 tone amplitude");
 
             counters.MaxEncodesPerFrame.Should().BeInRange(1, 4);
             counters.FramesMixed.Should().BePositive();
+
+            // The mix is a real stream on the listener's transport: every packet carries the next
+            // transport-wide sequence number, and the listener's transport-cc feedback on them reaches
+            // the downlink estimator (issue 11's send-side estimate counts the mix too).
+            var mixSsrc = listener.Client.Subscriber!.RemoteTracks.Single(t => t.StreamId == MixListener.StreamId).Ssrc;
+            var transportSequences = listener.Heard.Select(h => h.Packet)
+                .Select(p => (Ok: RtpHeader.TryParse(p, out var header), Header: header, Packet: p))
+                .Where(p => p.Ok && p.Header.Ssrc == mixSsrc)
+                .OrderBy(p => p.Header.SequenceNumber)
+                .Select(p => p.Header.TryGetExtension(p.Packet, TransportSequenceStamper.SubscriberExtensionId, out var value)
+                    && TransportWideSequenceExtension.TryRead(value, out var sequence) ? (int)sequence : -1)
+                .ToList();
+            transportSequences.Should().NotContain(-1, "every mixed packet has a transport-wide sequence number");
+            transportSequences.Zip(transportSequences.Skip(1), (a, b) => (ushort)(b - a)).Should().OnlyContain(step => step == 1,
+                "the mix is the only stream this listener gets, so its transport-wide numbers are consecutive (sorted by RTP sequence)");
+            var downlink = host.Get<MediaModule>().FindMember(meeting.MeetingId, listener.Client.ParticipantId!)!.Subscriber.Downlink!;
+            downlink.SequencesSent.Should().BeGreaterThanOrEqualTo(transportSequences.Count);
+            await EventuallyAsync(() => downlink.HasFeedback, "the listener's transport-cc feedback on the mix reaches its downlink estimator");
+            listener.Feedback.TransportFeedbackSent.Should().BePositive();
         }
         finally
         {
             foreach (var bot in bots)
                 await bot.DisposeAsync();
         }
+    }
+
+    private static void ShouldHear(float[] pcm, int[] frequencies, string because)
+    {
+        var shares = frequencies.Select(f => Spectrum.Share(pcm, f)).ToArray();
+        TestContext.Out.WriteLine($"{because}: {string.Join(", ", frequencies.Zip(shares, (f, s) => $"{f} Hz {s:0.00}"))} of {pcm.Length / MixFormat.FrameSamples} frames");
+        shares.Should().OnlyContain(share => share > 0.1, because);
     }
 
     private static Task EventuallyAsync(Func<bool> condition, string because) => Signaling.SignalingTestBase.EventuallyAsync(condition, because, 20_000);

@@ -83,6 +83,21 @@ public sealed class MeetingRepositoryTests(StorageProvider provider)
     }
 
     [Test]
+    public async Task Finding_ended_meetings_names_the_ended_and_unknown_ones_in_one_read_of_any_size()
+    {
+        await meetings.TryCreateAsync(Meeting("mtg-active-0001-aaa"), CancellationToken.None);
+        await meetings.TryCreateAsync(Meeting("mtg-ended0-0002-bbb"), CancellationToken.None);
+        await meetings.TryEndAsync("mtg-ended0-0002-bbb", DateTimeOffset.UtcNow, CancellationToken.None);
+        // More ids than one statement carries (chunks of 500), all unknown but the two above.
+        var ids = Enumerable.Range(0, 1200).Select(i => $"mtg-nothere-{i:0000}-zzz").Append("mtg-active-0001-aaa").Append("mtg-ended0-0002-bbb").ToList();
+
+        var ended = await meetings.FindEndedAsync(ids, CancellationToken.None);
+
+        ended.Should().HaveCount(1201).And.Contain("mtg-ended0-0002-bbb").And.NotContain("mtg-active-0001-aaa");
+        (await meetings.FindEndedAsync([], CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Test]
     public async Task Unknown_meeting_is_null()
     {
         (await meetings.FindAsync("mtg-nothere-0000-zzz", CancellationToken.None)).Should().BeNull();

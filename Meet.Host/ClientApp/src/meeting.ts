@@ -1,5 +1,6 @@
 import { describeJoinError, joinMeeting, type JoinMeetingResponse } from './api';
 import { h, mount, storage } from './dom';
+import { icon } from './ui/icons';
 import { getLocalMedia, MediaSession, type RemoteStats } from './media';
 import { NetworkHandover } from './handover';
 import { MediaFailover } from './failover';
@@ -119,11 +120,16 @@ class MeetingPage {
       this.updateButtons();
     },
   });
-  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false' }, 'Share screen');
+  // An icon with its label, like the rest of the toolbar (issue 13: icons rather than text-only buttons).
+  private readonly shareButton = h('button', { id: 'share-screen', type: 'button', class: 'tool secondary', 'aria-pressed': 'false', 'aria-label': 'Share screen', title: 'Share screen' },
+    icon('screen'), h('span', { class: 'label-text' }, 'Share screen'));
   private readonly screenStage = new ScreenStage();
   private readonly speakerStage = new SpeakerStage();
   private readonly screenShare = new ScreenShare(() => this.media, (sharing, error) => {
-    this.shareButton.textContent = sharing ? 'Stop sharing' : 'Share screen';
+    const label = sharing ? 'Stop sharing' : 'Share screen';
+    this.shareButton.querySelector('.label-text')!.textContent = label;
+    this.shareButton.setAttribute('aria-label', label);
+    this.shareButton.title = label;
     this.shareButton.setAttribute('aria-pressed', String(sharing));
     if (error) this.showStatus(error, true);
   });

@@ -31,6 +31,8 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, StreamState> _streams = [];
     private readonly HashSet<byte> _rtxPayloadTypes = [];
+    // The latest sender report per SSRC: its compact NTP time and when it arrived (LSR and DLSR).
+    private readonly Dictionary<uint, (uint CompactNtp, long ArrivedTicks)> _senderReports = [];
     // Transport-wide arrivals not reported yet, by unwrapped sequence number (a packet holds at most
     // MaxTransportPackets; the rest waits for the next call).
     private const int MaxTransportPackets = 400;
@@ -86,6 +88,31 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
                 }
             }
         }
+    }
+
+    // RTCP the SFU sends this PeerConnection: sender reports, so that receiver reports carry LSR and
+    // DLSR (RFC 3550 §6.4.1) and the SFU can measure this subscriber's round-trip time from them.
+    public void OnRtcp(ReadOnlySpan<byte> compound)
+    {
+        var now = Now();
+        var reader = new RtcpCompoundReader(compound);
+        while (reader.MoveNext())
+        {
+            if (reader.Current.PacketType != RtcpPacketType.SenderReport || !RtcpSenderReport.TryParse(reader.CurrentPacket, out var report))
+                continue;
+            lock (_lock)
+            {
+                if (_senderReports.Count < MaxReportBlocks * 4 || _senderReports.ContainsKey(report.Ssrc))
+                    _senderReports[report.Ssrc] = (report.CompactNtp, now);
+            }
+        }
+    }
+
+    // Whether the subscriber offer made this payload type RTX (RFC 4588): its payload starts with the OSN.
+    public bool IsRetransmission(byte payloadType)
+    {
+        lock (_lock)
+            return _rtxPayloadTypes.Contains(payloadType);
     }
 
     // Returns false for a retransmission: the caller's statistics count original packets only.
@@ -145,7 +172,14 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
             {
                 if (count == blocks.Length)
                     break;
-                blocks[count++] = stream.TakeReportBlock(ssrc);
+                var block = stream.TakeReportBlock(ssrc);
+                if (_senderReports.TryGetValue(ssrc, out var sr))
+                {
+                    // DLSR in units of 1/65536 s since that sender report arrived.
+                    var delay = (uint)Math.Min(uint.MaxValue, (now - sr.ArrivedTicks) * 65536 / Second);
+                    block = block with { LastSenderReport = sr.CompactNtp, DelaySinceLastSenderReport = delay };
+                }
+                blocks[count++] = block;
             }
             if (!new RtcpReceiverReport(senderSsrc, blocks[..count]).TryWrite(destination, out var written))
                 return 0;

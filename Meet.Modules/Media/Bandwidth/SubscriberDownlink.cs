@@ -289,8 +289,7 @@ internal sealed class SubscriberDownlink
     // 250 a second, is 2.4 Mbps: flood protection, not congestion control).
     private const double RetransmissionShare = 0.3;
     private const double RetransmissionBurstSeconds = 0.25;
-    private double _retransmissionTokens = double.NaN;
-    private long _retransmissionRefilled;
+    private readonly TokenBucket _retransmissionBytes = new(Stopwatch.Frequency);
 
     // Whether a retransmission of `bytes` fits what the estimate leaves for repair now; takes it if so.
     // Before any transport-cc feedback there is no estimate to bound it by, and it always fits.
@@ -301,16 +300,7 @@ internal sealed class SubscriberDownlink
         lock (_lock)
         {
             var rate = Estimate * RetransmissionShare / 8;
-            var burst = rate * RetransmissionBurstSeconds;
-            if (double.IsNaN(_retransmissionTokens))
-                _retransmissionTokens = burst;
-            else if (now > _retransmissionRefilled)
-                _retransmissionTokens = Math.Min(burst, _retransmissionTokens + (now - _retransmissionRefilled) * rate / Stopwatch.Frequency);
-            _retransmissionRefilled = now;
-            if (_retransmissionTokens < bytes)
-                return false;
-            _retransmissionTokens -= bytes;
-            return true;
+            return _retransmissionBytes.TryTake(bytes, rate, rate * RetransmissionBurstSeconds, now);
         }
     }
 

@@ -60,6 +60,7 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.mixer.decodes", () => mixer.Decodes, "{frame}", "Opus frames decoded for mixing");
         meter.CreateObservableCounter("meet.media.mixer.encodes", () => mixer.Encodes, "{frame}", "Mixed Opus frames encoded");
         meter.CreateObservableUpDownCounter("meet.media.mixer.max_encodes_per_frame", () => mixer.MaxEncodesPerFrame, "{frame}", "Most encodes one meeting made for one frame (at most 4)");
+        meter.CreateObservableCounter("meet.media.mixer.cpu", () => mixer.CpuNanoseconds / 1e9, "s", "Thread CPU time of the mixed frames (decode, mix, encode, send)");
         meter.CreateObservableCounter("meet.media.mixer.packets_sent", () => mixer.PacketsSent, "{packet}", "Mixed audio packets sent to listeners");
         meter.CreateObservableUpDownCounter("meet.media.mixer.latency_p99", () => mixer.LatencyPercentile(0.99), "ms", "Mixer latency, packet arrival to the mixed frame sent, 99th percentile");
 

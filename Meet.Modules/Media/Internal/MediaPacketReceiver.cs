@@ -33,7 +33,7 @@ internal sealed class MediaPacketReceiver(MediaModule module) : IPacketReceiver
                 case PacketKind.Rtp:
                 case PacketKind.Rtcp:
                     if (module.TryGetByAddress(source, out var mediaTransport))
-                        mediaTransport.HandleSrtp(slot, length, packet[1] is >= 192 and <= 223, sender);
+                        mediaTransport.HandleSrtp(slot, length, packet[1] is >= 192 and <= 223, sender, batch.GetReceiveTimestamp(i));
                     else
                         Drop(channel, MediaDropReason.UnknownPeer);
                     break;

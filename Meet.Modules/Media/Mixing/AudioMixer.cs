@@ -55,6 +55,7 @@ internal sealed class AudioMixer : IDisposable
     private int _closed;
     private long _skipWindowStart;
     private int _skipsInWindow;
+    private long _cpuPerFrame;
 
     public AudioMixer(string meetingId, MixerCounters counters, int bitrate = 32000, int complexity = 5)
     {
@@ -74,6 +75,11 @@ internal sealed class AudioMixer : IDisposable
     public int MaxSpeakers => Volatile.Read(ref _maxSpeakers);
 
     public MixListener[] Listeners => Volatile.Read(ref _listeners);
+
+    // The thread CPU time one frame of this meeting costs (decode, mix, encode, every listener's
+    // packet), nanoseconds, smoothed over about ten frames from 0, so that a first frame's one-off cost
+    // (codec set-up, a cold cache) cannot make a new meeting look like an overloaded pool.
+    public long CpuPerFrameNanoseconds => Interlocked.Read(ref _cpuPerFrame);
 
     // The last frame mixed or skipped (-1 before the first): where the mix's timeline is now.
     public long FrameIndex => Interlocked.Read(ref _frameIndex);
@@ -124,8 +130,12 @@ internal sealed class AudioMixer : IDisposable
     // The clock: `frames` more frames are owed (more than one when the clock thread woke late). True
     // when the caller must queue this mixer for a worker (it was idle: it may then catch up on up to
     // FrameClock.MaxCatchUp frames). A mixer still busy with earlier frames that would owe more than
-    // MaxOwedFrames has fallen behind: the excess frames are skipped.
-    public bool Schedule(int frames = 1)
+    // MaxOwedFrames has fallen behind: the excess frames are skipped. poolOverloaded: the mixers' own CPU
+    // (AudioMixerScheduler.IsOverloaded) is what the pool cannot keep up with; only then do repeated skips
+    // drop a speaker. Otherwise the frames were late because the machine gave the mixer no core (other
+    // processes, a stall), and mixing one voice fewer would not have made them on time (issue 17: a
+    // loaded test machine made a one-meeting mixer drop a tone the listener was meant to hear).
+    public bool Schedule(int frames = 1, bool poolOverloaded = true)
     {
         if (IsClosed)
             return false;
@@ -135,7 +145,7 @@ internal sealed class AudioMixer : IDisposable
         for (; owed > limit; owed--)
         {
             Interlocked.Decrement(ref _owed);
-            OnFrameSkipped(mixerLate: !idle);
+            OnFrameSkipped(mixerLate: !idle && poolOverloaded);
         }
         return idle;
     }
@@ -165,8 +175,8 @@ internal sealed class AudioMixer : IDisposable
     // The clock ticked while the previous frame was still being mixed: this frame is skipped (its
     // timestamp still passes, so listeners conceal it) and the mix loses a speaker until it keeps up.
     // Called by the clock thread only, so the skip window needs no lock. mixerLate false: the frame's
-    // time passed while the whole process stalled (the clock resynchronised), which is no reason to mix
-    // fewer voices.
+    // time passed while the whole process stalled (the clock resynchronised) or while the machine kept
+    // the mixer off the cores, which is no reason to mix fewer voices.
     public void OnFrameSkipped(bool mixerLate = true)
     {
         var frame = Interlocked.Increment(ref _frameIndex);
@@ -212,6 +222,7 @@ internal sealed class AudioMixer : IDisposable
     // One 20 ms frame: mix, encode what listeners need, send. Only while holding _busy.
     private int MixOwnedFrame(MediaSender sender)
     {
+        var cpuStart = Native.ThreadCpuNanoseconds();
         var frameIndex = Interlocked.Increment(ref _frameIndex);
         ApplySpeakers();
         var decodesBefore = DecodeCount();
@@ -260,7 +271,13 @@ internal sealed class AudioMixer : IDisposable
             if (_channels[k].FrameArrival != 0 && sent > 0)
                 _counters.RecordLatency(now - _channels[k].FrameArrival);
         }
-        _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent);
+        var cpu = cpuStart < 0 ? -1 : Native.ThreadCpuNanoseconds() - cpuStart;
+        if (cpu >= 0)
+        {
+            var smoothed = Interlocked.Read(ref _cpuPerFrame);
+            Interlocked.Exchange(ref _cpuPerFrame, smoothed + (cpu - smoothed) / 10);
+        }
+        _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent, cpu);
         if (Volatile.Read(ref _maxSpeakers) < Speakers && Interlocked.Increment(ref _goodFrames) >= RecoverFrames)
         {
             Interlocked.Increment(ref _maxSpeakers);

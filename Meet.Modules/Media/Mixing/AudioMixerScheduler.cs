@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Meet.Modules.Media.Mixing;
 
 // Drives every meeting's mixer off the packet path: one clock thread on a non-drifting 20 ms
-// FrameClock queues owed mixers; a fixed pool of worker threads mixes them. The workers share the
+// FrameClock queues owed mixers; a fixed pool of worker threads mixes them. A meeting that falls behind
+// skips frames; it sheds a speaker only while the mixers' measured CPU overloads the pool (IsOverloaded). The workers share the
 // module's MediaSender, whose batch is per thread and owned by the sender that filled it: a worker's
 // packets go into its own thread's batch and the worker flushes it at the end of every frame
 // (AudioMixer.MixOwnedFrame), so no mixed packet waits for another thread (AudioMixerSchedulerTests). The queue is bounded by the number of mixers (a mixer is
@@ -34,7 +35,22 @@ internal sealed partial class AudioMixerScheduler : IDisposable
         _workerCount = workerCount;
     }
 
+    // The mixers' own CPU must need at least this share of the workers' cores before a late meeting
+    // sheds a speaker: below it a late frame means the machine kept the mixer off the cores.
+    public const double OverloadShare = 0.5;
+
     public int MixerCount => Volatile.Read(ref _mixers).Length;
+
+    // True when the mixing meetings' measured CPU per frame, 50 frames a second each, needs at least
+    // OverloadShare of `workers` cores: then falling behind is the mixers' own doing, and dropping a
+    // speaker (a decode, and the encode of its minus-one) is what lets the pool catch up.
+    public static bool IsOverloaded(ReadOnlySpan<AudioMixer> mixers, int workers)
+    {
+        var demand = 0.0;
+        foreach (var mixer in mixers)
+            demand += mixer.CpuPerFrameNanoseconds * (1000.0 / MixFormat.FrameMilliseconds);
+        return demand >= OverloadShare * workers * 1e9;
+    }
 
     public long Errors => Interlocked.Read(ref _errors);
 
@@ -85,11 +101,12 @@ internal sealed partial class AudioMixerScheduler : IDisposable
                 continue;
             }
             var mixers = Volatile.Read(ref _mixers);
+            var overloaded = IsOverloaded(mixers, _workerCount);
             foreach (var mixer in mixers)
             {
                 for (var s = 0; s < stalled; s++)
                     mixer.OnFrameSkipped(mixerLate: false);
-                if (mixer.Schedule(due))
+                if (mixer.Schedule(due, overloaded))
                     Enqueue(mixer);
             }
         }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Meet.Modules.Media.Bandwidth;
 using Meet.Modules.Media.Protocols.Rtcp;
 using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Transport;
@@ -53,7 +54,7 @@ internal sealed class MixListener
         var payload = output.Encoded;
         if (payload.IsEmpty)
             return false;
-        Span<byte> packet = stackalloc byte[RtpHeader.FixedSize + 4 * AudioMixer.Speakers + 8 + MixFormat.MaxEncodedBytes];
+        Span<byte> packet = stackalloc byte[RtpHeader.FixedSize + 4 * AudioMixer.Speakers + 12 + MixFormat.MaxEncodedBytes];
         var timestamp = RtpTimestampOf(frameIndex);
         // RFC 3551 §4.1: the marker opens a talkspurt; here, the listener's first packet.
         var writer = new RtpPacketWriter(packet, PayloadType, _sequence, timestamp, Ssrc, marker: !_started);
@@ -65,6 +66,10 @@ internal sealed class MixListener
             AudioLevelExtension.TryWrite(output.Voiced, output.Level, level, out _);
             writer.AddExtension(AudioLevelExtensionId, level);
         }
+        // The transport-wide sequence number's place (the mix m-section offers transport-cc like every
+        // other): the listener's transport stamps it as it sends, so the subscriber's transport-cc
+        // feedback covers the mix too and its downlink estimate sees the audio it carries.
+        writer.AddExtension(TransportSequenceStamper.SubscriberExtensionId, [0, 0]);
         if (!writer.TryComplete(payload, 0, out var written) || !Sink.SendRtpPacket(packet[..written], sender))
             return false;
         _started = true;

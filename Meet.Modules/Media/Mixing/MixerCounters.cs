@@ -18,6 +18,8 @@ internal sealed class MixerCounters
     private long _packetsSent;
     private long _packetsIn;
     private int _maxEncodesPerFrame;
+    private long _cpuNanoseconds;
+    private long _cpuFrames;
 
     public long FramesMixed => Volatile.Read(ref _framesMixed);
 
@@ -36,9 +38,21 @@ internal sealed class MixerCounters
     // The most encodes any meeting made for one frame (at most 4: the full mix and three minus-one).
     public int MaxEncodesPerFrame => Volatile.Read(ref _maxEncodesPerFrame);
 
-    public void FrameMixed(int decodes, int encodes, int packetsSent)
+    // Thread CPU time of the mixed frames that measured it (decode, mix, encode, every listener's
+    // SRTP protect and send), and how many did: their mean is the CPU per mixed frame.
+    public long CpuNanoseconds => Volatile.Read(ref _cpuNanoseconds);
+
+    public long CpuFrames => Volatile.Read(ref _cpuFrames);
+
+    // cpuNanoseconds: the frame's thread CPU time, -1 when it could not be read.
+    public void FrameMixed(int decodes, int encodes, int packetsSent, long cpuNanoseconds = -1)
     {
         Interlocked.Increment(ref _framesMixed);
+        if (cpuNanoseconds >= 0)
+        {
+            Interlocked.Add(ref _cpuNanoseconds, cpuNanoseconds);
+            Interlocked.Increment(ref _cpuFrames);
+        }
         Interlocked.Add(ref _decodes, decodes);
         Interlocked.Add(ref _encodes, encodes);
         Interlocked.Add(ref _packetsSent, packetsSent);

@@ -21,7 +21,12 @@ internal sealed partial class Consumer : IProbePaddingSender
     private volatile bool _paused;
     private volatile int _targetLayer = -1;
     private readonly Vp8PictureIdRewriter _vp8 = new();
-    private readonly RetransmissionBudget _retransmissions = new(Stopwatch.Frequency);
+    // How many NACKed packets this consumer may resend (issue 11, bad input: a NACK flood). A NACK is a
+    // few bytes that ask for up to 17 packets of ~1,200 bytes each: without a bound a subscriber (or anyone
+    // spoofing its RTCP) turns the SFU into an amplifier and starves the real media. 250 a second with a
+    // burst of 250; a 720p stream at 10 % loss needs ~20. What is over it is counted, not resent.
+    private const double NackedPacketsPerSecond = 250;
+    private readonly TokenBucket _retransmissions = new(Stopwatch.Frequency);
 
     public Consumer(string id, Producer producer, string subscriberId, WebRtcTransport transport, string mid,
         OutgoingStream? stream = null, byte[]? payloadTypes = null)
@@ -258,7 +263,7 @@ internal sealed partial class Consumer : IProbePaddingSender
             return;
         }
         var now = Stopwatch.GetTimestamp();
-        if (!_retransmissions.TryTake(now))
+        if (!_retransmissions.TryTake(1, NackedPacketsPerSecond, NackedPacketsPerSecond, now))
         {
             sender.Counters.Adaptive.RetransmissionOverBudget();
             return;

@@ -13,7 +13,7 @@ namespace Meet.Modules.Media.Routing;
 internal sealed class ConsumerFeedbackListener(SubscriberAllocator allocator, MediaCounters counters, Bandwidth.SubscriberDownlink? downlink = null)
     : IRtpPacketListener
 {
-    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender) => counters.Drop(MediaDropReason.UnknownSsrc);
+    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender, long receivedAt) => counters.Drop(MediaDropReason.UnknownSsrc);
 
     public void OnRtcp(ReadOnlySpan<byte> compound, MediaSender sender)
     {

@@ -44,6 +44,12 @@ internal sealed class ProducerLayer
 
     private long _bitrateWindowStart;
     private long _bitrateWindowOctets;
+    // The last full window's rate, folded into Bitrate only once the window after it also carried media:
+    // the window a layer stops in (dynacast paused it, the encoder dropped it) is partly idle and would
+    // pull the rate it keeps while stopped low (a 1.5 Mbps 720p layer kept ~725 kbps), and so is the
+    // window it resumes in (skipped). NaN: none pending.
+    private double _pendingRate = double.NaN;
+    private bool _idle;
 
     public void MeasureBitrate(long now)
     {
@@ -58,13 +64,20 @@ internal sealed class ProducerLayer
             return;
         var octets = Volatile.Read(ref Octets);
         _bitrateWindowStart = now;
-        // A layer that stopped (dynacast paused it, or the publisher's encoder dropped it) keeps the rate
-        // it had while it flowed: that is what resuming it would cost a subscriber's downlink.
         if (octets == _bitrateWindowOctets)
+        {
+            // Stopped: it keeps the rate it had while it flowed, what resuming it would cost a subscriber's downlink.
+            _pendingRate = double.NaN;
+            _idle = true;
             return;
+        }
         var rate = (octets - _bitrateWindowOctets) * 8.0 * System.Diagnostics.Stopwatch.Frequency / elapsed;
-        Bitrate = Bitrate == 0 ? rate : 0.5 * Bitrate + 0.5 * rate;
         _bitrateWindowOctets = octets;
+        if (!double.IsNaN(_pendingRate))
+            Bitrate = Bitrate == 0 ? _pendingRate : 0.5 * Bitrate + 0.5 * _pendingRate;
+        // The first window after a stop began idle: it is not a measure of the layer's rate.
+        _pendingRate = _idle ? double.NaN : rate;
+        _idle = false;
     }
 
     // Issue 11: the resolution of the layer's last key frame (VP8), 0 until one was seen. Written by the

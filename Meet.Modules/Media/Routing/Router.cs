@@ -295,10 +295,7 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
             member.Publishing.OnTick(reports, member.Publisher, sender);
             // Issue 11: layers per subscriber from its own downlink estimate.
             if (member.Subscriber.Downlink is { } downlink)
-            {
                 member.Subscribing.AllocateLayers(downlink, Selection, timestamp);
-                member.Subscribing.ChooseTemporalLayers(downlink, Selection);
-            }
             if (reports)
                 member.Subscribing.SendSenderReports(sender);
         }

@@ -72,9 +72,12 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
         }
     }
 
-    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender)
+    public void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender, long receivedAt)
     {
-        Feedback.OnRtp(packet, header, Stopwatch.GetTimestamp());
+        // The arrival the engine stamped, not now: the time this packet waited for the receive thread
+        // is not network delay, and read as such by the publisher's estimator it holds the publisher's
+        // simulcast layers back on a busy machine (issue 11).
+        Feedback.OnRtp(packet, header, receivedAt != 0 ? receivedAt : Stopwatch.GetTimestamp());
         var table = Volatile.Read(ref _ssrcTable);
         for (var i = 0; i < table.Length; i++)
         {

@@ -6,9 +6,11 @@ namespace Meet.Modules.Media.Transport;
 // producers (Routing/RtpListener), on a subscriber transport the feedback for its consumers
 // (Routing/ConsumerFeedbackListener). Called on the engine's receive thread for every packet: must
 // not throw, block or allocate; anything sent goes into `sender`'s batch, which the receive loop flushes.
+// receivedAt: when the datagram arrived (Stopwatch ticks, the kernel's time where the engine has it), 0
+// when unknown.
 internal interface IRtpPacketListener
 {
-    void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender);
+    void OnRtp(Span<byte> packet, in RtpHeader header, MediaSender sender, long receivedAt);
 
     void OnRtcp(ReadOnlySpan<byte> compound, MediaSender sender);
 }

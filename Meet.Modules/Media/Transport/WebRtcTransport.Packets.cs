@@ -149,7 +149,8 @@ internal sealed partial class WebRtcTransport
     }
 
     // SRTP or SRTCP from the peer: unprotected in place in the receive slot, then handed up.
-    public void HandleSrtp(Span<byte> slot, int length, bool isRtcp, MediaSender sender)
+    // receivedAt: the datagram's arrival (PacketBatch.GetReceiveTimestamp), 0 when the engine has none.
+    public void HandleSrtp(Span<byte> slot, int length, bool isRtcp, MediaSender sender, long receivedAt = 0)
     {
         int plainLength;
         bool ok;
@@ -182,7 +183,7 @@ internal sealed partial class WebRtcTransport
             return;
         }
         _counters.RtpIn();
-        PacketListener.OnRtp(packet, header, sender);
+        PacketListener.OnRtp(packet, header, sender, receivedAt);
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp (and the payload type when
@@ -215,7 +216,9 @@ internal sealed partial class WebRtcTransport
         }
     }
 
-    // A packet already in its final form (e.g. RTX): protect and send as is.
+    // A packet already in its final form (the mixer's, issue 17): protect and send as is, except for its
+    // transport-wide element (placed by MixListener), which gets this subscriber's next sequence number
+    // like a forwarded packet in SendRtp; a packet without one is sent unstamped.
     public bool SendRtpPacket(ReadOnlySpan<byte> rtp, MediaSender sender)
     {
         lock (_lock)
@@ -224,8 +227,12 @@ internal sealed partial class WebRtcTransport
                 return false;
             var slot = sender.GetSlot();
             if (rtp.Length + _srtp.RtpOverhead > slot.Length)
+            {
+                _counters.Drop(MediaDropReason.SendBufferFull);
                 return false;
+            }
             rtp.CopyTo(slot);
+            Downlink?.OnSend(slot[..rtp.Length], Bandwidth.TransportSequenceStamper.SubscriberExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
             if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
                 return false;
             sender.Commit(protectedLength, _remote);

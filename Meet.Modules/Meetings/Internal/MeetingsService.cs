@@ -26,6 +26,7 @@ internal sealed partial class MeetingsService(
     MeetingInvitations invitations,
     ExternalIdentityValidator externalIdentity,
     IOptions<Media.MediaOptions> mediaOptions,
+    MeetingEndNotifications endNotifications,
     ISignalingAddressSource? signalingAddress = null,
     IQualityLogRepository? qualityLogs = null)
 {
@@ -269,6 +270,7 @@ internal sealed partial class MeetingsService(
             return Gone(meetingId);
         metrics.Ended();
         LogEnded(meetingId);
+        endNotifications.Ended(meetingId);
         return TypedResults.Ok(ToResponse(meeting! with { Status = MeetingStatus.Ended, EndedAt = endedAt }, request));
     }
 

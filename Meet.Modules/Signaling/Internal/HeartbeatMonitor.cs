@@ -4,51 +4,22 @@ using Microsoft.Extensions.Logging;
 namespace Meet.Modules.Signaling.Internal;
 
 // Drops sessions whose client has been silent for Signaling:HeartbeatTimeout, which frees their media
-// (a dead TCP connection can take minutes to notice otherwise), and closes the sessions of ended meetings.
+// (a dead TCP connection can take minutes to notice otherwise). Ended meetings: EndedMeetingWatcher.
 internal sealed class HeartbeatMonitor(SessionRegistry registry, TimeProvider time, ILogger<HeartbeatMonitor> logger) : BackgroundService
 {
-    // One storage read per live meeting per interval: how quickly an ended meeting's sessions close.
-    private static readonly TimeSpan EndedCheckInterval = TimeSpan.FromSeconds(1);
-
     // Queued thread-pool work items beyond which the node counts as overloaded (no reconnecting marks).
     private const int ThreadPoolBacklog = 256;
-
-    private async Task CloseEndedMeetingsAsync(CancellationToken cancellationToken)
-    {
-        foreach (var meetingId in registry.LiveMeetingIds)
-        {
-            bool ended;
-            try
-            {
-                ended = await registry.HasEndedAsync(meetingId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Could not check whether meeting {MeetingId} ended", meetingId);
-                continue;
-            }
-            if (!ended)
-                continue;
-            await registry.CloseEndedMeetingAsync(meetingId).ConfigureAwait(false);
-        }
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timeout = registry.Options.HeartbeatTimeout;
         var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         using var timer = new PeriodicTimer(period, time);
-        var lastEndedCheck = time.GetTimestamp();
         var lastTick = time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (time.GetElapsedTime(lastEndedCheck) >= EndedCheckInterval)
-                {
-                    lastEndedCheck = time.GetTimestamp();
-                    await CloseEndedMeetingsAsync(stoppingToken).ConfigureAwait(false);
-                }
                 var sessions = registry.Sessions.ToArray();
                 var staleAfter = timeout * 2 / 3;
                 // When this node is late (starved of CPU: this tick came a period late, the thread pool has a

@@ -181,6 +181,8 @@ internal sealed partial class SessionRegistry
     // share: tell the other signaling nodes, which close the sessions they hold (false when they told us).
     public async Task CloseEndedMeetingAsync(string meetingId, SignalingSession? except = null, bool share = true)
     {
+        // Marked before the sessions are listed: a join inserted after this sees the mark (JoinAsync).
+        MarkEnded(meetingId);
         if (share)
             ShareEvent(new MeetingEvent(MeetingEventKind.Ended, meetingId, fanout.NodeId));
         foreach (var session in SessionsOf(meetingId))

@@ -67,17 +67,23 @@ internal sealed partial class SessionRegistry
 
     public IEnumerable<SignalingSession> Sessions => rosters.Values.SelectMany(r => r.Members);
 
-    // Meetings with sessions, or with state (chat, roles) kept for their life: the monitor checks these for an end.
+    // Meetings with sessions, or with state (chat, roles) kept for their life: EndedMeetingWatcher checks these for an end.
     public IReadOnlyCollection<string> LiveMeetingIds => rosters.Keys.Union(state.MeetingIds).ToArray();
 
     public IReadOnlyList<SignalingSession> SessionsOf(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Members.ToArray() : [];
 
-    // Ending a meeting over REST does not pass through signaling, so the monitor asks storage.
-    public async Task<bool> HasEndedAsync(string meetingId, CancellationToken cancellationToken)
+    // Meetings closed as ended in the last few minutes (Stopwatch timestamps): a join that read the meeting
+    // as live just before its end reaches the roster after the close, and must not stay.
+    private readonly ConcurrentDictionary<string, long> endedMarks = new(StringComparer.Ordinal);
+    private static readonly TimeSpan EndedMarkLifetime = TimeSpan.FromMinutes(2);
+
+    private void MarkEnded(string meetingId) => endedMarks[meetingId] = time.GetTimestamp();
+
+    public void ForgetEndedMarks()
     {
-        using var scope = scopes.CreateScope();
-        var meeting = await scope.ServiceProvider.GetRequiredService<IMeetingRepository>().FindAsync(meetingId, cancellationToken).ConfigureAwait(false);
-        return meeting is null || meeting.Status == MeetingStatus.Ended;
+        foreach (var (meetingId, at) in endedMarks)
+            if (time.GetElapsedTime(at) > EndedMarkLifetime)
+                endedMarks.TryRemove(new KeyValuePair<string, long>(meetingId, at));
     }
 
     public int RosterCount(string meetingId) => rosters.TryGetValue(meetingId, out var roster) ? roster.Count : 0;
@@ -163,6 +169,12 @@ internal sealed partial class SessionRegistry
             session.HoldAudioByHost();
 
         var others = await AddToRosterAsync(session).ConfigureAwait(false);
+        if (endedMarks.ContainsKey(token.MeetingId))
+        {
+            // The meeting ended while this join was under way (its close did not see this session).
+            await LeaveAsync(session).ConfigureAwait(false);
+            throw new SignalingException(SignalingErrorCodes.MeetingEnded, "the meeting has ended");
+        }
         var welcome = new WelcomeMessage(participantId, token.MeetingId, role, name, others.Participants)
         {
             RosterVersion = others.Version,

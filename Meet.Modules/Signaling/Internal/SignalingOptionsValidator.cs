@@ -11,6 +11,8 @@ internal sealed class SignalingOptionsValidator : IValidateOptions<SignalingOpti
             failures.Add($"Signaling:GrpcUrl must be an absolute http(s) URL or empty (was '{options.GrpcUrl}').");
         if (options.HeartbeatTimeout <= TimeSpan.Zero)
             failures.Add($"Signaling:HeartbeatTimeout must be positive (was '{options.HeartbeatTimeout}').");
+        if (options.EndedMeetingCheckInterval < TimeSpan.FromMilliseconds(100) || options.EndedMeetingCheckInterval > TimeSpan.FromHours(1))
+            failures.Add($"Signaling:EndedMeetingCheckInterval must be between 100 ms and 1 h (was '{options.EndedMeetingCheckInterval}').");
         if (options.MaximumReceiveMessageSize is < 4096 or > 16 * 1024 * 1024)
             failures.Add($"Signaling:MaximumReceiveMessageSize must be between 4096 and 16777216 bytes (was {options.MaximumReceiveMessageSize}).");
         if (options.MaximumSdpSize <= 0 || options.MaximumSdpSize > options.MaximumReceiveMessageSize)

@@ -45,6 +45,26 @@ internal sealed class MeetingRepository(SqlDatabase database) : IMeetingReposito
             return row?.ToMeeting();
         }, cancellationToken);
 
+    // Bounded statements: SQLite allows 32,766 parameters, and a smaller IN list plans the same.
+    private const int EndedQueryChunk = 500;
+
+    public Task<IReadOnlyCollection<string>> FindEndedAsync(IReadOnlyCollection<string> meetingIds, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyCollection<string>>(async connection =>
+        {
+            var ended = new List<string>();
+            var idsClause = database.Provider == StorageProvider.Postgres ? "= ANY(@Ids)" : "IN @Ids";
+            foreach (var chunk in meetingIds.Chunk(EndedQueryChunk))
+            {
+                // PostgreSQL takes the ids as one array parameter; for SQLite Dapper expands the list into one
+                // parameter per id.
+                var active = (await connection.QueryAsync<string>(new CommandDefinition(
+                    "SELECT meeting_id FROM meeting_sessions WHERE session_status = 'ACTIVE' AND meeting_id " + idsClause,
+                    new { Ids = chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+                ended.AddRange(chunk.Where(id => !active.Contains(id)));
+            }
+            return ended;
+        }, cancellationToken);
+
     public Task<bool> TryEndAsync(string meetingId, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         var parameters = new { MeetingId = meetingId, EndedAt = database.Timestamp(endedAt) };

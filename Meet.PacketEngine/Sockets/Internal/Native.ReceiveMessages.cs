@@ -13,8 +13,10 @@ internal static unsafe partial class Native
         private readonly MMsgHdr[] _messages;
         private readonly IoVec[] _iovecs;
         private readonly byte[] _names;
+        // One SO_TIMESTAMPNS control message per slot, when the socket has the option on.
+        private readonly byte[]? _controls;
 
-        public ReceiveMessages(PacketBatch batch)
+        public ReceiveMessages(PacketBatch batch, bool kernelTimestamps)
         {
             var capacity = batch.Capacity;
             _messages = GC.AllocateArray<MMsgHdr>(capacity, pinned: true);
@@ -28,6 +30,12 @@ internal static unsafe partial class Native
                 _messages[i].Header.Iov = (IoVec*)Unsafe.AsPointer(ref _iovecs[i]);
                 _messages[i].Header.IovLength = 1;
             }
+            if (kernelTimestamps)
+            {
+                _controls = GC.AllocateArray<byte>(capacity * TimestampCmsgSpace, pinned: true);
+                for (var i = 0; i < capacity; i++)
+                    _messages[i].Header.Control = Unsafe.AsPointer(ref _controls[i * TimestampCmsgSpace]);
+            }
         }
 
         /// <summary>
@@ -36,8 +44,12 @@ internal static unsafe partial class Native
         /// </summary>
         public int Receive(SafeSocketHandle socket)
         {
+            var controlLength = _controls is null ? 0u : TimestampCmsgSpace;
             for (var i = 0; i < _messages.Length; i++)
+            {
                 _messages[i].Header.NameLength = SockaddrSlotSize;
+                _messages[i].Header.ControlLength = controlLength;
+            }
             var messages = (MMsgHdr*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_messages));
             var received = RecvMmsg(socket, messages, (uint)_messages.Length, MsgWaitForOne, null);
             return received >= 0 ? received : -Marshal.GetLastPInvokeError();
@@ -47,6 +59,20 @@ internal static unsafe partial class Native
         public bool IsTruncated(int index) => (_messages[index].Header.Flags & MsgTrunc) != 0;
 
         public int GetLength(int index) => (int)_messages[index].Length;
+
+        /// <summary>The kernel's receive time of datagram <paramref name="index"/> in nanoseconds since the Unix epoch; 0 when it gave none.</summary>
+        public long GetKernelTimestampNanoseconds(int index)
+        {
+            if (_controls is null || _messages[index].Header.ControlLength < TimestampCmsgSpace)
+                return 0;
+            var control = _controls.AsSpan(index * TimestampCmsgSpace, TimestampCmsgSpace);
+            var header = MemoryMarshal.Read<CmsgHdr>(control);
+            if (header.Level != SolSocket || header.Type != SoTimestampNs)
+                return 0;
+            var seconds = MemoryMarshal.Read<long>(control[16..]);
+            var nanoseconds = MemoryMarshal.Read<long>(control[24..]);
+            return seconds * 1_000_000_000 + nanoseconds;
+        }
 
         public ReadOnlySpan<byte> GetName(int index) =>
             _names.AsSpan(index * SockaddrSlotSize, (int)Math.Min(_messages[index].Header.NameLength, SockaddrSlotSize));

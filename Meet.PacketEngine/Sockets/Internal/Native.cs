@@ -13,6 +13,11 @@ internal static unsafe partial class Native
     public const int SolSocket = 1;
     public const int SoReusePort = 15;
     public const int SolUdp = 17;
+    // asm-generic/socket.h: receive time of each datagram as a struct timespec (CLOCK_REALTIME) in a
+    // cmsg of the same type; 35 on x86-64 and arm64 (SO_TIMESTAMPNS_OLD, a 64-bit time_t there).
+    public const int SoTimestampNs = 35;
+    // CMSG_SPACE(sizeof(struct timespec)) on LP64: 16-byte header plus two longs.
+    public const int TimestampCmsgSpace = 32;
     // linux/udp.h: set the GSO segment size, as a socket option or a per-call cmsg.
     public const int UdpSegment = 103;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -14,12 +15,32 @@ internal sealed partial class UdpChannel
         private readonly PacketBatch _batch;
         private readonly Native.ReceiveMessages _messages;
 
-        public MmsgReceiveLoop(UdpChannel channel, Socket socket, int batchSize, int slotSize)
+        // Kernel receive times are CLOCK_REALTIME; a datagram's age is converted to Stopwatch ticks and
+        // clamped, so a wall-clock step cannot stamp a datagram in the future or long ago.
+        private static readonly long MaxAgeNanoseconds = 1_000_000_000;
+        private static readonly double TicksPerNanosecond = Stopwatch.Frequency / 1e9;
+
+        public MmsgReceiveLoop(UdpChannel channel, Socket socket, int batchSize, int slotSize, bool kernelTimestamps)
         {
             _channel = channel;
             _socket = socket;
             _batch = new PacketBatch(batchSize, slotSize);
-            _messages = new Native.ReceiveMessages(_batch);
+            _messages = new Native.ReceiveMessages(_batch, kernelTimestamps && TryEnableKernelTimestamps(socket));
+        }
+
+        private static bool TryEnableKernelTimestamps(Socket socket)
+        {
+            try
+            {
+                // Raw: SetSocketOption maps its enum to platform values and knows no SO_TIMESTAMPNS.
+                socket.SetRawSocketOption(Native.SolSocket, Native.SoTimestampNs, BitConverter.GetBytes(1));
+                return true;
+            }
+            catch (SocketException)
+            {
+                // Without them each datagram is stamped when the loop reads it.
+                return false;
+            }
         }
 
         public void Run()
@@ -53,7 +74,10 @@ internal sealed partial class UdpChannel
         {
             var lengths = _batch.Lengths;
             var addresses = _batch.Addresses;
+            var timestamps = _batch.ReceiveTimestamps;
             var counters = _channel.Counters;
+            var readTicks = Stopwatch.GetTimestamp();
+            var realNowNanoseconds = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
             var kept = 0;
             long bytes = 0;
             for (var i = 0; i < received; i++)
@@ -74,6 +98,9 @@ internal sealed partial class UdpChannel
                     _batch.GetSlot(i)[..length].CopyTo(_batch.GetSlot(kept));
                 lengths[kept] = length;
                 addresses[kept] = address;
+                var kernelNanoseconds = _messages.GetKernelTimestampNanoseconds(i);
+                timestamps[kept] = kernelNanoseconds == 0 ? readTicks
+                    : readTicks - (long)(Math.Clamp(realNowNanoseconds - kernelNanoseconds, 0, MaxAgeNanoseconds) * TicksPerNanosecond);
                 bytes += length;
                 kept++;
             }
@@ -147,6 +174,7 @@ internal sealed partial class UdpChannel
                 _batch.SetCount(1);
                 _batch.Lengths[0] = length;
                 _batch.Addresses[0] = address;
+                _batch.ReceiveTimestamps[0] = Stopwatch.GetTimestamp();
                 counters.AddReceived(1, length);
                 _channel.Deliver(_batch);
             }

@@ -54,7 +54,7 @@ internal sealed partial class UdpChannel : IPacketChannel
         for (var i = 0; i < sockets.Length; i++)
         {
             ThreadStart loop = useRecvMmsg
-                ? new MmsgReceiveLoop(this, sockets[i], options.BatchSize, options.SlotSize).Run
+                ? new MmsgReceiveLoop(this, sockets[i], options.BatchSize, options.SlotSize, options.KernelReceiveTimestamps).Run
                 : new ManagedReceiveLoop(this, sockets[i], options.SlotSize).Run;
             _threads[i] = new Thread(loop) { IsBackground = true, Name = $"meet-udp-rx-{LocalAddress.Port}-{i}" };
         }

@@ -81,6 +81,50 @@ public sealed class MediaModuleTests
     }
 
     [Test]
+    public async Task A_nack_flood_is_answered_only_within_the_consumers_budget_the_rest_counted_and_media_flows_on()
+    {
+        await using var server = await SfuTestServer.StartAsync();
+        await using var a = new SfuTestParticipant(server.Module, "mtg-1", "alice");
+        await using var b = new SfuTestParticipant(server.Module, "mtg-1", "bob");
+        await a.PublishAsync(ClientMediaTrack.Vp8("alice", "cam", PublisherSsrc));
+        await b.SubscribeAsync(1);
+        var retransmissions = 0;
+        b.SubscriberPc.RtpReceived += packet =>
+        {
+            if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == 97)
+                Interlocked.Increment(ref retransmissions);
+        };
+        using var sending = new CancellationTokenSource();
+        var sender = SendVideoAsync(a, sending.Token);
+        await WaitUntilAsync(() => b.Received.Count >= 20);
+
+        // 400 NACKs, each for the 17 latest packets (PID + a full BLP): 6,800 resends asked for at once.
+        var track = b.SubscriberPc.RemoteTracks.Single();
+        var latest = b.Received.Last().Sequence;
+        Span<RtcpNackItem> items = stackalloc RtcpNackItem[1];
+        RtcpNackItem.Build([.. Enumerable.Range(0, 17).Select(i => (ushort)(latest - 16 + i))], items).Should().Be(1);
+        var nack = new RtcpNack(0x0B0B, track.Ssrc, items);
+        var buffer = new byte[nack.GetSerializedSize()];
+        nack.TryWrite(buffer, out _).Should().BeTrue();
+        var adaptive = ((Meet.Modules.Media.Internal.MediaModule)server.Module).Counters.Adaptive;
+        var refusedBefore = adaptive.RetransmissionsOverBudget;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 400; i++)
+            b.SubscriberPc.SendRtcp(buffer).Should().BeTrue();
+        await WaitUntilAsync(() => adaptive.RetransmissionsOverBudget - refusedBefore > 5_000);
+        var receivedAfterFlood = b.Received.Count;
+        await WaitUntilAsync(() => b.Received.Count >= receivedAfterFlood + 20);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await sending.CancelAsync();
+        await sender;
+
+        // The consumer's budget: a burst of 250, then 250 a second (TokenBucket in Consumer).
+        Volatile.Read(ref retransmissions).Should().BeInRange(1, 250 + (int)Math.Ceiling(250 * elapsed),
+            "the flood is answered within the budget, not amplified");
+        (adaptive.RetransmissionsOverBudget - refusedBefore).Should().BeGreaterThan(5_000, "what is over the budget is counted, not resent");
+    }
+
+    [Test]
     public async Task A_new_consumer_makes_the_publisher_receive_a_pli()
     {
         await using var server = await SfuTestServer.StartAsync();

@@ -273,6 +273,44 @@ public sealed class AudioMixerTests
     }
 
     [Test]
+    public void A_meeting_late_only_because_the_machine_gave_it_no_core_skips_frames_but_keeps_every_speaker()
+    {
+        using var harness = new Harness(("a", 440), ("b", 660), ("c", 880));
+        harness.Listen("x");
+        harness.Mixer.SetSpeakers(["a", "b", "c"]);
+        harness.Step(20);
+
+        harness.Mixer.Schedule(poolOverloaded: false).Should().BeTrue();
+        for (var i = 0; i < 4 * AudioMixer.SkipsToDrop; i++)
+            harness.Mixer.Schedule(poolOverloaded: false).Should().BeFalse();
+        harness.Counters.FramesSkipped.Should().Be(4 * AudioMixer.SkipsToDrop - 1, "the frames the mixer could not make in time are skipped");
+        harness.Counters.SpeakersDropped.Should().Be(0, "the mixers' own work is not what made them late");
+        harness.Mixer.MaxSpeakers.Should().Be(3);
+        harness.Mixer.RunOwedFrames(new MediaSender(new MediaCounters()));
+    }
+
+    [Test]
+    public void The_pool_counts_as_overloaded_once_the_mixers_measured_cpu_needs_half_its_cores()
+    {
+        using var harness = new Harness(("a", 440), ("b", 660), ("c", 880));
+        harness.Listen("x");
+        harness.Mixer.SetSpeakers(["a", "b", "c"]);
+        harness.Step(20);
+
+        var cpu = harness.Mixer.CpuPerFrameNanoseconds;
+        cpu.Should().BePositive("every mixed frame measures its thread's CPU time");
+        harness.Counters.CpuFrames.Should().Be(20);
+        harness.Counters.CpuNanoseconds.Should().BePositive();
+        // A frame's CPU is a small share of its 20 ms, so one meeting never overloads a worker; the
+        // same meeting's cost, times enough meetings to fill half of two workers, does.
+        cpu.Should().BeLessThan(10_000_000);
+        AudioMixerScheduler.IsOverloaded([harness.Mixer], workers: 1).Should().BeFalse();
+        var meetings = (int)Math.Ceiling(AudioMixerScheduler.OverloadShare * 2 * 1e9 / (cpu * 50.0));
+        AudioMixerScheduler.IsOverloaded(Enumerable.Repeat(harness.Mixer, meetings).ToArray(), workers: 2).Should().BeTrue();
+        AudioMixerScheduler.IsOverloaded(Enumerable.Repeat(harness.Mixer, meetings - 1).ToArray(), workers: 2).Should().BeFalse();
+    }
+
+    [Test]
     public void The_mixed_stream_carries_its_audio_level()
     {
         using var harness = new Harness(("a", 440));

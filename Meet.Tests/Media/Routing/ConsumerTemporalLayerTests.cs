@@ -188,7 +188,7 @@ public sealed class ConsumerTemporalLayerTests
         await using var __ = rig;
         var subscriber = rig.Subscribers[0];
         // One non-simulcast VP8 track at the seed's 1.5 Mbps (its rate is not measured yet).
-        subscriber.Member.Subscribing.ChooseTemporalLayers(estimate, subscriber.Router.Selection);
+        subscriber.Member.Subscribing.AllocateLayers(estimate, subscriber.Router.Selection, 0, out _);
         consumer.TargetTemporalLayer.Should().Be(expected);
     }
 
@@ -199,11 +199,12 @@ public sealed class ConsumerTemporalLayerTests
         await using var __ = rig;
         var allocator = rig.Subscribers[0].Member.Subscribing;
         var selection = rig.Subscribers[0].Router.Selection;
-        allocator.ChooseTemporalLayers(700_000, selection);
+        allocator.AllocateLayers(700_000, selection, 0, out _);
         consumer.TargetTemporalLayer.Should().Be(0);
-        allocator.ChooseTemporalLayers(1_600_000, selection);
-        consumer.TargetTemporalLayer.Should().Be(0, "1.5 Mbps fits 1.6 Mbps, but without the 10 % margin");
-        allocator.ChooseTemporalLayers(1_700_000, selection);
+        // The budget is the layers' 90 % share of the estimate (SubscriberAllocator.EstimateShare).
+        allocator.AllocateLayers(1_750_000, selection, 0, out _);
+        consumer.TargetTemporalLayer.Should().Be(0, "1.5 Mbps fits 90 % of 1.75 Mbps, but without the 10 % margin");
+        allocator.AllocateLayers(1_900_000, selection, 0, out _);
         consumer.TargetTemporalLayer.Should().Be(-1);
     }
 }

@@ -28,6 +28,8 @@ export interface InCallDeps {
 export class InCallControls {
   readonly header: HTMLElement;
   readonly toolbar: HTMLElement;
+  private readonly toolbarSize = new ResizeObserver(() =>
+    document.documentElement.style.setProperty('--toolbar-height', `${this.toolbar.offsetHeight}px`));
   readonly sidePanels: HTMLElement;
   readonly micButton = this.button('toggle-mic', 'mic', 'Mute');
   readonly cameraButton = this.button('toggle-camera', 'cam', 'Stop video');
@@ -85,6 +87,9 @@ export class InCallControls {
       this.inviteButton, this.lockButton, this.endButton, this.leaveButton,
       h('span', { class: 'visually-hidden', id: 'shortcut-help' }, shortcutHelp));
     this.sidePanels = h('aside', { class: 'side' }, this.hostBanner, this.inviteBox, this.roster.element, this.chat.element);
+    // On a phone a panel covers the page down to the toolbar, which wraps to as many rows as it needs:
+    // the panel's bottom follows the toolbar's real height (styles.css --toolbar-height).
+    this.toolbarSize.observe(this.toolbar);
     this.micButton.onclick = () => this.deps.toggleMic();
     this.cameraButton.onclick = () => this.deps.toggleCamera();
     this.leaveButton.onclick = () => this.deps.leave();
@@ -222,6 +227,7 @@ export class InCallControls {
 
   dispose(): void {
     this.removeShortcuts();
+    this.toolbarSize.disconnect();
   }
 
   private get isHost(): boolean {

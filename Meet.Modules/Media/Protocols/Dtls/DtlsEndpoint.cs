@@ -68,7 +68,7 @@ public sealed class DtlsEndpoint : IDisposable
         DtlsHandshakeStatistics.OnStarted();
         _ = Completion.ContinueWith(static t => DtlsHandshakeStatistics.OnCompleted(t.Result.Succeeded), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        DtlsHandshakeScheduler.Enqueue(RunGuarded);
+        DtlsHandshakeScheduler.Enqueue(RunGuarded, Role);
         return Completion;
     }
 

@@ -8,49 +8,65 @@ namespace Meet.Modules.Media.Protocols.Dtls;
 // participants it holds (issue 14: it used to keep one thread per association for the whole call).
 // Workers start on demand and stay; a handshake occupies one for a few round trips, at most until its
 // HandshakeTimeout closes its queue.
+//
+// Client and server handshakes have a pool each. A client handshake waits on its server, so in a process
+// that is both (the .NET client library's bots against an embedded server: tests, the load generator),
+// one shared pool full of waiting clients left the servers' handshakes queued behind them until the
+// clients timed out and failed: in a `mix` meeting only ~51 of 100 or of 500 listeners ever connected
+// (issue 17's 500-listener run). With a pool per role a server handshake never waits for a client's.
 internal static class DtlsHandshakeScheduler
 {
-    // Enough for a join storm on loopback (a handshake takes a few ms of CPU and a few round trips) and
-    // for a client and a server handshaking against each other in one process; bounded regardless.
+    // Enough for a join storm on loopback (a handshake takes a few ms of CPU and a few round trips);
+    // bounded regardless, per role.
     public static readonly int MaxWorkers = Math.Max(32, 8 * Environment.ProcessorCount);
 
-    private static readonly BlockingCollection<Action> Work = new(new ConcurrentQueue<Action>());
-    private static readonly Lock StartGate = new();
-    private static int _workers;
-    private static int _idle;
+    private static readonly Pool ServerPool = new("dtls-handshake");
+    private static readonly Pool ClientPool = new("dtls-client-handshake");
 
-    public static int Workers => Volatile.Read(ref _workers);
+    public static int Workers => ServerPool.Workers + ClientPool.Workers;
 
-    public static void Enqueue(Action handshake)
+    public static void Enqueue(Action handshake, DtlsRole role) => (role == DtlsRole.Client ? ClientPool : ServerPool).Enqueue(handshake);
+
+    private sealed class Pool(string threadName)
     {
-        Work.Add(handshake);
-        // Start another worker when none is idle to take this one, up to the bound.
-        if (Volatile.Read(ref _idle) > 0)
-        {
-            return;
-        }
+        private readonly BlockingCollection<Action> _work = new(new ConcurrentQueue<Action>());
+        private readonly Lock _startGate = new();
+        private int _workers;
+        private int _idle;
 
-        lock (StartGate)
+        public int Workers => Volatile.Read(ref _workers);
+
+        public void Enqueue(Action handshake)
         {
-            if (_workers >= MaxWorkers || Volatile.Read(ref _idle) > 0)
+            _work.Add(handshake);
+            // Start another worker when none is idle to take this one, up to the bound.
+            if (Volatile.Read(ref _idle) > 0)
             {
                 return;
             }
 
-            _workers++;
-            new Thread(RunWorker) { IsBackground = true, Name = "dtls-handshake" }.Start();
-        }
-    }
+            lock (_startGate)
+            {
+                if (_workers >= MaxWorkers || Volatile.Read(ref _idle) > 0)
+                {
+                    return;
+                }
 
-    private static void RunWorker()
-    {
-        while (true)
+                _workers++;
+                new Thread(RunWorker) { IsBackground = true, Name = threadName }.Start();
+            }
+        }
+
+        private void RunWorker()
         {
-            Interlocked.Increment(ref _idle);
-            var handshake = Work.Take();
-            Interlocked.Decrement(ref _idle);
-            // The handshake guards itself (DtlsEndpoint.RunGuarded); a worker never dies.
-            handshake();
+            while (true)
+            {
+                Interlocked.Increment(ref _idle);
+                var handshake = _work.Take();
+                Interlocked.Decrement(ref _idle);
+                // The handshake guards itself (DtlsEndpoint.RunGuarded); a worker never dies.
+                handshake();
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ public static class DtlsHandshakeStatistics
 
     public static long InProgress => Math.Max(0, Started - Succeeded - Failed);
 
-    // Threads the bounded handshake pool has started (never more than its bound).
+    // Threads the bounded handshake pools (one per role) have started (never more than their bounds).
     public static int Workers => DtlsHandshakeScheduler.Workers;
 
     internal static void OnStarted() => Interlocked.Increment(ref _started);
