@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Meet.Benchmarks.Meeting;
+using Npgsql;
 
 namespace Meet.Benchmarks.Cluster;
 
@@ -40,15 +41,36 @@ internal sealed class ClusterRun : IAsyncDisposable
     // The signaling node first: it runs the migrations the media nodes' registry rows need.
     public async Task StartAsync(int mediaNodeCount)
     {
-        signaling = await MeetingServerProcess.StartAsync(Common("signaling"), TimeSpan.FromSeconds(60));
+        signaling = await MeetingServerProcess.StartAsync(Common("signaling"), TimeSpan.FromSeconds(120));
         for (var i = 1; i <= mediaNodeCount; i++)
             await StartMediaNodeAsync($"127.0.0.{i}");
     }
 
+    // Returns once the node is in the registry: a media-only node warms up (MediaNodeWarmUp) after its
+    // server is ready and registers only then, and a node not yet registered gets no meeting.
     public async Task StartMediaNodeAsync(string address)
     {
-        var node = await MeetingServerProcess.StartAsync([.. Common("media"), $"--Node:PublicIp={address}", $"--Media:BindAddress={address}"], TimeSpan.FromSeconds(60));
+        var startedAt = DateTimeOffset.UtcNow;
+        var node = await MeetingServerProcess.StartAsync([.. Common("media"), $"--Node:PublicIp={address}", $"--Media:BindAddress={address}"], TimeSpan.FromSeconds(120));
         mediaNodes[address] = node;
+        var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+        while (!await RegisteredSinceAsync(address, startedAt))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new InvalidOperationException($"the media node at {address} did not register within 60 s");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<bool> RegisteredSinceAsync(string address, DateTimeOffset since)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM media_servers WHERE ip_address = @a AND server_status = 'ONLINE' AND last_heartbeat_at >= @since", connection);
+        command.Parameters.AddWithValue("a", address);
+        command.Parameters.AddWithValue("since", since.UtcDateTime);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
     // kill -9: no DRAINING, no OFFLINE, sockets closed by the kernel.

@@ -18,6 +18,7 @@ public static class AllocationModuleExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<NodeOptions>, NodeOptionsPostConfigure>());
         services.TryAddSingleton(TimeProvider.System);
 
+        services.TryAddSingleton(new MediaNodeReadiness(MediaNodeReadiness.WarmsUp(configuration)));
         services.AddSingleton<LocalMediaNode>();
         services.AddSingleton<ILocalMediaNode>(sp => sp.GetRequiredService<LocalMediaNode>());
         services.TryAddSingleton<INodeLoadSource, ProcessNodeLoadSource>();

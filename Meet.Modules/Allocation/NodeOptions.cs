@@ -34,6 +34,10 @@ public sealed class NodeOptions
     // SPEC: a node silent for 2 s is dead and never gets new participants.
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+    // A media-only node runs one call through its own control port, ICE, DTLS and SRTP before it
+    // registers (MediaNodeWarmUp), so the first meeting a failover moves to it finds it warm.
+    public bool WarmUp { get; set; } = true;
+
     // How long a stopping node stays DRAINING while it still has connected participants.
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

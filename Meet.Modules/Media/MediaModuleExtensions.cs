@@ -69,6 +69,11 @@ public static class MediaModuleExtensions
         if (node.ControlPort is <= 0 or > 65535)
             return;
         services.AddGrpc();
+        // A media-only node warms itself up before it registers (issue 15's failover gap).
+        var warmsUp = MediaNodeReadiness.WarmsUp(configuration);
+        services.TryAddSingleton(new MediaNodeReadiness(warmsUp));
+        if (warmsUp)
+            services.AddHostedService<MediaNodeWarmUp>();
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             // Endpoints set in code make Kestrel ignore `urls`; the signaling module re-adds them on a

@@ -27,7 +27,8 @@ public sealed class NodeHeartbeatServiceTests
     [TearDown]
     public async Task DisposeDatabaseAsync() => await database.DisposeAsync();
 
-    private NodeHeartbeatService Service(TimeSpan drainTimeout) => new(servers, load, localNode,
+    private NodeHeartbeatService Service(TimeSpan drainTimeout, MediaNodeReadiness? readiness = null) => new(servers, load, localNode,
+        readiness ?? new MediaNodeReadiness(warmsUp: false),
         Options.Create(new NodeOptions { PublicIp = "192.0.2.10", Region = "eu-central", HeartbeatInterval = TimeSpan.FromMilliseconds(50), DrainTimeout = drainTimeout }),
         TimeProvider.System, NullLogger<NodeHeartbeatService>.Instance);
 
@@ -41,6 +42,26 @@ public sealed class NodeHeartbeatServiceTests
                 return server!;
             await Task.Delay(20);
         }
+    }
+
+    [Test]
+    public async Task A_node_that_warms_up_registers_only_once_it_is_warm()
+    {
+        var readiness = new MediaNodeReadiness(warmsUp: true);
+        using var service = Service(TimeSpan.Zero, readiness);
+
+        await service.StartAsync(CancellationToken.None);
+        await Task.Delay(200);
+
+        localNode.ServerId.Should().BeNull("a node still warming up must not be chosen for meetings");
+        (await servers.FindLeastLoadedAsync(null, DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None)).Should().BeNull();
+        readiness.MarkReady(warmedUp: true);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (localNode.ServerId is null && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        localNode.ServerId.Should().NotBeNull();
+        (await WaitForAsync(s => s.Status == MediaServerStatus.Online)).IpAddress.Should().Be("192.0.2.10");
+        await service.StopAsync(CancellationToken.None);
     }
 
     [Test]

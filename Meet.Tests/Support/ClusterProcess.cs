@@ -8,15 +8,18 @@ namespace Meet.Tests.Support;
 // given PostgreSQL database; driven with one command per line on its standard input.
 internal sealed class ClusterProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(60);
+    // Three cold processes, each media node warming up (MediaNodeWarmUp), on a busy 2-core machine.
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(120);
 
     private readonly Process process;
     private readonly StringBuilder errors;
+    private readonly List<(long At, string Line)> timedLines;
     private readonly SemaphoreSlim commands = new(1, 1);
 
-    private ClusterProcess(Process process, StringBuilder errors, Uri signaling, IReadOnlyList<string> mediaAddresses)
+    private ClusterProcess(Process process, StringBuilder errors, List<(long At, string Line)> timedLines, Uri signaling, IReadOnlyList<string> mediaAddresses)
     {
+        this.timedLines = timedLines;
         this.process = process;
         this.errors = errors;
         SignalingAddress = signaling;
@@ -37,6 +40,14 @@ internal sealed class ClusterProcess : IAsyncDisposable
         }
     }
 
+    // Log lines containing `text`, each with the Stopwatch timestamp at which this process read it (for
+    // a failover's timeline; the pipe adds well under a millisecond).
+    public IReadOnlyList<(long At, string Line)> LinesContaining(string text)
+    {
+        lock (errors)
+            return [.. timedLines.Where(l => l.Line.Contains(text, StringComparison.Ordinal))];
+    }
+
     public static async Task<ClusterProcess> StartAsync(string postgresConnectionString, int mediaNodes = 2)
     {
         var start = new ProcessStartInfo(BenchmarksAssembly.DotnetHost)
@@ -52,19 +63,24 @@ internal sealed class ClusterProcess : IAsyncDisposable
         start.Environment["MEET_SERVER_LOG"] = "1";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Meet.Benchmarks cluster");
         var errors = new StringBuilder();
+        var timedLines = new List<(long At, string Line)>();
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
                 return;
+            var at = Stopwatch.GetTimestamp();
             lock (errors)
+            {
                 errors.AppendLine(e.Data);
+                timedLines.Add((at, e.Data));
+            }
         };
         process.BeginErrorReadLine();
         try
         {
             var ready = await ReadLineAsync(process, "cluster-ready ", StartLimit, errors);
             var fields = ready.Split(' ').Skip(1).Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1]);
-            return new ClusterProcess(process, errors, new Uri(fields["signaling"]), fields["media"].Split(','));
+            return new ClusterProcess(process, errors, timedLines, new Uri(fields["signaling"]), fields["media"].Split(','));
         }
         catch
         {
@@ -84,6 +100,9 @@ internal sealed class ClusterProcess : IAsyncDisposable
 
     // kill -9 of one media node: no DRAINING, no OFFLINE; its sockets closed by the kernel.
     public Task KillMediaNodeAsync(string address) => CommandAsync($"kill {address}", $"killed {address}");
+
+    // A media node started again at an address (it answers once the node has warmed up and registered).
+    public Task StartMediaNodeAsync(string address) => CommandAsync($"start {address}", $"started {address}");
 
     private async Task<string> CommandAsync(string command, string answerPrefix)
     {

@@ -36,12 +36,21 @@ export class MediaFailover {
   private inProgress = false;
   private lastStartedAt: number | null = null;
   private lastCompletedAt: number | null = null;
+  // When each new PeerConnection of the last move reached 'connected' (the failover timeline).
+  private publisherConnectedAt: number | null = null;
+  private subscriberConnectedAt: number | null = null;
 
   constructor(private readonly page: FailoverPage) {}
 
   // For the browser tests (window.meet.mediaMoves()).
-  state(): { count: number; moving: boolean; startedAt: number | null; completedAt: number | null } {
-    return { count: this.moves, moving: this.inProgress, startedAt: this.lastStartedAt, completedAt: this.lastCompletedAt };
+  state(): {
+    count: number; moving: boolean; startedAt: number | null; completedAt: number | null;
+    publisherConnectedAt: number | null; subscriberConnectedAt: number | null;
+  } {
+    return {
+      count: this.moves, moving: this.inProgress, startedAt: this.lastStartedAt, completedAt: this.lastCompletedAt,
+      publisherConnectedAt: this.publisherConnectedAt, subscriberConnectedAt: this.subscriberConnectedAt,
+    };
   }
 
   // A second move before the first finished (the new node died too) supersedes it: the first's
@@ -53,7 +62,11 @@ export class MediaFailover {
     this.lastStartedAt = performance.now();
     console.info(`media moved to another node: ${reason}`);
     this.page.moving(true);
+    this.publisherConnectedAt = null;
+    this.subscriberConnectedAt = null;
     const media = this.page.replaceMedia();
+    whenConnected(media.publisher, () => { if (generation === this.generation) this.publisherConnectedAt = performance.now(); });
+    whenConnected(media.subscriber, () => { if (generation === this.generation) this.subscriberConnectedAt = performance.now(); });
     void this.republish(media, generation);
   }
 
@@ -78,6 +91,15 @@ export class MediaFailover {
     this.lastCompletedAt = performance.now();
     this.page.moving(false, problem);
   }
+}
+
+function whenConnected(pc: RTCPeerConnection, then: () => void): void {
+  const check = (): void => {
+    if (pc.connectionState !== 'connected') return;
+    pc.removeEventListener('connectionstatechange', check);
+    then();
+  };
+  pc.addEventListener('connectionstatechange', check);
 }
 
 // Resolves true once every PeerConnection is 'connected', false after timeoutMs or when one fails.

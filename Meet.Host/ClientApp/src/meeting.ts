@@ -61,7 +61,7 @@ export interface MeetTestHook {
   iceRestarts(): number;
   // Media-node failover (failover.ts): moves to another media node, whether one is in progress, and
   // when the last one started and completed (performance.now()).
-  mediaMoves(): { count: number; moving: boolean; startedAt: number | null; completedAt: number | null };
+  mediaMoves(): ReturnType<MediaFailover['state']>;
   // Everyone this page was told left (LEFT updates), in order: a media-node move must add no one.
   departures: string[];
   // Whether the current publisher sends its microphone track enabled (null: no microphone sender).

@@ -11,6 +11,7 @@ internal sealed partial class NodeHeartbeatService(
     IMediaServerRepository servers,
     INodeLoadSource loadSource,
     LocalMediaNode localNode,
+    MediaNodeReadiness readiness,
     IOptions<NodeOptions> options,
     TimeProvider clock,
     ILogger<NodeHeartbeatService> logger) : BackgroundService
@@ -19,17 +20,27 @@ internal sealed partial class NodeHeartbeatService(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Register before the host reports started, so the first join already finds this node.
+        // Register before the host reports started, so the first join already finds this node; a node
+        // that warms up first registers once it is warm (ExecuteAsync).
+        if (!readiness.Pending)
+            await RegisterAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Guid> RegisterAsync(CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var serverId = await servers.RegisterAsync(node.PublicIp, node.Region, now, cancellationToken).ConfigureAwait(false);
         localNode.Registered(serverId, now);
         LogRegistered(serverId, node.PublicIp, node.Region);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        return serverId;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var serverId = localNode.ServerId!.Value;
+        if (localNode.ServerId is null)
+            await readiness.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var serverId = localNode.ServerId ?? await RegisterAsync(stoppingToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(node.HeartbeatInterval, clock);
         try
         {

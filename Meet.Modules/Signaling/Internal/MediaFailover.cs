@@ -111,6 +111,7 @@ internal sealed partial class MediaFailover(
         var meetings = affected.Select(p => p.MeetingId).Concat(held.Select(s => s.MeetingId)).Distinct(StringComparer.Ordinal);
         foreach (var meetingId in meetings)
         {
+            // Each phase is timed: a failover's gap is the sum of them, and the log says which one grew.
             var started = Stopwatch.GetTimestamp();
             var target = await allocator.AllocateForMeetingAsync(meetingId, server?.Region, leaving, cancellationToken).ConfigureAwait(false);
             if (target is null)
@@ -118,14 +119,18 @@ internal sealed partial class MediaFailover(
                 LogNoHealthyNode(meetingId, leaving);
                 continue;
             }
+            var allocated = Stopwatch.GetTimestamp();
             var sessions = held.Where(s => s.MeetingId == meetingId).ToArray();
             var ids = affected.Where(p => p.MeetingId == meetingId).Select(p => p.ParticipantId)
                 .Concat(sessions.Select(s => Guid.Parse(s.ParticipantId))).Distinct().ToArray();
             await participants.ReassignAsync(ids, target.ServerId, cancellationToken).ConfigureAwait(false);
+            var reassigned = Stopwatch.GetTimestamp();
             // In parallel: each move waits for one round trip to the target node.
             var results = await Task.WhenAll(sessions.Select(s => registry.MoveMediaAsync(s, nodes, target, reason))).ConfigureAwait(false);
             var moved = results.Count(ok => ok);
-            LogMoved(meetingId, leaving, target.ServerId, moved, ids.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds, reason);
+            LogMoved(meetingId, leaving, target.ServerId, moved, ids.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(started, allocated).TotalMilliseconds, Stopwatch.GetElapsedTime(allocated, reassigned).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(reassigned).TotalMilliseconds, reason);
         }
     }
 
@@ -144,10 +149,10 @@ internal sealed partial class MediaFailover(
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "No healthy media node for meeting {MeetingId} (leaving {ServerId}); retrying")]
     private partial void LogNoHealthyNode(string meetingId, Guid serverId);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Meeting {MeetingId} moved from media node {From} to {To}: {Moved} sessions here, {Participants} participants, {ElapsedMs:F0} ms ({Reason})")]
-    private partial void LogMoved(string meetingId, Guid from, Guid to, int moved, int participants, double elapsedMs, string reason);
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Meeting {MeetingId} moved from media node {From} to {To}: {Moved} sessions here, {Participants} participants, {ElapsedMs:F0} ms (allocation {AllocationMs:F0} ms, reassignment {ReassignmentMs:F0} ms, media on the new node {MediaMs:F0} ms) ({Reason})")]
+    private partial void LogMoved(string meetingId, Guid from, Guid to, int moved, int participants, double elapsedMs, double allocationMs, double reassignmentMs, double mediaMs, string reason);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "A control stream to media node {ServerId} broke: probing it")]
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "A control stream to media node {ServerId} broke: probing it")]
     private partial void LogStreamLost(Guid serverId);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Media failover pass failed")]

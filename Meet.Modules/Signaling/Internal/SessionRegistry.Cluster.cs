@@ -33,6 +33,8 @@ internal sealed partial class SessionRegistry
         try
         {
             await sessionMap.ClaimAsync(session.MeetingId, EntryOf(session)).ConfigureAwait(false);
+            // Subscribed before the map is read: an event published after the read is then received.
+            await fanout.FollowAsync(session.MeetingId).ConfigureAwait(false);
             var known = fanout.IsClustered ? await sessionMap.ReadAsync(session.MeetingId).ConfigureAwait(false) : null;
             RosterPageMessage others;
             var now = time.GetTimestamp();

@@ -14,7 +14,7 @@ public sealed class RemoteMediaModuleTests
 {
     private const string Key = "remote-media-tests-cluster-key";
 
-    private static async Task<(MeetTestHost Host, Uri Control)> StartMediaNodeAsync()
+    private static async Task<(MeetTestHost Host, Uri Control)> StartMediaNodeAsync(bool warmUp = false)
     {
         var port = FreePort();
         var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
@@ -22,6 +22,8 @@ public sealed class RemoteMediaModuleTests
             ["Node:Roles"] = "media",
             ["Node:ControlPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Node:ClusterKey"] = Key,
+            // Off unless tested: the warm-up call's participants would be in the counts asserted here.
+            ["Node:WarmUp"] = warmUp ? "true" : "false",
         });
         return (host, new Uri($"http://127.0.0.1:{port}"));
     }
@@ -65,6 +67,29 @@ public sealed class RemoteMediaModuleTests
         add.Should().Throw<InvalidOperationException>();
         counts.Should().Throw<Grpc.Core.RpcException>().Which.StatusCode.Should().Be(Grpc.Core.StatusCode.PermissionDenied);
         await Task.CompletedTask;
+    }
+
+    // Issue 15's failover gap: a media-only node holds one call with itself through its own control port
+    // (ICE, DTLS, SRTP, forwarding) before it registers, and leaves nothing behind.
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task A_media_only_node_warms_up_with_a_call_through_its_own_control_port_before_it_registers(CancellationToken cancellationToken)
+    {
+        var (host, control) = await StartMediaNodeAsync(warmUp: true);
+        await using var _ = host;
+        var readiness = host.Get<Meet.Modules.Allocation.MediaNodeReadiness>();
+        var node = host.Get<Meet.Modules.Allocation.ILocalMediaNode>();
+
+        await readiness.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        while (node.ServerId is null)
+            await Task.Delay(20, cancellationToken);
+
+        readiness.WarmedUp.Should().BeTrue("the warm-up call ran until video was forwarded");
+        using var remote = new RemoteMediaModule(control, Key, TimeSpan.FromSeconds(10), () => { });
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (remote.GetResourceCounts().Participants != 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50, cancellationToken);
+        remote.GetResourceCounts().Should().BeEquivalentTo(new MediaResourceCounts(0, 0, 0, 0, 0), "the warm-up call's routers, transports, producers and consumers are gone");
     }
 
     private static int FreePort()

@@ -6,7 +6,8 @@ namespace Meet.Modules.Signaling.Internal.Cluster;
 
 // A clustered signaling node's heartbeat in the session map and its periodic roster check (issue 15):
 // every second it beats (its entries stay trusted while it does), then checks each meeting it holds
-// members of against the map (SessionRegistry.ReconcileAsync). Redis coming back after a loss wakes it
+// members of against the map (SessionRegistry.ReconcileAsync) and keeps its meeting channels to those
+// meetings (IMeetingFanout.FollowOnlyAsync). Redis coming back after a loss wakes it
 // at once, so what this node held is written back without waiting for the next round.
 internal sealed partial class ClusterRosterSync(SessionRegistry registry, ISessionMap sessionMap, IMeetingFanout fanout, IRedisConnection redis, ILogger<ClusterRosterSync> logger) : BackgroundService
 {
@@ -27,7 +28,10 @@ internal sealed partial class ClusterRosterSync(SessionRegistry registry, ISessi
                 try
                 {
                     await sessionMap.BeatAsync(fanout.NodeId, NodeTtl).ConfigureAwait(false);
-                    foreach (var meetingId in registry.RosterMeetingIds)
+                    var meetings = registry.RosterMeetingIds;
+                    // The meeting channels of exactly the meetings this node holds members of.
+                    await fanout.FollowOnlyAsync(meetings).ConfigureAwait(false);
+                    foreach (var meetingId in meetings)
                         await registry.ReconcileAsync(meetingId).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -11,6 +11,10 @@ internal sealed class LocalMeetingFanout : IMeetingFanout
     {
     }
 
+    public Task FollowAsync(string meetingId) => Task.CompletedTask;
+
+    public Task FollowOnlyAsync(IReadOnlyCollection<string> meetingIds) => Task.CompletedTask;
+
     public event Func<MeetingEvent, Task>? Received
     {
         add { }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Meet.Modules.Storage;
 using Microsoft.Extensions.Hosting;
@@ -6,15 +7,18 @@ using StackExchange.Redis;
 
 namespace Meet.Modules.Signaling.Internal.Cluster;
 
-// Meeting events over one Redis pub/sub channel. Read through a ChannelMessageQueue, so events are
-// handled one at a time in publish order (a JOINED before the MUTED that follows it); StackExchange.Redis
-// resubscribes by itself after a lost connection. Every node receives every meeting's events and drops
-// those of meetings it holds nobody of: fine for a handful of signaling nodes; a per-meeting channel is
-// the step for a large fleet (docs/ha.md).
+// Meeting events over Redis pub/sub, one channel per meeting (`meeting-events:{meetingId}`): a node
+// subscribes to the channels of the meetings it holds members of (FollowAsync, before it reads the
+// session map for a new member, so no event between the read and the subscription is missed) and
+// leaves the others (FollowOnlyAsync, from ClusterRosterSync's round), so a node receives the events of
+// its own meetings only, not the whole fleet's. Each channel is read through its own ChannelMessageQueue:
+// a meeting's events are handled one at a time in publish order (a JOINED before the MUTED that follows
+// it). StackExchange.Redis resubscribes by itself after a lost connection; a subscription that failed
+// while Redis was away is retried on the next round.
 internal sealed partial class RedisMeetingFanout(IRedisConnection redis, ILogger<RedisMeetingFanout> logger) : IMeetingFanout, IHostedService
 {
-    private const string ChannelName = "meeting-events";
-    private ChannelMessageQueue? queue;
+    private const string ChannelPrefix = "meeting-events:";
+    private readonly ConcurrentDictionary<string, Lazy<Task<ChannelMessageQueue>>> followed = new(StringComparer.Ordinal);
 
     public string NodeId { get; } = Guid.NewGuid().ToString("N");
 
@@ -22,12 +26,15 @@ internal sealed partial class RedisMeetingFanout(IRedisConnection redis, ILogger
 
     public event Func<MeetingEvent, Task>? Received;
 
+    // The meetings whose channel this node is subscribed to (tests, docs/ha.md).
+    public IReadOnlyCollection<string> FollowedMeetings => [.. followed.Keys];
+
     public void Publish(MeetingEvent meetingEvent)
     {
         try
         {
             var payload = JsonSerializer.Serialize(meetingEvent);
-            _ = redis.Multiplexer.GetSubscriber().PublishAsync(redis.Channel(ChannelName), payload)
+            _ = redis.Multiplexer.GetSubscriber().PublishAsync(ChannelOf(meetingEvent.MeetingId), payload)
                 .ContinueWith(t => redis.CountError("fanout.publish", t.Exception!.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (RedisException ex)
@@ -36,13 +43,54 @@ internal sealed partial class RedisMeetingFanout(IRedisConnection redis, ILogger
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task FollowAsync(string meetingId)
     {
-        var multiplexer = await redis.Connected.ConfigureAwait(false);
-        queue = await multiplexer.GetSubscriber().SubscribeAsync(redis.Channel(ChannelName)).ConfigureAwait(false);
-        queue.OnMessage(HandleAsync);
+        var subscription = followed.GetOrAdd(meetingId, id => new Lazy<Task<ChannelMessageQueue>>(() => SubscribeAsync(id)));
+        try
+        {
+            await subscription.Value.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // Counted; the next round tries again (the node goes on with what it holds).
+            followed.TryRemove(new KeyValuePair<string, Lazy<Task<ChannelMessageQueue>>>(meetingId, subscription));
+            redis.CountError("fanout.subscribe", ex);
+        }
     }
 
+    public async Task FollowOnlyAsync(IReadOnlyCollection<string> meetingIds)
+    {
+        foreach (var meetingId in meetingIds)
+            await FollowAsync(meetingId).ConfigureAwait(false);
+        var wanted = meetingIds as ISet<string> ?? new HashSet<string>(meetingIds, StringComparer.Ordinal);
+        foreach (var (meetingId, subscription) in followed.ToArray())
+            if (!wanted.Contains(meetingId) && followed.TryRemove(new KeyValuePair<string, Lazy<Task<ChannelMessageQueue>>>(meetingId, subscription)))
+                await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
+    }
+
+    private RedisChannel ChannelOf(string meetingId) => redis.Channel(ChannelPrefix + meetingId);
+
+    private async Task<ChannelMessageQueue> SubscribeAsync(string meetingId)
+    {
+        var multiplexer = await redis.Connected.ConfigureAwait(false);
+        var queue = await multiplexer.GetSubscriber().SubscribeAsync(ChannelOf(meetingId)).ConfigureAwait(false);
+        queue.OnMessage(HandleAsync);
+        return queue;
+    }
+
+    private static async Task UnsubscribeQuietlyAsync(Lazy<Task<ChannelMessageQueue>> subscription)
+    {
+        try
+        {
+            await (await subscription.Value.ConfigureAwait(false)).UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // Redis is away: the subscription went with the connection.
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken) => await redis.Connected.ConfigureAwait(false);
     private async Task HandleAsync(ChannelMessage message)
     {
         MeetingEvent? meetingEvent;
@@ -70,15 +118,9 @@ internal sealed partial class RedisMeetingFanout(IRedisConnection redis, ILogger
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            if (queue is not null)
-                await queue.UnsubscribeAsync().ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // Stopping while Redis is away: nothing to unsubscribe from.
-        }
+        foreach (var meetingId in followed.Keys)
+            if (followed.TryRemove(meetingId, out var subscription))
+                await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Dropped a malformed meeting event: {Reason}")]
