@@ -29,7 +29,16 @@ internal sealed class GrpcSignalingConnection(Uri grpcAddress, ISignalingEvents 
         channel = GrpcChannel.ForAddress(grpcAddress);
         call = new SignalingService.SignalingServiceClient(channel).EstablishSession(cancellationToken: CancellationToken.None);
         reader = Task.Run(ReadLoopAsync, CancellationToken.None);
-        await WriteAsync(new ClientMessage { MeetingId = meetingId, Token = token, DisplayName = displayName, BatchedUpdates = batchedUpdates }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(new ClientMessage { MeetingId = meetingId, Token = token, DisplayName = displayName, BatchedUpdates = batchedUpdates }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SignalingErrorException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The server can answer and end the stream before our first message is written (a connect
+            // refused with 429 in a reconnection storm). What it said is the connect's outcome: the read
+            // loop puts it (or "the stream ended") on the welcome, so a 429 is retried, not taken for a 503.
+        }
         return await welcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
