@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -13,8 +14,12 @@ internal sealed class CoturnServer : IAsyncDisposable
     public const string ExecutablePath = "/usr/bin/turnserver";
     public const string Secret = "meet-test-turn-secret-0123456789";
 
+    private const int StartAttempts = 3;
+    private const int LogLinesKept = 40;
+
     private readonly Process process;
     private readonly string directory;
+    private readonly ConcurrentQueue<string> log = new();
 
     private CoturnServer(Process process, string directory, int port)
     {
@@ -32,8 +37,35 @@ internal sealed class CoturnServer : IAsyncDisposable
         LoopbackOnlyNetwork.Require();
         if (!File.Exists(ExecutablePath))
             Assert.Fail($"{ExecutablePath} is missing: ./test.sh installs Debian's coturn (apt-get install coturn).");
+        // A port that something else grabs between our probe and coturn's bind leaves coturn retrying its
+        // bind forever without answering, so a start that stays silent is retried on another port.
+        var failures = new List<string>();
+        for (var attempt = 1; attempt <= StartAttempts; attempt++)
+        {
+            var server = Launch(FreeListeningPort());
+            try
+            {
+                await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(8));
+                return server;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                failures.Add($"attempt {attempt}: {e.Message} Log tail:{Environment.NewLine}{server.LogTail()}");
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+        Assert.Fail(string.Join(Environment.NewLine, failures));
+        throw new UnreachableException();
+    }
+
+    private static CoturnServer Launch(int port)
+    {
         var directory = Directory.CreateTempSubdirectory("meet-coturn-").FullName;
-        var port = FreeUdpPort();
         var start = new ProcessStartInfo(ExecutablePath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
                  {
@@ -44,22 +76,24 @@ internal sealed class CoturnServer : IAsyncDisposable
                  })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new CoturnServer(process, directory, port);
+        process.OutputDataReceived += (_, line) => server.Log(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Log(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new CoturnServer(process, directory, port);
-        try
-        {
-            await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(15));
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return server;
     }
+
+    private void Log(string? line)
+    {
+        if (line is null)
+            return;
+        log.Enqueue(line);
+        while (log.Count > LogLinesKept)
+            log.TryDequeue(out _);
+    }
+
+    private string LogTail() => string.Join(Environment.NewLine, log);
 
     private async Task WaitUntilAnsweringAsync(TimeSpan timeout)
     {
@@ -72,7 +106,7 @@ internal sealed class CoturnServer : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
-                Assert.Fail($"turnserver exited with code {process.ExitCode}.");
+                throw new InvalidOperationException($"turnserver exited with code {process.ExitCode}.");
             await socket.SendToAsync(request.AsMemory(0, length), new IPEndPoint(IPAddress.Loopback, Port));
             using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
             try
@@ -86,7 +120,7 @@ internal sealed class CoturnServer : IAsyncDisposable
                 // Not listening yet.
             }
         }
-        Assert.Fail($"turnserver did not answer STUN on 127.0.0.1:{Port} within {timeout.TotalSeconds} s.");
+        throw new TimeoutException($"turnserver did not answer STUN on 127.0.0.1:{Port} within {timeout.TotalSeconds} s.");
     }
 
     private static int WriteBindingRequest(Span<byte> buffer)
@@ -100,11 +134,33 @@ internal sealed class CoturnServer : IAsyncDisposable
     private static bool IsBindingSuccess(ReadOnlySpan<byte> packet) =>
         StunMessage.TryParse(packet, out var message) && message.Type == StunMessageType.BindingSuccessResponse;
 
-    private static int FreeUdpPort()
+    // coturn listens on UDP and TCP at the port and at the port + 1 (its RFC 5780 alternate). The port
+    // comes from below the kernel's ephemeral range, so the browsers' and servers' own connections
+    // cannot take it after the probe.
+    private static int FreeListeningPort()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        for (var tries = 0; tries < 200; tries++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (IsFree(port, SocketType.Dgram, ProtocolType.Udp) && IsFree(port + 1, SocketType.Dgram, ProtocolType.Udp)
+                && IsFree(port, SocketType.Stream, ProtocolType.Tcp) && IsFree(port + 1, SocketType.Stream, ProtocolType.Tcp))
+                return port;
+        }
+        throw new InvalidOperationException("No free port pair below 32000 for coturn.");
+    }
+
+    private static bool IsFree(int port, SocketType type, ProtocolType protocol)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, type, protocol);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
