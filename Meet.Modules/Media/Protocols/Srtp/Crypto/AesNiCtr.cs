@@ -112,6 +112,10 @@ internal sealed class AesNiCtr : CtrCipher
 
     public override void Dispose() => ((Span<Vector128<byte>>)_keys).Clear();
 
+    // The eleven round keys in order, for the multi-buffer batch (AesNiGcmBatch), which runs blocks of
+    // several keys through the rounds together.
+    internal ref readonly Vector128<byte> FirstRoundKey => ref _keys[0];
+
     // One block of plain AES-128, for GCM's hash key and tag mask.
     public Vector128<byte> EncryptBlock(Vector128<byte> block)
     {

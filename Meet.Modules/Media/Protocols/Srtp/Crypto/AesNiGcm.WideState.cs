@@ -8,18 +8,11 @@ namespace Meet.Modules.Media.Protocols.Srtp.Crypto;
 internal sealed partial class AesNiGcm
 {
     // The 512-bit GHASH of AesNiGcm: H^16..H^1 four to a register. Built only when VPCLMULQDQ and
-    // AVX-512BW exist at 512 bits (IsWideSupported).
+    // AVX-512BW exist at 512 bits (IsWideSupported); the lane arithmetic is Ghash512.
     private sealed class WideState
     {
         // Lane i of _powers[r] holds H^(16 - 4r - i): block i of a 16-block group is multiplied by it.
         private readonly Powers _powers;
-
-        // Per 128-bit lane: reverse all 16 bytes (GHASH's reflected operands).
-        private static readonly Vector512<byte> ReflectMask = Vector512.Create(
-            (byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-            15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-            15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-            15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
 
         public WideState(Vector128<ulong> h1)
         {
@@ -44,13 +37,13 @@ internal sealed partial class AesNiGcm
             while (length - offset >= 256)
             {
                 var b0 = Load(ref d, offset) ^ Vector512.Create(Vector256.Create(x, Vector128<ulong>.Zero), Vector256<ulong>.Zero);
-                MultiplyUnreduced(b0, _powers[0], out var lo, out var hi);
-                MultiplyUnreduced(Load(ref d, offset + 64), _powers[1], out var lo1, out var hi1);
-                MultiplyUnreduced(Load(ref d, offset + 128), _powers[2], out var lo2, out var hi2);
-                MultiplyUnreduced(Load(ref d, offset + 192), _powers[3], out var lo3, out var hi3);
+                Ghash512.MultiplyUnreduced(b0, _powers[0], out var lo, out var hi);
+                Ghash512.MultiplyUnreduced(Load(ref d, offset + 64), _powers[1], out var lo1, out var hi1);
+                Ghash512.MultiplyUnreduced(Load(ref d, offset + 128), _powers[2], out var lo2, out var hi2);
+                Ghash512.MultiplyUnreduced(Load(ref d, offset + 192), _powers[3], out var lo3, out var hi3);
                 lo ^= lo1 ^ lo2 ^ lo3;
                 hi ^= hi1 ^ hi2 ^ hi3;
-                x = ReduceProduct(Fold(lo), Fold(hi));
+                x = ReduceProduct(Ghash512.Fold(lo), Ghash512.Fold(hi));
                 offset += 256;
             }
             return offset;
@@ -58,24 +51,7 @@ internal sealed partial class AesNiGcm
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<ulong> Load(ref byte data, int offset) =>
-            Avx512BW.Shuffle(Vector512.LoadUnsafe(ref Unsafe.Add(ref data, offset)), ReflectMask).AsUInt64();
-
-        // Per 128-bit lane, as MultiplyUnreduced does for one.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MultiplyUnreduced(Vector512<ulong> a, Vector512<ulong> b, out Vector512<ulong> lo, out Vector512<ulong> hi)
-        {
-            var t0 = Pclmulqdq.V512.CarrylessMultiply(a, b, 0x00);
-            var t1 = Pclmulqdq.V512.CarrylessMultiply(a, b, 0x10);
-            var t2 = Pclmulqdq.V512.CarrylessMultiply(a, b, 0x01);
-            var t3 = Pclmulqdq.V512.CarrylessMultiply(a, b, 0x11);
-            var middle = (t1 ^ t2).AsByte();
-            lo = t0 ^ Avx512BW.ShiftLeftLogical128BitLane(middle, 8).AsUInt64();
-            hi = t3 ^ Avx512BW.ShiftRightLogical128BitLane(middle, 8).AsUInt64();
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<ulong> Fold(Vector512<ulong> v) =>
-            v.GetLower().GetLower() ^ v.GetLower().GetUpper() ^ v.GetUpper().GetLower() ^ v.GetUpper().GetUpper();
+            Ghash512.Reflect(Vector512.LoadUnsafe(ref Unsafe.Add(ref data, offset)));
 
         [InlineArray(4)]
         private struct Powers

@@ -48,9 +48,20 @@ internal sealed partial class AesNiGcm : AeadCipher
 
     public static bool IsSupported => AesNiCtr.IsSupported && Pclmulqdq.IsSupported && Ssse3.IsSupported;
 
-    public static bool IsWideSupported => IsSupported && Pclmulqdq.V512.IsSupported && Avx512BW.IsSupported;
+    public static bool IsWideSupported => IsSupported && Ghash512.IsSupported;
 
     public bool IsWide => _wide is not null;
+
+    // For the multi-buffer batch (AesNiGcmBatch): the key schedule and H^1..H^4.
+    internal AesNiCtr Ctr => _aes;
+
+    internal Vector128<ulong> H1 => _h1;
+
+    internal Vector128<ulong> H2 => _h2;
+
+    internal Vector128<ulong> H3 => _h3;
+
+    internal Vector128<ulong> H4 => _h4;
 
     public override void Encrypt(
         ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad1, ReadOnlySpan<byte> aad2, Span<byte> data, Span<byte> tag)
