@@ -11,6 +11,9 @@ internal sealed class GcmSrtpTransform : SrtpTransform
     private readonly AeadCipher _cipher;
     private readonly byte[] _salt;
 
+    // Set once a packet has been left to a batch: see Dispose.
+    private bool _handedToBatch;
+
     public GcmSrtpTransform(SrtpSessionKeys keys, SrtpCipherPath path)
     {
         _cipher = AeadCipher.Create(keys.EncryptionKey, path);
@@ -31,6 +34,20 @@ internal sealed class GcmSrtpTransform : SrtpTransform
             default,
             packet.Slice(headerLength, length - headerLength),
             packet.Slice(length, AeadCipher.TagLength));
+    }
+
+    public override void ProtectRtp(Memory<byte> packet, int headerLength, int length, uint ssrc, uint roc, AesNiGcmBatch batch)
+    {
+        if (_cipher is not AesNiGcm aesNi || !AesNiGcmBatch.IsSupported)
+        {
+            ProtectRtp(packet.Span, headerLength, length, ssrc, roc);
+            return;
+        }
+
+        Span<byte> nonce = stackalloc byte[AeadCipher.NonceLength];
+        RtpNonce(nonce, ssrc, roc, BinaryPrimitives.ReadUInt16BigEndian(packet.Span.Slice(2)));
+        _handedToBatch = true;
+        batch.Add(aesNi, nonce, packet, headerLength, length - headerLength);
     }
 
     public override bool UnprotectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, uint roc)
@@ -75,7 +92,14 @@ internal sealed class GcmSrtpTransform : SrtpTransform
             : _cipher.Decrypt(nonce, packet.Slice(0, tagStart), trailer, default, tag);
     }
 
-    public override void Dispose() => _cipher.Dispose();
+    // Disposing clears the key schedule. A packet already left to a batch (on the sending thread, which
+    // may run it after another thread disposed of this transport) must still be encrypted under the
+    // real key, never under a zeroed one, so a cipher that has fed a batch is left to the GC instead.
+    public override void Dispose()
+    {
+        if (!Volatile.Read(ref _handedToBatch))
+            _cipher.Dispose();
+    }
 
     private void RtpNonce(Span<byte> nonce, uint ssrc, uint roc, ushort sequence)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Meet.Modules.Media.Protocols.Srtp.Crypto;
 
 namespace Meet.Modules.Media.Protocols.Srtp;
 
@@ -8,10 +9,45 @@ public sealed partial class SrtpContext
     // packet. The buffer needs RtpOverhead spare bytes after the packet.
     public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength, out SrtpError error)
     {
+        if (!TryStartProtectRtp(buffer, length, out int headerLength, out uint ssrc, out ulong index, out var stream, out error))
+        {
+            protectedLength = 0;
+            return false;
+        }
+
+        _rtp.ProtectRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16));
+        stream.Rtp.Accept(index);
+        protectedLength = length + _rtp.TagLength;
+        return true;
+    }
+
+    // As above, but the encryption may be left to a multi-buffer batch (issue 14): the index is taken
+    // and the length known now, the bytes are final once the batch runs (batch.EncryptAll, or when it
+    // fills). Profiles and paths the batch does not handle are protected here and now.
+    internal bool TryProtectRtp(Memory<byte> buffer, int length, AesNiGcmBatch batch, out int protectedLength, out SrtpError error)
+    {
+        if (!TryStartProtectRtp(buffer.Span, length, out int headerLength, out uint ssrc, out ulong index, out var stream, out error))
+        {
+            protectedLength = 0;
+            return false;
+        }
+
+        _rtp.ProtectRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16), batch);
+        stream.Rtp.Accept(index);
+        protectedLength = length + _rtp.TagLength;
+        return true;
+    }
+
+    // Everything of a protect but the cryptography: header, room for the tag, the index to use.
+    private bool TryStartProtectRtp(
+        Span<byte> buffer, int length, out int headerLength, out uint ssrc, out ulong index, out SrtpStream stream, out SrtpError error)
+    {
         ThrowIfDisposed();
         ValidateLength(buffer, length);
-        protectedLength = 0;
-        error = ReadRtpHeaderLength(buffer.Slice(0, length), out int headerLength);
+        ssrc = 0;
+        index = 0;
+        stream = null!;
+        error = ReadRtpHeaderLength(buffer.Slice(0, length), out headerLength);
         if (error != SrtpError.None)
         {
             return false;
@@ -24,27 +60,19 @@ public sealed partial class SrtpContext
         }
 
         ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(2));
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer.Slice(8));
-        var stream = _outbound.GetOrAdd(ssrc);
+        ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer.Slice(8));
+        stream = _outbound.GetOrAdd(ssrc);
 
         // The sender estimates its own index exactly as a receiver will, so packets handed over out
         // of order (retransmissions, rewritten sequence numbers) get the ROC the receiver expects.
         // Refusing a repeated index keeps keystream and GCM nonces from ever being reused.
-        error = SrtpStream.EstimateRtpIndex(in stream.Rtp, sequence, out ulong index);
+        error = SrtpStream.EstimateRtpIndex(in stream.Rtp, sequence, out index);
         if (error == SrtpError.None)
         {
             error = stream.Rtp.Check(index);
         }
 
-        if (error != SrtpError.None)
-        {
-            return false;
-        }
-
-        _rtp.ProtectRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16));
-        stream.Rtp.Accept(index);
-        protectedLength = length + _rtp.TagLength;
-        return true;
+        return error == SrtpError.None;
     }
 
     // buffer[0..length) holds an SRTP packet; on success buffer[0..unprotectedLength) holds the RTP

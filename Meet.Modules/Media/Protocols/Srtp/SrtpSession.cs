@@ -44,6 +44,10 @@ public sealed class SrtpSession : IDisposable
     public bool TryProtectRtp(Span<byte> buffer, int length, out int protectedLength, out SrtpError error) =>
         _outbound.TryProtectRtp(buffer, length, out protectedLength, out error);
 
+    // Protect whose encryption may be left to a multi-buffer batch (SrtpContext.TryProtectRtp).
+    internal bool TryProtectRtp(Memory<byte> buffer, int length, Crypto.AesNiGcmBatch batch, out int protectedLength, out SrtpError error) =>
+        _outbound.TryProtectRtp(buffer, length, batch, out protectedLength, out error);
+
     public bool TryUnprotectRtp(Span<byte> buffer, int length, out int unprotectedLength, out SrtpError error) =>
         _inbound.TryUnprotectRtp(buffer, length, out unprotectedLength, out error);
 

@@ -18,6 +18,10 @@ internal abstract class SrtpTransform : IDisposable
     // packet[0..length) is the RTP packet; the tag is written at packet[length..length + TagLength).
     public abstract void ProtectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, uint roc);
 
+    // The same, possibly left to a multi-buffer batch that encrypts it later (only GCM on AES-NI does).
+    public virtual void ProtectRtp(Memory<byte> packet, int headerLength, int length, uint ssrc, uint roc, AesNiGcmBatch batch) =>
+        ProtectRtp(packet.Span, headerLength, length, ssrc, roc);
+
     // packet[0..length) is the SRTP packet including its tag; decrypts in place.
     public abstract bool UnprotectRtp(Span<byte> packet, int headerLength, int length, uint ssrc, uint roc);
 
