@@ -108,6 +108,12 @@ public sealed class PacketBatch
     /// </summary>
     public Span<byte> GetNextSlot() => Count == Capacity ? Span<byte>.Empty : _buffer.AsSpan(Count * SlotSize, SlotSize);
 
+    /// <summary>
+    /// <see cref="GetNextSlot"/> as <see cref="Memory{T}"/>, for work finished on the slot after it is
+    /// committed but before the batch is sent (the SFU's multi-buffer SRTP encryption).
+    /// </summary>
+    public Memory<byte> GetNextSlotMemory() => Count == Capacity ? Memory<byte>.Empty : _buffer.AsMemory(Count * SlotSize, SlotSize);
+
     public void Commit(int length, in PacketAddress address)
     {
         if (Count == Capacity)

@@ -18,7 +18,7 @@ namespace Meet.Benchmarks.Media;
 public class ForwardingBenchmarks
 {
     private const uint PublisherSsrc = 0x1122_3344;
-    private readonly byte[] _payload = new byte[1100];
+    private byte[] _payload = [];
     private readonly PacketBatch _batch = new(1);
     private readonly byte[] _scratch = new byte[PacketBatch.DefaultSlotSize];
     private MediaModule _module = null!;
@@ -34,10 +34,20 @@ public class ForwardingBenchmarks
     [Params(1, 10, 50)]
     public int Subscribers { get; set; }
 
+    // Issue 14: an Opus-sized packet as well as a video one, each with the subscribers' SRTP encryption
+    // left to the multi-buffer batch (Media:BatchSrtp, the default) or done packet by packet.
+    [Params(100, 1100)]
+    public int PayloadSize { get; set; }
+
+    [Params(false, true)]
+    public bool BatchSrtp { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        _payload = new byte[PayloadSize];
         _module = new MediaModule("127.0.0.1", TimeProvider.System);
+        _module.Sender.BatchSrtp = BatchSrtp;
         _channel = new DiscardChannel();
         _module.Sender.Channel = _channel;
         _receiver = new MediaPacketReceiver(_module);

@@ -58,6 +58,11 @@ public sealed class MediaOptions
     // PacketEngine:Sockets:UseGso). False sends in fan-out order, one datagram per GSO run.
     public bool GroupSendsByDestination { get; set; } = true;
 
+    // Multi-buffer SRTP on the send path (issue 14): forwarded packets of one send batch are encrypted
+    // four subscribers at a time (AES-GCM on AES-NI with 512-bit VPCLMULQDQ; elsewhere, and for
+    // AES-CM, each packet is protected on its own as before). False protects every packet on its own.
+    public bool BatchSrtp { get; set; } = true;
+
     // The most outgoing datagrams a thread holds before it must send them (64..8192): a fan-out of one
     // frame to many subscribers fits one batch, so it can be grouped. 2 KiB per slot, on the threads
     // that fan out that widely (the receive loops).

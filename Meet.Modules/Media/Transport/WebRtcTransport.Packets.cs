@@ -196,7 +196,8 @@ internal sealed partial class WebRtcTransport
         {
             if (_srtp is null || _remote.IsEmpty)
                 return false;
-            var slot = sender.GetSlot();
+            var slotMemory = sender.GetSlotMemory();
+            var slot = slotMemory.Span;
             if (rtp.Length + _srtp.RtpOverhead > slot.Length)
             {
                 _counters.Drop(MediaDropReason.SendBufferFull);
@@ -209,7 +210,12 @@ internal sealed partial class WebRtcTransport
             vp8.TryApply(slot[..rtp.Length]);
             if (transportCcExtensionId != 0)
                 Downlink?.OnSend(slot[..rtp.Length], transportCcExtensionId, System.Diagnostics.Stopwatch.GetTimestamp());
-            if (!_srtp.TryProtectRtp(slot, rtp.Length, out var protectedLength, out _))
+            // Issue 14: the encryption may be left to the sending thread's multi-buffer batch (run before
+            // the batch is sent); the slot is final from here on.
+            var protect = sender.SrtpBatch is { } srtpBatch
+                ? _srtp.TryProtectRtp(slotMemory, rtp.Length, srtpBatch, out var protectedLength, out _)
+                : _srtp.TryProtectRtp(slot, rtp.Length, out protectedLength, out _);
+            if (!protect)
                 return false;
             sender.Commit(protectedLength, _remote);
             return true;

@@ -1,6 +1,9 @@
 using System.Net;
+using Meet.Modules.Media.Protocols.Srtp;
+using Meet.Modules.Media.Protocols.Srtp.Crypto;
 using Meet.Modules.Media.Transport;
 using Meet.PacketEngine;
+using Meet.Tests.Media.Protocols.Srtp;
 
 namespace Meet.Tests.Media.Transport;
 
@@ -127,6 +130,70 @@ public sealed class MediaSenderTests
         udp.Sent.Should().Equal(subscribers.Select(s => ((byte)1, s)).Concat(subscribers.Select(s => ((byte)2, s))), "the order written");
     }
 
+    // Issue 14: packets whose SRTP encryption is left to the thread's multi-buffer batch leave encrypted
+    // and valid, also when the send batch grows (its slots copied) and when it fills and is sent early.
+    [Test]
+    public void Packets_left_to_the_srtp_batch_leave_encrypted_across_growth_and_early_sends()
+    {
+        var (sender, udp, _) = Create();
+        sender.MaxBatchCapacity = 256;
+        var srtpBatch = sender.SrtpBatch;
+        if (AesNiGcmBatch.IsSupported)
+            srtpBatch.Should().NotBeNull("batching is on by default");
+        else
+            srtpBatch.Should().BeNull("this CPU cannot batch");
+        const int subscribers = 30;
+        var protectors = new SrtpContext[subscribers];
+        var receivers = new SrtpContext[subscribers];
+        var destinations = new PacketAddress[subscribers];
+        for (var s = 0; s < subscribers; s++)
+        {
+            var keys = SrtpTestData.Keys(SrtpProtectionProfile.AeadAes128Gcm, (byte)(s + 1));
+            protectors[s] = new SrtpContext(keys);
+            receivers[s] = new SrtpContext(keys);
+            destinations[s] = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 20000 + s));
+        }
+        var written = new Dictionary<(PacketAddress, ushort), byte[]>();
+        for (ushort packet = 1; packet <= 10; packet++)
+        {
+            for (var s = 0; s < subscribers; s++)
+            {
+                var rtp = SrtpTestData.Rtp(packet, 0x5000u + (uint)s, 20 + (s * 37 + packet * 11) % 1200, seed: s);
+                var slot = sender.GetSlotMemory();
+                rtp.CopyTo(slot.Span);
+                int length;
+                var ok = srtpBatch is not null
+                    ? protectors[s].TryProtectRtp(slot, rtp.Length, srtpBatch, out length, out _)
+                    : protectors[s].TryProtectRtp(slot.Span, rtp.Length, out length, out _);
+                ok.Should().BeTrue();
+                sender.Commit(length, destinations[s]);
+                written[(destinations[s], packet)] = rtp;
+            }
+        }
+        sender.Flush();
+
+        udp.Datagrams.Should().HaveCount(300);
+        udp.Sends.Should().Be(2, "one full batch of 256, then the rest");
+        foreach (var (destination, datagram) in udp.Datagrams)
+        {
+            var s = Array.IndexOf(destinations, destination);
+            var buffer = SrtpTestData.WithRoom(datagram);
+            receivers[s].TryUnprotectRtp(buffer, datagram.Length, out var length, out var error).Should().BeTrue(error.ToString());
+            var sequence = (ushort)(buffer[2] << 8 | buffer[3]);
+            buffer.AsSpan(0, length).ToArray().Should().Equal(written[(destination, sequence)]);
+        }
+        foreach (var context in protectors.Concat(receivers))
+            context.Dispose();
+    }
+
+    [Test]
+    public void With_srtp_batching_off_the_sender_offers_no_batch()
+    {
+        var (sender, _, _) = Create();
+        sender.BatchSrtp = false;
+        sender.SrtpBatch.Should().BeNull();
+    }
+
     private static (MediaSender Sender, RecordingChannel Udp, RecordingChannel Tcp) Create()
     {
         var udp = new RecordingChannel(PacketProtocol.Udp);
@@ -155,6 +222,9 @@ public sealed class MediaSenderTests
 
         public int Sends { get; private set; }
 
+        // Every datagram's bytes as it was handed to Send.
+        public List<(PacketAddress Destination, byte[] Bytes)> Datagrams { get; } = [];
+
         public int Send(PacketBatch batch)
         {
             Sends++;
@@ -162,6 +232,7 @@ public sealed class MediaSenderTests
             {
                 var i = batch.SendIndex(position);
                 Sent.Add((batch[i][0], batch.GetAddress(i)));
+                Datagrams.Add((batch.GetAddress(i), batch[i].ToArray()));
             }
             return batch.Count;
         }
