@@ -163,24 +163,10 @@ internal static class GcmPathComparison
     }
 
     // Each subscriber's packet protected on its own, in its own buffer, round robin over the subscribers.
-    private sealed class PerPacketCase : Case
+    private abstract class PerSubscriberCase : Case
     {
-        private readonly string _name;
-        private readonly SrtpContext[] _contexts = new SrtpContext[Subscribers];
-        private readonly byte[][] _buffers = new byte[Subscribers][];
+        private readonly byte[][] _buffers = Enumerable.Range(0, Subscribers).Select(_ => new byte[SlotSize]).ToArray();
         private readonly ushort[] _sequences = new ushort[Subscribers];
-
-        public PerPacketCase(string name, SrtpCipherPath path)
-        {
-            _name = name;
-            for (var s = 0; s < Subscribers; s++)
-            {
-                _contexts[s] = new SrtpContext(Keys(s), new SrtpCryptoPaths(path, SrtpMacPath.Auto));
-                _buffers[s] = new byte[SlotSize];
-            }
-        }
-
-        public override string Name => _name;
 
         public override bool IsSrtp => true;
 
@@ -191,9 +177,24 @@ internal static class GcmPathComparison
                 var s = i % Subscribers;
                 var buffer = _buffers[s];
                 WriteRtp(buffer, _sequences[s]++);
-                if (!_contexts[s].TryProtectRtp(buffer, 12 + payload, out _, out var error))
-                    throw new InvalidOperationException(error.ToString());
+                Protect(s, buffer, 12 + payload);
             }
+        }
+
+        protected abstract void Protect(int subscriber, byte[] buffer, int length);
+    }
+
+    private sealed class PerPacketCase(string name, SrtpCipherPath path) : PerSubscriberCase
+    {
+        private readonly SrtpContext[] _contexts = Enumerable.Range(0, Subscribers)
+            .Select(s => new SrtpContext(Keys(s), new SrtpCryptoPaths(path, SrtpMacPath.Auto))).ToArray();
+
+        public override string Name => name;
+
+        protected override void Protect(int subscriber, byte[] buffer, int length)
+        {
+            if (!_contexts[subscriber].TryProtectRtp(buffer, length, out _, out var error))
+                throw new InvalidOperationException(error.ToString());
         }
 
         public override void Dispose()
@@ -247,36 +248,17 @@ internal static class GcmPathComparison
     }
 
     // Debian's libsrtp2 (NSS's AES-GCM), the yardstick the SRTP tables have always used.
-    private sealed class LibSrtpCase : Case
+    private sealed class LibSrtpCase : PerSubscriberCase
     {
-        private readonly LibSrtp[] _sessions = new LibSrtp[Subscribers];
-        private readonly byte[][] _buffers = new byte[Subscribers][];
-        private readonly ushort[] _sequences = new ushort[Subscribers];
-
-        public LibSrtpCase()
-        {
-            for (var s = 0; s < Subscribers; s++)
-            {
-                _sessions[s] = new LibSrtp(SrtpProtectionProfile.AeadAes128Gcm, Keys(s), outbound: true);
-                _buffers[s] = new byte[SlotSize];
-            }
-        }
+        private readonly LibSrtp[] _sessions = Enumerable.Range(0, Subscribers)
+            .Select(s => new LibSrtp(SrtpProtectionProfile.AeadAes128Gcm, Keys(s), outbound: true)).ToArray();
 
         public override string Name => "libsrtp2";
 
-        public override bool IsSrtp => true;
-
-        public override void Run(int payload, int packets)
+        protected override void Protect(int subscriber, byte[] buffer, int length)
         {
-            for (var i = 0; i < packets; i++)
-            {
-                var s = i % Subscribers;
-                var buffer = _buffers[s];
-                WriteRtp(buffer, _sequences[s]++);
-                var length = 12 + payload;
-                if (_sessions[s].Protect(buffer, ref length) != LibSrtp.ErrOk)
-                    throw new InvalidOperationException("libsrtp2 protect failed");
-            }
+            if (_sessions[subscriber].Protect(buffer, ref length) != LibSrtp.ErrOk)
+                throw new InvalidOperationException("libsrtp2 protect failed");
         }
 
         public override void Dispose()

@@ -8,25 +8,19 @@ namespace Meet.Tests.Media.Protocols.Srtp;
 // subscribers (keys), sizes, headers and sequence numbers across the wrap.
 public class SrtpContextBatchTests
 {
-    private static readonly byte[] GcmKey = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
-    private static readonly byte[] GcmSalt = Convert.FromHexString("517569642070726f2071756f");
-
     [Test]
     public void Rfc7714_16_1_rtp_vector_comes_out_of_the_batch()
     {
-        var keys = new SrtpSessionKeys(SrtpProtectionProfile.AeadAes128Gcm, GcmKey, GcmSalt, []);
+        var keys = new SrtpSessionKeys(SrtpProtectionProfile.AeadAes128Gcm, SrtpContextTests.GcmKey, SrtpContextTests.GcmSalt, []);
         using var sender = new SrtpContext(keys, keys, new SrtpCryptoPaths(SrtpCipherPath.Vaes, SrtpMacPath.Auto));
-        var buffer = SrtpTestData.WithRoom(Convert.FromHexString(
-            "8040f17b8041f8d35501a0b247616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573"));
+        var buffer = SrtpTestData.WithRoom(Convert.FromHexString(SrtpContextTests.Rfc7714Rtp));
         var batch = new AesNiGcmBatch();
 
         sender.TryProtectRtp(buffer, 50, batch, out int protectedLength, out var error).Should().BeTrue(error.ToString());
         batch.Count.Should().Be(AesNiGcmBatch.IsSupported ? 1 : 0);
         batch.EncryptAll();
 
-        Convert.ToHexString(buffer, 0, protectedLength).Should().BeEquivalentTo(
-            "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf" +
-            "8833899d7f27beb16a9152cf765ee4390cce");
+        Convert.ToHexString(buffer, 0, protectedLength).Should().BeEquivalentTo(SrtpContextTests.Rfc7714Srtp);
     }
 
     // Random flushes of a fan-out: each round, some incoming packets go to a random set of subscribers;

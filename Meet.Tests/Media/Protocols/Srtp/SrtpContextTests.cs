@@ -9,13 +9,13 @@ namespace Meet.Tests.Media.Protocols.Srtp;
 public class SrtpContextTests
 {
     // RFC 7714 §16/§17 state their vectors with session keys (no key derivation).
-    private static readonly byte[] GcmKey = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
-    private static readonly byte[] GcmSalt = Convert.FromHexString("517569642070726f2071756f");
+    internal static readonly byte[] GcmKey = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+    internal static readonly byte[] GcmSalt = Convert.FromHexString("517569642070726f2071756f");
 
-    private const string Rfc7714Rtp =
+    internal const string Rfc7714Rtp =
         "8040f17b8041f8d35501a0b247616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573";
 
-    private const string Rfc7714Srtp =
+    internal const string Rfc7714Srtp =
         "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf" +
         "8833899d7f27beb16a9152cf765ee4390cce";
 
