@@ -14,6 +14,8 @@ namespace Meet.Benchmarks.Protocols;
 // 2. SRTP protect of a fan-out (issue 14): an RTP packet (12-byte header + payload) protected for 16
 //    subscribers, each its own key and sequence numbers, per packet on each path, through the
 //    multi-buffer batch (AesNiGcmBatch) flushed every 1, 4, 8 or 16 packets, and by libsrtp2.
+// 3. The SFU's whole forwarding path in process (ForwardingBenchmarks, 50 subscribers) with the
+//    subscribers' SRTP per packet or through the batch (Media:BatchSrtp), per forwarded packet.
 // Bytes allocated per packet are counted on the timed thread for every case.
 internal static class GcmPathComparison
 {
@@ -30,6 +32,8 @@ internal static class GcmPathComparison
         var cases = new List<Case>();
         cases.AddRange(PrimitiveCases());
         cases.AddRange(SrtpCases());
+        cases.Add(new ForwardingCase(batchSrtp: false));
+        cases.Add(new ForwardingCase(batchSrtp: true));
         var best = new double[cases.Count, Payloads.Length];
         var allocated = new long[cases.Count];
         for (var c = 0; c < cases.Count; c++)
@@ -63,12 +67,13 @@ internal static class GcmPathComparison
             $"AES-128-GCM, ns per packet, fastest of {rounds} rounds x {packetsPerCase:N0} packets per case (load {load} -> {loadAfter}); wide GHASH available: {AesNiGcm.IsWideSupported}, batch: {AesNiGcmBatch.IsSupported}"));
         PrintTable(packetsPerCase, "primitive (AeadCipher.Encrypt, 12-byte AAD)", cases, best, allocated, isSrtp: false, baseline: "openssl-evp");
         PrintTable(packetsPerCase, $"SRTP protect, fan-out to {Subscribers} subscribers (12-byte RTP header + payload)", cases, best, allocated, isSrtp: true, baseline: "per packet, wide (default)");
+        PrintTable(packetsPerCase, $"SFU forwarding in process (ForwardingBenchmarks), 1 publisher to {ForwardingCase.Subscribers} subscribers, per forwarded packet", cases, best, allocated, isSrtp: null, baseline: "forwarding, per-packet SRTP");
         foreach (var @case in cases)
             @case.Dispose();
         return 0;
     }
 
-    private static void PrintTable(int packetsPerCase, string title, List<Case> cases, double[,] best, long[] allocated, bool isSrtp, string baseline)
+    private static void PrintTable(int packetsPerCase, string title, List<Case> cases, double[,] best, long[] allocated, bool? isSrtp, string baseline)
     {
         var baseIndex = cases.FindIndex(c => c.IsSrtp == isSrtp && c.Name == baseline);
         Console.WriteLine();
@@ -131,7 +136,8 @@ internal static class GcmPathComparison
     {
         public abstract string Name { get; }
 
-        public abstract bool IsSrtp { get; }
+        // True: an SRTP protect case; false: the bare cipher; null: the whole forwarding path.
+        public abstract bool? IsSrtp { get; }
 
         public abstract void Run(int payload, int packets);
 
@@ -150,7 +156,7 @@ internal static class GcmPathComparison
 
         public override string Name => name;
 
-        public override bool IsSrtp => false;
+        public override bool? IsSrtp => false;
 
         public override void Run(int payload, int packets)
         {
@@ -168,7 +174,7 @@ internal static class GcmPathComparison
         private readonly byte[][] _buffers = Enumerable.Range(0, Subscribers).Select(_ => new byte[SlotSize]).ToArray();
         private readonly ushort[] _sequences = new ushort[Subscribers];
 
-        public override bool IsSrtp => true;
+        public override bool? IsSrtp => true;
 
         public override void Run(int payload, int packets)
         {
@@ -223,7 +229,7 @@ internal static class GcmPathComparison
 
         public override string Name => $"batch of {_size}";
 
-        public override bool IsSrtp => true;
+        public override bool? IsSrtp => true;
 
         public override void Run(int payload, int packets)
         {
@@ -265,6 +271,36 @@ internal static class GcmPathComparison
         {
             foreach (var session in _sessions)
                 session.Dispose();
+        }
+    }
+
+    // The forwarding benchmark's path (receive, unprotect once, route, rewrite, protect per subscriber,
+    // the send batch to a discarding channel) with Media:BatchSrtp off or on; one set-up per payload.
+    private sealed class ForwardingCase(bool batchSrtp) : Case
+    {
+        public const int Subscribers = 50;
+        private readonly Dictionary<int, Meet.Benchmarks.Media.ForwardingBenchmarks> _byPayload = [];
+
+        public override string Name => batchSrtp ? "forwarding, batch SRTP (default)" : "forwarding, per-packet SRTP";
+
+        public override bool? IsSrtp => null;
+
+        public override void Run(int payload, int packets)
+        {
+            if (!_byPayload.TryGetValue(payload, out var forwarding))
+            {
+                forwarding = new Meet.Benchmarks.Media.ForwardingBenchmarks { Subscribers = Subscribers, PayloadSize = payload, BatchSrtp = batchSrtp };
+                forwarding.Setup();
+                _byPayload[payload] = forwarding;
+            }
+            for (var i = 0; i < packets; i += Subscribers)
+                forwarding.ForwardToSubscribers();
+        }
+
+        public override void Dispose()
+        {
+            foreach (var forwarding in _byPayload.Values)
+                forwarding.Cleanup();
         }
     }
 }
