@@ -44,6 +44,9 @@ internal sealed class GcmSrtpTransform : SrtpTransform
             return;
         }
 
+        // The batch runs later on the calling thread, outside whatever lock the caller holds, possibly
+        // while another thread protects with this cipher: RTP encryption (one-part AAD) reads only the
+        // key schedule and H powers, never the cipher's AAD scratch, so that is safe.
         Span<byte> nonce = stackalloc byte[AeadCipher.NonceLength];
         RtpNonce(nonce, ssrc, roc, BinaryPrimitives.ReadUInt16BigEndian(packet.Span.Slice(2)));
         _handedToBatch = true;
