@@ -31,7 +31,7 @@ internal static class MixListenersCommand
         var seconds = InProcessMeetHost.Option(args, "--seconds", 10);
         var compare = InProcessMeetHost.Option(args, "--compare-forward", 0) != 0;
         Console.WriteLine($"{listenerCount} listeners + 3 speaking bots, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames | speakers dropped |");
+        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own = codec + listeners' packets) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames | speakers dropped |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var ok = await RunMeetingAsync(services, baseAddress, grpcAddress, "mix", listenerCount, seconds);
         if (compare)
@@ -119,7 +119,7 @@ internal static class MixListenersCommand
             await Task.Delay(2000);
 
             var counters = media.MixerCounters;
-            var (frames, encodes, cpuNs, cpuFrames) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames);
+            var (frames, encodes, cpuNs, cpuFrames, codecNs) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames, counters.CodecCpuNanoseconds);
             var receivedBefore = received.ToArray();
             var mixerBefore = ThreadCpu(MixerWorker);
             var sendBefore = ThreadCpu(ServerSender);
@@ -131,13 +131,16 @@ internal static class MixListenersCommand
             frames = counters.FramesMixed - frames;
             encodes = counters.Encodes - encodes;
             var ownCpuPerFrame = (counters.CpuNanoseconds - cpuNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
+            var codecCpuPerFrame = (counters.CodecCpuNanoseconds - codecNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
             var perListener = received.Select((n, i) => (n - receivedBefore[i]) / elapsed).Order().ToArray();
             var sendShare = sendCpu / elapsed;
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
-                $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
+                $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} = {codecCpuPerFrame / 1000:0} + {(ownCpuPerFrame - codecCpuPerFrame) / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
                 $"{counters.LatencyPercentile(0.5)} / {counters.LatencyPercentile(0.99)} ms | {counters.FramesSkipped} | {counters.SpeakersDropped} |"));
+            if (mode == "mix")
+                Console.WriteLine($"  mixer {counters.LatencySummary()}");
             await stop.CancelAsync();
             await sending;
             return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;

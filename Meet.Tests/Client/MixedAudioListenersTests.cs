@@ -120,7 +120,7 @@ public sealed class MixedAudioListenersTests
             TestContext.Out.WriteLine($"{Listeners} listeners: joined in {joined.TotalSeconds:0.0} s, connected at {connected.TotalSeconds:0.0} s, " +
                 $"each heard {PacketsHeard} mixed packets at {started.Elapsed.TotalSeconds:0.0} s; {framesMixed} frames, encodes per frame max {counters.MaxEncodesPerFrame} mean {encodesPerFrame:0.00}, " +
                 $"packets sent per frame {sentPerFrame:0}, skipped {counters.FramesSkipped}, speakers dropped {counters.SpeakersDropped}, " +
-                $"latency p50 {counters.LatencyPercentile(0.5)} / p99 {counters.LatencyPercentile(0.99)} ms, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+                $"{counters.LatencySummary()}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
             foreach (var listener in listeners)
                 listener.Subscriber!.RemoteTracks.Where(t => t.Kind == "audio").Should().ContainSingle("a listener has one audio stream, the mix");
