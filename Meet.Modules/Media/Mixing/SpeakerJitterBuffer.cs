@@ -10,9 +10,12 @@ namespace Meet.Modules.Media.Mixing;
 // - it grows by itself: with nothing buffered a step conceals without consuming a sequence number, so the
 //   packet merely late still plays, one frame later than planned (the delay grew by the jitter seen);
 // - it shrinks when it was deeper than needed: when every step of the last ShrinkWindow steps found at
-//   least one packet beyond the one it played (the observed jitter never needed that packet), TakeShrink
-//   tells the channel to play one packet's worth faster (MixerChannel time-compresses it by a pitch
-//   period, so a voice or a tone stays continuous). An underrun restarts that window.
+//   least n packets beyond the one it played (the observed jitter never needed them), TakeShrink tells
+//   the channel, on each of the next n steps, to play one packet's worth faster (MixerChannel
+//   time-compresses it by a pitch period, so a voice or a tone stays continuous). An underrun restarts
+//   that window;
+// - a playout (re)starts at most StartDepth packets deep: a burst that arrived while it was stopped
+//   (a stall upstream) is stale, and playing it would start the speaker that much late.
 // A missing packet is concealed (FEC from its successor when that is here, else PLC) and its sequence
 // number skipped only once later packets prove it lost. Delay beyond MaxDelayPackets is trimmed, and
 // UnderrunLimit steps without any packet (the speaker stopped, or DTX) stop playout.
@@ -25,8 +28,11 @@ internal sealed class SpeakerJitterBuffer
     public const int MaxDelayPackets = 8;
     public const int UnderrunLimit = 5;
 
-    // Steps (one second) that must each find a spare packet before the delay shrinks by one.
+    // Steps (one second) that must each find a spare packet before the delay shrinks.
     public const int ShrinkWindow = 50;
+
+    // Packets a playout starts with at most: the first and one reordered or jittered behind it.
+    public const int StartDepth = 2;
 
     private readonly byte[] _payloads = new byte[Capacity * MixFormat.MaxPacketBytes];
     private readonly int[] _lengths = new int[Capacity];
@@ -38,7 +44,7 @@ internal sealed class SpeakerJitterBuffer
     private bool _popped;       // a step has consumed a sequence number since playout (re)started
     private int _windowSteps;
     private int _windowMinSpare;
-    private bool _shrinkDue;
+    private int _shrinkBudget;
     private ushort _next;       // the next sequence number to play
     private ushort _newest;     // the highest sequence number received
     private int _underruns;
@@ -145,6 +151,15 @@ internal sealed class SpeakerJitterBuffer
                 _next++;
                 Trimmed++;
             }
+            if (!_popped)
+            {
+                while ((ushort)(_newest - _next) + 1 > StartDepth && (ushort)(_newest - _next) < 0x8000)
+                {
+                    Take(_next, default, out _);
+                    _next++;
+                    Trimmed++;
+                }
+            }
             if (Take(_next, destination, out length))
             {
                 _next++;
@@ -187,15 +202,15 @@ internal sealed class SpeakerJitterBuffer
         }
     }
 
-    // True once each time the last ShrinkWindow steps all had a spare packet: the caller should play
-    // one packet's worth faster. The next window starts from this call.
+    // True on each of the n steps after a window whose every step had n spare packets (while a packet
+    // still waits): the caller should play one packet's worth faster.
     public bool TakeShrink()
     {
         lock (_lock)
         {
-            if (!_shrinkDue)
+            if (_shrinkBudget == 0 || IsBefore(_newest, _next))
                 return false;
-            _shrinkDue = false;
+            _shrinkBudget--;
             Shrinks++;
             return true;
         }
@@ -256,8 +271,7 @@ internal sealed class SpeakerJitterBuffer
         _windowMinSpare = Math.Min(_windowMinSpare, spare);
         if (++_windowSteps < ShrinkWindow)
             return;
-        if (_windowMinSpare >= 1)
-            _shrinkDue = true;
+        _shrinkBudget = _windowMinSpare;
         _windowSteps = 0;
         _windowMinSpare = int.MaxValue;
     }
@@ -266,7 +280,7 @@ internal sealed class SpeakerJitterBuffer
     {
         _windowSteps = 0;
         _windowMinSpare = int.MaxValue;
-        _shrinkDue = false;
+        _shrinkBudget = 0;
     }
 
     private static bool IsBefore(ushort a, ushort b) => a != b && (ushort)(b - a) < 0x8000;

@@ -305,8 +305,8 @@ public sealed class AudioMixerTests
         using var harness = new Harness(("a", 440));
         var x = harness.Listen("x");
         harness.Mixer.SetSpeakers(["a"]);
-        harness.Step(1);
-        // A burst: three packets arrive at once, then one per frame.
+        harness.Step(2);
+        // A burst while playing: three packets arrive at once, then one per frame.
         for (var i = 0; i < 3; i++)
             harness.Arrive("a");
         harness.Step(1);

@@ -24,21 +24,36 @@ public sealed class SpeakerJitterBufferTests
     }
 
     [Test]
-    public void Packets_reordered_within_the_prefill_play_in_sequence_order()
+    public void Packets_reordered_before_their_step_play_in_sequence_order()
     {
         var buffer = new SpeakerJitterBuffer();
-        foreach (ushort sequence in new ushort[] { 101, 100, 103, 102 })
+        buffer.Push(101, Payload(101));
+        buffer.Push(100, Payload(100));
+        Pop(buffer).Sequence.Should().Be(100);
+        buffer.Push(103, Payload(103));
+        buffer.Push(102, Payload(102));
+        Enumerable.Range(0, 3).Select(_ => Pop(buffer).Sequence).Should().Equal(101, 102, 103);
+    }
+
+    [Test]
+    public void A_burst_that_arrived_while_stopped_is_stale_and_playout_starts_near_its_newest()
+    {
+        var buffer = new SpeakerJitterBuffer();
+        for (ushort sequence = 200; sequence < 206; sequence++)
             buffer.Push(sequence, Payload(sequence));
-        Enumerable.Range(0, 4).Select(_ => Pop(buffer).Sequence).Should().Equal(100, 101, 102, 103);
+        Pop(buffer).Should().Be((JitterFrameKind.Packet, 204), "a playout starts at most StartDepth packets deep");
+        buffer.Depth.Should().Be(SpeakerJitterBuffer.StartDepth - 1);
+        buffer.Trimmed.Should().Be(4);
     }
 
     [Test]
     public void A_lost_packet_is_recovered_from_the_next_packets_fec_and_then_the_next_plays()
     {
         var buffer = new SpeakerJitterBuffer();
-        foreach (ushort sequence in new ushort[] { 1, 2, 4, 5 })
-            buffer.Push(sequence, Payload(sequence));
+        buffer.Push(1, Payload(1));
         Pop(buffer).Should().Be((JitterFrameKind.Packet, 1));
+        foreach (ushort sequence in new ushort[] { 2, 4, 5 })
+            buffer.Push(sequence, Payload(sequence));
         Pop(buffer).Should().Be((JitterFrameKind.Packet, 2));
         Pop(buffer).Should().Be((JitterFrameKind.Fec, 4), "3 is missing and 4 carries its in-band FEC");
         Pop(buffer).Should().Be((JitterFrameKind.Packet, 4));
@@ -49,9 +64,10 @@ public sealed class SpeakerJitterBufferTests
     public void Two_lost_packets_are_concealed_then_recovered()
     {
         var buffer = new SpeakerJitterBuffer();
-        foreach (ushort sequence in new ushort[] { 1, 2, 5 })
-            buffer.Push(sequence, Payload(sequence));
+        buffer.Push(1, Payload(1));
         Pop(buffer);
+        foreach (ushort sequence in new ushort[] { 2, 5 })
+            buffer.Push(sequence, Payload(sequence));
         Pop(buffer);
         Pop(buffer).Kind.Should().Be(JitterFrameKind.Lost);
         Pop(buffer).Should().Be((JitterFrameKind.Fec, 5));
@@ -88,7 +104,9 @@ public sealed class SpeakerJitterBufferTests
     public void Delay_beyond_the_bound_is_trimmed_so_latency_stays_bounded()
     {
         var buffer = new SpeakerJitterBuffer();
-        for (ushort sequence = 0; sequence < 20; sequence++)
+        buffer.Push(0, Payload(0));
+        Pop(buffer);
+        for (ushort sequence = 1; sequence < 20; sequence++)
             buffer.Push(sequence, Payload(sequence));
         var first = Pop(buffer);
         first.Kind.Should().Be(JitterFrameKind.Packet);
@@ -116,9 +134,11 @@ public sealed class SpeakerJitterBufferTests
     public void Sequence_numbers_wrap_around()
     {
         var buffer = new SpeakerJitterBuffer();
-        foreach (ushort sequence in new ushort[] { 65534, 65535, 0, 1 })
+        buffer.Push(65534, Payload(65534));
+        Pop(buffer).Sequence.Should().Be(65534);
+        foreach (ushort sequence in new ushort[] { 65535, 0, 1 })
             buffer.Push(sequence, Payload(sequence));
-        Enumerable.Range(0, 4).Select(_ => Pop(buffer).Sequence).Should().Equal(65534, 65535, 0, 1);
+        Enumerable.Range(0, 3).Select(_ => Pop(buffer).Sequence).Should().Equal(65535, 0, 1);
     }
 
     [Test]
