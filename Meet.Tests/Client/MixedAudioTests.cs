@@ -190,14 +190,14 @@ public sealed class MixedAudioTests
             const uint rate = MixFormat.SampleRate;
             var before = listener.Decode(listenerSwitch - rate, listenerSwitch);
             ShouldHear(before, [440, 660, 880], "A, B and C are in the mix");
-            Spectrum.Share(before, 1100).Should().BeLessThan(0.02, "D is silent");
+            Spectrum.SegmentedShare(before, 1100).Should().BeLessThan(0.02, "D is silent");
             var ownMix = bots[0].Decode(ownSwitch - rate, ownSwitch);
-            Spectrum.Share(ownMix, 440).Should().BeLessThan(0.02, "A does not hear itself");
+            Spectrum.SegmentedShare(ownMix, 440).Should().BeLessThan(0.02, "A does not hear itself");
             ShouldHear(ownMix, [660, 880], "A hears B and C");
 
             // Within 2 s of D starting, the mix carries D and no longer C, and the switch made no click.
             var after = listener.Decode(listenerSwitch + rate * 3 / 2, listenerSwitch + rate * 2);
-            Spectrum.Share(after, 880).Should().BeLessThan(0.02, "C went silent and left the mix");
+            Spectrum.SegmentedShare(after, 880).Should().BeLessThan(0.02, "C went silent and left the mix");
             ShouldHear(after, [440, 660, 1100], "D replaced C within 2 s");
             var aroundSwitch = listener.Decode(listenerSwitch - rate / 2, listenerSwitch + rate * 2);
             Spectrum.MaxJump(aroundSwitch).Should().BeLessThan(0.25, "a click steps by up to the 0.3 tone amplitude");
@@ -233,8 +233,9 @@ public sealed class MixedAudioTests
 
     private static void ShouldHear(float[] pcm, int[] frequencies, string because)
     {
-        var shares = frequencies.Select(f => Spectrum.Share(pcm, f)).ToArray();
-        TestContext.Out.WriteLine($"{because}: {string.Join(", ", frequencies.Zip(shares, (f, s) => $"{f} Hz {s:0.00}"))} of {pcm.Length / MixFormat.FrameSamples} frames");
+        var shares = frequencies.Select(f => Spectrum.SegmentedShare(pcm, f)).ToArray();
+        // The coherent whole-window share beside it shows how often the tone's phase stepped.
+        TestContext.Out.WriteLine($"{because}: {string.Join(", ", frequencies.Zip(shares, (f, s) => $"{f} Hz {s:0.00} (coherent {Spectrum.Share(pcm, f):0.00})"))} of {pcm.Length / MixFormat.FrameSamples} frames");
         shares.Should().OnlyContain(share => share > 0.1, because);
     }
 
