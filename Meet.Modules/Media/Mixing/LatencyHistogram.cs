@@ -15,22 +15,34 @@ internal sealed class LatencyHistogram
         Interlocked.Increment(ref _counts[Math.Clamp(milliseconds, 0, Buckets - 1)]);
     }
 
-    // The bound (ms) under which `fraction` of the recorded intervals fell; -1 before any.
-    public int Percentile(double fraction)
+    // The counts so far, to measure a window as the difference from them (Percentile's `since`).
+    public long[] Snapshot()
+    {
+        var counts = new long[Buckets];
+        for (var i = 0; i < Buckets; i++)
+            counts[i] = Volatile.Read(ref _counts[i]);
+        return counts;
+    }
+
+    // The bound (ms) under which `fraction` of the intervals recorded (since the Snapshot `since`) fell;
+    // -1 before any.
+    public int Percentile(double fraction, long[]? since = null)
     {
         var total = 0L;
         for (var i = 0; i < Buckets; i++)
-            total += Volatile.Read(ref _counts[i]);
+            total += Count(i, since);
         if (total == 0)
             return -1;
         var target = (long)Math.Ceiling(total * fraction);
         var seen = 0L;
         for (var i = 0; i < Buckets; i++)
         {
-            seen += Volatile.Read(ref _counts[i]);
+            seen += Count(i, since);
             if (seen >= target)
                 return i + 1;
         }
         return Buckets;
     }
+
+    private long Count(int bucket, long[]? since) => Volatile.Read(ref _counts[bucket]) - (since?[bucket] ?? 0);
 }

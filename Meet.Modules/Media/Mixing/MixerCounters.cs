@@ -92,8 +92,11 @@ internal sealed class MixerCounters
 
     public int LatencyPercentile(double fraction) => Latency.Percentile(fraction);
 
-    // "p50 / p99 ms" of the total and each stage, for test and benchmark output.
-    public string LatencySummary() =>
-        $"latency p50/p99 {Latency.Percentile(0.5)}/{Latency.Percentile(0.99)} ms (buffered {Buffered.Percentile(0.5)}/{Buffered.Percentile(0.99)}, " +
-        $"queued {Queued.Percentile(0.5)}/{Queued.Percentile(0.99)}, work {Work.Percentile(0.5)}/{Work.Percentile(0.99)})";
+    // Snapshots of Latency, Buffered, Queued and Work, for LatencySummary over a window.
+    public long[][] LatencyCounts() => [Latency.Snapshot(), Buffered.Snapshot(), Queued.Snapshot(), Work.Snapshot()];
+
+    // "p50/p99" of the total and each stage (since LatencyCounts `since`), for test and benchmark output.
+    public string LatencySummary(long[][]? since = null) =>
+        $"latency p50/p99 {Latency.Percentile(0.5, since?[0])}/{Latency.Percentile(0.99, since?[0])} ms (buffered {Buffered.Percentile(0.5, since?[1])}/{Buffered.Percentile(0.99, since?[1])}, " +
+        $"queued {Queued.Percentile(0.5, since?[2])}/{Queued.Percentile(0.99, since?[2])}, work {Work.Percentile(0.5, since?[3])}/{Work.Percentile(0.99, since?[3])})";
 }
