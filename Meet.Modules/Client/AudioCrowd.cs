@@ -1,7 +1,5 @@
 using Meet.Modules.Client.Media;
-using Meet.Modules.Media.Mixing;
 using Meet.Modules.Media.Protocols.Rtp;
-using Meet.Modules.Media.Routing;
 
 namespace Meet.Modules.Client;
 
@@ -13,6 +11,13 @@ namespace Meet.Modules.Client;
 // benchmarks' `converge mix`; the clients share this process's cores with whatever they test.
 internal sealed class AudioCrowd(Uri baseAddress, Uri? grpcAddress, HttpClient http) : IAsyncDisposable
 {
+    // The client's own view of the audio (the Media module's mixer types are its internals): Opus as
+    // the client offers it (payload type 111, ClientMediaTrack.Opus), 20 ms packets on the 48 kHz
+    // RTP clock (RFC 7587 §4).
+    private const byte OpusPayloadType = 111;
+    private const int FrameMilliseconds = 20;
+    private const int FrameSamples = 960;
+
     private readonly List<MeetClient> _clients = [];
     private readonly List<(ClientPeerConnection Publisher, uint Ssrc, byte[][] Packets)> _talkers = [];
     private readonly CancellationTokenSource _stop = new();
@@ -47,14 +52,14 @@ internal sealed class AudioCrowd(Uri baseAddress, Uri? grpcAddress, HttpClient h
     // Every talker sends its next packet each 20 ms until disposal.
     public void StartTalking() => _talking = Task.Run(async () =>
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(MixFormat.FrameMilliseconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(FrameMilliseconds));
         ushort sequence = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
                 foreach (var (publisher, ssrc, packets) in _talkers)
-                    publisher.SendRtp(ssrc, 111, sequence, (uint)(sequence * MixFormat.FrameSamples), false, packets[sequence % packets.Length], 20);
+                    publisher.SendRtp(ssrc, OpusPayloadType, sequence, (uint)(sequence * FrameSamples), false, packets[sequence % packets.Length], 20);
                 sequence++;
             }
         }
@@ -81,7 +86,7 @@ internal sealed class AudioCrowd(Uri baseAddress, Uri? grpcAddress, HttpClient h
                 var index = i;
                 listener.SubscriberRtpReceived += packet =>
                 {
-                    if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == SubscriberAllocator.MixedAudioCodec.PayloadType)
+                    if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == OpusPayloadType)
                         Interlocked.Increment(ref Heard[index]);
                 };
                 await listener.JoinAsync(meetingId, name(i), userId: userId(i));
