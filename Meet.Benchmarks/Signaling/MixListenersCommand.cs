@@ -31,7 +31,7 @@ internal static class MixListenersCommand
         var seconds = InProcessMeetHost.Option(args, "--seconds", 10);
         var compare = InProcessMeetHost.Option(args, "--compare-forward", 0) != 0;
         Console.WriteLine($"{listenerCount} listeners + 3 speaking bots, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own = codec + listeners' packets) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames | speakers dropped |");
+        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own = codec + listeners' packets) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames (measured window) | speakers dropped |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var ok = await RunMeetingAsync(services, baseAddress, grpcAddress, "mix", listenerCount, seconds);
         if (compare)
@@ -66,6 +66,7 @@ internal static class MixListenersCommand
         var (frames, encodes, cpuNs, cpuFrames, codecNs) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames, counters.CodecCpuNanoseconds);
         var receivedBefore = received.ToArray();
         var latencyBefore = counters.LatencyCounts();
+        var skippedBefore = counters.FramesSkipped;
         var mixerBefore = ThreadCpu(MixerWorker);
         var sendBefore = ThreadCpu(ServerSender);
         var clock = Stopwatch.StartNew();
@@ -83,7 +84,7 @@ internal static class MixListenersCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
             $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} = {codecCpuPerFrame / 1000:0} + {(ownCpuPerFrame - codecCpuPerFrame) / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
-            $"{counters.LatencyPercentile(0.5)} / {counters.LatencyPercentile(0.99)} ms | {counters.FramesSkipped} | {counters.SpeakersDropped} |"));
+            $"{counters.Latency.Percentile(0.5, latencyBefore[0])} / {counters.Latency.Percentile(0.99, latencyBefore[0])} ms | {counters.FramesSkipped - skippedBefore} | {counters.SpeakersDropped} |"));
         if (mode == "mix")
             Console.WriteLine($"  mixer over the measured {seconds} s: {counters.LatencySummary(latencyBefore)}; codec CPU per frame {codecCpuPerFrame / 1000:0} µs, per listener packet {(ownCpuPerFrame - codecCpuPerFrame) / Math.Max(1, listenerCount):0} ns");
         return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;
