@@ -29,11 +29,11 @@ public sealed class SignalingFailoverBrowserTests : BrowserFixture
         await using (var creator = new MeetClient(new MeetClientOptions { BaseAddress = nodeA, Transport = SignalingTransport.SignalR }))
             meetingId = (await creator.CreateMeetingAsync("usr_signaling_failover", "Signaling failover")).MeetingId;
 
-        var alice = await JoinAsync(nodeA, "Alice", meetingId);
-        var bob = await JoinAsync(nodeB, "Bob", meetingId);
+        var alice = await ClusterPages.JoinAsync(Browser, nodeA, "Alice", meetingId, MediaTimeout, 640, 360);
+        var bob = await ClusterPages.JoinAsync(Browser, nodeB, "Bob", meetingId, MediaTimeout, 640, 360);
         var aliceId = (await MeetPage.ParticipantIdAsync(alice))!;
         var bobId = (await MeetPage.ParticipantIdAsync(bob))!;
-        await WaitForAsync(async () => await DecodedAsync(alice, bobId) > 10 && await DecodedAsync(bob, aliceId) > 10, "both pages decode each other before the kill", alice, bob);
+        await ClusterPages.WaitForAsync(async () => await ClusterPages.DecodedAsync(alice, bobId) > 10 && await ClusterPages.DecodedAsync(bob, aliceId) > 10, MediaTimeout, "both pages decode each other before the kill", alice, bob);
         (await SignalingNodeAsync(alice)).Url.Should().StartWith(nodeA.ToString().TrimEnd('/'), "Alice starts on node A");
 
         var killed = Stopwatch.GetTimestamp();
@@ -43,17 +43,17 @@ public sealed class SignalingFailoverBrowserTests : BrowserFixture
         var aliceWatch = new FrameWatch(killed);
         var bobWatch = new FrameWatch(killed);
         double? aliceRejoinedMs = null;
-        await WaitForAsync(async () =>
+        await ClusterPages.WaitForAsync(async () =>
         {
-            var aliceFrames = await DecodedAsync(alice, bobId);
-            var bobFrames = await DecodedAsync(bob, aliceId);
+            var aliceFrames = await ClusterPages.DecodedAsync(alice, bobId);
+            var bobFrames = await ClusterPages.DecodedAsync(bob, aliceId);
             aliceWatch.Observe(aliceFrames);
             bobWatch.Observe(bobFrames);
             var back = await MeetPage.StateAsync(alice) == "joined" && (await SignalingNodeAsync(alice)).Url.StartsWith(nodeB.ToString().TrimEnd('/'), StringComparison.Ordinal);
             if (back)
                 aliceRejoinedMs ??= Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
             return back && aliceWatch.FramesSinceLastStall > 10 && bobWatch.FramesSinceLastStall > 10;
-        }, "Alice is back through node B and both pages decode each other again", alice, bob);
+        }, MediaTimeout, "Alice is back through node B and both pages decode each other again", alice, bob);
 
         var node = await SignalingNodeAsync(alice);
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -70,38 +70,10 @@ public sealed class SignalingFailoverBrowserTests : BrowserFixture
         await bob.Context.CloseAsync();
     }
 
-    private async Task<IPage> JoinAsync(Uri node, string name, string meetingId)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = node.ToString().TrimEnd('/'),
-            Permissions = ["camera", "microphone"],
-            ViewportSize = new ViewportSize { Width = 640, Height = 360 },
-        });
-        var page = await context.NewPageAsync();
-        await MeetPage.JoinFromLandingAsync(page, name, meetingId);
-        await MeetPage.WaitForStateAsync(page, MediaTimeout, "joined");
-        return page;
-    }
-
     private static async Task<(string Url, int Switches)> SignalingNodeAsync(IPage page)
     {
         var node = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.meet.signalingNode()");
         return (node.GetProperty("url").GetString()!, node.GetProperty("switches").GetInt32());
-    }
-
-    private static async Task<long> DecodedAsync(IPage page, string participantId) =>
-        (await MeetPage.StatsAsync(page)).TryGetValue(participantId, out var stats) ? stats.FramesDecoded : 0;
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, params IPage[] pages)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(MediaTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-                Assert.Fail($"Timed out: {what}. Pages: {string.Join(" | ", await Task.WhenAll(pages.Select(p => p.InnerTextAsync("body"))))}");
-            await Task.Delay(50);
-        }
     }
 
     // A page's decoded-frame counter of one remote participant, polled: progress is a new positive value

@@ -123,6 +123,19 @@ public sealed class ParticipantRepositoryTests(StorageProvider provider)
         (await participants.ListAsync("mtg-qwerty-9012-zxc", CancellationToken.None)).Select(p => p.AssignedMediaServerId).Should().AllBeEquivalentTo(nodeB);
     }
 
+    [Test]
+    public async Task A_claim_for_a_meeting_that_does_not_exist_changes_no_row()
+    {
+        var ids = await AdmitConnectedAsync("mtg-qwerty-9012-zxc", 2);
+        var nobody = Guid.Empty;
+
+        // What MediaFailover's start-up warm-up runs.
+        await participants.ClaimMeetingMoveAsync(new MeetingMoveClaim(Meet.Modules.Signaling.Internal.MediaFailover.WarmUpMeetingId, nobody, nobody, [nobody], Now), CancellationToken.None);
+
+        (await participants.ListAsync("mtg-qwerty-9012-zxc", CancellationToken.None)).Select(p => p.AssignedMediaServerId).Should().AllBeEquivalentTo(serverId);
+        ids.Should().HaveCount(2);
+    }
+
     private MeetingMoveClaim Claim(string meetingId, Guid candidate, Guid[] ids) => new(meetingId, serverId, candidate, ids, Now - TimeSpan.FromSeconds(2));
 
     private async Task<Guid[]> AdmitConnectedAsync(string meetingId, int count)
