@@ -6,7 +6,11 @@ namespace Meet.Benchmarks.Meeting;
 //                         (the generator's pacer and the server's receive loop);
 //  OnsetToDecision        → the router decided the new dominant speaker (the detector's windows);
 //  DecisionToKeyFrameSent → the SFU sent a switching viewer the first packet of the speaker's keyframe
-//                         (slot remap, PLI, the camera's keyframe, forwarding), one sample per viewer;
+//                         (slot remap, PLI, the camera's keyframe, forwarding), one sample per viewer,
+//                         itself split into DecisionToPli (the SFU's keyframe request, coalesced to one per
+//                         300 ms per layer), PliToKeyFrame (the publisher — here the generator's synthetic
+//                         camera — answering, and the server reading it) and KeyFrameToSent (the fan-out,
+//                         per viewer);
 //  OnsetToKeyFrameSent    the server's whole part, per viewer;
 //  SentToViewerArrival    → that packet was read by the viewer in the generator (loopback and the
 //                         generator's own lateness: what a starved generator adds).
@@ -14,4 +18,4 @@ namespace Meet.Benchmarks.Meeting;
 // (the detector picked someone else) or fell outside the window.
 internal sealed record ServerSpeakerChangeResult(int Changes, int Unmatched, int AlreadyForwarding, int NotStarted,
     Quantiles TalkToOnset, Quantiles OnsetToDecision, Quantiles DecisionToKeyFrameSent, Quantiles OnsetToKeyFrameSent,
-    Quantiles SentToViewerArrival);
+    Quantiles SentToViewerArrival, Quantiles DecisionToPli, Quantiles PliToKeyFrame, Quantiles KeyFrameToSent);

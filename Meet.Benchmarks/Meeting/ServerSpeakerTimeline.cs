@@ -19,6 +19,9 @@ internal static class ServerSpeakerTimeline
         var decisionToSent = new List<double>();
         var onsetToSent = new List<double>();
         var sentToArrival = new List<double>();
+        var decisionToPli = new List<double>();
+        var pliToKeyFrame = new List<double>();
+        var keyFrameToSent = new List<double>();
         int changes = 0, unmatched = 0, alreadyForwarding = 0, notStarted = 0;
         foreach (var record in records)
         {
@@ -40,9 +43,15 @@ internal static class ServerSpeakerTimeline
                 talkToOnset.Add(Ms(onset - turn.StartTicks));
                 onsetToDecision.Add(Ms(record.DecisionTicks - onset));
             }
+            if (record.KeyFrameRequestedTicks != 0)
+                decisionToPli.Add(Ms(record.KeyFrameRequestedTicks - record.DecisionTicks));
+            if (record.KeyFrameRequestedTicks != 0 && record.KeyFrameReceivedTicks >= record.KeyFrameRequestedTicks)
+                pliToKeyFrame.Add(Ms(record.KeyFrameReceivedTicks - record.KeyFrameRequestedTicks));
             foreach (var sent in record.KeyFramesSent)
             {
                 decisionToSent.Add(Ms(sent.SentTicks - record.DecisionTicks));
+                if (record.KeyFrameReceivedTicks != 0)
+                    keyFrameToSent.Add(Ms(sent.SentTicks - record.KeyFrameReceivedTicks));
                 if (onset != 0)
                     onsetToSent.Add(Ms(sent.SentTicks - onset));
                 if (participantNumbers(sent.SubscriberId) is { } viewer && arrivals.TryGetValue((viewer, turn.Index), out var arrived))
@@ -51,7 +60,7 @@ internal static class ServerSpeakerTimeline
         }
         return new ServerSpeakerChangeResult(changes, unmatched, alreadyForwarding, notStarted,
             Quantiles.Of(talkToOnset), Quantiles.Of(onsetToDecision), Quantiles.Of(decisionToSent), Quantiles.Of(onsetToSent),
-            Quantiles.Of(sentToArrival));
+            Quantiles.Of(sentToArrival), Quantiles.Of(decisionToPli), Quantiles.Of(pliToKeyFrame), Quantiles.Of(keyFrameToSent));
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

@@ -129,6 +129,8 @@ internal sealed partial class Producer
         if (Mixer is { } mixer)
             PushToMixer(mixer, packet, header);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header, state);
+        if (keyFrame && Kind == MediaKind.Video)
+            Volatile.Write(ref state.LastKeyFrameReceived, now);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
         {

@@ -34,6 +34,10 @@ internal sealed class ProducerLayer
 
     public long LastKeyFrameRequest { get; set; }
 
+    // When the latest keyframe's first packet arrived (Stopwatch ticks; the packet path writes it, on
+    // keyframes only). The speaker-change timeline reads it: PLI sent → the publisher's keyframe back.
+    public long LastKeyFrameReceived;
+
     public int KeyFrameRequestPending;
 
     // Bytes received (packet path, one writer) and the bitrate measured from them once a second

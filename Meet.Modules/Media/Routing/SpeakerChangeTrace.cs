@@ -18,11 +18,15 @@ internal sealed class SpeakerChangeTrace
     private readonly int _alreadyForwarding;
     private readonly List<(string SubscriberId, Consumer Consumer)> _waiting;
     private readonly List<SubscriberKeyFrameSent> _sent;
+    private readonly ProducerLayer[] _cameraLayers;
     private int _closedBeforeStart;
+    private long _keyFrameRequested;
+    private long _keyFrameReceived;
 
     private SpeakerChangeTrace(string meetingId, string speakerId, long onset, long decision, int alreadyForwarding,
-        List<(string, Consumer)> waiting)
+        List<(string, Consumer)> waiting, ProducerLayer[] cameraLayers)
     {
+        _cameraLayers = cameraLayers;
         _meetingId = meetingId;
         _speakerId = speakerId;
         _onset = onset;
@@ -38,9 +42,15 @@ internal sealed class SpeakerChangeTrace
     {
         var waiting = new List<(string, Consumer)>();
         var alreadyForwarding = 0;
+        ProducerLayer[] cameraLayers = [];
         foreach (var member in members)
         {
-            if (member.HasLeft || member.ParticipantId == speakerId)
+            if (member.ParticipantId == speakerId)
+            {
+                cameraLayers = [.. member.Publishing.Producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen).SelectMany(p => p.Layers)];
+                continue;
+            }
+            if (member.HasLeft)
                 continue;
             var consumer = SpeakerCamera(member.Subscribing, speakerId);
             if (consumer is null)
@@ -50,7 +60,7 @@ internal sealed class SpeakerChangeTrace
             else
                 waiting.Add((member.ParticipantId, consumer));
         }
-        return new SpeakerChangeTrace(meetingId, speakerId, onset, decision, alreadyForwarding, waiting);
+        return new SpeakerChangeTrace(meetingId, speakerId, onset, decision, alreadyForwarding, waiting, cameraLayers);
     }
 
     private static Consumer? SpeakerCamera(SubscriberAllocator subscriber, string speakerId)
@@ -73,6 +83,13 @@ internal sealed class SpeakerChangeTrace
     // left waiting, or the deadline passed).
     public bool Poll(long now)
     {
+        // The first PLI to the speaker's camera and the first keyframe back since the decision (a later
+        // one, 300 ms on at the earliest, cannot hide it between two 50 ms polls).
+        foreach (var layer in _cameraLayers)
+        {
+            _keyFrameRequested = EarliestSince(_keyFrameRequested, layer.LastKeyFrameRequest);
+            _keyFrameReceived = EarliestSince(_keyFrameReceived, Volatile.Read(ref layer.LastKeyFrameReceived));
+        }
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             var (subscriberId, consumer) = _waiting[i];
@@ -90,11 +107,14 @@ internal sealed class SpeakerChangeTrace
         return _waiting.Count == 0 || now - _decision > Deadline;
     }
 
+    // The earliest stamp at or after the decision seen so far (0: none yet).
+    private long EarliestSince(long seen, long stamp) => stamp < _decision ? seen : seen == 0 ? stamp : Math.Min(seen, stamp);
+
     // The record as it stands: what has not started yet counts as not started.
     public SpeakerChangeRecord Finish()
     {
         Poll(Stopwatch.GetTimestamp());
-        return new SpeakerChangeRecord(_meetingId, _speakerId, _onset, _decision, _sent.ToArray(), _alreadyForwarding,
-            _waiting.Count + _closedBeforeStart);
+        return new SpeakerChangeRecord(_meetingId, _speakerId, _onset, _decision, _keyFrameRequested, _keyFrameReceived,
+            _sent.ToArray(), _alreadyForwarding, _waiting.Count + _closedBeforeStart);
     }
 }

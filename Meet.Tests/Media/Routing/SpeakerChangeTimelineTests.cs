@@ -28,14 +28,7 @@ public sealed class SpeakerChangeTimelineTests
             sfu.Join(id);
             sfu.Publish(id);
         }
-        var port = 52000;
-        foreach (var participant in sfu.Participants.Values)
-        {
-            while (participant.HasOffer)
-                participant.AnswerNext().Succeeded.Should().BeTrue();
-            participant.Server.Subscriber.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()),
-                PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, port++)));
-        }
+        AnswerAndConnectSubscribers(sfu, firstPort: 52000);
         sfu.SelectionTick();
         var talkStart = Stopwatch.GetTimestamp();
 
@@ -65,7 +58,9 @@ public sealed class SpeakerChangeTimelineTests
         record.VoiceOnsetTicks.Should().BeGreaterThanOrEqualTo(talkStart);
         record.DecisionTicks.Should().BeGreaterThan(record.VoiceOnsetTicks);
         record.DecisionTicks.Should().BeLessThan(beforeKeyFrame);
-        record.KeyFramesSent.Should().OnlyContain(k => k.SentTicks >= beforeKeyFrame);
+        record.KeyFrameRequestedTicks.Should().BeInRange(record.DecisionTicks, beforeKeyFrame, "the remapped slots asked d's camera for a keyframe at once");
+        record.KeyFrameReceivedTicks.Should().BeGreaterThanOrEqualTo(beforeKeyFrame, "the delta frame before it is no keyframe");
+        record.KeyFramesSent.Should().OnlyContain(k => k.SentTicks >= record.KeyFrameReceivedTicks);
     }
 
     [Test]
@@ -78,14 +73,7 @@ public sealed class SpeakerChangeTimelineTests
             sfu.Join(id);
             sfu.Publish(id);
         }
-        var port = 52100;
-        foreach (var participant in sfu.Participants.Values)
-        {
-            while (participant.HasOffer)
-                participant.AnswerNext().Succeeded.Should().BeTrue();
-            participant.Server.Subscriber.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()),
-                PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, port++)));
-        }
+        AnswerAndConnectSubscribers(sfu, firstPort: 52100);
         sfu.SelectionTick();
         SendVideo(sfu, "b", keyFrame: true, sequence: 1);
 
@@ -110,10 +98,24 @@ public sealed class SpeakerChangeTimelineTests
     {
         var timeline = new SpeakerChangeTimeline();
         for (var i = 0; i < SpeakerChangeTimeline.Capacity + 3; i++)
-            timeline.Add(new SpeakerChangeRecord("m", "p" + i, 0, i, [], 0, 0));
+            timeline.Add(new SpeakerChangeRecord("m", "p" + i, 0, i, 0, 0, [], 0, 0));
         var records = timeline.Snapshot();
         records.Should().HaveCount(SpeakerChangeTimeline.Capacity);
         records[0].SpeakerId.Should().Be("p3", "the oldest went first");
+    }
+
+    // Every participant answers its subscriber offers and its subscriber transport is up (SRTP keys of
+    // its own, a loopback address nobody listens on: the test reads the server's stamps, not the wire).
+    private static void AnswerAndConnectSubscribers(InMemorySfu sfu, int firstPort)
+    {
+        var port = firstPort;
+        foreach (var participant in sfu.Participants.Values)
+        {
+            while (participant.HasOffer)
+                participant.AnswerNext().Succeeded.Should().BeTrue();
+            participant.Server.Subscriber.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()),
+                PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, port++)));
+        }
     }
 
     private static void SendAudio(InMemorySfu sfu, string publisherId, byte level, ushort sequence)
