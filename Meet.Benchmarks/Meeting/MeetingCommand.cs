@@ -138,7 +138,7 @@ internal static class MeetingCommand
                 md.AppendLine(inv, $"Speaker changes on the server's clock ({r.Step}): {server.Changes} changes matched to turns ({server.Unmatched} others); " +
                     $"talk start -> voice onset at the SFU {server.TalkToOnset}; onset -> decision {server.OnsetToDecision}; " +
                     $"**decision -> first keyframe packet sent, per switching viewer {server.DecisionToKeyFrameSent}**, max {server.DecisionToKeyFrameSent.Max:F0} ms " +
-                    $"(decision -> PLI to the camera {server.DecisionToPli}; PLI -> camera's keyframe at the SFU {server.PliToKeyFrame}; keyframe -> sent to the viewer {server.KeyFrameToSent}); " +
+                    $"(decision -> selection applied {server.DecisionToApplied}; decision -> PLI to the camera {server.DecisionToPli}; PLI -> camera's keyframe at the SFU {server.PliToKeyFrame}; keyframe -> sent to the viewer {server.KeyFrameToSent}); " +
                     $"onset -> keyframe sent {server.OnsetToKeyFrameSent}; keyframe sent -> read by the viewer (loopback + generator lag) {server.SentToViewerArrival}; " +
                     $"{server.AlreadyForwarding} viewers already had the speaker, {server.NotStarted} got no keyframe within the trace.");
             }

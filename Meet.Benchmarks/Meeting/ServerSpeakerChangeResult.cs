@@ -7,7 +7,8 @@ namespace Meet.Benchmarks.Meeting;
 //  OnsetToDecision        → the router decided the new dominant speaker (the detector's windows);
 //  DecisionToKeyFrameSent → the SFU sent a switching viewer the first packet of the speaker's keyframe
 //                         (slot remap, PLI, the camera's keyframe, forwarding), one sample per viewer,
-//                         itself split into DecisionToPli (the SFU's keyframe request, coalesced to one per
+//                         itself split into DecisionToApplied (every subscriber's slots remapped, under the
+//                         meeting's lock: the part that grows with the meeting), DecisionToPli (the SFU's keyframe request, coalesced to one per
 //                         300 ms per layer), PliToKeyFrame (the publisher — here the generator's synthetic
 //                         camera — answering, and the server reading it) and KeyFrameToSent (the fan-out,
 //                         per viewer);
@@ -18,4 +19,4 @@ namespace Meet.Benchmarks.Meeting;
 // (the detector picked someone else) or fell outside the window.
 internal sealed record ServerSpeakerChangeResult(int Changes, int Unmatched, int AlreadyForwarding, int NotStarted,
     Quantiles TalkToOnset, Quantiles OnsetToDecision, Quantiles DecisionToKeyFrameSent, Quantiles OnsetToKeyFrameSent,
-    Quantiles SentToViewerArrival, Quantiles DecisionToPli, Quantiles PliToKeyFrame, Quantiles KeyFrameToSent);
+    Quantiles SentToViewerArrival, Quantiles DecisionToApplied, Quantiles DecisionToPli, Quantiles PliToKeyFrame, Quantiles KeyFrameToSent);

@@ -19,6 +19,7 @@ internal static class ServerSpeakerTimeline
         var decisionToSent = new List<double>();
         var onsetToSent = new List<double>();
         var sentToArrival = new List<double>();
+        var decisionToApplied = new List<double>();
         var decisionToPli = new List<double>();
         var pliToKeyFrame = new List<double>();
         var keyFrameToSent = new List<double>();
@@ -43,6 +44,7 @@ internal static class ServerSpeakerTimeline
                 talkToOnset.Add(Ms(onset - turn.StartTicks));
                 onsetToDecision.Add(Ms(record.DecisionTicks - onset));
             }
+            decisionToApplied.Add(Ms(record.AppliedTicks - record.DecisionTicks));
             if (record.KeyFrameRequestedTicks != 0)
                 decisionToPli.Add(Ms(record.KeyFrameRequestedTicks - record.DecisionTicks));
             if (record.KeyFrameRequestedTicks != 0 && record.KeyFrameReceivedTicks >= record.KeyFrameRequestedTicks)
@@ -60,7 +62,7 @@ internal static class ServerSpeakerTimeline
         }
         return new ServerSpeakerChangeResult(changes, unmatched, alreadyForwarding, notStarted,
             Quantiles.Of(talkToOnset), Quantiles.Of(onsetToDecision), Quantiles.Of(decisionToSent), Quantiles.Of(onsetToSent),
-            Quantiles.Of(sentToArrival), Quantiles.Of(decisionToPli), Quantiles.Of(pliToKeyFrame), Quantiles.Of(keyFrameToSent));
+            Quantiles.Of(sentToArrival), Quantiles.Of(decisionToApplied), Quantiles.Of(decisionToPli), Quantiles.Of(pliToKeyFrame), Quantiles.Of(keyFrameToSent));
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

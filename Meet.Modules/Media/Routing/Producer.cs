@@ -130,7 +130,7 @@ internal sealed partial class Producer
             PushToMixer(mixer, packet, header);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header, state);
         if (keyFrame && Kind == MediaKind.Video)
-            Volatile.Write(ref state.LastKeyFrameReceived, now);
+            ProducerLayer.Stamp(ref state.FirstKeyFrameSinceWatch, Volatile.Read(ref state.KeyFrameWatchFrom), now);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
         {
@@ -310,6 +310,7 @@ internal sealed partial class Producer
     private void SendPli(ProducerLayer state, long now, MediaSender sender)
     {
         state.LastKeyFrameRequest = now;
+        ProducerLayer.Stamp(ref state.FirstRequestSinceWatch, Volatile.Read(ref state.KeyFrameWatchFrom), now);
         Volatile.Write(ref state.KeyFrameRequestPending, 0);
         Span<byte> buffer = stackalloc byte[RtcpPli.Size];
         if (new RtcpPli(RtcpSenderSsrc, state.Ssrc).TryWrite(buffer, out var written) && Transport.SendRtcp(buffer[..written], sender))

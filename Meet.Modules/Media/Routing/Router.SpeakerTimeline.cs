@@ -13,16 +13,25 @@ internal sealed partial class Router
     // Where finished traces go; null: speaker changes are not traced.
     public SpeakerChangeTimeline? SpeakerTimeline { get; init; }
 
-    // Under the lock, after a speaker change was applied (the new consumers exist and asked for keyframes).
-    private void TraceSpeakerChange(long decidedAt)
+    // Under the lock, when the selector decided on a new speaker and before the change is applied: the
+    // previous trace ends, and the new speaker's camera is watched for the PLI the remap sends.
+    private void OnSpeakerDecided(long decidedAt)
     {
         if (SpeakerTimeline is null)
             return;
         FinishSpeakerTrace();
-        if (Selection.DominantSpeaker is not { } speaker)
+        if (Selection.DominantSpeaker is { } speaker)
+            SpeakerChangeTrace.WatchCamera(speaker, _members, decidedAt);
+    }
+
+    // Under the lock, after the change was applied (the new consumers exist and asked for keyframes).
+    private void TraceSpeakerChange(long decidedAt)
+    {
+        if (SpeakerTimeline is null || Selection.DominantSpeaker is not { } speaker)
             return;
+        var appliedAt = Stopwatch.GetTimestamp();
         var onset = _members.FirstOrDefault(m => m.ParticipantId == speaker)?.Publishing.VoiceOnsetAt ?? 0;
-        _speakerTrace = SpeakerChangeTrace.Start(MeetingId, speaker, onset, decidedAt, _members);
+        _speakerTrace = SpeakerChangeTrace.Start(MeetingId, speaker, onset, decidedAt, appliedAt, _members);
     }
 
     // Every selection tick: ends the trace once every switching subscriber got its keyframe (or 5 s passed).

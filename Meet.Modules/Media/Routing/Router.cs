@@ -281,6 +281,8 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
         if (Selector.Tick(Publishers(), activity, out var speakerChanged, covered))
         {
             var decidedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (speakerChanged)
+                OnSpeakerDecided(decidedAt);
             Apply(speakerChanged);
             if (speakerChanged)
             {

@@ -20,12 +20,12 @@ internal sealed class SpeakerChangeTrace
     private readonly List<SubscriberKeyFrameSent> _sent;
     private readonly ProducerLayer[] _cameraLayers;
     private int _closedBeforeStart;
-    private long _keyFrameRequested;
-    private long _keyFrameReceived;
+    private readonly long _applied;
 
-    private SpeakerChangeTrace(string meetingId, string speakerId, long onset, long decision, int alreadyForwarding,
+    private SpeakerChangeTrace(string meetingId, string speakerId, long onset, long decision, long applied, int alreadyForwarding,
         List<(string, Consumer)> waiting, ProducerLayer[] cameraLayers)
     {
+        _applied = applied;
         _cameraLayers = cameraLayers;
         _meetingId = meetingId;
         _speakerId = speakerId;
@@ -36,21 +36,28 @@ internal sealed class SpeakerChangeTrace
         _sent = new List<SubscriberKeyFrameSent>(waiting.Count);
     }
 
-    // After the selection was applied: every member's consumer of the speaker's camera either forwards
-    // already (it was in that member's set) or waits for its keyframe.
-    public static SpeakerChangeTrace Start(string meetingId, string speakerId, long onset, long decision, IEnumerable<RouterMember> members)
+    // The speaker's camera layers, whose first PLI and keyframe since the decision the trace reports:
+    // called before the selection is applied, so the PLI the remapped slots send at once counts.
+    public static void WatchCamera(string speakerId, IEnumerable<RouterMember> members, long decision)
+    {
+        foreach (var layer in CameraLayers(speakerId, members))
+            layer.WatchKeyFrames(decision);
+    }
+
+    private static ProducerLayer[] CameraLayers(string speakerId, IEnumerable<RouterMember> members) =>
+        [.. members.Where(m => m.ParticipantId == speakerId)
+            .SelectMany(m => m.Publishing.Producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen))
+            .SelectMany(p => p.Layers)];
+
+    // After the selection was applied (at `applied`): every member's consumer of the speaker's camera
+    // either forwards already (it was in that member's set) or waits for its keyframe.
+    public static SpeakerChangeTrace Start(string meetingId, string speakerId, long onset, long decision, long applied, IEnumerable<RouterMember> members)
     {
         var waiting = new List<(string, Consumer)>();
         var alreadyForwarding = 0;
-        ProducerLayer[] cameraLayers = [];
         foreach (var member in members)
         {
-            if (member.ParticipantId == speakerId)
-            {
-                cameraLayers = [.. member.Publishing.Producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen).SelectMany(p => p.Layers)];
-                continue;
-            }
-            if (member.HasLeft)
+            if (member.HasLeft || member.ParticipantId == speakerId)
                 continue;
             var consumer = SpeakerCamera(member.Subscribing, speakerId);
             if (consumer is null)
@@ -60,7 +67,7 @@ internal sealed class SpeakerChangeTrace
             else
                 waiting.Add((member.ParticipantId, consumer));
         }
-        return new SpeakerChangeTrace(meetingId, speakerId, onset, decision, alreadyForwarding, waiting, cameraLayers);
+        return new SpeakerChangeTrace(meetingId, speakerId, onset, decision, applied, alreadyForwarding, waiting, CameraLayers(speakerId, members));
     }
 
     private static Consumer? SpeakerCamera(SubscriberAllocator subscriber, string speakerId)
@@ -83,13 +90,6 @@ internal sealed class SpeakerChangeTrace
     // left waiting, or the deadline passed).
     public bool Poll(long now)
     {
-        // The first PLI to the speaker's camera and the first keyframe back since the decision (a later
-        // one, 300 ms on at the earliest, cannot hide it between two 50 ms polls).
-        foreach (var layer in _cameraLayers)
-        {
-            _keyFrameRequested = EarliestSince(_keyFrameRequested, layer.LastKeyFrameRequest);
-            _keyFrameReceived = EarliestSince(_keyFrameReceived, Volatile.Read(ref layer.LastKeyFrameReceived));
-        }
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             var (subscriberId, consumer) = _waiting[i];
@@ -107,14 +107,22 @@ internal sealed class SpeakerChangeTrace
         return _waiting.Count == 0 || now - _decision > Deadline;
     }
 
-    // The earliest stamp at or after the decision seen so far (0: none yet).
-    private long EarliestSince(long seen, long stamp) => stamp < _decision ? seen : seen == 0 ? stamp : Math.Min(seen, stamp);
+    private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
 
     // The record as it stands: what has not started yet counts as not started.
     public SpeakerChangeRecord Finish()
     {
         Poll(Stopwatch.GetTimestamp());
-        return new SpeakerChangeRecord(_meetingId, _speakerId, _onset, _decision, _keyFrameRequested, _keyFrameReceived,
+        // The earliest across the camera's layers (a simulcast camera is asked per layer).
+        long requested = 0, received = 0;
+        foreach (var layer in _cameraLayers)
+        {
+            if (Volatile.Read(ref layer.KeyFrameWatchFrom) != _decision)
+                continue;
+            requested = Earliest(requested, Volatile.Read(ref layer.FirstRequestSinceWatch));
+            received = Earliest(received, Volatile.Read(ref layer.FirstKeyFrameSinceWatch));
+        }
+        return new SpeakerChangeRecord(_meetingId, _speakerId, _onset, _decision, _applied, requested, received,
             _sent.ToArray(), _alreadyForwarding, _waiting.Count + _closedBeforeStart);
     }
 }

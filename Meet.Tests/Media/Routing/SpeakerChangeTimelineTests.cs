@@ -38,7 +38,7 @@ public sealed class SpeakerChangeTimelineTests
         for (var tick = 0; tick < 20 && sfu.Module.FindSelection(InMemorySfu.MeetingId)!.DominantSpeaker != "d"; tick++)
         {
             for (var p = 0; p < 5; p++)
-                SendAudio(sfu, "d", 20, audioSequence++);
+                sfu.SendAudio("d", 20, audioSequence++);
             sfu.SelectionTick();
         }
         sfu.Module.FindSelection(InMemorySfu.MeetingId)!.DominantSpeaker.Should().Be("d");
@@ -58,7 +58,8 @@ public sealed class SpeakerChangeTimelineTests
         record.VoiceOnsetTicks.Should().BeGreaterThanOrEqualTo(talkStart);
         record.DecisionTicks.Should().BeGreaterThan(record.VoiceOnsetTicks);
         record.DecisionTicks.Should().BeLessThan(beforeKeyFrame);
-        record.KeyFrameRequestedTicks.Should().BeInRange(record.DecisionTicks, beforeKeyFrame, "the remapped slots asked d's camera for a keyframe at once");
+        record.AppliedTicks.Should().BeInRange(record.DecisionTicks, beforeKeyFrame);
+        record.KeyFrameRequestedTicks.Should().BeInRange(record.DecisionTicks, record.AppliedTicks, "the remapped slots asked d's camera for a keyframe while the change was applied");
         record.KeyFrameReceivedTicks.Should().BeGreaterThanOrEqualTo(beforeKeyFrame, "the delta frame before it is no keyframe");
         record.KeyFramesSent.Should().OnlyContain(k => k.SentTicks >= record.KeyFrameReceivedTicks);
     }
@@ -81,7 +82,7 @@ public sealed class SpeakerChangeTimelineTests
         for (var tick = 0; tick < 20 && sfu.Module.FindSelection(InMemorySfu.MeetingId)!.DominantSpeaker != "b"; tick++)
         {
             for (var p = 0; p < 5; p++)
-                SendAudio(sfu, "b", 20, audioSequence++);
+                sfu.SendAudio("b", 20, audioSequence++);
             sfu.SelectionTick();
         }
         sfu.SelectionTick();
@@ -98,7 +99,7 @@ public sealed class SpeakerChangeTimelineTests
     {
         var timeline = new SpeakerChangeTimeline();
         for (var i = 0; i < SpeakerChangeTimeline.Capacity + 3; i++)
-            timeline.Add(new SpeakerChangeRecord("m", "p" + i, 0, i, 0, 0, [], 0, 0));
+            timeline.Add(new SpeakerChangeRecord("m", "p" + i, 0, i, i, 0, 0, [], 0, 0));
         var records = timeline.Snapshot();
         records.Should().HaveCount(SpeakerChangeTimeline.Capacity);
         records[0].SpeakerId.Should().Be("p3", "the oldest went first");
@@ -116,17 +117,6 @@ public sealed class SpeakerChangeTimelineTests
             participant.Server.Subscriber.ConnectForTesting(new SrtpSession(NewKeys(), NewKeys()),
                 PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, port++)));
         }
-    }
-
-    private static void SendAudio(InMemorySfu sfu, string publisherId, byte level, ushort sequence)
-    {
-        var producer = sfu.Participants[publisherId].Server.Producers.Single(p => p.Kind == MediaKind.Audio);
-        var buffer = new byte[200];
-        var writer = new RtpPacketWriter(buffer, 111, sequence, sequence * 960u, 0x1111, marker: false);
-        writer.AddExtension(InMemorySfu.AudioLevelExtensionId, [level]);
-        writer.TryComplete(new byte[40], 0, out var length).Should().BeTrue();
-        RtpHeader.TryParse(buffer.AsSpan(0, length), out var header).Should().BeTrue();
-        producer.OnRtp(buffer.AsSpan(0, length), header, 0, sfu.Module.Sender);
     }
 
     // One single-packet VP8 frame (RFC 7741 descriptor with the S bit; RFC 6386 frame tag, P bit 0 = key).
