@@ -36,6 +36,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             Transport = options.Transport,
             AnswerSubscriberOffers = true,
             PublisherTransportWideCc = true,
+            // Issue 10: a camera answers the SFU's PLI at once, as a real one on its own machine would,
+            // not after the thread pool drained the subscribers' packets (a talk spurt to 999 viewers).
+            PublisherReceiveThread = true,
             MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };

@@ -142,7 +142,15 @@ public sealed class ConferenceSelectionEndToEndTests
 
     private MeetClient NewClient()
     {
-        var client = new MeetClient(new MeetClientOptions { BaseAddress = host.BaseAddress, Transport = SignalingTransport.SignalR, AnswerSubscriberOffers = true });
+        // The bots' publishers receive on threads of their own (the load generator's setting): a new
+        // speaker's keyframe, which every change here waits for, answers a PLI read on that thread.
+        var client = new MeetClient(new MeetClientOptions
+        {
+            BaseAddress = host.BaseAddress,
+            Transport = SignalingTransport.SignalR,
+            AnswerSubscriberOffers = true,
+            PublisherReceiveThread = true,
+        });
         clients.Add(client);
         return client;
     }
