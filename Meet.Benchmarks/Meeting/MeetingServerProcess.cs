@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Meet.Benchmarks.Processes;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,6 +16,8 @@ namespace Meet.Benchmarks.Meeting;
 internal sealed class MeetingServerProcess : IAsyncDisposable
 {
     private const string ReadyPrefix = "MEET-READY ";
+    // A line on the child's stdin: write the media module's speaker-change records (JSON) to this path.
+    private const string SpeakerChangesCommand = "speaker-changes ";
 
     private readonly ServerChildProcess _process;
     private readonly string _dataDirectory;
@@ -79,12 +85,42 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
         Console.WriteLine(ReadyPrefix + (addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the server announced no address")));
         Console.Out.Flush();
         // The parent closes stdin (or dies) to stop us.
-        while (await Console.In.ReadLineAsync() is not null)
+        while (await Console.In.ReadLineAsync() is { } line)
         {
+            if (line.StartsWith(SpeakerChangesCommand, StringComparison.Ordinal))
+                WriteSpeakerChanges(app.Services, line[SpeakerChangesCommand.Length..].Trim());
         }
         await app.StopAsync();
         await app.DisposeAsync();
         return 0;
+    }
+
+    // Issue 10: the server's own speaker-change stamps (Meet.Modules.Media.Routing.SpeakerChangeTimeline),
+    // through the child's stdin and a file in its data folder; null when it did not answer in time.
+    public async Task<IReadOnlyList<SpeakerChangeRecord>?> ReadSpeakerChangesAsync(TimeSpan timeout)
+    {
+        var path = Path.Combine(_dataDirectory, $"speaker-changes-{Interlocked.Increment(ref _reads)}.json");
+        await _process.WriteLineAsync(SpeakerChangesCommand + path);
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!File.Exists(path))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                return null;
+            await Task.Delay(50);
+        }
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<List<SpeakerChangeRecord>>(stream);
+    }
+
+    private int _reads;
+
+    // Written aside and moved, so the parent never reads half a file.
+    private static void WriteSpeakerChanges(IServiceProvider services, string path)
+    {
+        var records = services.GetService<MediaModule>()?.SpeakerChanges.Snapshot() ?? [];
+        var partial = path + ".partial";
+        File.WriteAllText(partial, JsonSerializer.Serialize(records));
+        File.Move(partial, path, overwrite: true);
     }
 
     public async ValueTask DisposeAsync()

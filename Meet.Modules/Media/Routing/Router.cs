@@ -277,11 +277,16 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
             if (voice > 0)
                 activity[member.ParticipantId] = voice;
         }
+        PollSpeakerTrace();
         if (Selector.Tick(Publishers(), activity, out var speakerChanged, covered))
         {
+            var decidedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (speakerChanged)
+                OnSpeakerDecided(decidedAt);
             Apply(speakerChanged);
             if (speakerChanged)
             {
+                TraceSpeakerChange(decidedAt);
                 var update = new ActiveSpeakerUpdate(Selection.DominantSpeaker, Selection.RecentSpeakers);
                 foreach (var member in _members)
                     _events.Add((member, update));
