@@ -88,7 +88,8 @@ internal static class MeetingCommand
 
     private static string Summary(StepResult r) => FormattableString.Invariant(
         $"{r.Step}: {r.Joined}/{r.Participants} joined in {r.JoinAllSeconds:F1} s, {r.SubscribersWithAllMedia}/{r.Subscribers} subscribers with all media, out {r.PacketsOutPerSecond:N0} p/s, server {r.ServerCores:F2} cores = {r.ServerMicrosecondsPerForwardedPacket:F1} µs per forwarded packet, subscriber PC ≤ {r.SubscriberSectionsMax} m-sections after {r.SubscriberOffersMean:F1} offers on average, {(r.Subscribers == 0 ? 0 : r.MegabitsOutPerSecond * 1000 / r.Subscribers):F0} kbps received per subscriber, server {r.ServerCpuMsPerSubscriberSecond:F3} ms/s per subscriber net of idle") +
-        (r.SpeakerChanges is { } sc ? FormattableString.Invariant($", speaker change -> first video packet p50 {sc.FirstPacketP50Ms:F0} / p95 {sc.FirstPacketP95Ms:F0} ms over {sc.Samples} switches") : "");
+        (r.SpeakerChanges is { } sc ? FormattableString.Invariant($", speaker change -> first video packet p50 {sc.FirstPacketP50Ms:F0} / p95 {sc.FirstPacketP95Ms:F0} ms over {sc.Samples} switches") : "") +
+        (r.ServerSpeakerChanges is { } server ? $", server decision -> keyframe sent {server.DecisionToKeyFrameSent}, onset -> decision {server.OnsetToDecision}" : "");
 
     private static string Markdown(MeetingScenario scenario, MeetingOptions options, string[] args, string machine, List<StepResult> results)
     {
@@ -131,6 +132,15 @@ internal static class MeetingCommand
                     $"{sc.Samples} viewer switches (+ {sc.AlreadyInView} where the talker was already in view): talk start -> first video packet of the new speaker " +
                     $"p50 {sc.FirstPacketP50Ms:F0} / p95 {sc.FirstPacketP95Ms:F0} / max {sc.FirstPacketMaxMs:F0} ms; -> complete keyframe ({sc.KeyframeSamples}) " +
                     $"p50 {sc.KeyframeP50Ms:F0} / p95 {sc.KeyframeP95Ms:F0} ms; -> speaker announced over signaling ({sc.AnnouncedSamples}) p50 {sc.AnnouncedP50Ms:F0} / p95 {sc.AnnouncedP95Ms:F0} ms.");
+            }
+            if (r.ServerSpeakerChanges is { } server)
+            {
+                md.AppendLine(inv, $"Speaker changes on the server's clock ({r.Step}): {server.Changes} changes matched to turns ({server.Unmatched} others); " +
+                    $"talk start -> voice onset at the SFU {server.TalkToOnset}; onset -> decision {server.OnsetToDecision}; " +
+                    $"**decision -> first keyframe packet sent, per switching viewer {server.DecisionToKeyFrameSent}**, max {server.DecisionToKeyFrameSent.Max:F0} ms " +
+                    $"(decision -> selection applied {server.DecisionToApplied}; decision -> PLI to the camera {server.DecisionToPli}; PLI -> camera's keyframe at the SFU {server.PliToKeyFrame}; keyframe -> sent to the viewer {server.KeyFrameToSent}); " +
+                    $"onset -> keyframe sent {server.OnsetToKeyFrameSent}; keyframe sent -> read by the viewer (loopback + generator lag) {server.SentToViewerArrival}; " +
+                    $"{server.AlreadyForwarding} viewers already had the speaker, {server.NotStarted} got no keyframe within the trace.");
             }
             md.AppendLine(inv, $"Joins ({r.Step}): {r.JoinAllSeconds:F1} s for {r.Participants}; CPU per join: server {r.ServerCpuMsPerJoin:F1} ms, generator {r.GeneratorCpuMsPerJoin:F1} ms; " +
                 $"server + generator got {r.JoinCoresUsed:F2} cores during the joins.");

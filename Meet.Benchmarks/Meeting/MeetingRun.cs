@@ -36,6 +36,9 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             Transport = options.Transport,
             AnswerSubscriberOffers = true,
             PublisherTransportWideCc = true,
+            // Issue 10: a camera answers the SFU's PLI at once, as a real one on its own machine would,
+            // not after the thread pool drained the subscribers' packets (a talk spurt to 999 viewers).
+            PublisherReceiveThread = true,
             MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
@@ -181,6 +184,11 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         await churnStop.CancelAsync();
         if (speakerChanges is not null)
             speakerChanges.Measuring = false;
+        // Issue 10: the server's own stamps of the window's speaker changes (the last change gets a moment
+        // to reach its viewers' keyframes; a trace ends by itself once every switching viewer got one).
+        var serverSpeakerChanges = turns is not null && speakerChanges is not null
+            ? await ServerSpeakerChangesAsync(server, turns, speakerChanges, publisherNumbers)
+            : null;
         var (churnLeft, churnJoined) = await churn;
         var windowSeconds = window.Elapsed.TotalSeconds;
         var endServer = server.Sample();
@@ -261,6 +269,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             ServerPacketsPerSendCall = serverCounted.EngineBatchesOut > 0 ? serverCounted.EnginePacketsOut / serverCounted.EngineBatchesOut : double.NaN,
             ServerPacketsPerSendMessage = serverCounted.EngineSendMessages > 0 ? serverCounted.EnginePacketsOut / serverCounted.EngineSendMessages : double.NaN,
             SpeakerChanges = speakerChanges?.Result(),
+            ServerSpeakerChanges = serverSpeakerChanges,
             GeneratorCores = (endGenerator - startGenerator).TotalSeconds / windowSeconds,
             LoadAverage = LoadAverage(),
             LatencyP50Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.5),
@@ -292,6 +301,17 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             await p.DisposeAsync();
         });
         return result;
+    }
+
+    private static async Task<ServerSpeakerChangeResult?> ServerSpeakerChangesAsync(MeetingServerProcess server, SpeakerTurns turns,
+        SpeakerChangeRecorder recorder, System.Collections.Concurrent.ConcurrentDictionary<string, int> participantNumbers)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var records = await server.ReadSpeakerChangesAsync(TimeSpan.FromSeconds(30));
+        if (records is null)
+            return null;
+        return ServerSpeakerTimeline.Compute(records, turns.History(), turns.TurnLength,
+            id => participantNumbers.TryGetValue(id, out var number) ? number : null, recorder.FirstPacketArrivals());
     }
 
     // The churn loop: every 1/rate seconds a random viewer leaves and a new one joins the same meeting.
@@ -426,13 +446,7 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         participants.Where(p => p.Stats.FirstMediaTicks > p.JoinStartedTicks)
             .Select(p => (p.Stats.FirstMediaTicks - p.JoinStartedTicks) * 1000.0 / Stopwatch.Frequency);
 
-    private static double Percentile(IEnumerable<double> values, double quantile)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-            return double.NaN;
-        return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    private static double Percentile(IEnumerable<double> values, double quantile) => Quantiles.Rank([.. values.Order()], quantile);
 
     private static async Task ForEachAsync<T>(IEnumerable<T> items, int concurrency, Func<T, Task> action)
     {

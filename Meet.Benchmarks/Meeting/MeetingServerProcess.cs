@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Meet.Benchmarks.Processes;
+using Meet.Modules.Media.Internal;
+using Meet.Modules.Media.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,11 +16,13 @@ namespace Meet.Benchmarks.Meeting;
 internal sealed class MeetingServerProcess : IAsyncDisposable
 {
     private const string ReadyPrefix = "MEET-READY ";
+    // A line on the child's stdin: write the media module's speaker-change records (JSON) to this path.
+    private const string SpeakerChangesCommand = "speaker-changes ";
 
-    private readonly Process _process;
+    private readonly ServerChildProcess _process;
     private readonly string _dataDirectory;
 
-    private MeetingServerProcess(Process process, string dataDirectory, Uri baseAddress)
+    private MeetingServerProcess(ServerChildProcess process, string dataDirectory, Uri baseAddress)
     {
         _process = process;
         _dataDirectory = dataDirectory;
@@ -29,64 +35,29 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
 
     public ProcessSample Sample() => ProcessSample.Read(_process.Id);
 
+    // kill -9 (a node's crash).
+    public void Kill() => _process.Kill();
+
     public static async Task<MeetingServerProcess> StartAsync(IEnumerable<string> extraArguments, TimeSpan timeout)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("meet-meeting-").FullName;
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var fileName = Environment.ProcessPath ?? "dotnet";
         // Environment.ProcessPath is the dotnet host when started as `dotnet Meet.Benchmarks.dll`.
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-            start.ArgumentList.Add(typeof(MeetingServerProcess).Assembly.Location);
-        start.ArgumentList.Add("meeting-server");
-        foreach (var argument in DefaultArguments(dataDirectory).Concat(extraArguments))
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_gcServer"] = "1";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
-        var errors = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-                return;
-            lock (errors)
-                errors.AppendLine(e.Data);
-            // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
-            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
-                Console.Error.WriteLine($"[server {process.Id}] {e.Data}");
-        };
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
+        IEnumerable<string> arguments = Path.GetFileNameWithoutExtension(fileName) == "dotnet" ? [typeof(MeetingServerProcess).Assembly.Location] : [];
+        arguments = [.. arguments, "meeting-server", .. DefaultArguments(dataDirectory), .. extraArguments];
+        // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
+        ServerChildProcess? process = null;
+        process = ServerChildProcess.Start(fileName, arguments, new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" },
+            Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1" ? line => Console.Error.WriteLine($"[server {process?.Id}] {line}") : null);
         try
         {
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(cancel.Token);
-                if (line is null)
-                    throw new InvalidOperationException("the server exited before it was ready: " + errors);
-                if (line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
-                {
-                    var server = new MeetingServerProcess(process, dataDirectory, new Uri(line[ReadyPrefix.Length..].Trim()));
-                    // Keep draining stdout so the child never blocks on a full pipe.
-                    _ = Task.Run(async () =>
-                    {
-                        while (await process.StandardOutput.ReadLineAsync() is { } output)
-                        {
-                            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
-                                Console.Error.WriteLine($"[server {process.Id}] {output}");
-                        }
-                    });
-                    return server;
-                }
-            }
+            var ready = await process.ReadLineAsync(ReadyPrefix, timeout);
+            process.DrainOutput();
+            return new MeetingServerProcess(process, dataDirectory, new Uri(ready[ReadyPrefix.Length..].Trim()));
         }
         catch
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
+            await process.DisposeAsync();
             throw;
         }
     }
@@ -114,27 +85,47 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
         Console.WriteLine(ReadyPrefix + (addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the server announced no address")));
         Console.Out.Flush();
         // The parent closes stdin (or dies) to stop us.
-        while (await Console.In.ReadLineAsync() is not null)
+        while (await Console.In.ReadLineAsync() is { } line)
         {
+            if (line.StartsWith(SpeakerChangesCommand, StringComparison.Ordinal))
+                WriteSpeakerChanges(app.Services, line[SpeakerChangesCommand.Length..].Trim());
         }
         await app.StopAsync();
         await app.DisposeAsync();
         return 0;
     }
 
+    // Issue 10: the server's own speaker-change stamps (Meet.Modules.Media.Routing.SpeakerChangeTimeline),
+    // through the child's stdin and a file in its data folder; null when it did not answer in time.
+    public async Task<IReadOnlyList<SpeakerChangeRecord>?> ReadSpeakerChangesAsync(TimeSpan timeout)
+    {
+        var path = Path.Combine(_dataDirectory, $"speaker-changes-{Interlocked.Increment(ref _reads)}.json");
+        await _process.WriteLineAsync(SpeakerChangesCommand + path);
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!File.Exists(path))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                return null;
+            await Task.Delay(50);
+        }
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<List<SpeakerChangeRecord>>(stream);
+    }
+
+    private int _reads;
+
+    // Written aside and moved, so the parent never reads half a file.
+    private static void WriteSpeakerChanges(IServiceProvider services, string path)
+    {
+        var records = services.GetService<MediaModule>()?.SpeakerChanges.Snapshot() ?? [];
+        var partial = path + ".partial";
+        File.WriteAllText(partial, JsonSerializer.Serialize(records));
+        File.Move(partial, path, overwrite: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(wait.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

@@ -10,9 +10,9 @@ namespace Meet.Benchmarks.Meeting;
 // forwardedVideos: the server's Media:LastN, the most videos it forwards a subscriber (see Summarize).
 // speakerChanges: the run's speaker-change recorder when cameras take turns talking (SpeakerTurns).
 internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counters, TimeSpan freezeGap, int forwardedVideos,
-    SpeakerChangeRecorder? speakerChanges = null)
+    SpeakerChangeRecorder? speakerChanges = null, int participantNumber = 0)
 {
-    private readonly SpeakerChangeRecorder.ViewerState _speakerState = new();
+    private readonly SpeakerChangeRecorder.ViewerState _speakerState = new() { Viewer = participantNumber };
     private readonly long _freezeTicks = (long)(freezeGap.TotalSeconds * Stopwatch.Frequency);
 
     private readonly Lock _lock = new();

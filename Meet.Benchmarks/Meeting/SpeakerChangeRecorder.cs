@@ -17,6 +17,7 @@ internal sealed class SpeakerChangeRecorder(SpeakerTurns turns, IReadOnlyList<Vi
     private readonly List<double> _firstPacketMs = [];
     private readonly List<double> _keyframeMs = [];
     private readonly List<double> _announcedMs = [];
+    private readonly Dictionary<(int Viewer, int Turn), long> _firstPacketArrivals = [];
     private int _alreadyInView;
 
     public SpeakerTurns Turns => turns;
@@ -26,6 +27,8 @@ internal sealed class SpeakerChangeRecorder(SpeakerTurns turns, IReadOnlyList<Vi
     // One viewer's progress through the current turn; owned by that viewer's ReceiveStats (under its lock).
     internal sealed class ViewerState
     {
+        // The viewer's participant number (matches the server's per-viewer keyframe stamps).
+        public int Viewer;
         public int Turn = -1;
         public bool Done;
         public uint KeyframeTimestamp;
@@ -52,6 +55,8 @@ internal sealed class SpeakerChangeRecorder(SpeakerTurns turns, IReadOnlyList<Vi
                 return;
             }
             Add(_firstPacketMs, now - turn.StartTicks);
+            lock (_lock)
+                _firstPacketArrivals[(state.Viewer, turn.Index)] = now;
         }
         // RFC 7741: S bit on the frame's first packet; RFC 6386 frame tag P bit 0 = keyframe, then the
         // start code and the size, which says the layer and so how many packets the keyframe has.
@@ -79,6 +84,13 @@ internal sealed class SpeakerChangeRecorder(SpeakerTurns turns, IReadOnlyList<Vi
             return;
         state.AnnouncedTurn = turn.Index;
         Add(_announcedMs, now - turn.StartTicks);
+    }
+
+    // When each viewer read the first video packet of each turn's talker (switches only, Stopwatch ticks).
+    public IReadOnlyDictionary<(int Viewer, int Turn), long> FirstPacketArrivals()
+    {
+        lock (_lock)
+            return new Dictionary<(int Viewer, int Turn), long>(_firstPacketArrivals);
     }
 
     public SpeakerChangeResult Result()
@@ -109,13 +121,7 @@ internal sealed class SpeakerChangeRecorder(SpeakerTurns turns, IReadOnlyList<Vi
             samples.Add(ticks * 1000.0 / Stopwatch.Frequency);
     }
 
-    private static double Percentile(List<double> values, double quantile)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    private static double Percentile(List<double> values, double quantile) => Quantiles.Rank([.. values.Order()], quantile);
 }
 
 // Speaker changes over a step's window: samples are viewer × turn pairs where the talker's video had to

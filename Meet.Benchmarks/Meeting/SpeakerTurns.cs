@@ -23,6 +23,7 @@ internal sealed class SpeakerTurns(TimeSpan turn, TimeSpan talkSpurt)
     private int _next;
     private Turn? _current;
     private long _nextTurnTicks;
+    private readonly List<Turn> _history = [];
 
     public TimeSpan TurnLength => turn;
 
@@ -52,9 +53,18 @@ internal sealed class SpeakerTurns(TimeSpan turn, TimeSpan talkSpurt)
             if (_order.Length == 0 || now < _nextTurnTicks)
                 return;
             var talker = _order[_next++ % _order.Length];
-            Volatile.Write(ref _current, new Turn((_current?.Index ?? -1) + 1, talker, now));
+            var next = new Turn((_current?.Index ?? -1) + 1, talker, now);
+            _history.Add(next);
+            Volatile.Write(ref _current, next);
             _nextTurnTicks = now + _turnTicks;
         }
+    }
+
+    // Every turn so far, in order (the server's speaker-change records are matched to them).
+    public IReadOnlyList<Turn> History()
+    {
+        lock (_lock)
+            return [.. _history];
     }
 
     // Whether this publisher is in its talk spurt now.

@@ -66,6 +66,9 @@ internal sealed record StepResult
     public double ServerPacketsPerSendMessage { get; init; }
     // Issue 10: speaker turns (--speaker-turns), null when off.
     public SpeakerChangeResult? SpeakerChanges { get; init; }
+
+    // The same changes split at the server's own stamps (null: no turns, or the server did not answer).
+    public ServerSpeakerChangeResult? ServerSpeakerChanges { get; init; }
     public double GeneratorCores { get; init; }
     // /proc/loadavg (1 min) when the window ended: how busy the shared machine was.
     public double LoadAverage { get; init; }

@@ -20,7 +20,7 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
         Number = number;
         Role = role;
         Counters = counters;
-        Stats = new ReceiveStats(latency, counters, freezeGap, forwardedVideos, speakerChanges);
+        Stats = new ReceiveStats(latency, counters, freezeGap, forwardedVideos, speakerChanges, number);
         Feedback = new ClientReceiverFeedback(0x20000000u + (uint)number);
         _media = media;
         VideoLayers = [.. media.VideoLayers.Select((shape, i) => new PublishedLayer(shape, media.SingleLayer ? VideoSsrc : 0x30000000u + (uint)number * 4 + (uint)i))];

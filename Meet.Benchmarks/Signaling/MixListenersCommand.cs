@@ -31,7 +31,7 @@ internal static class MixListenersCommand
         var seconds = InProcessMeetHost.Option(args, "--seconds", 10);
         var compare = InProcessMeetHost.Option(args, "--compare-forward", 0) != 0;
         Console.WriteLine($"{listenerCount} listeners + 3 speaking bots, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames | speakers dropped |");
+        Console.WriteLine("| mode | listeners connected | joined in | frames mixed | encodes per frame (max / mean) | audio packets per listener per s (min / median) | mixer threads CPU (% of a core) | per mixed frame (threads / mixer's own = codec + listeners' packets) | server send CPU (% of a core) | listeners per core | mixer latency p50 / p99 | skipped frames (measured window) | speakers dropped |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var ok = await RunMeetingAsync(services, baseAddress, grpcAddress, "mix", listenerCount, seconds);
         if (compare)
@@ -43,110 +43,51 @@ internal static class MixListenersCommand
     private static async Task<bool> RunMeetingAsync(IServiceProvider services, Uri baseAddress, Uri? grpcAddress, string mode, int listenerCount, int seconds)
     {
         using var http = new HttpClient { BaseAddress = baseAddress };
-        MeetClientOptions Options(bool subscribe) => new()
-        {
-            BaseAddress = baseAddress,
-            GrpcAddress = grpcAddress,
-            Transport = SignalingTransport.Grpc,
-            AnswerSubscriberOffers = subscribe,
-            HeartbeatInterval = TimeSpan.FromSeconds(10),
-            MediaConnectTimeout = TimeSpan.FromSeconds(120),
-        };
-        await using var creator = new MeetClient(Options(false), http);
+        await using var crowd = new AudioCrowd(baseAddress, grpcAddress, http);
+        await using var creator = new MeetClient(crowd.Options(false), http);
         var meeting = await creator.CreateMeetingAsync("usr_mix", $"{mode} listeners", audioMode: mode);
         var media = services.GetRequiredService<MediaModule>();
-        var clients = new List<MeetClient>();
-        using var stop = new CancellationTokenSource();
-        var received = new long[listenerCount];
         var started = Stopwatch.StartNew();
-        try
-        {
-            var bots = new List<(ClientPeerConnection Publisher, uint Ssrc, byte[][] Packets)>();
-            for (var b = 0; b < 3; b++)
-            {
-                var bot = new MeetClient(Options(false), http);
-                clients.Add(bot);
-                await bot.JoinAsync(meeting.MeetingId, $"bot{b}", userId: $"usr_bot{b}");
-                var ssrc = (uint)(0x2000 + b);
-                var publisher = await bot.PublishAsync([ClientMediaTrack.Opus(bot.ParticipantId!, "mic", ssrc)]);
-                bots.Add((publisher, ssrc, SpeechLikeSignal.Encode(SpeechLikeSignal.Create(120 + 60 * b, b))));
-            }
-            var sending = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(MixFormat.FrameMilliseconds));
-                ushort sequence = 0;
-                try
-                {
-                    while (await timer.WaitForNextTickAsync(stop.Token))
-                    {
-                        foreach (var (publisher, ssrc, packets) in bots)
-                            publisher.SendRtp(ssrc, 111, sequence, (uint)(sequence * MixFormat.FrameSamples), false, packets[sequence % packets.Length], 20);
-                        sequence++;
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            });
+        for (var b = 0; b < 3; b++)
+            await crowd.AddTalkerAsync(meeting.MeetingId, $"bot{b}", $"usr_bot{b}", (uint)(0x2000 + b), SpeechLikeSignal.Encode(SpeechLikeSignal.Create(120 + 60 * b, b)));
+        crowd.StartTalking();
+        await crowd.JoinListenersAsync(meeting.MeetingId, listenerCount, i => $"l{i}", i => $"usr_l{i}");
+        var listeners = crowd.Listeners;
+        var received = crowd.Heard;
+        var audioSections = mode == "mix" ? 1 : 3;
+        bool Connected(MeetClient c) => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Count(t => t.Kind == "audio") >= audioSections;
+        while (!listeners.All(Connected) && started.Elapsed < TimeSpan.FromMinutes(5))
+            await Task.Delay(200);
+        var joined = started.Elapsed;
+        var connected = listeners.Count(Connected);
+        await Task.Delay(2000);
 
-            var listeners = new MeetClient[listenerCount];
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, 25).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < listenerCount)
-                {
-                    var listener = new MeetClient(Options(true), http);
-                    lock (clients)
-                        clients.Add(listener);
-                    listeners[i] = listener;
-                    var index = i;
-                    // Opus (111 in both the mix section and the forwarded ones): the mix, or the forwarded streams.
-                    listener.SubscriberRtpReceived += packet =>
-                    {
-                        if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == SubscriberAllocator.MixedAudioCodec.PayloadType)
-                            Interlocked.Increment(ref received[index]);
-                    };
-                    await listener.JoinAsync(meeting.MeetingId, $"l{i}", userId: $"usr_l{i}");
-                }
-            }));
-            var audioSections = mode == "mix" ? 1 : 3;
-            bool Connected(MeetClient c) => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Count(t => t.Kind == "audio") >= audioSections;
-            while (!listeners.All(Connected) && started.Elapsed < TimeSpan.FromMinutes(5))
-                await Task.Delay(200);
-            var joined = started.Elapsed;
-            var connected = listeners.Count(Connected);
-            await Task.Delay(2000);
+        var counters = media.MixerCounters;
+        var (frames, encodes, cpuNs, cpuFrames, codecNs) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames, counters.CodecCpuNanoseconds);
+        var receivedBefore = received.ToArray();
+        var latencyBefore = counters.LatencyCounts();
+        var skippedBefore = counters.FramesSkipped;
+        var mixerBefore = ThreadCpu(MixerWorker);
+        var sendBefore = ThreadCpu(ServerSender);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var mixerCpu = (ThreadCpu(MixerWorker) - mixerBefore).TotalSeconds;
+        var sendCpu = (ThreadCpu(ServerSender) - sendBefore).TotalSeconds;
+        frames = counters.FramesMixed - frames;
+        encodes = counters.Encodes - encodes;
+        var ownCpuPerFrame = (counters.CpuNanoseconds - cpuNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
+        var codecCpuPerFrame = (counters.CodecCpuNanoseconds - codecNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
+        var perListener = received.Select((n, i) => (n - receivedBefore[i]) / elapsed).Order().ToArray();
+        var sendShare = sendCpu / elapsed;
 
-            var counters = media.MixerCounters;
-            var (frames, encodes, cpuNs, cpuFrames) = (counters.FramesMixed, counters.Encodes, counters.CpuNanoseconds, counters.CpuFrames);
-            var receivedBefore = received.ToArray();
-            var mixerBefore = ThreadCpu(MixerWorker);
-            var sendBefore = ThreadCpu(ServerSender);
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds));
-            var elapsed = clock.Elapsed.TotalSeconds;
-            var mixerCpu = (ThreadCpu(MixerWorker) - mixerBefore).TotalSeconds;
-            var sendCpu = (ThreadCpu(ServerSender) - sendBefore).TotalSeconds;
-            frames = counters.FramesMixed - frames;
-            encodes = counters.Encodes - encodes;
-            var ownCpuPerFrame = (counters.CpuNanoseconds - cpuNs) / (double)Math.Max(1, counters.CpuFrames - cpuFrames);
-            var perListener = received.Select((n, i) => (n - receivedBefore[i]) / elapsed).Order().ToArray();
-            var sendShare = sendCpu / elapsed;
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
-                $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
-                $"{counters.LatencyPercentile(0.5)} / {counters.LatencyPercentile(0.99)} ms | {counters.FramesSkipped} | {counters.SpeakersDropped} |"));
-            await stop.CancelAsync();
-            await sending;
-            return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
-        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
+            $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} = {codecCpuPerFrame / 1000:0} + {(ownCpuPerFrame - codecCpuPerFrame) / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
+            $"{counters.Latency.Percentile(0.5, latencyBefore[0])} / {counters.Latency.Percentile(0.99, latencyBefore[0])} ms | {counters.FramesSkipped - skippedBefore} | {counters.SpeakersDropped} |"));
+        if (mode == "mix")
+            Console.WriteLine($"  mixer over the measured {seconds} s: {counters.LatencySummary(latencyBefore)}; codec CPU per frame {codecCpuPerFrame / 1000:0} µs, per listener packet {(ownCpuPerFrame - codecCpuPerFrame) / Math.Max(1, listenerCount):0} ns");
+        return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;
     }
 
     // The mixer's workers ("meet-mix-N"; the clock thread only wakes and queues).

@@ -262,7 +262,7 @@ public sealed class MeetClient : IAsyncDisposable
 
     private ClientPeerConnection NewPeerConnection(bool publisher)
     {
-        var pc = new ClientPeerConnection(options.MediaAddress)
+        var pc = new ClientPeerConnection(options.MediaAddress, receiveThread: publisher && options.PublisherReceiveThread)
         {
             TransportWideCc = publisher && options.PublisherTransportWideCc,
             IceOptions = options.Ice,

@@ -23,6 +23,11 @@ public sealed class MeetClientOptions
     // ClientPeerConnection.TransportWideCc); off by default for tests that count packets exactly.
     public bool PublisherTransportWideCc { get; init; }
 
+    // The publisher PeerConnection receives on a thread of its own (ClientPeerConnection's receiveThread):
+    // for a process holding many clients, so the SFU's keyframe requests do not queue behind the media
+    // the subscribers receive.
+    public bool PublisherReceiveThread { get; init; }
+
     // The address the PeerConnections' UDP sockets bind and offer as their host candidate (loopback
     // when null), e.g. a veth end towards a DPDK-engine server (issue 14's load runs).
     public System.Net.IPAddress? MediaAddress { get; init; }

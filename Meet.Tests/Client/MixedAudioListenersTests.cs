@@ -29,79 +29,27 @@ public sealed class MixedAudioListenersTests
     {
         await using var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
-        MeetClientOptions Options(bool subscribe) => new()
-        {
-            BaseAddress = host.BaseAddress,
-            GrpcAddress = host.Get<GrpcEndpoint>().Address,
-            Transport = SignalingTransport.Grpc,
-            AnswerSubscriberOffers = subscribe,
-            HeartbeatInterval = TimeSpan.FromSeconds(10),
-            MediaConnectTimeout = TimeSpan.FromSeconds(120),
-        };
-        var clients = new List<MeetClient>();
         var tones = new List<ToneSpeaker>();
-        using var stop = new CancellationTokenSource();
-        var sending = Task.CompletedTask;
-        var heard = new long[Listeners];
         var started = Stopwatch.StartNew();
+        await using var crowd = new AudioCrowd(host.BaseAddress, host.Get<GrpcEndpoint>().Address, http);
         try
         {
-            await using var creator = new MeetClient(Options(false), http);
+            await using var creator = new MeetClient(crowd.Options(false), http);
             var meeting = await creator.CreateMeetingAsync("usr_mix_500", "Five hundred listeners", audioMode: "mix");
 
             // Three talkers; one second of each tone is encoded once and looped (whole cycles, no seam),
             // so the test's own encoder does not compete with the server for the cores.
-            var talkers = new List<(ClientPeerConnection Publisher, uint Ssrc, byte[][] Packets)>();
             foreach (var (frequency, i) in new[] { 440.0, 660.0, 880.0 }.Select((f, i) => (f, i)))
             {
-                var bot = new MeetClient(Options(false), http);
-                clients.Add(bot);
-                await bot.JoinAsync(meeting.MeetingId, $"Tone {frequency}", userId: $"usr_tone{i}");
-                var ssrc = (uint)(0x4000 + i);
-                var publisher = await bot.PublishAsync([ClientMediaTrack.Opus(bot.ParticipantId!, "mic", ssrc)]);
                 var tone = new ToneSpeaker(frequency);
                 tones.Add(tone);
-                talkers.Add((publisher, ssrc, Enumerable.Range(0, 50).Select(_ => tone.NextPacket(out ushort _)).ToArray()));
+                await crowd.AddTalkerAsync(meeting.MeetingId, $"Tone {frequency}", $"usr_tone{i}", (uint)(0x4000 + i),
+                    Enumerable.Range(0, 50).Select(_ => tone.NextPacket(out ushort _)).ToArray());
             }
-            sending = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(MixFormat.FrameMilliseconds));
-                ushort sequence = 0;
-                try
-                {
-                    while (await timer.WaitForNextTickAsync(stop.Token))
-                    {
-                        foreach (var (publisher, ssrc, packets) in talkers)
-                            publisher.SendRtp(ssrc, 111, sequence, (uint)(sequence * MixFormat.FrameSamples), false, packets[sequence % packets.Length], 20);
-                        sequence++;
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            });
-
-            // 25 join at a time; a listener's media connects while the next ones join.
-            var listeners = new MeetClient[Listeners];
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, 25).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < Listeners)
-                {
-                    var listener = new MeetClient(Options(true), http);
-                    lock (clients)
-                        clients.Add(listener);
-                    listeners[i] = listener;
-                    var index = i;
-                    listener.SubscriberRtpReceived += packet =>
-                    {
-                        if (RtpHeader.TryParse(packet, out var header) && header.PayloadType == SubscriberAllocator.MixedAudioCodec.PayloadType)
-                            Interlocked.Increment(ref heard[index]);
-                    };
-                    await listener.JoinAsync(meeting.MeetingId, $"Listener {i}", userId: $"usr_listener{i}");
-                }
-            }));
+            crowd.StartTalking();
+            await crowd.JoinListenersAsync(meeting.MeetingId, Listeners, i => $"Listener {i}", i => $"usr_listener{i}");
+            var listeners = crowd.Listeners;
+            var heard = crowd.Heard;
             var joined = started.Elapsed;
 
             static bool Connected(MeetClient c) => c.Subscriber is { IsConnected: true } s && s.RemoteTracks.Any(t => t.StreamId == MixListener.StreamId);
@@ -120,7 +68,7 @@ public sealed class MixedAudioListenersTests
             TestContext.Out.WriteLine($"{Listeners} listeners: joined in {joined.TotalSeconds:0.0} s, connected at {connected.TotalSeconds:0.0} s, " +
                 $"each heard {PacketsHeard} mixed packets at {started.Elapsed.TotalSeconds:0.0} s; {framesMixed} frames, encodes per frame max {counters.MaxEncodesPerFrame} mean {encodesPerFrame:0.00}, " +
                 $"packets sent per frame {sentPerFrame:0}, skipped {counters.FramesSkipped}, speakers dropped {counters.SpeakersDropped}, " +
-                $"latency p50 {counters.LatencyPercentile(0.5)} / p99 {counters.LatencyPercentile(0.99)} ms, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+                $"{counters.LatencySummary()}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
             foreach (var listener in listeners)
                 listener.Subscriber!.RemoteTracks.Where(t => t.Kind == "audio").Should().ContainSingle("a listener has one audio stream, the mix");
@@ -130,9 +78,6 @@ public sealed class MixedAudioListenersTests
         }
         finally
         {
-            await stop.CancelAsync();
-            await sending;
-            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
             foreach (var tone in tones)
                 tone.Dispose();
         }

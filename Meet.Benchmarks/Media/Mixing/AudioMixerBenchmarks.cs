@@ -24,10 +24,14 @@ public class AudioMixerBenchmarks
     [Params(10, 500)]
     public int Listeners { get; set; }
 
+    // libopus encoder complexity of the four mixes (the server's is 5): what a lower one would save.
+    [Params(5, 2)]
+    public int Complexity { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _mixer = new AudioMixer("bench", new MixerCounters());
+        _mixer = new AudioMixer("bench", new MixerCounters(), complexity: Complexity);
         _packets = [.. new[] { 120.0, 180.0, 240.0 }.Select((pitch, i) => SpeechLikeSignal.Encode(SpeechLikeSignal.Create(pitch, i)))];
         var sink = new DiscardingSink();
         for (var i = 0; i < Listeners; i++)

@@ -66,9 +66,12 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     // IceDisconnected was raised for the current episode (cleared when consent answers again).
     private bool _disconnectedRaised;
 
-    public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null)
+    // receiveThread: receive on a thread of this PeerConnection's own instead of asynchronously on the
+    // thread pool (see ReceiveLoop).
+    public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null, bool receiveThread = false)
     {
         _time = time ?? TimeProvider.System;
+        _receiveThread = receiveThread;
         var address = localAddress ?? IPAddress.Loopback;
         (_socket, _local) = OpenSocket(address);
         _sendSocket = _socket;
@@ -82,9 +85,13 @@ public sealed class ClientPeerConnection : IAsyncDisposable
         return (socket, PacketAddress.FromEndPoint((IPEndPoint)socket.LocalEndPoint!));
     }
 
+    private readonly bool _receiveThread;
+
     private void StartReceiving(Socket socket, PacketAddress local)
     {
-        var loop = Task.Run(() => ReceiveLoopAsync(socket, local));
+        var loop = _receiveThread
+            ? Task.Factory.StartNew(() => ReceiveLoop(socket, local), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : Task.Run(() => ReceiveLoopAsync(socket, local));
         lock (_receiveLoops)
             _receiveLoops.Add(loop);
     }
@@ -541,16 +548,49 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 // An ICMP error reported on the socket (or the close racing the receive): keep going while it is open.
                 continue;
             }
+            HandleReceived(buffer.AsSpan(0, length), from, local);
+        }
+    }
+
+    // The same loop blocking on a thread of its own: for a PeerConnection whose few packets must not wait
+    // behind a busy process's thread pool. A load generator's publisher receives only RTCP (a few packets
+    // a second), but the SFU's PLI in it would otherwise queue behind the thousands of media packets its
+    // subscribers receive a second, and the camera's keyframe with it.
+    private void ReceiveLoop(Socket socket, PacketAddress local)
+    {
+        var buffer = new byte[2048];
+        var from = new SocketAddress(local.ToEndPoint().AddressFamily);
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
             try
             {
-                if (PacketAddress.TryFromSocketAddress(from, out var source))
-                    Handle(buffer.AsSpan(0, length), source, local);
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (ObjectDisposedException)
             {
-                // A bad packet must not kill the client's receive loop.
-                Interlocked.Increment(ref _dropped);
+                return;
             }
+            catch (SocketException)
+            {
+                // As above; a socket closed under the blocking receive throws ObjectDisposedException next.
+                continue;
+            }
+            HandleReceived(buffer.AsSpan(0, length), from, local);
+        }
+    }
+
+    private void HandleReceived(Span<byte> packet, SocketAddress from, PacketAddress local)
+    {
+        try
+        {
+            if (PacketAddress.TryFromSocketAddress(from, out var source))
+                Handle(packet, source, local);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bad packet must not kill the client's receive loop.
+            Interlocked.Increment(ref _dropped);
         }
     }
 

@@ -30,13 +30,14 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
 
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, StreamState> _streams = [];
-    private readonly HashSet<byte> _rtxPayloadTypes = [];
+    // Indexed by RTP payload type (7 bits): a table, not a set, since every received packet asks.
+    private readonly bool[] _rtxPayloadTypes = new bool[128];
     // The latest sender report per SSRC: its compact NTP time and when it arrived (LSR and DLSR).
     private readonly Dictionary<uint, (uint CompactNtp, long ArrivedTicks)> _senderReports = [];
     // Transport-wide arrivals not reported yet, by unwrapped sequence number (a packet holds at most
     // MaxTransportPackets; the rest waits for the next call).
     private const int MaxTransportPackets = 400;
-    private readonly SortedDictionary<long, long> _arrivals = [];
+    private readonly PendingArrivals _arrivals = new(4 * MaxTransportPackets);
     private readonly RtcpTransportFeedbackBuilder _builder = new(MaxTransportPackets);
     private long _highestTransport = -1;
     private uint _transportMediaSsrc;
@@ -83,8 +84,9 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
                 }
                 foreach (var map in section.RtpMaps)
                 {
-                    if (map.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase))
-                        _rtxPayloadTypes.Add((byte)map.PayloadType);
+                    // RTP payload types are 7 bits; anything else in an offer is no payload type of ours.
+                    if (map.EncodingName.Equals("rtx", StringComparison.OrdinalIgnoreCase) && (uint)map.PayloadType < 128)
+                        _rtxPayloadTypes[map.PayloadType] = true;
                 }
             }
         }
@@ -112,7 +114,7 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
     public bool IsRetransmission(byte payloadType)
     {
         lock (_lock)
-            return _rtxPayloadTypes.Contains(payloadType);
+            return _rtxPayloadTypes[payloadType & 0x7f];
     }
 
     // Returns false for a retransmission: the caller's statistics count original packets only.
@@ -125,7 +127,7 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
         {
             if (_transportCcExtensionId != 0 && header.TryGetExtension(packet, _transportCcExtensionId, out var value) && value.Length >= 2)
                 OnTransportSequence(BinaryPrimitives.ReadUInt16BigEndian(value), header.Ssrc, (long)(now * 1e6 / Second));
-            if (_rtxPayloadTypes.Contains(header.PayloadType))
+            if (_rtxPayloadTypes[header.PayloadType & 0x7f])
             {
                 Interlocked.Increment(ref _retransmissionsReceived);
                 var payload = header.GetPayload(packet);
@@ -231,15 +233,15 @@ internal sealed class ClientReceiverFeedback(uint senderSsrc, TimeProvider? time
                 return 0;
             _builder.Reset(senderSsrc, _transportMediaSsrc, _transportFeedbackCount);
             var reported = 0;
-            foreach (var (sequence, arrival) in _arrivals)
+            for (var i = 0; i < _arrivals.Count; i++)
             {
+                var (sequence, arrival) = _arrivals[i];
                 // Refused: the packet is full (or the first arrival's time cannot be expressed).
                 if (!_builder.TryAddReceived((ushort)sequence, arrival) && _builder.PacketStatusCount > 0)
                     break;
                 reported++;
             }
-            foreach (var sequence in _arrivals.Keys.Take(reported).ToList())
-                _arrivals.Remove(sequence);
+            _arrivals.RemoveFirst(reported);
             if (_builder.PacketStatusCount == 0 || !_builder.TryWrite(destination, out var written))
                 return 0;
             _transportFeedbackCount++;

@@ -96,6 +96,9 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
 
     public ConferenceCounters ConferenceCounters { get; } = new();
 
+    // Every meeting's last speaker changes on the server's clock (issue 10 "Measure"; a diagnostic).
+    public SpeakerChangeTimeline SpeakerChanges { get; } = new();
+
     public NegotiationCounters NegotiationCounters { get; } = new();
 
     public MediaCounters Counters { get; }
@@ -167,6 +170,7 @@ internal sealed partial class MediaModule : IMediaModule, ITransportRegistry, IA
                     router = new Router(request.MeetingId, LastN, Sender, ConferenceCounters, BoundedSlots, CreateMixer(request), MaxScreenShares)
                     {
                         DynacastPauseDelay = Producer.ToTicks(DynacastPauseDelay),
+                        SpeakerTimeline = SpeakerChanges,
                     };
                     _routers.Add(request.MeetingId, router);
                 }

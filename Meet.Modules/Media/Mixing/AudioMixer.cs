@@ -56,6 +56,8 @@ internal sealed class AudioMixer : IDisposable
     private long _skipWindowStart;
     private int _skipsInWindow;
     private long _cpuPerFrame;
+    private long _deadline;
+    private int _framesToSkip;
 
     public AudioMixer(string meetingId, MixerCounters counters, int bitrate = 32000, int complexity = 5)
     {
@@ -135,10 +137,12 @@ internal sealed class AudioMixer : IDisposable
     // drop a speaker. Otherwise the frames were late because the machine gave the mixer no core (other
     // processes, a stall), and mixing one voice fewer would not have made them on time (issue 17: a
     // loaded test machine made a one-meeting mixer drop a tone the listener was meant to hear).
-    public bool Schedule(int frames = 1, bool poolOverloaded = true)
+    // deadline: when the newest owed frame was due (Stopwatch ticks; 0 = now), for the latency stages.
+    public bool Schedule(int frames = 1, bool poolOverloaded = true, long deadline = 0)
     {
         if (IsClosed)
             return false;
+        Interlocked.Exchange(ref _deadline, deadline);
         var idle = Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
         var limit = idle ? FrameClock.MaxCatchUp : MaxOwedFrames;
         var owed = Interlocked.Add(ref _owed, frames);
@@ -158,9 +162,11 @@ internal sealed class AudioMixer : IDisposable
         {
             try
             {
-                while (Volatile.Read(ref _owed) > 0 && !IsClosed)
+                while (Volatile.Read(ref _owed) is var owed and > 0 && !IsClosed)
                 {
-                    MixOwnedFrame(sender);
+                    // Owed frames are mixed oldest first, one period apart before the newest's deadline.
+                    var newest = Interlocked.Read(ref _deadline);
+                    MixOwnedFrame(sender, newest == 0 ? 0 : newest - (owed - 1) * MixFormat.FramePeriodTicks);
                     Interlocked.Decrement(ref _owed);
                 }
             }
@@ -181,6 +187,10 @@ internal sealed class AudioMixer : IDisposable
     {
         var frame = Interlocked.Increment(ref _frameIndex);
         _counters.FrameSkipped();
+        // The speakers' audio of the skipped frame is dropped with it at the next mixed frame, so a
+        // skip costs listeners 20 ms of audio but never adds 20 ms to the mix's delay (issue 17: skips
+        // used to pile up in the jitter buffers to their 160 ms trim).
+        Interlocked.Increment(ref _framesToSkip);
         if (!mixerLate)
             return;
         Volatile.Write(ref _goodFrames, 0);
@@ -211,7 +221,7 @@ internal sealed class AudioMixer : IDisposable
         }
         try
         {
-            return IsClosed ? 0 : MixOwnedFrame(sender);
+            return IsClosed ? 0 : MixOwnedFrame(sender, 0);
         }
         finally
         {
@@ -219,11 +229,20 @@ internal sealed class AudioMixer : IDisposable
         }
     }
 
-    // One 20 ms frame: mix, encode what listeners need, send. Only while holding _busy.
-    private int MixOwnedFrame(MediaSender sender)
+    // One 20 ms frame: mix, encode what listeners need, send. Only while holding _busy. deadline: when
+    // the clock wanted the frame (Stopwatch ticks; 0 = now, for callers outside the scheduler).
+    private int MixOwnedFrame(MediaSender sender, long deadline)
     {
+        var started = Stopwatch.GetTimestamp();
+        if (deadline == 0 || deadline > started)
+            deadline = started;
         var cpuStart = Native.ThreadCpuNanoseconds();
         var frameIndex = Interlocked.Increment(ref _frameIndex);
+        if (Interlocked.Exchange(ref _framesToSkip, 0) is var skipped and > 0)
+        {
+            foreach (var channel in _channels)
+                channel.Skip(skipped);
+        }
         ApplySpeakers();
         var decodesBefore = DecodeCount();
         for (var k = 0; k < Speakers; k++)
@@ -252,6 +271,7 @@ internal sealed class AudioMixer : IDisposable
         }
 
         ListContributors();
+        var codecCpu = cpuStart < 0 ? 0 : Native.ThreadCpuNanoseconds() - cpuStart;
         var sent = 0;
         for (var i = 0; i < listeners.Length; i++)
         {
@@ -266,10 +286,18 @@ internal sealed class AudioMixer : IDisposable
         sender.Flush();
 
         var now = Stopwatch.GetTimestamp();
-        for (var k = 0; k < Speakers; k++)
+        if (sent > 0)
         {
-            if (_channels[k].FrameArrival != 0 && sent > 0)
-                _counters.RecordLatency(now - _channels[k].FrameArrival);
+            _counters.Queued.Record(started - deadline);
+            _counters.Work.Record(now - started);
+            for (var k = 0; k < Speakers; k++)
+            {
+                var arrival = _channels[k].FrameArrival;
+                if (arrival == 0)
+                    continue;
+                _counters.Latency.Record(now - arrival);
+                _counters.Buffered.Record(deadline - arrival);
+            }
         }
         var cpu = cpuStart < 0 ? -1 : Native.ThreadCpuNanoseconds() - cpuStart;
         if (cpu >= 0)
@@ -277,7 +305,7 @@ internal sealed class AudioMixer : IDisposable
             var smoothed = Interlocked.Read(ref _cpuPerFrame);
             Interlocked.Exchange(ref _cpuPerFrame, smoothed + (cpu - smoothed) / 10);
         }
-        _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent, cpu);
+        _counters.FrameMixed((int)(DecodeCount() - decodesBefore), encodes, sent, cpu, codecCpu);
         if (Volatile.Read(ref _maxSpeakers) < Speakers && Interlocked.Increment(ref _goodFrames) >= RecoverFrames)
         {
             Interlocked.Increment(ref _maxSpeakers);

@@ -14,8 +14,6 @@ namespace Meet.Modules.Media.Mixing;
 // Threads start with the first mixing meeting and stop with the module.
 internal sealed partial class AudioMixerScheduler : IDisposable
 {
-    private static readonly long Period = Stopwatch.Frequency * MixFormat.FrameMilliseconds / 1000;
-
     private readonly MediaSender _sender;
     private readonly ILogger _logger;
     private readonly int _workerCount;
@@ -86,7 +84,7 @@ internal sealed partial class AudioMixerScheduler : IDisposable
 
     private void ClockLoop()
     {
-        var clock = new FrameClock(Stopwatch.GetTimestamp(), Period);
+        var clock = new FrameClock(Stopwatch.GetTimestamp(), MixFormat.FramePeriodTicks);
         while (!_stopping)
         {
             var now = Stopwatch.GetTimestamp();
@@ -102,11 +100,13 @@ internal sealed partial class AudioMixerScheduler : IDisposable
             }
             var mixers = Volatile.Read(ref _mixers);
             var overloaded = IsOverloaded(mixers, _workerCount);
+            // The newest frame now owed was due one period before the next deadline.
+            var deadline = clock.NextDeadline - MixFormat.FramePeriodTicks;
             foreach (var mixer in mixers)
             {
                 for (var s = 0; s < stalled; s++)
                     mixer.OnFrameSkipped(mixerLate: false);
-                if (mixer.Schedule(due, overloaded))
+                if (mixer.Schedule(due, overloaded, deadline))
                     Enqueue(mixer);
             }
         }

@@ -8,6 +8,9 @@ internal static class MixFormat
     public const int FrameSamples = 960;
     public const int FrameMilliseconds = 20;
 
+    // One frame in Stopwatch ticks: the mixer clock's period.
+    public static readonly long FramePeriodTicks = System.Diagnostics.Stopwatch.Frequency * FrameMilliseconds / 1000;
+
     // The longest Opus packet decodes to 120 ms (RFC 6716 §3.2.5).
     public const int MaxPacketSamples = 5760;
 

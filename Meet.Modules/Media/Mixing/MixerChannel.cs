@@ -10,7 +10,8 @@ namespace Meet.Modules.Media.Mixing;
 internal sealed class MixerChannel : IDisposable
 {
     private readonly OpusDecoder _decoder = new();
-    private readonly float[] _queue = new float[MixFormat.MaxPacketSamples + MixFormat.FrameSamples];
+    // Room for a frame and a pitch-period compression's second frame beside the longest packet.
+    private readonly float[] _queue = new float[MixFormat.MaxPacketSamples + PitchCompressor.Needed];
     private readonly byte[] _packet = new byte[MixFormat.MaxPacketBytes];
     private readonly Lock _assignment = new();
     private int _queued;
@@ -115,38 +116,70 @@ internal sealed class MixerChannel : IDisposable
     private bool Fill(Span<float> frame)
     {
         var audible = _queued > 0;
-        while (_queued < MixFormat.FrameSamples)
-        {
-            var kind = Jitter.Pop(_packet, out var length);
-            var room = _queue.AsSpan(_queued);
-            var decoded = kind switch
-            {
-                JitterFrameKind.Packet => _decoder.Decode(_packet.AsSpan(0, length), room),
-                JitterFrameKind.Fec => _decoder.DecodeFec(_packet.AsSpan(0, length), room),
-                JitterFrameKind.Lost => _decoder.Conceal(room),
-                _ => 0,
-            };
-            if (kind == JitterFrameKind.Silence)
-                break;
-            if (kind == JitterFrameKind.Packet && FrameArrival == 0)
-                FrameArrival = Jitter.LastArrival;
-            if (decoded <= 0)
-            {
-                // A corrupt packet: counted, and its 20 ms concealed so the timeline stays whole.
-                DecodeErrors++;
-                decoded = _decoder.Conceal(room);
-                if (decoded <= 0)
-                    break;
-            }
-            Decodes++;
-            _queued += decoded;
+        while (_queued < MixFormat.FrameSamples && DecodeNext())
             audible = true;
+        // The jitter buffer held a packet more than its observed jitter needed for a second: play one
+        // pitch period faster (it then holds less delay) instead of dropping a packet with a step.
+        if (audible && Jitter.TakeShrink())
+        {
+            while (_queued < PitchCompressor.Needed && DecodeNext())
+            {
+            }
+            _queued -= PitchCompressor.Compress(_queue, _queued);
         }
         var take = Math.Min(_queued, MixFormat.FrameSamples);
         _queue.AsSpan(0, take).CopyTo(frame);
         _queue.AsSpan(take, _queued - take).CopyTo(_queue);
         _queued -= take;
         return audible;
+    }
+
+    // Decodes the jitter buffer's next step into the queue; false when it had nothing to play.
+    private bool DecodeNext()
+    {
+        var kind = Jitter.Pop(_packet, out var length);
+        if (kind == JitterFrameKind.Silence)
+            return false;
+        var room = _queue.AsSpan(_queued);
+        var decoded = kind switch
+        {
+            JitterFrameKind.Packet => _decoder.Decode(_packet.AsSpan(0, length), room),
+            JitterFrameKind.Fec => _decoder.DecodeFec(_packet.AsSpan(0, length), room),
+            _ => _decoder.Conceal(room),
+        };
+        if (kind == JitterFrameKind.Packet && FrameArrival == 0)
+            FrameArrival = Jitter.LastArrival;
+        if (decoded <= 0)
+        {
+            // A corrupt packet: counted, and its 20 ms concealed so the timeline stays whole.
+            DecodeErrors++;
+            decoded = _decoder.Conceal(room);
+            if (decoded <= 0)
+                return false;
+        }
+        Decodes++;
+        _queued += decoded;
+        return true;
+    }
+
+    // The mixer skipped `frames` frames of its timeline: this speaker's audio for them is dropped too
+    // (first what is already decoded, then whole packets), so the speaker's delay does not grow by them.
+    public void Skip(int frames)
+    {
+        if (State == MixerChannelState.Idle)
+            return;
+        for (var i = 0; i < frames; i++)
+        {
+            if (_queued >= MixFormat.FrameSamples)
+            {
+                _queue.AsSpan(MixFormat.FrameSamples, _queued - MixFormat.FrameSamples).CopyTo(_queue);
+                _queued -= MixFormat.FrameSamples;
+            }
+            else
+            {
+                Jitter.Skip(1);
+            }
+        }
     }
 
     private static void Ramp(Span<float> frame, float from, float to)

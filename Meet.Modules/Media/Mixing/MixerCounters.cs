@@ -1,15 +1,10 @@
-using System.Diagnostics;
-
 namespace Meet.Modules.Media.Mixing;
 
 // Process-wide mixer figures (exported on /metrics): frames mixed and skipped, codec work, packets
 // sent, speakers dropped by meetings that fell behind, and the mixer's added latency (packet arrival to
-// the mixed frame carrying it being sent) as a 1 ms histogram.
+// the mixed frame carrying it being sent) as a 1 ms histogram, split into its stages.
 internal sealed class MixerCounters
 {
-    private const int LatencyBuckets = 256;
-
-    private readonly long[] _latency = new long[LatencyBuckets];
     private long _framesMixed;
     private long _framesSkipped;
     private long _speakersDropped;
@@ -20,6 +15,7 @@ internal sealed class MixerCounters
     private int _maxEncodesPerFrame;
     private long _cpuNanoseconds;
     private long _cpuFrames;
+    private long _codecCpuNanoseconds;
 
     public long FramesMixed => Volatile.Read(ref _framesMixed);
 
@@ -44,13 +40,20 @@ internal sealed class MixerCounters
 
     public long CpuFrames => Volatile.Read(ref _cpuFrames);
 
-    // cpuNanoseconds: the frame's thread CPU time, -1 when it could not be read.
-    public void FrameMixed(int decodes, int encodes, int packetsSent, long cpuNanoseconds = -1)
+    // The part of CpuNanoseconds spent before the first listener's packet: jitter buffers, decode, mix,
+    // limiter and encode (independent of the listeners); the rest is building, protecting and sending
+    // each listener's packet.
+    public long CodecCpuNanoseconds => Volatile.Read(ref _codecCpuNanoseconds);
+
+    // cpuNanoseconds: the frame's thread CPU time, -1 when it could not be read; codecCpuNanoseconds:
+    // its part before the listeners' packets.
+    public void FrameMixed(int decodes, int encodes, int packetsSent, long cpuNanoseconds = -1, long codecCpuNanoseconds = 0)
     {
         Interlocked.Increment(ref _framesMixed);
         if (cpuNanoseconds >= 0)
         {
             Interlocked.Add(ref _cpuNanoseconds, cpuNanoseconds);
+            Interlocked.Add(ref _codecCpuNanoseconds, codecCpuNanoseconds);
             Interlocked.Increment(ref _cpuFrames);
         }
         Interlocked.Add(ref _decodes, decodes);
@@ -72,28 +75,28 @@ internal sealed class MixerCounters
 
     public void PacketIn() => Interlocked.Increment(ref _packetsIn);
 
-    public void RecordLatency(long stopwatchTicks)
-    {
-        var milliseconds = stopwatchTicks * 1000 / Stopwatch.Frequency;
-        Interlocked.Increment(ref _latency[Math.Clamp(milliseconds, 0, LatencyBuckets - 1)]);
-    }
+    // The mixer's added latency per mixed speaker frame: from the arrival at the SFU (the decrypted
+    // packet reaching the speaker's jitter buffer) of the first packet decoded for the frame, to the end
+    // of sending the frame's mixed packets to every listener. Its stages (they add up to it):
+    public LatencyHistogram Latency { get; } = new();
 
-    // The latency (ms) under which `fraction` of recorded packets fell; -1 before any.
-    public int LatencyPercentile(double fraction)
-    {
-        var total = 0L;
-        for (var i = 0; i < LatencyBuckets; i++)
-            total += Volatile.Read(ref _latency[i]);
-        if (total == 0)
-            return -1;
-        var target = (long)Math.Ceiling(total * fraction);
-        var seen = 0L;
-        for (var i = 0; i < LatencyBuckets; i++)
-        {
-            seen += Volatile.Read(ref _latency[i]);
-            if (seen >= target)
-                return i + 1;
-        }
-        return LatencyBuckets;
-    }
+    // Arrival to the frame's clock deadline: the jitter buffer's delay, plus the wait for the next
+    // 20 ms boundary of the mixer's clock (0–20 ms, the arrival's phase against the clock).
+    public LatencyHistogram Buffered { get; } = new();
+
+    // The frame's deadline to a worker starting it: the clock thread's wake-up and the worker queue.
+    public LatencyHistogram Queued { get; } = new();
+
+    // A worker starting the frame to its last listener's packet sent: decode, mix, encode and send.
+    public LatencyHistogram Work { get; } = new();
+
+    public int LatencyPercentile(double fraction) => Latency.Percentile(fraction);
+
+    // Snapshots of Latency, Buffered, Queued and Work, for LatencySummary over a window.
+    public long[][] LatencyCounts() => [Latency.Snapshot(), Buffered.Snapshot(), Queued.Snapshot(), Work.Snapshot()];
+
+    // "p50/p99" of the total and each stage (since LatencyCounts `since`), for test and benchmark output.
+    public string LatencySummary(long[][]? since = null) =>
+        $"latency p50/p99 {Latency.Percentile(0.5, since?[0])}/{Latency.Percentile(0.99, since?[0])} ms (buffered {Buffered.Percentile(0.5, since?[1])}/{Buffered.Percentile(0.99, since?[1])}, " +
+        $"queued {Queued.Percentile(0.5, since?[2])}/{Queued.Percentile(0.99, since?[2])}, work {Work.Percentile(0.5, since?[3])}/{Work.Percentile(0.99, since?[3])})";
 }

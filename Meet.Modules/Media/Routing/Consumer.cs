@@ -96,6 +96,13 @@ internal sealed partial class Consumer : IProbePaddingSender
         }
     }
 
+    // When this consumer last started forwarding (its first packet after creation, a resume or a remap,
+    // which for video is a keyframe's first packet), in Stopwatch ticks at the send; 0 = not since then.
+    // Stamped once per start, never per packet: the speaker-change timeline reads it (SpeakerChangeTrace).
+    public long StartedAt => Volatile.Read(ref _startedAt);
+
+    private long _startedAt;
+
     // Outside the meeting's selection (last-N video, top-3 audio): zero bytes are sent.
     public bool IsPaused => _paused;
 
@@ -109,6 +116,7 @@ internal sealed partial class Consumer : IProbePaddingSender
         if (!paused)
         {
             Volatile.Write(ref _currentLayer, -1);
+            Volatile.Write(ref _startedAt, 0);
             _vp8.OnSwitch();
             Producer.RequestKeyFrame(EffectiveTargetLayer, sender);
         }
@@ -228,6 +236,8 @@ internal sealed partial class Consumer : IProbePaddingSender
         _vp8.OnSwitch();
         // Continue right after the last packet sent; the timestamp advances by the wall-clock gap so the
         // receiver's jitter buffer sees no jump (at least one tick so frames never share a timestamp).
+        if (_currentLayer < 0)
+            Volatile.Write(ref _startedAt, Stopwatch.GetTimestamp());
         var stream = _stream;
         var elapsedTicks = stream.LastSendTimestamp == 0 ? 0 : now - stream.LastSendTimestamp;
         var elapsed = (uint)Math.Max(1, elapsedTicks * ClockRate / Stopwatch.Frequency);

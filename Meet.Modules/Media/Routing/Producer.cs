@@ -125,10 +125,12 @@ internal sealed partial class Producer
             SendNack(state, now, sender);
         Caches?[layer].Store(header.SequenceNumber, packet);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
-            RecordAudioLevel(packet, header);
+            RecordAudioLevel(packet, header, now);
         if (Mixer is { } mixer)
             PushToMixer(mixer, packet, header);
         var keyFrame = Kind == MediaKind.Audio || IsKeyFrame(packet, header, state);
+        if (keyFrame && Kind == MediaKind.Video)
+            ProducerLayer.Stamp(ref state.FirstKeyFrameSinceWatch, Volatile.Read(ref state.KeyFrameWatchFrom), now);
         var consumers = Consumers;
         for (var i = 0; i < consumers.Length; i++)
         {
@@ -199,14 +201,28 @@ internal sealed partial class Producer
     // within a few of them.
     private static readonly long NackRetryInterval = Stopwatch.Frequency * 90 / 1000;
 
-    private void RecordAudioLevel(ReadOnlySpan<byte> packet, in RtpHeader header)
+    private void RecordAudioLevel(ReadOnlySpan<byte> packet, in RtpHeader header, long now)
     {
         if (!header.TryGetExtension(packet, AudioLevelExtensionId, out var value) || !AudioLevelExtension.TryRead(value, out _, out var level))
             return;
         Interlocked.Increment(ref _levelPackets);
-        if (level <= VoicedLevel)
-            Interlocked.Increment(ref _voicedPackets);
+        if (level > VoicedLevel)
+            return;
+        Interlocked.Increment(ref _voicedPackets);
+        if (now - _lastVoicedAt > TalkSpurtGap)
+            Volatile.Write(ref _voiceOnsetAt, now);
+        _lastVoicedAt = now;
     }
+
+    // Without a voiced packet for this long, the next one starts a new talk spurt (pauses between words
+    // are shorter). Only the speaker-change timeline reads the onset.
+    private static readonly long TalkSpurtGap = Stopwatch.Frequency / 2;
+    private long _lastVoicedAt;
+    private long _voiceOnsetAt;
+
+    // When the current (or last) talk spurt's first voiced packet was processed (Stopwatch ticks; 0: never
+    // voiced). Issue 10 "Measure": the start of the server's own speaker-change timeline.
+    public long VoiceOnsetAt => Volatile.Read(ref _voiceOnsetAt);
 
     // Voice activity since the last call, in [0, 1]: voiced packets over the packets one tick should
     // carry (Opus sends a packet per 20 ms; silence suppression sends none, which counts as silence).
@@ -294,6 +310,7 @@ internal sealed partial class Producer
     private void SendPli(ProducerLayer state, long now, MediaSender sender)
     {
         state.LastKeyFrameRequest = now;
+        ProducerLayer.Stamp(ref state.FirstRequestSinceWatch, Volatile.Read(ref state.KeyFrameWatchFrom), now);
         Volatile.Write(ref state.KeyFrameRequestPending, 0);
         Span<byte> buffer = stackalloc byte[RtcpPli.Size];
         if (new RtcpPli(RtcpSenderSsrc, state.Ssrc).TryWrite(buffer, out var written) && Transport.SendRtcp(buffer[..written], sender))

@@ -34,6 +34,27 @@ internal sealed class ProducerLayer
 
     public long LastKeyFrameRequest { get; set; }
 
+    // Issue 10 "Measure": the first PLI sent and the first keyframe received (its first packet) since
+    // KeyFrameWatchFrom, in Stopwatch ticks, 0 = none yet. The speaker-change trace starts the watch when
+    // the router decides on a new speaker; written on PLIs and keyframes only, never per packet.
+    public long KeyFrameWatchFrom;
+    public long FirstRequestSinceWatch;
+    public long FirstKeyFrameSinceWatch;
+
+    public void WatchKeyFrames(long from)
+    {
+        Volatile.Write(ref FirstRequestSinceWatch, 0);
+        Volatile.Write(ref FirstKeyFrameSinceWatch, 0);
+        Volatile.Write(ref KeyFrameWatchFrom, from);
+    }
+
+    // `now` is a PLI sent or a keyframe received: the first since the watch began is kept.
+    public static void Stamp(ref long first, long watchFrom, long now)
+    {
+        if (watchFrom != 0 && now >= watchFrom && Volatile.Read(ref first) == 0)
+            Volatile.Write(ref first, now);
+    }
+
     public int KeyFrameRequestPending;
 
     // Bytes received (packet path, one writer) and the bitrate measured from them once a second

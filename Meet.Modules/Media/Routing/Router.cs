@@ -100,7 +100,7 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
         if (BoundedSlots)
         {
             // The mix slot (a mixing meeting) exists from the start: it needs the first offer too.
-            Reallocate(member, AllProducers());
+            Reallocate(member, new AllocationCandidates(Selection, AllProducers()));
             if (Mixer is not null)
                 SlotsChanged(member);
             return member;
@@ -195,18 +195,18 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
 
     private void ReallocateAll()
     {
-        var producers = AllProducers();
+        var candidates = new AllocationCandidates(Selection, AllProducers());
         foreach (var member in _members)
         {
             if (!member.HasLeft)
-                Reallocate(member, producers);
+                Reallocate(member, candidates);
         }
     }
 
     // Bounded slots: the member's allocator maps its slots; slots added renegotiate, remaps are announced.
-    private int Reallocate(RouterMember member, IReadOnlyList<Producer> producers)
+    private int Reallocate(RouterMember member, AllocationCandidates candidates)
     {
-        var result = member.Subscribing.Allocate(Selection, producers, member.Subscriber, NextConsumerId, sender, MaxScreenShares);
+        var result = member.Subscribing.Allocate(Selection, candidates, member.Subscriber, NextConsumerId, sender, MaxScreenShares);
         if (result.SlotsAdded)
             SlotsChanged(member);
         if (result.SlotsAdded || result.Remapped > 0)
@@ -229,7 +229,7 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
     {
         member.Subscribing.MaxVideos = maxVideos;
         if (BoundedSlots)
-            Reallocate(member, AllProducers());
+            Reallocate(member, new AllocationCandidates(Selection, AllProducers()));
         else
             member.Subscribing.Apply(Selection, sender);
     }
@@ -239,7 +239,7 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
     {
         member.Subscribing.Pinned = participantIds;
         if (BoundedSlots)
-            Reallocate(member, AllProducers());
+            Reallocate(member, new AllocationCandidates(Selection, AllProducers()));
         else
             counters.OnResumedOrPaused(member.Subscribing.Apply(Selection, sender));
     }
@@ -277,11 +277,16 @@ internal sealed partial class Router(string meetingId, int lastN, MediaSender se
             if (voice > 0)
                 activity[member.ParticipantId] = voice;
         }
+        PollSpeakerTrace();
         if (Selector.Tick(Publishers(), activity, out var speakerChanged, covered))
         {
+            var decidedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (speakerChanged)
+                OnSpeakerDecided(decidedAt);
             Apply(speakerChanged);
             if (speakerChanged)
             {
+                TraceSpeakerChange(decidedAt);
                 var update = new ActiveSpeakerUpdate(Selection.DominantSpeaker, Selection.RecentSpeakers);
                 foreach (var member in _members)
                     _events.Add((member, update));

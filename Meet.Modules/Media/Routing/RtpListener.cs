@@ -187,6 +187,21 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
         return activity;
     }
 
+    // When the publisher's microphone last began a talk spurt (Stopwatch ticks, 0: never voiced).
+    public long VoiceOnsetAt
+    {
+        get
+        {
+            var onset = 0L;
+            foreach (var producer in _producers.Values)
+            {
+                if (producer.Kind == MediaKind.Audio)
+                    onset = Math.Max(onset, producer.VoiceOnsetAt);
+            }
+            return onset;
+        }
+    }
+
     // Periodic, under the router's lock: pending keyframe requests and, about once a second, one RR
     // with a block per received SSRC (RFC 3550 §6.4.2) on the publisher transport.
     public void OnTick(bool reports, WebRtcTransport publisher, MediaSender sender)

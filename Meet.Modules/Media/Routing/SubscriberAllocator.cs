@@ -78,30 +78,28 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     // every producer of the meeting. A publisher that stays selected keeps its slot; a slot whose
     // publisher left the selection takes the next one (a new consumer on the slot's stream, which
     // starts on a keyframe, requested now). Slots are added — the only renegotiation — when the
-    // first producer of a kind appears or the client's limit grows. Per subscriber this is
-    // O(producers), once per selection change, never per packet.
+    // first producer of a kind appears or the client's limit grows.
     public SlotAllocation Allocate(ConferenceSelection selection, IReadOnlyList<Producer> producers, WebRtcTransport transport,
+        Func<string> nextConsumerId, MediaSender sender, int screenSlots = 1) =>
+        Allocate(selection, new AllocationCandidates(selection, producers), transport, nextConsumerId, sender, screenSlots);
+
+    // The same from candidates the router sorted once for all its subscribers: per subscriber this is
+    // O(slots + pins × cameras), once per selection change, never per packet.
+    public SlotAllocation Allocate(ConferenceSelection selection, AllocationCandidates candidates, WebRtcTransport transport,
         Func<string> nextConsumerId, MediaSender sender, int screenSlots = 1)
     {
-        var screens = producers
-            .Where(p => p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId)
-            .Take(screenSlots)
-            .ToList();
-        var cameras = producers.Where(p => p.Kind == MediaKind.Video && !p.IsScreen && !p.IsClosed && p.ParticipantId != SubscriberId).ToList();
-        var videos = GridVideos(selection, cameras);
+        var screens = candidates.Screens.Where(p => p.ParticipantId != SubscriberId).Take(screenSlots).ToList();
+        var videos = GridVideos(selection, candidates.CamerasByRank, ranked: true);
         // The speaker slot carries the speaker only when the grid does not (pins filled it): a second copy
         // of a stream the subscriber already receives would cost its downlink for nothing (a two-person
         // call would get its video twice). The client shows the speaker's grid tile large instead.
-        var speaker = SpeakerVideo(selection, cameras) is { } candidate && !videos.Contains(candidate) ? candidate : null;
-        var audios = producers
-            .Where(p => p.Kind == MediaKind.Audio && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId && selection.ForwardsAudio(p.ParticipantId))
-            .Take(ConferenceSelection.AudibleSpeakers)
-            .ToList();
+        var speaker = SpeakerVideo(selection, candidates.CamerasByRank) is { } candidate && !videos.Contains(candidate) ? candidate : null;
+        var audios = candidates.Audios.Where(p => p.ParticipantId != SubscriberId).Take(ConferenceSelection.AudibleSpeakers).ToList();
         var speakerSlots = VideoLimit > 0 ? 1 : 0;
-        var added = EnsureSlots(MediaKind.Video, SlotRole.Grid, VideoLimit, producers)
-            | EnsureSlots(MediaKind.Video, SlotRole.Speaker, speakerSlots, producers)
-            | EnsureSlots(MediaKind.Audio, SlotRole.Grid, ConferenceSelection.AudibleSpeakers, producers)
-            | EnsureSlots(MediaKind.Video, SlotRole.Screen, screenSlots, producers);
+        var added = EnsureSlots(MediaKind.Video, SlotRole.Grid, VideoLimit, candidates)
+            | EnsureSlots(MediaKind.Video, SlotRole.Speaker, speakerSlots, candidates)
+            | EnsureSlots(MediaKind.Audio, SlotRole.Grid, ConferenceSelection.AudibleSpeakers, candidates)
+            | EnsureSlots(MediaKind.Video, SlotRole.Screen, screenSlots, candidates);
         var remapped = Assign(MediaKind.Video, SlotRole.Grid, videos, transport, nextConsumerId, sender)
             + Assign(MediaKind.Video, SlotRole.Speaker, speaker is null ? [] : [speaker], transport, nextConsumerId, sender)
             + Assign(MediaKind.Audio, SlotRole.Grid, audios, transport, nextConsumerId, sender)
@@ -111,19 +109,28 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     }
 
     // The cameras this subscriber's grid shows: the ones it pinned (pin order), then the meeting's video
-    // order (active speaker, recent speakers, join order; not seen yet = last), VideoLimit in all.
-    private List<Producer> GridVideos(ConferenceSelection selection, List<Producer> cameras)
+    // order (active speaker, recent speakers, join order; not seen yet = last), VideoLimit in all, never
+    // its own. ranked: the cameras are already in the video order (AllocationCandidates), so the walk
+    // stops once the grid is full.
+    private List<Producer> GridVideos(ConferenceSelection selection, IReadOnlyList<Producer> cameras, bool ranked = false)
     {
         var pinned = Pinned;
-        return [.. cameras.Where(p => Contains(pinned, p.ParticipantId)).OrderBy(p => IndexOf(pinned, p.ParticipantId))
-            .Concat(cameras.Where(p => !Contains(pinned, p.ParticipantId)).OrderBy(p => selection.VideoRank(p.ParticipantId)))
-            .Take(VideoLimit)];
+        var grid = pinned.Count == 0 ? [] : cameras
+            .Where(p => p.ParticipantId != SubscriberId && Contains(pinned, p.ParticipantId))
+            .OrderBy(p => IndexOf(pinned, p.ParticipantId))
+            .Take(VideoLimit)
+            .ToList();
+        var rest = cameras.Where(p => p.ParticipantId != SubscriberId && !Contains(pinned, p.ParticipantId));
+        if (!ranked)
+            rest = rest.OrderBy(p => selection.VideoRank(p.ParticipantId));
+        grid.AddRange(rest.Take(VideoLimit - grid.Count));
+        return grid;
     }
 
     // The speaker slot: the active speaker's camera; for the active speaker itself, the most recent
     // other speaker's (as others see the speaker, the speaker sees whom it answers). Idle before anyone
     // spoke, or when the client asked for no video at all.
-    private Producer? SpeakerVideo(ConferenceSelection selection, List<Producer> cameras)
+    private Producer? SpeakerVideo(ConferenceSelection selection, IReadOnlyList<Producer> cameras)
     {
         if (VideoLimit == 0)
             return null;
@@ -180,7 +187,7 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
     private static bool Has(SubscriberSlot slot, MediaKind kind, SlotRole role) =>
         slot.Kind == kind && slot.Screen == (role == SlotRole.Screen) && slot.Speaker == (role == SlotRole.Speaker);
 
-    private bool EnsureSlots(MediaKind kind, SlotRole role, int count, IReadOnlyList<Producer> producers)
+    private bool EnsureSlots(MediaKind kind, SlotRole role, int count, AllocationCandidates candidates)
     {
         var have = _slots.Count(s => Has(s, kind, role));
         if (have >= count)
@@ -189,7 +196,7 @@ internal sealed partial class SubscriberAllocator(string subscriberId, bool boun
         // later publishers are renumbered onto them (SubscriberSlot.TryMapPayloadTypes).
         // A mixing meeting's audio goes to the mixer (its own slot), never to a bounded audio slot.
         var screen = role == SlotRole.Screen;
-        var template = producers.FirstOrDefault(p => p.Kind == kind && p.IsScreen == screen && p.Mixer is null && !p.IsClosed && p.ParticipantId != SubscriberId);
+        var template = candidates.Template(kind, screen, SubscriberId);
         if (template is null)
             return false;
         for (var i = have; i < count; i++)

@@ -47,7 +47,8 @@ public sealed class MeetingCommandTests
     // then the joins' own); the run must still end with every subscriber receiving every publisher.
     // Issue 10: the cameras take turns talking (--speaker-turns): the turns run, the viewers see each
     // talker's video (both cameras are within last-N here, so "already in view") and the server
-    // announces a talker as the dominant speaker. Counts only, never a latency.
+    // announces a talker as the dominant speaker, and the server's speaker-change records reach the
+    // generator through its child server. Counts only, never a latency.
     [Test]
     [CancelAfter(180_000)]
     public async Task Smoke_run_with_media_after_the_joins_still_delivers_every_publishers_media(CancellationToken cancellationToken)
@@ -66,5 +67,12 @@ public sealed class MeetingCommandTests
         speakerChanges.GetProperty("turns").GetInt32().Should().BeGreaterThanOrEqualTo(2, log);
         (speakerChanges.GetProperty("samples").GetInt32() + speakerChanges.GetProperty("alreadyInView").GetInt32()).Should().BePositive(log);
         speakerChanges.GetProperty("announcedSamples").GetInt32().Should().BePositive("a talker became the dominant speaker: " + log);
+        // The server's own stamps came back from the child server and matched the turns: each change's
+        // voice onset and decision, and per subscriber either a keyframe sent or "already forwarding".
+        var server = step.GetProperty("serverSpeakerChanges");
+        server.GetProperty("changes").GetInt32().Should().BePositive(log);
+        server.GetProperty("onsetToDecision").GetProperty("count").GetInt32().Should().BePositive(log);
+        (server.GetProperty("alreadyForwarding").GetInt32() + server.GetProperty("decisionToKeyFrameSent").GetProperty("count").GetInt32())
+            .Should().BePositive(log);
     }
 }

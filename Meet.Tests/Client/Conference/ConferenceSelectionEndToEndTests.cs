@@ -20,8 +20,7 @@ public sealed class ConferenceSelectionEndToEndTests
 
     private MeetTestHost host = null!;
     private readonly List<MeetClient> clients = [];
-    private CancellationTokenSource? sending;
-    private Task sendLoop = Task.CompletedTask;
+    private BotClock? sending;
 
     [OneTimeSetUp]
     public async Task StartAsync() => host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
@@ -35,8 +34,9 @@ public sealed class ConferenceSelectionEndToEndTests
     [TearDown]
     public async Task LeaveAsync()
     {
-        sending?.Cancel();
-        await sendLoop;
+        if (sending is not null)
+            await sending.DisposeAsync();
+        sending = null;
         foreach (var client in clients)
             await client.DisposeAsync();
         clients.Clear();
@@ -53,9 +53,7 @@ public sealed class ConferenceSelectionEndToEndTests
         // Nobody has talked: the set is the first two cameras in join order. Then round robin from the
         // third: with N = 2 the set is {speaker, previous speaker}, so the next talker's video is paused.
         var changes = int.TryParse(Environment.GetEnvironmentVariable("MEET_SPEAKER_CHANGES"), CultureInfo.InvariantCulture, out var n) ? n : 6;
-        var latencies = new List<double>();
-        var announced = new List<double>();
-        var afterAnnouncement = new List<double>();
+        var samples = new SpeakerChangeSamples();
         for (var change = 0; change < changes; change++)
         {
             var previous = bots[(change + 1) % 4];
@@ -66,13 +64,7 @@ public sealed class ConferenceSelectionEndToEndTests
             ReceivedStreams.Resume? resume = null;
             await EventuallyAsync(() => (resume = viewer.FirstResumeAfter(next.Id, "video", start)) is not null,
                 $"change {change}: the new speaker's video comes back", NewSpeakerVideoDeadline);
-            latencies.Add(Stopwatch.GetElapsedTime(start, resume!.Value.Timestamp).TotalMilliseconds);
-            if (viewer.SpeakerAnnouncedAfter(next.Id, start) is { } announcement)
-            {
-                announced.Add(Stopwatch.GetElapsedTime(start, announcement).TotalMilliseconds);
-                // Negative when the keyframe beat the signaling message: the media path decided first.
-                afterAnnouncement.Add(Stopwatch.GetElapsedTime(announcement, resume.Value.Timestamp).TotalMilliseconds);
-            }
+            samples.Add(start, viewer.SpeakerAnnouncedAfter(next.Id, start), resume!.Value.Timestamp);
             resume.Value.KeyFrame.Should().BeTrue($"change {change}: a track that comes back starts on a keyframe");
             // Let the speaker settle (the detector holds a new speaker ~0.5 s) before the next change.
             await Task.Delay(TimeSpan.FromSeconds(1.2));
@@ -80,12 +72,8 @@ public sealed class ConferenceSelectionEndToEndTests
 
         var received = await viewer.PublishersDuringAsync("video", Window);
         received.Should().HaveCount(2, "still exactly N after the churn").And.Contain(bots[(changes + 1) % 4].Id, "the current speaker is one of them");
-        announced.Should().HaveCount(changes, "every change is announced over signaling");
-        latencies.Sort();
-        announced.Sort();
-        afterAnnouncement.Sort();
-        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"talk start -> new speaker's first video packet over {latencies.Count} changes: p50 {Percentile(latencies, 0.5):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, max {latencies[^1]:F0} ms; talk start -> speaker announced: p50 {Percentile(announced, 0.5):F0} ms, p95 {Percentile(announced, 0.95):F0} ms; announced -> first video packet: p50 {Percentile(afterAnnouncement, 0.5):F0} ms, p95 {Percentile(afterAnnouncement, 0.95):F0} ms"));
+        samples.Announced.Should().Be(changes, "every change is announced over signaling");
+        TestContext.Out.WriteLine(samples.Describe("new speaker's first video packet"));
     }
 
     [Test]
@@ -139,8 +127,11 @@ public sealed class ConferenceSelectionEndToEndTests
                     subscriber.Tag(video, bot.Id, "video");
             }
         }
-        sending = new CancellationTokenSource();
-        sendLoop = SendLoopAsync(bots, sending.Token);
+        sending = BotClock.Start(tick =>
+        {
+            foreach (var bot in bots)
+                bot.SendTick(tick);
+        });
         // Bounded slots (the default): LastN (2) videos and the audible set, which holds at least two
         // others for anyone (three, less itself when it is one of them).
         var tracks = Math.Min(2, talkers - 1) * (camera ? 2 : 1);
@@ -149,32 +140,20 @@ public sealed class ConferenceSelectionEndToEndTests
         return (bots, subscribers);
     }
 
-    private static async Task SendLoopAsync(IReadOnlyList<TalkingBot> bots, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        var tick = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                foreach (var bot in bots)
-                    bot.SendTick(tick);
-                tick++;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private MeetClient NewClient()
     {
-        var client = new MeetClient(new MeetClientOptions { BaseAddress = host.BaseAddress, Transport = SignalingTransport.SignalR, AnswerSubscriberOffers = true });
+        // The bots' publishers receive on threads of their own (the load generator's setting): a new
+        // speaker's keyframe, which every change here waits for, answers a PLI read on that thread.
+        var client = new MeetClient(new MeetClientOptions
+        {
+            BaseAddress = host.BaseAddress,
+            Transport = SignalingTransport.SignalR,
+            AnswerSubscriberOffers = true,
+            PublisherReceiveThread = true,
+        });
         clients.Add(client);
         return client;
     }
-
-    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
 
     private static Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
         Signaling.SignalingTestBase.EventuallyAsync(condition, because, (int)(timeout ?? MediaTimeout).TotalMilliseconds);

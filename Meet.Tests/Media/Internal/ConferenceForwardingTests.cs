@@ -10,19 +10,6 @@ public sealed class ConferenceForwardingTests
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);
 
-    // One 20 ms Opus packet with the RFC 6464 level (-dBov: 20 is speech, 127 silence).
-    private static void SendAudio(InMemorySfu sfu, string publisherId, byte level, ushort sequence)
-    {
-        var publisher = sfu.Participants[publisherId];
-        var producer = publisher.Server.Producers.Single(p => p.Kind == MediaKind.Audio);
-        var buffer = new byte[200];
-        var writer = new RtpPacketWriter(buffer, 111, sequence, sequence * 960u, 0x1111, marker: false);
-        writer.AddExtension(InMemorySfu.AudioLevelExtensionId, [level]);
-        writer.TryComplete(new byte[40], 0, out var length).Should().BeTrue();
-        RtpHeader.TryParse(buffer.AsSpan(0, length), out var header).Should().BeTrue();
-        producer.OnRtp(buffer.AsSpan(0, length), header, 0, sfu.Module.Sender);
-    }
-
     private static IReadOnlyList<string> VideoReceivedFrom(SimulatedSubscriber subscriber) =>
         subscriber.Server.Consumers.Where(c => c.Producer.Kind == MediaKind.Video && !c.IsPaused).Select(c => c.Producer.ParticipantId).OrderBy(x => x).ToArray();
 
@@ -48,7 +35,7 @@ public sealed class ConferenceForwardingTests
         for (var tick = 0; tick < 10; tick++)
         {
             for (var p = 0; p < 5; p++)
-                SendAudio(sfu, "d", 20, sequence++);
+                sfu.SendAudio("d", 20, sequence++);
             sfu.SelectionTick();
         }
         sfu.Module.FindSelection(InMemorySfu.MeetingId)!.DominantSpeaker.Should().Be("d");
@@ -61,7 +48,7 @@ public sealed class ConferenceForwardingTests
         for (var tick = 0; tick < 10; tick++)
         {
             if (tick == 3)
-                SendAudio(sfu, "b", 15, sequence++);
+                sfu.SendAudio("b", 15, sequence++);
             sfu.SelectionTick();
         }
         sfu.Module.FindSelection(InMemorySfu.MeetingId)!.DominantSpeaker.Should().Be("d");
@@ -105,7 +92,7 @@ public sealed class ConferenceForwardingTests
         for (var tick = 0; tick < 10; tick++)
         {
             for (var p = 0; p < 5; p++)
-                SendAudio(sfu, "b", 25, sequence++);
+                sfu.SendAudio("b", 25, sequence++);
             sfu.SelectionTick();
         }
         bVideo.IsPaused.Should().BeFalse();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Meet.Modules.Media;
 using Meet.Modules.Media.Internal;
 using Meet.Modules.Media.Protocols.Ice;
+using Meet.Modules.Media.Protocols.Rtp;
 using Meet.Modules.Media.Protocols.Sdp;
 using Microsoft.Extensions.Time.Testing;
 
@@ -129,6 +130,19 @@ internal sealed class InMemorySfu : IAsyncDisposable
         await Participants[id].Media.DisposeAsync();
         Participants.Remove(id);
         _publisherVersions.Remove(id);
+    }
+
+    // One 20 ms Opus packet from the publisher's microphone with the RFC 6464 level (-dBov: 20 is speech,
+    // 127 silence), straight into its producer.
+    public void SendAudio(string publisherId, byte level, ushort sequence)
+    {
+        var producer = Participants[publisherId].Server.Producers.Single(p => p.Kind == Meet.Modules.Media.Routing.MediaKind.Audio);
+        var buffer = new byte[200];
+        var writer = new RtpPacketWriter(buffer, 111, sequence, sequence * 960u, 0x1111, marker: false);
+        writer.AddExtension(AudioLevelExtensionId, [level]);
+        writer.TryComplete(new byte[40], 0, out var length).Should().BeTrue();
+        RtpHeader.TryParse(buffer.AsSpan(0, length), out var header).Should().BeTrue();
+        producer.OnRtp(buffer.AsSpan(0, length), header, 0, Module.Sender);
     }
 
     // What MediaModule's 100 ms timer does for the meeting's selection (active speaker, last-N, top-3).

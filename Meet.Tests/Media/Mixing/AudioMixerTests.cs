@@ -42,16 +42,20 @@ public sealed class AudioMixerTests
             return sink;
         }
 
+        // Speaker id's next packet reaches the mixer.
+        public void Arrive(string id)
+        {
+            var packet = Speakers[id].NextPacket(out var sequence);
+            Mixer.TryPush(id, sequence, packet, SsrcOf(id));
+        }
+
         public int Step(int frames = 1)
         {
             var encodes = 0;
             for (var i = 0; i < frames; i++)
             {
                 foreach (var id in Talking)
-                {
-                    var packet = Speakers[id].NextPacket(out var sequence);
-                    Mixer.TryPush(id, sequence, packet, SsrcOf(id));
-                }
+                    Arrive(id);
                 encodes = Mixer.MixFrame(_sender);
             }
             return encodes;
@@ -270,6 +274,52 @@ public sealed class AudioMixerTests
         harness.Step(AudioMixer.RecoverFrames + 20);
         harness.Mixer.MaxSpeakers.Should().Be(3);
         Spectrum.Share(x.LastFrames(10), 880).Should().BeGreaterThan(0.2);
+    }
+
+    [Test]
+    public void Skipped_frames_drop_the_speakers_audio_with_them_so_the_mix_delay_does_not_grow()
+    {
+        using var harness = new Harness(("a", 440), ("b", 660), ("c", 880));
+        harness.Listen("x");
+        harness.Mixer.SetSpeakers(["a", "b", "c"]);
+        harness.Step(20);
+
+        // Twenty frames whose packets arrive but whose mix the clock skips (the mixer was late).
+        for (var i = 0; i < 20; i++)
+        {
+            harness.Step(2);
+            foreach (var id in harness.Talking)
+                harness.Arrive(id);
+            harness.Mixer.OnFrameSkipped(mixerLate: false);
+        }
+        harness.Step(1);
+
+        for (var k = 0; k < AudioMixer.Speakers; k++)
+            harness.Mixer.Channel(k).Jitter.Depth.Should().Be(0, "each skipped frame took its packet: nothing waits behind the one just mixed");
+        harness.Counters.FramesSkipped.Should().Be(20);
+    }
+
+    [Test]
+    public void A_speaker_buffered_deeper_than_its_jitter_needs_is_played_back_to_no_delay_without_a_click()
+    {
+        using var harness = new Harness(("a", 440));
+        var x = harness.Listen("x");
+        harness.Mixer.SetSpeakers(["a"]);
+        harness.Step(2);
+        // A burst while playing: three packets arrive at once, then one per frame.
+        for (var i = 0; i < 3; i++)
+            harness.Arrive("a");
+        harness.Step(1);
+        harness.Mixer.Channel(0).Jitter.Depth.Should().Be(3, "the burst's packets wait behind the one played");
+
+        harness.Step(4 * SpeakerJitterBuffer.ShrinkWindow);
+
+        harness.Mixer.Channel(0).Jitter.Depth.Should().Be(0, "with no jitter seen for a second, each second plays one frame's worth faster");
+        harness.Mixer.Channel(0).Jitter.Shrinks.Should().BeGreaterThanOrEqualTo(3);
+        harness.Mixer.Channel(0).Jitter.Underruns.Should().Be(0);
+        var heard = x.Pcm.Skip(10 * MixFormat.FrameSamples).ToArray();
+        Spectrum.MaxJump(heard).Should().BeLessThan(0.05, "each shrink cut whole periods of the tone (a 0.3 tone steps by up to 0.035 per sample)");
+        Spectrum.Share(heard, 440).Should().BeGreaterThan(0.8, "the tone stayed one coherent tone across the shrinks");
     }
 
     [Test]

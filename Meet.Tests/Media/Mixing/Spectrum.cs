@@ -22,6 +22,26 @@ internal static class Spectrum
         return energy <= 1e-12 ? 0 : 2 * power / (pcm.Length * energy);
     }
 
+    // Share of `frequency` measured over 100 ms segments and averaged by energy (Welch's method). A
+    // tone whose phase steps somewhere in the window (a frame concealed by the listener for one the
+    // server skipped, a jitter buffer growing by a frame) still counts in full: a coherent 1 s Goertzel
+    // splits its power across bins at each step (issue 17's "one tone at 0.06" with every tone present).
+    // The four test tones make whole cycles in a segment, so they do not leak into each other.
+    public static double SegmentedShare(ReadOnlySpan<float> pcm, double frequency, int segment = MixFormat.SampleRate / 10)
+    {
+        double power = 0, energy = 0;
+        for (var start = 0; start + segment <= pcm.Length; start += segment)
+        {
+            var part = pcm.Slice(start, segment);
+            var partEnergy = 0.0;
+            foreach (var sample in part)
+                partEnergy += sample * sample;
+            power += Share(part, frequency) * partEnergy;
+            energy += partEnergy;
+        }
+        return energy <= 1e-12 ? 0 : power / energy;
+    }
+
     public static double MaxJump(ReadOnlySpan<float> pcm)
     {
         var max = 0.0;
