@@ -8,7 +8,8 @@ namespace Meet.Benchmarks.Meeting;
 
 // The real server (Program.BuildApp, the same composition as Meet.Host) in a child process of its own
 // — `Meet.Benchmarks meeting-server` — so /proc measures its CPU, memory and threads apart from the
-// participants'. It runs with server GC like the Web SDK host, and stops when its stdin closes.
+// participants'. It runs with server GC like the Web SDK host and Meet.Host's GC settings, and stops
+// when its stdin closes.
 internal sealed class MeetingServerProcess : IAsyncDisposable
 {
     private const string ReadyPrefix = "MEET-READY ";
@@ -46,6 +47,8 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
         foreach (var argument in DefaultArguments(dataDirectory).Concat(extraArguments))
             start.ArgumentList.Add(argument);
         start.Environment["DOTNET_gcServer"] = "1";
+        // Meet.Host's System.GC.ConserveMemory (issue 14): the child runs from this project's runtimeconfig.
+        start.Environment["DOTNET_GCConserveMemory"] = "7";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
         var errors = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) =>
