@@ -7,26 +7,37 @@ using Npgsql;
 
 namespace Meet.Benchmarks.Cluster;
 
-// A small cluster on loopback, each node a process of its own (MeetingServerProcess): one
-// signaling-only node and media-only nodes at 127.0.0.1, 127.0.0.2, ... (every 127/8 address is this
-// machine's loopback), sharing one PostgreSQL and one control port. A media node can be killed with
-// SIGKILL and started again at the same address.
+// A small cluster on loopback, each node a process of its own (MeetingServerProcess): signaling-only
+// nodes and media-only nodes at 127.0.0.1, 127.0.0.2, ... (every 127/8 address is this machine's
+// loopback), sharing one PostgreSQL and one control port; several signaling nodes also share a Redis
+// and a signing key, and each lists the others as Node:SignalingFallbacks. A media node can be killed
+// with SIGKILL and started again at the same address; a signaling node can be killed.
 internal sealed class ClusterRun : IAsyncDisposable
 {
     private readonly string postgres;
+    private readonly string? redis;
     private readonly string clusterKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    private readonly string signingKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private readonly int controlPort = FreeTcpPort();
     private readonly Dictionary<string, MeetingServerProcess> mediaNodes = new(StringComparer.Ordinal);
-    private MeetingServerProcess? signaling;
+    private readonly List<MeetingServerProcess> signalingNodes = [];
 
-    public ClusterRun(string postgresConnectionString) => postgres = postgresConnectionString;
+    // redis: needed for more than one signaling node.
+    public ClusterRun(string postgresConnectionString, string? redisConfiguration = null)
+    {
+        postgres = postgresConnectionString;
+        redis = redisConfiguration;
+    }
 
-    public Uri SignalingAddress => signaling?.BaseAddress ?? throw new InvalidOperationException("not started");
+    public Uri SignalingAddress => signalingNodes.FirstOrDefault()?.BaseAddress ?? throw new InvalidOperationException("not started");
+
+    public IReadOnlyList<Uri> SignalingAddresses => [.. signalingNodes.Select(n => n.BaseAddress)];
 
     public IReadOnlyCollection<string> MediaAddresses => mediaNodes.Keys;
 
-    // The signaling node and then every media node, for CPU readings (ProcessSample).
-    public IEnumerable<int> ProcessIds => mediaNodes.Values.Select(n => n.ProcessId).Prepend(signaling?.ProcessId ?? throw new InvalidOperationException("not started"));
+    // The signaling nodes and then every media node, for CPU readings (ProcessSample).
+    public IEnumerable<int> ProcessIds => signalingNodes.Count == 0 ? throw new InvalidOperationException("not started")
+        : signalingNodes.Select(n => n.ProcessId).Concat(mediaNodes.Values.Select(n => n.ProcessId));
 
     private IEnumerable<string> Common(string roles) =>
     [
@@ -38,10 +49,21 @@ internal sealed class ClusterRun : IAsyncDisposable
         $"--Storage:PostgresConnectionString={postgres}",
     ];
 
-    // The signaling node first: it runs the migrations the media nodes' registry rows need.
-    public async Task StartAsync(int mediaNodeCount)
+    // The signaling nodes first: the first runs the migrations the media nodes' registry rows need.
+    public async Task StartAsync(int mediaNodeCount, int signalingNodeCount = 1)
     {
-        signaling = await MeetingServerProcess.StartAsync(Common("signaling"), TimeSpan.FromSeconds(120));
+        if (signalingNodeCount > 1 && redis is null)
+            throw new InvalidOperationException("several signaling nodes need a Redis");
+        // Fixed ports, known before any node starts, so each node can name the others as fallbacks.
+        var urls = Enumerable.Range(0, signalingNodeCount).Select(_ => $"http://127.0.0.1:{FreeTcpPort()}").ToArray();
+        foreach (var url in urls)
+        {
+            IEnumerable<string> arguments = [.. Common("signaling"), $"--urls={url}"];
+            if (signalingNodeCount > 1)
+                arguments = [.. arguments, $"--Redis:Configuration={redis}", $"--Auth:SigningKey={signingKey}",
+                    .. urls.Where(u => u != url).Select((u, i) => $"--Node:SignalingFallbacks:{i}={u}")];
+            signalingNodes.Add(await MeetingServerProcess.StartAsync(arguments, TimeSpan.FromSeconds(120)));
+        }
         for (var i = 1; i <= mediaNodeCount; i++)
             await StartMediaNodeAsync($"127.0.0.{i}");
     }
@@ -73,13 +95,17 @@ internal sealed class ClusterRun : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
-    // kill -9: no DRAINING, no OFFLINE, sockets closed by the kernel.
+    // kill -9: no DRAINING, no OFFLINE, sockets closed by the kernel. `address`: a media node's address
+    // or a signaling node's base URL.
     public void Kill(string address)
     {
-        if (!mediaNodes.Remove(address, out var node))
-            throw new InvalidOperationException($"no media node at {address}");
-        using (var process = Process.GetProcessById(node.ProcessId))
-            process.Kill();
+        var signaling = signalingNodes.FirstOrDefault(n => n.BaseAddress.ToString().TrimEnd('/') == address.TrimEnd('/'));
+        if (signaling is not null)
+            signalingNodes.Remove(signaling);
+        MeetingServerProcess? node = signaling;
+        if (node is null && !mediaNodes.Remove(address, out node))
+            throw new InvalidOperationException($"no node at {address}");
+        node.Kill();
         _ = node.DisposeAsync().AsTask();
     }
 
@@ -95,7 +121,8 @@ internal sealed class ClusterRun : IAsyncDisposable
         foreach (var node in mediaNodes.Values)
             await node.DisposeAsync();
         mediaNodes.Clear();
-        if (signaling is not null)
-            await signaling.DisposeAsync();
+        foreach (var node in signalingNodes)
+            await node.DisposeAsync();
+        signalingNodes.Clear();
     }
 }

@@ -130,8 +130,7 @@ internal static class SignalingClusterCommand
         dave.Disconnected += e => attempts.Enqueue($"dave gave up: {e?.Message}");
         alice.Reconnected += _ => reconnectedAt.TryAdd("alice", Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds);
         dave.Reconnected += _ => reconnectedAt.TryAdd("dave", Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds);
-        using (var process = Process.GetProcessById(nodeA.ProcessId))
-            process.Kill();
+        nodeA.Kill();
         if (!await WaitAsync(() => reconnectedAt.Count == 2, Limit))
         {
             failures.Add($"after kill -9 of node A only [{string.Join(",", reconnectedAt.Keys)}] reconnected within {Limit.TotalSeconds:F0} s; {string.Join("; ", attempts)}");

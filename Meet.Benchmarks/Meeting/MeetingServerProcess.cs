@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Meet.Benchmarks.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,10 +14,10 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
 {
     private const string ReadyPrefix = "MEET-READY ";
 
-    private readonly Process _process;
+    private readonly ServerChildProcess _process;
     private readonly string _dataDirectory;
 
-    private MeetingServerProcess(Process process, string dataDirectory, Uri baseAddress)
+    private MeetingServerProcess(ServerChildProcess process, string dataDirectory, Uri baseAddress)
     {
         _process = process;
         _dataDirectory = dataDirectory;
@@ -30,66 +30,35 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
 
     public ProcessSample Sample() => ProcessSample.Read(_process.Id);
 
+    // kill -9 (a node's crash).
+    public void Kill() => _process.Kill();
+
     public static async Task<MeetingServerProcess> StartAsync(IEnumerable<string> extraArguments, TimeSpan timeout)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("meet-meeting-").FullName;
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var fileName = Environment.ProcessPath ?? "dotnet";
         // Environment.ProcessPath is the dotnet host when started as `dotnet Meet.Benchmarks.dll`.
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-            start.ArgumentList.Add(typeof(MeetingServerProcess).Assembly.Location);
-        start.ArgumentList.Add("meeting-server");
-        foreach (var argument in DefaultArguments(dataDirectory).Concat(extraArguments))
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_gcServer"] = "1";
-        // Meet.Host's System.GC.ConserveMemory (issue 14): the child runs from this project's runtimeconfig.
-        start.Environment["DOTNET_GCConserveMemory"] = "7";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
-        var errors = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
+        IEnumerable<string> arguments = Path.GetFileNameWithoutExtension(fileName) == "dotnet" ? [typeof(MeetingServerProcess).Assembly.Location] : [];
+        arguments = [.. arguments, "meeting-server", .. DefaultArguments(dataDirectory), .. extraArguments];
+        // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
+        var environment = new Dictionary<string, string>
         {
-            if (e.Data is null)
-                return;
-            lock (errors)
-                errors.AppendLine(e.Data);
-            // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
-            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
-                Console.Error.WriteLine($"[server {process.Id}] {e.Data}");
+            ["DOTNET_gcServer"] = "1",
+            // Meet.Host's System.GC.ConserveMemory (issue 14): the child runs from this project's runtimeconfig.
+            ["DOTNET_GCConserveMemory"] = "7",
         };
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
+        ServerChildProcess? process = null;
+        process = ServerChildProcess.Start(fileName, arguments, environment,
+            Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1" ? line => Console.Error.WriteLine($"[server {process?.Id}] {line}") : null);
         try
         {
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(cancel.Token);
-                if (line is null)
-                    throw new InvalidOperationException("the server exited before it was ready: " + errors);
-                if (line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
-                {
-                    var server = new MeetingServerProcess(process, dataDirectory, new Uri(line[ReadyPrefix.Length..].Trim()));
-                    // Keep draining stdout so the child never blocks on a full pipe.
-                    _ = Task.Run(async () =>
-                    {
-                        while (await process.StandardOutput.ReadLineAsync() is { } output)
-                        {
-                            if (Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1")
-                                Console.Error.WriteLine($"[server {process.Id}] {output}");
-                        }
-                    });
-                    return server;
-                }
-            }
+            var ready = await process.ReadLineAsync(ReadyPrefix, timeout);
+            process.DrainOutput();
+            return new MeetingServerProcess(process, dataDirectory, new Uri(ready[ReadyPrefix.Length..].Trim()));
         }
         catch
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
+            await process.DisposeAsync();
             throw;
         }
     }
@@ -127,17 +96,7 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(wait.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

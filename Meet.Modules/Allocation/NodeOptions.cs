@@ -38,6 +38,10 @@ public sealed class NodeOptions
     // registers (MediaNodeWarmUp), so the first meeting a failover moves to it finds it warm.
     public bool WarmUp { get; set; } = true;
 
+    // The other signaling nodes of the cluster (absolute http(s) base URLs, e.g. http://10.0.0.2:5000):
+    // the join response lists their SignalR hubs so a web page whose node dies reconnects to one of them.
+    public string[] SignalingFallbacks { get; set; } = [];
+
     // How long a stopping node stays DRAINING while it still has connected participants.
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

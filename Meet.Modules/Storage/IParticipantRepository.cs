@@ -17,8 +17,12 @@ public interface IParticipantRepository
     // The ONLINE, fresh media node the meeting's live participants use (never excludedServerId), if any.
     Task<Guid?> FindMeetingMediaServerAsync(string meetingId, DateTimeOffset heartbeatSince, Guid? excludedServerId, CancellationToken cancellationToken);
 
-    // Failover: the participants now belong to another media node. Returns how many rows changed.
-    Task<int> ReassignAsync(IReadOnlyCollection<Guid> participantIds, Guid mediaServerId, CancellationToken cancellationToken);
+    // Failover's compare-and-set on a meeting's media node. Two movers (two signaling nodes, or a crash
+    // and a drain) may each have chosen a different candidate; holding the meeting row, the first one
+    // reassigns the meeting's participants on the node being left (and the claim's participants) to its
+    // candidate, and every later one finds them on that ONLINE, fresh node and takes it instead of its
+    // own. Returns the node the meeting now uses, so every mover sends MEDIA_RECONNECT with one node.
+    Task<Guid> ClaimMeetingMoveAsync(MeetingMoveClaim claim, CancellationToken cancellationToken);
 
     Task<int> CountConnectedAsync(Guid mediaServerId, CancellationToken cancellationToken);
 

@@ -31,10 +31,27 @@ public sealed class JoinMeetingApiTests(StorageProvider provider) : ApiTestBase(
         // gRPC has its own HTTP/2-only endpoint on cleartext: the join announces that one, not the base URL.
         var grpc = Host.Get<GrpcEndpoint>().Address!;
         joined.GetProperty("signaling").GetProperty("grpc").GetString().Should().Be(grpc.ToString().TrimEnd('/'));
+        joined.GetProperty("signaling").GetProperty("signalRFallbacks").GetArrayLength().Should().Be(0, "a single node has no other signaling node");
         var node = joined.GetProperty("mediaNode");
         node.GetProperty("serverId").GetGuid().Should().Be(Host.Get<ILocalMediaNode>().ServerId!.Value);
         node.GetProperty("address").GetString().Should().Be("127.0.0.1");
         node.GetProperty("region").GetString().Should().Be(MeetTestHost.Region);
+    }
+
+    [Test]
+    public async Task Join_lists_the_configured_fallback_signaling_nodes_hubs()
+    {
+        await using var host = await MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string>
+        {
+            ["Node:SignalingFallbacks:0"] = "http://10.0.0.2:5000/",
+            ["Node:SignalingFallbacks:1"] = "https://meet-b.example.test",
+        });
+        var created = await (await host.Client.PostAsJsonAsync("/v1/meetings", new { hostId = "usr_fallbacks", meetingTitle = "t", allowGuestJoin = true })).Content.ReadFromJsonAsync<JsonElement>();
+
+        var joined = await (await host.Client.PostAsJsonAsync($"/v1/meetings/{created.GetProperty("meetingId").GetString()}/join", new { displayName = "Guest" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        joined.GetProperty("signaling").GetProperty("signalRFallbacks").EnumerateArray().Select(e => e.GetString()).Should()
+            .Equal("http://10.0.0.2:5000/hubs/signaling", "https://meet-b.example.test/hubs/signaling");
     }
 
     [Test]

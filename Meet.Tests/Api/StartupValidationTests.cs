@@ -28,6 +28,8 @@ public sealed class StartupValidationTests
     [TestCase("Node:Roles", "sfu")]
     [TestCase("Node:ControlPort", "70000")]
     [TestCase("Media:BindAddress", "not-an-ip")]
+    [TestCase("Node:SignalingFallbacks:0", "ftp://node-b.example.test")]
+    [TestCase("Node:SignalingFallbacks:0", "not a url")]
     public async Task Bad_configuration_fails_start_up_naming_the_key(string key, string value)
     {
         var start = () => MeetTestHost.StartAsync(StorageProvider.Sqlite, settings: new Dictionary<string, string> { [key] = value });

@@ -32,17 +32,17 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await using (var creator = new MeetClient(new MeetClientOptions { BaseAddress = cluster.SignalingAddress, Transport = SignalingTransport.SignalR }))
             meetingId = (await creator.CreateMeetingAsync("usr_failover_host", "Chromium failover")).MeetingId;
 
-        var alice = await JoinAsync(cluster, "Alice", meetingId);
-        var bob = await JoinAsync(cluster, "Bob", meetingId);
+        var alice = await ClusterPages.JoinAsync(Browser, cluster.SignalingAddress, "Alice", meetingId, MediaTimeout);
+        var bob = await ClusterPages.JoinAsync(Browser, cluster.SignalingAddress, "Bob", meetingId, MediaTimeout);
         var aliceId = (await MeetPage.ParticipantIdAsync(alice))!;
         var bobId = (await MeetPage.ParticipantIdAsync(bob))!;
-        await WaitForAsync(async () => await DecodedAsync(alice, bobId) > 10 && await DecodedAsync(bob, aliceId) > 10, "both pages decode each other before the kill", alice, bob);
+        await ClusterPages.WaitForAsync(async () => await ClusterPages.DecodedAsync(alice, bobId) > 10 && await ClusterPages.DecodedAsync(bob, aliceId) > 10, MediaTimeout, "both pages decode each other before the kill", alice, bob);
 
         // Sharing a screen and muted before the kill: the same tracks must be what the new node gets.
         await alice.ClickAsync("#share-screen");
         await alice.ClickAsync("#toggle-mic");
-        await WaitForAsync(async () => await bob.EvaluateAsync<bool>($"() => window.meet.rosterDetails().some(p => p.participantId === '{aliceId}' && p.audioMuted)") && await alice.EvaluateAsync<bool?>("() => window.meet.publisherAudioEnabled()") == false,
-            "Alice is muted", alice, bob);
+        await ClusterPages.WaitForAsync(async () => await bob.EvaluateAsync<bool>($"() => window.meet.rosterDetails().some(p => p.participantId === '{aliceId}' && p.audioMuted)") && await alice.EvaluateAsync<bool?>("() => window.meet.publisherAudioEnabled()") == false,
+            MediaTimeout, "Alice is muted", alice, bob);
         var tracksBefore = await alice.EvaluateAsync<string[]>("() => window.meet.publisherTracks()");
         tracksBefore.Should().HaveCount(3, "camera, microphone and screen");
 
@@ -97,31 +97,17 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         await bob.Context.CloseAsync();
     }
 
-    private async Task<IPage> JoinAsync(ClusterProcess cluster, string name, string meetingId)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = cluster.SignalingAddress.ToString().TrimEnd('/'),
-            Permissions = ["camera", "microphone"],
-            ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
-        });
-        var page = await context.NewPageAsync();
-        await MeetPage.JoinFromLandingAsync(page, name, meetingId);
-        await MeetPage.WaitForStateAsync(page, MediaTimeout, "joined");
-        return page;
-    }
-
     // Milliseconds from the kill until `page`, after its `round`-th move, decoded a frame of `from`.
     private static async Task<double> FirstFrameAfterMoveAsync(IPage page, string from, int round, long killed, params IPage[] pages)
     {
         double? gap = null;
-        await WaitForAsync(async () =>
+        await ClusterPages.WaitForAsync(async () =>
         {
-            if ((await MediaMovesAsync(page)).Count < round || await DecodedAsync(page, from) <= 0)
+            if ((await MediaMovesAsync(page)).Count < round || await ClusterPages.DecodedAsync(page, from) <= 0)
                 return false;
             gap ??= Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
-            return await DecodedAsync(page, from) > 10;
-        }, $"{from}'s video is decoded again through the other node after kill {round}", pages);
+            return await ClusterPages.DecodedAsync(page, from) > 10;
+        }, MediaTimeout, $"{from}'s video is decoded again through the other node after kill {round}", pages);
         return gap!.Value;
     }
 
@@ -133,9 +119,6 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
         return $"signaling node: stream broke {At("broke: probing")}, probe failed {At("failed a probe")}, silent {At("silent for")}, moved {At("moved from media node")}: {move}";
     }
 
-    private static async Task<long> DecodedAsync(IPage page, string participantId) =>
-        (await MeetPage.StatsAsync(page)).TryGetValue(participantId, out var stats) ? stats.FramesDecoded : 0;
-
     private static async Task<PageMoves> MediaMovesAsync(IPage page)
     {
         var state = await page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.meet.mediaMoves()");
@@ -146,17 +129,6 @@ public sealed class MediaFailoverBrowserTests : BrowserFixture
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, params IPage[] pages)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(MediaTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-                Assert.Fail($"Timed out: {what}. Pages: {string.Join(" | ", await Task.WhenAll(pages.Select(p => p.InnerTextAsync("body"))))}");
-            await Task.Delay(50);
-        }
-    }
 
     // window.meet.mediaMoves(): how many moves, and when (performance.now()) the last one started and
     // each of its new PeerConnections connected.

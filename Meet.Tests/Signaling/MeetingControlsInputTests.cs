@@ -1,5 +1,3 @@
-using Grpc.Core;
-using Grpc.Net.Client;
 using Meet.Modules.Signaling;
 using Meet.Modules.Signaling.Grpc;
 using Microsoft.AspNetCore.SignalR;
@@ -41,20 +39,9 @@ public sealed class MeetingControlsInputTests : SignalingTestBase
     {
         var (meetingId, _) = await CreateMeetingAsync();
         var joined = await JoinAsync(meetingId, "usr_grpc");
-        using var channel = GrpcChannel.ForAddress(GrpcAddress);
-        using var call = new SignalingService.SignalingServiceClient(channel).EstablishSession();
-        await call.RequestStream.WriteAsync(new ClientMessage { MeetingId = meetingId, Token = joined.Token, DisplayName = "Grpc", BatchedUpdates = true });
+        using var session = await RawGrpcSession.JoinAsync(GrpcAddress, meetingId, joined.Token, batchedUpdates: true);
 
-        async Task<ServerMessage> NextAsync(Func<ServerMessage, bool> wanted)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (await call.ResponseStream.MoveNext(timeout.Token))
-                if (wanted(call.ResponseStream.Current))
-                    return call.ResponseStream.Current;
-            throw new AssertionException("the stream ended");
-        }
-
-        await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Welcome);
+        await session.NextAsync(ServerMessage.PayloadOneofCase.Welcome);
         var bad = new (ulong Id, ClientMessage Message, int Code)[]
         {
             (1, new ClientMessage { Chat = new ChatSend { Text = "" } }, SignalingErrorCodes.BadRequest),
@@ -67,15 +54,15 @@ public sealed class MeetingControlsInputTests : SignalingTestBase
         foreach (var (id, message, code) in bad)
         {
             message.RequestId = id;
-            await call.RequestStream.WriteAsync(message);
-            var error = await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Error);
+            await session.SendAsync(message);
+            var error = await session.NextAsync(ServerMessage.PayloadOneofCase.Error);
             (error.Error.RequestId, error.Error.Code).Should().Be((id, code));
         }
-        await call.RequestStream.WriteAsync(new ClientMessage { Chat = new ChatSend { Text = "fine" }, RequestId = 7 });
-        (await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Chat)).Chat.Text.Should().Be("fine");
-        (await NextAsync(m => m.PayloadCase is ServerMessage.PayloadOneofCase.Ack or ServerMessage.PayloadOneofCase.Error)).Ack.RequestId.Should().Be(7UL);
-        await call.RequestStream.WriteAsync(new ClientMessage { Hand = new HandRequest { Raised = true } });
-        var update = await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Updates);
+        await session.SendAsync(new ClientMessage { Chat = new ChatSend { Text = "fine" }, RequestId = 7 });
+        (await session.NextAsync(ServerMessage.PayloadOneofCase.Chat)).Chat.Text.Should().Be("fine");
+        (await session.NextAsync(m => m.PayloadCase is ServerMessage.PayloadOneofCase.Ack or ServerMessage.PayloadOneofCase.Error)).Ack.RequestId.Should().Be(7UL);
+        await session.SendAsync(new ClientMessage { Hand = new HandRequest { Raised = true } });
+        var update = await session.NextAsync(ServerMessage.PayloadOneofCase.Updates);
         update.Updates.Updates.Should().ContainSingle().Which.Action.Should().Be(ParticipantUpdate.Types.Action.HandRaised);
     }
 }

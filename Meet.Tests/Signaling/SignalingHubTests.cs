@@ -12,6 +12,28 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
 {
     private Task<HubTestClient> ConnectAsync(string token) => HubTestClient.ConnectAsync(Host.BaseAddress, token, messagePack);
 
+    // Two participants of a fresh meeting, both connected to the hub and joined, Alice first.
+    private async Task<JoinedPair> AliceAndBobInOneMeetingAsync()
+    {
+        var (meetingId, _) = await CreateMeetingAsync();
+        var alice = await JoinAsync(meetingId, "alice");
+        var bob = await JoinAsync(meetingId, "bob");
+        var aliceClient = await ConnectAsync(alice.Token);
+        await aliceClient.JoinAsync("Alice");
+        var bobClient = await ConnectAsync(bob.Token);
+        await bobClient.JoinAsync("Bob");
+        return new JoinedPair(alice, bob, aliceClient, bobClient);
+    }
+
+    private sealed record JoinedPair(Joined Alice, Joined Bob, HubTestClient AliceClient, HubTestClient BobClient) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await BobClient.DisposeAsync();
+            await AliceClient.DisposeAsync();
+        }
+    }
+
     internal static async Task ShouldBeRefusedAsync(Func<Task> call, int code)
     {
         var error = await call.Should().ThrowAsync<HubException>();
@@ -42,13 +64,8 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     [Test]
     public async Task A_second_join_is_announced_as_JOINED_and_its_leave_as_LEFT()
     {
-        var (meetingId, _) = await CreateMeetingAsync();
-        var alice = await JoinAsync(meetingId, "alice");
-        var bob = await JoinAsync(meetingId, "bob");
-        await using var aliceClient = await ConnectAsync(alice.Token);
-        await aliceClient.JoinAsync("Alice");
-        await using var bobClient = await ConnectAsync(bob.Token);
-        await bobClient.JoinAsync("Bob");
+        await using var pair = await AliceAndBobInOneMeetingAsync();
+        var (alice, bob, aliceClient, bobClient) = pair;
 
         await EventuallyAsync(() => !aliceClient.Updates.IsEmpty, "alice hears of bob");
         await bobClient.Connection.InvokeAsync("Leave");
@@ -158,13 +175,8 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     [Test]
     public async Task Mute_changes_are_broadcast_with_their_kind()
     {
-        var (meetingId, _) = await CreateMeetingAsync();
-        var alice = await JoinAsync(meetingId, "alice");
-        var bob = await JoinAsync(meetingId, "bob");
-        await using var aliceClient = await ConnectAsync(alice.Token);
-        await aliceClient.JoinAsync("Alice");
-        await using var bobClient = await ConnectAsync(bob.Token);
-        await bobClient.JoinAsync("Bob");
+        await using var pair = await AliceAndBobInOneMeetingAsync();
+        var (alice, bob, aliceClient, bobClient) = pair;
 
         await bobClient.Connection.InvokeAsync("SetMuted", "video", true);
         await bobClient.Connection.InvokeAsync("SetMuted", "video", true);
@@ -307,13 +319,8 @@ public sealed class SignalingHubTests(bool messagePack) : SignalingTestBase
     [Test]
     public async Task A_frame_over_the_hard_limit_closes_only_that_connection()
     {
-        var (meetingId, _) = await CreateMeetingAsync();
-        var alice = await JoinAsync(meetingId, "alice");
-        var bob = await JoinAsync(meetingId, "bob");
-        await using var aliceClient = await ConnectAsync(alice.Token);
-        await aliceClient.JoinAsync("Alice");
-        await using var bobClient = await ConnectAsync(bob.Token);
-        await bobClient.JoinAsync("Bob");
+        await using var pair = await AliceAndBobInOneMeetingAsync();
+        var (alice, bob, aliceClient, bobClient) = pair;
 
         var call = bobClient.Connection.InvokeAsync<string>("PublisherOffer", OfferSdp + new string('a', 200_000));
 

@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Meet.Modules.Media;
 using Meet.Modules.Signaling;
 using Meet.Modules.Signaling.Grpc;
@@ -48,24 +47,13 @@ public sealed class TileSizeSignalingTests : SignalingTestBase
     {
         var (meetingId, _) = await CreateMeetingAsync();
         var joined = await JoinAsync(meetingId, "usr_tiles");
-        using var channel = GrpcChannel.ForAddress(GrpcAddress);
-        using var call = new SignalingService.SignalingServiceClient(channel).EstablishSession();
-        await call.RequestStream.WriteAsync(new ClientMessage { MeetingId = meetingId, Token = joined.Token, DisplayName = "Grpc" });
+        using var session = await RawGrpcSession.JoinAsync(GrpcAddress, meetingId, joined.Token);
 
-        async Task<ServerMessage> NextAsync(Func<ServerMessage, bool> wanted)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (await call.ResponseStream.MoveNext(timeout.Token))
-                if (wanted(call.ResponseStream.Current))
-                    return call.ResponseStream.Current;
-            throw new AssertionException("the stream ended");
-        }
-
-        await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Welcome);
+        await session.NextAsync(ServerMessage.PayloadOneofCase.Welcome);
         var tiles = new TileSizes();
         tiles.Tiles.Add(new Modules.Signaling.Grpc.TileSize { Mid = "1", Width = 640, Height = 360 });
-        await call.RequestStream.WriteAsync(new ClientMessage { TileSizes = tiles, RequestId = 1 });
-        (await NextAsync(m => m.PayloadCase is ServerMessage.PayloadOneofCase.Ack or ServerMessage.PayloadOneofCase.Error)).Ack.RequestId.Should().Be(1UL);
+        await session.SendAsync(new ClientMessage { TileSizes = tiles, RequestId = 1 });
+        (await session.NextAsync(m => m.PayloadCase is ServerMessage.PayloadOneofCase.Ack or ServerMessage.PayloadOneofCase.Error)).Ack.RequestId.Should().Be(1UL);
         var media = Media.Participants[joined.ParticipantId];
         media.TileSizes.Should().ContainSingle().Which.Should().Equal(new TileSize("1", 640, 360, false));
 
@@ -76,14 +64,14 @@ public sealed class TileSizeSignalingTests : SignalingTestBase
             flood.Tiles.Add(new Modules.Signaling.Grpc.TileSize { Mid = "m" + i, Width = 1, Height = 1 });
         foreach (var (id, message, code) in new (ulong, TileSizes, int)[] { (2, absurd, SignalingErrorCodes.BadRequest), (3, flood, SignalingErrorCodes.TooLarge) })
         {
-            await call.RequestStream.WriteAsync(new ClientMessage { TileSizes = message, RequestId = id });
-            var error = await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.Error);
+            await session.SendAsync(new ClientMessage { TileSizes = message, RequestId = id });
+            var error = await session.NextAsync(ServerMessage.PayloadOneofCase.Error);
             (error.Error.RequestId, error.Error.Code).Should().Be((id, code));
         }
         media.TileSizes.Should().ContainSingle("nothing refused reached the SFU");
 
         media.Listener.OnPublisherLayers("1", [new PublisherLayerState("q", true), new PublisherLayerState("h", false)]);
-        var layers = (await NextAsync(m => m.PayloadCase == ServerMessage.PayloadOneofCase.PublisherLayers)).PublisherLayers;
+        var layers = (await session.NextAsync(ServerMessage.PayloadOneofCase.PublisherLayers)).PublisherLayers;
         layers.Mid.Should().Be("1");
         layers.Layers.Select(l => (l.Rid, l.Active)).Should().Equal(("q", true), ("h", false));
     }

@@ -77,4 +77,75 @@ public sealed class ParticipantRepositoryTests(StorageProvider provider)
 
         (await participants.CountConnectedAsync(serverId, CancellationToken.None)).Should().Be(1);
     }
+
+    [Test]
+    public async Task Two_concurrent_movers_of_one_meeting_settle_on_one_node()
+    {
+        var servers = new MediaServerRepository(database);
+        var nodeA = await servers.RegisterAsync("10.0.0.2", "eu", Now, CancellationToken.None);
+        var nodeB = await servers.RegisterAsync("10.0.0.3", "eu", Now, CancellationToken.None);
+        var meetingIds = Enumerable.Range(10, 12).Select(i => $"mtg-qwerty-90{i}-zxc").ToArray();
+        var idsByMeeting = new Dictionary<string, Guid[]>();
+        foreach (var meetingId in meetingIds)
+        {
+            await meetings.TryCreateAsync(new MeetingSession(meetingId, "t", "h", false, false, MeetingStatus.Active, Now, null, 0), CancellationToken.None);
+            idsByMeeting[meetingId] = await AdmitConnectedAsync(meetingId, 3);
+        }
+
+        // Each meeting is moved off the dead node by two movers at once, each with its own candidate
+        // (as two signaling nodes whose least-loaded queries answered differently), half A first.
+        var claims = meetingIds.Select((meetingId, i) => Task.WhenAll(
+            participants.ClaimMeetingMoveAsync(Claim(meetingId, i % 2 == 0 ? nodeA : nodeB, idsByMeeting[meetingId]), CancellationToken.None),
+            participants.ClaimMeetingMoveAsync(Claim(meetingId, i % 2 == 0 ? nodeB : nodeA, idsByMeeting[meetingId]), CancellationToken.None))).ToArray();
+        var results = await Task.WhenAll(claims);
+
+        for (var i = 0; i < meetingIds.Length; i++)
+        {
+            results[i][0].Should().Be(results[i][1], "both movers of {0} must send the same node", meetingIds[i]);
+            var rows = await participants.ListAsync(meetingIds[i], CancellationToken.None);
+            rows.Select(p => p.AssignedMediaServerId).Should().AllBeEquivalentTo(results[i][0], "the meeting is allocated once");
+        }
+    }
+
+    [Test]
+    public async Task A_mover_does_not_follow_an_earlier_move_to_a_node_that_died_since()
+    {
+        var servers = new MediaServerRepository(database);
+        var nodeA = await servers.RegisterAsync("10.0.0.2", "eu", Now, CancellationToken.None);
+        var nodeB = await servers.RegisterAsync("10.0.0.3", "eu", Now, CancellationToken.None);
+        var ids = await AdmitConnectedAsync("mtg-qwerty-9012-zxc", 2);
+        (await participants.ClaimMeetingMoveAsync(Claim("mtg-qwerty-9012-zxc", nodeA, ids), CancellationToken.None)).Should().Be(nodeA);
+
+        // Node A dies in turn: moving off it, the candidate B is taken, not A again.
+        await servers.SetStatusAsync(nodeA, MediaServerStatus.Offline, Now, CancellationToken.None);
+        (await participants.ClaimMeetingMoveAsync(Claim("mtg-qwerty-9012-zxc", nodeB, ids) with { LeavingServerId = nodeA }, CancellationToken.None)).Should().Be(nodeB);
+
+        (await participants.ListAsync("mtg-qwerty-9012-zxc", CancellationToken.None)).Select(p => p.AssignedMediaServerId).Should().AllBeEquivalentTo(nodeB);
+    }
+
+    [Test]
+    public async Task A_claim_for_a_meeting_that_does_not_exist_changes_no_row()
+    {
+        var ids = await AdmitConnectedAsync("mtg-qwerty-9012-zxc", 2);
+        var nobody = Guid.Empty;
+
+        // What MediaFailover's start-up warm-up runs.
+        await participants.ClaimMeetingMoveAsync(new MeetingMoveClaim(Meet.Modules.Signaling.Internal.MediaFailover.WarmUpMeetingId, nobody, nobody, [nobody], Now), CancellationToken.None);
+
+        (await participants.ListAsync("mtg-qwerty-9012-zxc", CancellationToken.None)).Select(p => p.AssignedMediaServerId).Should().AllBeEquivalentTo(serverId);
+        ids.Should().HaveCount(2);
+    }
+
+    private MeetingMoveClaim Claim(string meetingId, Guid candidate, Guid[] ids) => new(meetingId, serverId, candidate, ids, Now - TimeSpan.FromSeconds(2));
+
+    private async Task<Guid[]> AdmitConnectedAsync(string meetingId, int count)
+    {
+        var admitted = Enumerable.Range(0, count).Select(i => Participant($"usr_{meetingId}_{i}", meetingId)).ToArray();
+        foreach (var participant in admitted)
+        {
+            await participants.AdmitAsync(participant, CancellationToken.None);
+            await participants.SetConnectionStatusAsync(participant.ParticipantId, ParticipantConnectionStatus.Connected, Now, CancellationToken.None);
+        }
+        return admitted.Select(p => p.ParticipantId).ToArray();
+    }
 }

@@ -17,7 +17,8 @@ export interface JoinMeetingResponse {
   accessToken: string;
   expiresAt: string;
   muted: boolean;
-  signaling: { signalR: string; grpc: string };
+  // signalRFallbacks: the cluster's other signaling nodes' hubs (absolute URLs; signalingnodes.ts).
+  signaling: { signalR: string; grpc: string; signalRFallbacks?: string[] };
   mediaNode: { serverId: string; address: string; region: string };
   // STUN/TURN servers from the server's Turn configuration, TURN with time-limited credentials
   // (docs/interop.md); empty when none is configured.

@@ -62,6 +62,8 @@ export interface MeetTestHook {
   // Media-node failover (failover.ts): moves to another media node, whether one is in progress, and
   // when the last one started and completed (performance.now()).
   mediaMoves(): ReturnType<MediaFailover['state']>;
+  // Fallback signaling nodes (signalingnodes.ts): the hub this page uses now and how often it moved.
+  signalingNode(): { url: string; switches: number } | null;
   // Everyone this page was told left (LEFT updates), in order: a media-node move must add no one.
   departures: string[];
   // Whether the current publisher sends its microphone track enabled (null: no microphone sender).
@@ -210,6 +212,7 @@ class MeetingPage {
       leave: () => this.leave(),
       iceRestarts: () => this.handover?.count ?? 0,
       mediaMoves: () => this.failover.state(),
+      signalingNode: () => this.signaling?.node() ?? null,
       departures: [],
       publisherAudioEnabled: () => this.media?.publisher.getSenders().find(x => x.track?.kind === 'audio')?.track?.enabled ?? null,
       e2ee: e2eeTestHook(meetingId, () => this.e2ee),
@@ -300,7 +303,7 @@ class MeetingPage {
       reconnecting: () => { this.hook.state = 'reconnecting'; this.showStatus('Connection lost. Reconnecting…', true); },
       reconnected: () => void this.onReconnected(),
       closed: () => this.onClosed(),
-    });
+    }, joined.signaling.signalRFallbacks ?? []);
     // Signaling connects while the camera starts; publishing waits for the camera.
     const localReady = this.localReady = mediaPromise.then(({ stream, error }) => {
       // Encrypted meeting, no key in the link: nothing of ours may go out, so no camera at all.

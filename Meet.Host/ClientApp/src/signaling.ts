@@ -1,5 +1,5 @@
 import * as signalR from '@microsoft/signalr';
-import { JitteredBackoff } from './backoff';
+import { SignalingNodeRotation } from './signalingnodes';
 import type { PublisherLayersMessage } from './dynacast';
 import type { TileSizeReport } from './tiles';
 import type { SlotAssignmentMessage } from './slots';
@@ -105,16 +105,21 @@ const heartbeatMs = 5000;
 export class SignalingClient {
   private readonly connection: signalR.HubConnection;
   private heartbeat: number | undefined;
+  private readonly nodes: SignalingNodeRotation;
 
-  constructor(hubUrl: string, accessToken: string, handlers: SignalingHandlers) {
+  // fallbackUrls: the cluster's other signaling nodes (signalingnodes.ts), tried when ours stops answering.
+  constructor(hubUrl: string, accessToken: string, handlers: SignalingHandlers, fallbackUrls: string[] = []) {
+    let nodes: SignalingNodeRotation | null = null;
     this.connection = new signalR.HubConnectionBuilder()
       // WebSockets only, without the negotiate round trip: one request less on the join path, and
       // a failed socket is reported as a lost connection instead of falling back to polling.
       .withUrl(hubUrl, { accessTokenFactory: () => accessToken, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-      // Exponential backoff with jitter (backoff.ts): ~1 minute of attempts, spread so a node's restart is no herd.
-      .withAutomaticReconnect(new JitteredBackoff())
+      // Exponential backoff with jitter (backoff.ts): ~1 minute of attempts, spread so a node's restart
+      // is no herd; each failed attempt moves on to the next signaling node (signalingnodes.ts).
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => nodes!.nextRetryDelayInMilliseconds(context) })
       .configureLogging(signalR.LogLevel.Warning)
       .build();
+    nodes = this.nodes = new SignalingNodeRotation([this.connection.baseUrl, ...fallbackUrls], url => { this.connection.baseUrl = url; });
     this.connection.on('SubscriberOffer', (sdp: string, version: number) => handlers.subscriberOffer(sdp, version ?? 0));
     this.connection.on('ParticipantUpdate', (m: ParticipantUpdateMessage) => handlers.participantUpdate(m));
     this.connection.on('Error', (m: { code: number; message: string }) => handlers.error(m.code, m.message));
@@ -133,6 +138,11 @@ export class SignalingClient {
       this.stopHeartbeat();
       handlers.closed(error);
     });
+  }
+
+  // The hub this page is connected to (or trying) and how often it moved to another node.
+  node(): { url: string; switches: number } {
+    return { url: this.nodes.current, switches: this.nodes.switches };
   }
 
   async start(displayName: string): Promise<WelcomeMessage> {

@@ -34,6 +34,13 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             if (options.ClusterKey.Length < 16)
                 failures.Add($"{Section}:{nameof(NodeOptions.ClusterKey)} must be at least 16 characters when {Section}:{nameof(NodeOptions.Roles)} is not both.");
         }
+        for (var i = 0; i < options.SignalingFallbacks.Length; i++)
+        {
+            var fallback = options.SignalingFallbacks[i];
+            if (!Uri.TryCreate(fallback, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+                !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+                failures.Add($"{Section}:{nameof(NodeOptions.SignalingFallbacks)}:{i} must be another signaling node's absolute http(s) base URL without query or fragment (was '{fallback}').");
+        }
         if (options.ControlCallTimeout <= TimeSpan.Zero)
             failures.Add($"{Section}:{nameof(NodeOptions.ControlCallTimeout)} must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

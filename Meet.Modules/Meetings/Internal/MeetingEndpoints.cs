@@ -24,9 +24,7 @@ internal static class MeetingEndpoints
         group.MapGet("/{meetingId}", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.GetAsync(meetingId, request, ct))
             .WithName("GetMeeting")
             .Produces<MeetingResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapPost("/{meetingId}/join", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.JoinAsync(meetingId, request, ct))
@@ -35,9 +33,7 @@ internal static class MeetingEndpoints
             .Accepts<JoinMeetingRequest>("application/json")
             .Produces<JoinMeetingResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -46,43 +42,40 @@ internal static class MeetingEndpoints
             .WithName("CreateInvitation")
             .Produces<InvitationResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapPost("/{meetingId}/end", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.EndAsync(meetingId, request, ct))
             .WithName("EndMeeting")
             .Produces<MeetingResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapGet("/{meetingId}/participants", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.ListParticipantsAsync(meetingId, request, ct))
             .WithName("ListParticipants")
             .Produces<ParticipantsResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapGet("/{meetingId}/quality", (string meetingId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.ListQualityAsync(meetingId, request, ct))
             .WithName("ListQualityLogs")
             .Produces<QualityLogsResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesMeetingAccessProblems();
 
         group.MapDelete("/{meetingId}/participants/{participantId}", (string meetingId, string participantId, HttpRequest request, MeetingsService service, CancellationToken ct) => service.RemoveParticipantAsync(meetingId, participantId, request, ct))
             .WithName("RemoveParticipant")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesMeetingAccessProblems()
             .ProducesProblem(StatusCodes.Status410Gone);
 
         return group;
     }
+
+    // Every route under /{meetingId} checks the caller's token (401), its rights in the meeting (403)
+    // and that the meeting exists (404) before anything else.
+    private static RouteHandlerBuilder ProducesMeetingAccessProblems(this RouteHandlerBuilder route) => route
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound);
 }

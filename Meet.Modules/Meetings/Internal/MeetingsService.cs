@@ -27,6 +27,7 @@ internal sealed partial class MeetingsService(
     ExternalIdentityValidator externalIdentity,
     IOptions<Media.MediaOptions> mediaOptions,
     MeetingEndNotifications endNotifications,
+    IOptions<NodeOptions> nodeOptions,
     ISignalingAddressSource? signalingAddress = null,
     IQualityLogRepository? qualityLogs = null)
 {
@@ -248,7 +249,7 @@ internal sealed partial class MeetingsService(
             issued.Token,
             issued.ExpiresAt.UtcDateTime,
             Muted: role != ParticipantRole.Host && meeting!.DefaultMuted,
-            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl)),
+            new SignalingEndpoints(baseUrl + SignalingHubPath, GrpcUrl(request, baseUrl), [.. nodeOptions.Value.SignalingFallbacks.Select(url => url.TrimEnd('/') + SignalingHubPath)]),
             new MediaNodeResponse(node.ServerId, node.IpAddress, node.Region),
             turn.IceServersFor(participant.ParticipantId.ToString()),
             meeting!.EndToEndEncrypted));

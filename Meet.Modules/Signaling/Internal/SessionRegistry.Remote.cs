@@ -40,14 +40,27 @@ internal sealed partial class SessionRegistry
     // the MEDIA_RECONNECT. The roster is not touched: to everyone else the participant never left.
     public async Task<bool> MoveMediaAsync(SignalingSession session, IMediaNodes nodes, MediaServer target, string reason)
     {
-        if (session.State == SessionState.Left || session.MediaRequest is null)
+        // Already there (another trigger moved it) or being moved: never a second MEDIA_RECONNECT.
+        if (session.State == SessionState.Left || session.MediaRequest is null || session.MediaServerId == target.ServerId || !session.TryBeginMediaMove())
             return false;
+        try
+        {
+            return await MoveMediaOnceAsync(session, nodes, target, reason).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.EndMediaMove();
+        }
+    }
+
+    private async Task<bool> MoveMediaOnceAsync(SignalingSession session, IMediaNodes nodes, MediaServer target, string reason)
+    {
         var old = session.Media;
         var listener = new MediaEventGate(session);
         IMediaParticipant moved;
         try
         {
-            moved = await Task.Run(() => nodes.For(target).AddParticipant(session.MediaRequest, listener)).ConfigureAwait(false);
+            moved = await Task.Run(() => nodes.For(target).AddParticipant(session.MediaRequest!, listener)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -92,6 +92,13 @@ internal sealed class SignalingSession : IMediaParticipantListener
     // The remote media node serving this session (signaling-only node); null when in-process.
     public Guid? MediaServerId { get; set; }
 
+    private int mediaMoving;
+
+    // One failover move of this session at a time: a second trigger while one runs leaves it alone.
+    public bool TryBeginMediaMove() => Interlocked.Exchange(ref mediaMoving, 1) == 0;
+
+    public void EndMediaMove() => Volatile.Write(ref mediaMoving, 0);
+
     // What the remote node's events pass through; closed when the media moves to another node.
     public MediaEventGate? MediaEvents { get; set; }
 

@@ -81,17 +81,33 @@ internal sealed class ParticipantRepository(SqlDatabase database) : IParticipant
             """, new { MeetingId = meetingId, Since = database.Timestamp(heartbeatSince), Excluded = excludedServerId is { } id ? database.Id(id) : null },
             cancellationToken: cancellationToken)), cancellationToken);
 
-    public Task<int> ReassignAsync(IReadOnlyCollection<Guid> participantIds, Guid mediaServerId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async connection =>
+    // The meeting row's lock (PostgreSQL FOR UPDATE; SQLite's single writer) orders concurrent movers
+    // of one meeting: whoever comes second reads the first one's reassignment, committed, and joins it.
+    public Task<Guid> ClaimMeetingMoveAsync(MeetingMoveClaim claim, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
         {
-            var moved = 0;
-            foreach (var id in participantIds)
-            {
-                moved += await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE meeting_participants SET assigned_media_server_id = @ServerId WHERE participant_id = @ParticipantId",
-                    new { ServerId = database.Id(mediaServerId), ParticipantId = database.Id(id) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            }
-            return moved;
+            await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                $"SELECT meeting_id FROM meeting_sessions WHERE meeting_id = @MeetingId{database.RowLockClause}",
+                new { claim.MeetingId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var current = await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition("""
+                SELECT p.assigned_media_server_id
+                FROM meeting_participants p JOIN media_servers s ON s.server_id = p.assigned_media_server_id
+                WHERE p.meeting_id = @MeetingId AND p.connection_status <> 'DISCONNECTED'
+                  AND s.server_status = 'ONLINE' AND s.last_heartbeat_at >= @Since AND s.server_id <> @Leaving
+                ORDER BY p.join_time DESC
+                LIMIT 1
+                """, new { claim.MeetingId, Since = database.Timestamp(claim.HeartbeatSince), Leaving = database.Id(claim.LeavingServerId) },
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var target = current ?? claim.CandidateServerId;
+            // PostgreSQL takes the ids as one uuid[] parameter; for SQLite Dapper expands the list.
+            var postgres = database.Provider == StorageProvider.Postgres;
+            System.Collections.IEnumerable ids = postgres ? claim.ParticipantIds.ToArray() : claim.ParticipantIds.Select(database.Id).Cast<string>().ToArray();
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE meeting_participants SET assigned_media_server_id = @Target
+                WHERE meeting_id = @MeetingId AND (assigned_media_server_id = @Leaving OR participant_id {(postgres ? "= ANY(@Ids)" : "IN @Ids")})
+                """, new { claim.MeetingId, Target = database.Id(target), Leaving = database.Id(claim.LeavingServerId), Ids = ids },
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return target;
         }, cancellationToken);
 
     private Task<IReadOnlyList<MeetingParticipant>> QueryAsync(string sql, object parameters, CancellationToken cancellationToken) =>

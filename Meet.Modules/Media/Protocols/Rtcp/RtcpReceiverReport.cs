@@ -15,37 +15,25 @@ namespace Meet.Modules.Media.Protocols.Rtcp;
 // |         profile-specific extensions (ignored)                 |
 public readonly ref struct RtcpReceiverReport
 {
-    private readonly ReadOnlySpan<byte> _rawBlocks;
-    private readonly ReadOnlySpan<RtcpReportBlock> _blocks;
-    private readonly bool _parsed;
+    private readonly RtcpReportBlockList _blocks;
 
     public RtcpReceiverReport(uint senderSsrc, ReadOnlySpan<RtcpReportBlock> reportBlocks)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(reportBlocks.Length, 31);
         SenderSsrc = senderSsrc;
-        _blocks = reportBlocks;
+        _blocks = new RtcpReportBlockList(reportBlocks);
     }
 
     private RtcpReceiverReport(ReadOnlySpan<byte> body, int count)
     {
         SenderSsrc = BinaryPrimitives.ReadUInt32BigEndian(body);
-        _rawBlocks = body.Slice(4, count * RtcpReportBlock.Size);
-        _parsed = true;
+        _blocks = new RtcpReportBlockList(body[4..], count);
     }
 
     public uint SenderSsrc { get; }
 
-    public int ReportCount => _parsed ? _rawBlocks.Length / RtcpReportBlock.Size : _blocks.Length;
+    public int ReportCount => _blocks.Count;
 
-    public RtcpReportBlock GetReportBlock(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ReportCount);
-        if (!_parsed)
-            return _blocks[index];
-        RtcpReportBlock.TryParse(_rawBlocks[(index * RtcpReportBlock.Size)..], out var block);
-        return block;
-    }
+    public RtcpReportBlock GetReportBlock(int index) => _blocks[index];
 
     public static bool TryParse(ReadOnlySpan<byte> packet, out RtcpReceiverReport report)
     {
@@ -57,7 +45,7 @@ public readonly ref struct RtcpReceiverReport
         return true;
     }
 
-    public int GetSerializedSize() => RtcpHeader.Size + 4 + ReportCount * RtcpReportBlock.Size;
+    public int GetSerializedSize() => RtcpHeader.Size + 4 + _blocks.SerializedSize;
 
     public bool TryWrite(Span<byte> destination, out int written)
     {
@@ -67,8 +55,7 @@ public readonly ref struct RtcpReceiverReport
             return false;
         RtcpHeader.Write(destination, ReportCount, RtcpPacketType.ReceiverReport, size);
         BinaryPrimitives.WriteUInt32BigEndian(destination[4..], SenderSsrc);
-        for (var i = 0; i < ReportCount; i++)
-            GetReportBlock(i).TryWrite(destination[(8 + i * RtcpReportBlock.Size)..], out _);
+        _blocks.Write(destination[8..]);
         written = size;
         return true;
     }

@@ -24,26 +24,22 @@ namespace Meet.Modules.Media.Protocols.Rtcp;
 // +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
 // |         profile-specific extensions (ignored)                 |
 //
-// Parsed instances read report blocks from the packet bytes; instances built for sending hold the
-// caller's RtcpReportBlock span. Either way nothing is copied to the heap.
+// Report blocks: RtcpReportBlockList (read from the packet, or the caller's span when sending).
 public readonly ref struct RtcpSenderReport
 {
     private const int FixedBodySize = 24;
 
-    private readonly ReadOnlySpan<byte> _rawBlocks;
-    private readonly ReadOnlySpan<RtcpReportBlock> _blocks;
-    private readonly bool _parsed;
+    private readonly RtcpReportBlockList _blocks;
 
     public RtcpSenderReport(uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount,
         ReadOnlySpan<RtcpReportBlock> reportBlocks)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(reportBlocks.Length, 31);
         Ssrc = ssrc;
         NtpTimestamp = ntpTimestamp;
         RtpTimestamp = rtpTimestamp;
         PacketCount = packetCount;
         OctetCount = octetCount;
-        _blocks = reportBlocks;
+        _blocks = new RtcpReportBlockList(reportBlocks);
     }
 
     private RtcpSenderReport(ReadOnlySpan<byte> body, int count)
@@ -53,8 +49,7 @@ public readonly ref struct RtcpSenderReport
         RtpTimestamp = BinaryPrimitives.ReadUInt32BigEndian(body[12..]);
         PacketCount = BinaryPrimitives.ReadUInt32BigEndian(body[16..]);
         OctetCount = BinaryPrimitives.ReadUInt32BigEndian(body[20..]);
-        _rawBlocks = body.Slice(FixedBodySize, count * RtcpReportBlock.Size);
-        _parsed = true;
+        _blocks = new RtcpReportBlockList(body[FixedBodySize..], count);
     }
 
     public uint Ssrc { get; }
@@ -68,20 +63,12 @@ public readonly ref struct RtcpSenderReport
 
     public uint OctetCount { get; }
 
-    public int ReportCount => _parsed ? _rawBlocks.Length / RtcpReportBlock.Size : _blocks.Length;
+    public int ReportCount => _blocks.Count;
 
     // The middle 32 bits of the NTP timestamp, echoed as LSR in report blocks (§6.4.1).
     public uint CompactNtp => (uint)(NtpTimestamp >> 16);
 
-    public RtcpReportBlock GetReportBlock(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ReportCount);
-        if (!_parsed)
-            return _blocks[index];
-        RtcpReportBlock.TryParse(_rawBlocks[(index * RtcpReportBlock.Size)..], out var block);
-        return block;
-    }
+    public RtcpReportBlock GetReportBlock(int index) => _blocks[index];
 
     public static bool TryParse(ReadOnlySpan<byte> packet, out RtcpSenderReport report)
     {
@@ -93,7 +80,7 @@ public readonly ref struct RtcpSenderReport
         return true;
     }
 
-    public int GetSerializedSize() => RtcpHeader.Size + FixedBodySize + ReportCount * RtcpReportBlock.Size;
+    public int GetSerializedSize() => RtcpHeader.Size + FixedBodySize + _blocks.SerializedSize;
 
     public bool TryWrite(Span<byte> destination, out int written)
     {
@@ -107,8 +94,7 @@ public readonly ref struct RtcpSenderReport
         BinaryPrimitives.WriteUInt32BigEndian(destination[16..], RtpTimestamp);
         BinaryPrimitives.WriteUInt32BigEndian(destination[20..], PacketCount);
         BinaryPrimitives.WriteUInt32BigEndian(destination[24..], OctetCount);
-        for (var i = 0; i < ReportCount; i++)
-            GetReportBlock(i).TryWrite(destination[(28 + i * RtcpReportBlock.Size)..], out _);
+        _blocks.Write(destination[28..]);
         written = size;
         return true;
     }

@@ -1,3 +1,5 @@
 namespace Meet.Modules.Meetings.Internal.Contracts;
 
-internal sealed record SignalingEndpoints(string SignalR, string Grpc);
+// SignalRFallbacks: the hubs of the cluster's other signaling nodes (Node:SignalingFallbacks), tried in
+// turn by a web page whose own node stops answering.
+internal sealed record SignalingEndpoints(string SignalR, string Grpc, IReadOnlyList<string> SignalRFallbacks);
