@@ -25,12 +25,12 @@ public class BandwidthEstimationBenchmarks
         // RTP header with a one-byte extension block holding the transport-wide element (id 3).
         byte[] header = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x31, 0, 0, 0];
         header.CopyTo(_packet, 0);
-        for (var i = 0; i < SendHistory.Capacity; i++)
+        for (var i = 0; i < SendHistory.MaxCapacity; i++)
             _downlink.OnSend(_packet, 3, Stopwatch.GetTimestamp());
         // Feedback on the last 20 sent (sequence numbers wrapped into the history), 5 ms apart.
         var builder = new RtcpTransportFeedbackBuilder();
         builder.Reset(1, 2, 0);
-        var first = (ushort)(SendHistory.Capacity - PacketsPerFeedback);
+        var first = (ushort)(SendHistory.MaxCapacity - PacketsPerFeedback);
         for (var i = 0; i < PacketsPerFeedback; i++)
             builder.TryAddReceived((ushort)(first + i), 1_000_000 + i * 5000);
         builder.TryWrite(_feedback, out _feedbackLength);

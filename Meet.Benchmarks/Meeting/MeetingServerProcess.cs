@@ -12,7 +12,8 @@ namespace Meet.Benchmarks.Meeting;
 
 // The real server (Program.BuildApp, the same composition as Meet.Host) in a child process of its own
 // — `Meet.Benchmarks meeting-server` — so /proc measures its CPU, memory and threads apart from the
-// participants'. It runs with server GC like the Web SDK host, and stops when its stdin closes.
+// participants'. It runs with server GC like the Web SDK host and Meet.Host's GC settings, and stops
+// when its stdin closes.
 internal sealed class MeetingServerProcess : IAsyncDisposable
 {
     private const string ReadyPrefix = "MEET-READY ";
@@ -46,8 +47,14 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
         IEnumerable<string> arguments = Path.GetFileNameWithoutExtension(fileName) == "dotnet" ? [typeof(MeetingServerProcess).Assembly.Location] : [];
         arguments = [.. arguments, "meeting-server", .. DefaultArguments(dataDirectory), .. extraArguments];
         // MEET_SERVER_LOG=1 passes the server's log through (diagnosing a cluster run).
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_gcServer"] = "1",
+            // Meet.Host's System.GC.ConserveMemory (issue 14): the child runs from this project's runtimeconfig.
+            ["DOTNET_GCConserveMemory"] = "7",
+        };
         ServerChildProcess? process = null;
-        process = ServerChildProcess.Start(fileName, arguments, new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" },
+        process = ServerChildProcess.Start(fileName, arguments, environment,
             Environment.GetEnvironmentVariable("MEET_SERVER_LOG") == "1" ? line => Console.Error.WriteLine($"[server {process?.Id}] {line}") : null);
         try
         {

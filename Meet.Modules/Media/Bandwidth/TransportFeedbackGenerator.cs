@@ -7,13 +7,17 @@ namespace Meet.Modules.Media.Bandwidth;
 // arrivals back in transport-cc feedback, so the publisher's own estimator (Chrome's GCC) learns the path
 // is good and sends every simulcast layer. Without feedback Chrome stays on its lowest layer (issue 11).
 //
-// Arrivals go into a ring indexed by the unwrapped sequence number (allocated once; the packet path
-// allocates nothing); every feedback interval the range since the last report is written with the
-// reusable builder. A packet arriving after its range was reported is counted, not reported twice.
+// Arrivals go into a ring indexed by the unwrapped sequence number; every feedback interval the range
+// since the last report is written with the reusable builder. A packet arriving after its range was
+// reported is counted, not reported twice. Issue 14: every participant has a publisher transport, most
+// of a large meeting's never publish, and a fixed 4,096-entry ring was 64 KiB of each one's server
+// memory. The ring is allocated on the first packet with InitialCapacity entries and doubles only when
+// the arrivals not yet reported would not fit (at most to MaxCapacity, the fixed size before): so it
+// reports exactly what the fixed ring did, and a steady stream allocates nothing.
 internal sealed class TransportFeedbackGenerator
 {
-    private const int Capacity = 4096;
-    private const int Mask = Capacity - 1;
+    public const int InitialCapacity = 256;
+    public const int MaxCapacity = 4096;
 
     // One feedback packet stays well under the MTU after SRTCP overhead: ≤ 2 bytes of chunk per 7
     // packets plus ≤ 2 bytes of delta per packet.
@@ -22,9 +26,8 @@ internal sealed class TransportFeedbackGenerator
     public const int MaxFeedbackSize = 20 + MaxPacketsPerFeedback * 2 + MaxPacketsPerFeedback / 7 * 2 + 8;
 
     private readonly Lock _lock = new();
-    private readonly long[] _arrivals = new long[Capacity];
-    private readonly long[] _sequences = new long[Capacity];
-    private readonly RtcpTransportFeedbackBuilder _builder = new(MaxPacketsPerFeedback);
+    private Arrival[] _ring = [];
+    private RtcpTransportFeedbackBuilder? _builder;
     private long _highest = -1;
     private long _nextToReport = -1;
     private byte _feedbackCount;
@@ -32,7 +35,21 @@ internal sealed class TransportFeedbackGenerator
     private long _late;
     private long _feedbackSent;
 
-    public TransportFeedbackGenerator() => Array.Fill(_sequences, -1L);
+    private struct Arrival
+    {
+        public long Sequence;
+        public long Microseconds;
+    }
+
+    // Entries the ring holds now (0 until the first packet).
+    public int Capacity
+    {
+        get
+        {
+            lock (_lock)
+                return _ring.Length;
+        }
+    }
 
     // Packets that arrived after their range had been reported (reordered by more than one interval).
     public long LatePackets => Interlocked.Read(ref _late);
@@ -55,8 +72,11 @@ internal sealed class TransportFeedbackGenerator
             }
             if (unwrapped > _highest)
                 _highest = unwrapped;
-            _arrivals[unwrapped & Mask] = arrivalMicroseconds;
-            _sequences[unwrapped & Mask] = unwrapped;
+            if (_highest - _nextToReport >= _ring.Length && _ring.Length < MaxCapacity)
+                Grow();
+            ref var slot = ref _ring[unwrapped & (_ring.Length - 1)];
+            slot.Sequence = unwrapped;
+            slot.Microseconds = arrivalMicroseconds;
             _mediaSsrc = ssrc;
         }
     }
@@ -71,16 +91,17 @@ internal sealed class TransportFeedbackGenerator
                 return 0;
             // A stall longer than the ring (or a sequence jump) loses the oldest arrivals: they were
             // overwritten, and reporting them as lost would make the sender's loss controller back off.
-            if (_highest - _nextToReport >= Capacity)
-                _nextToReport = _highest - Capacity + 1;
+            if (_highest - _nextToReport >= _ring.Length)
+                _nextToReport = _highest - _ring.Length + 1;
+            _builder ??= new RtcpTransportFeedbackBuilder(MaxPacketsPerFeedback);
             _builder.Reset(senderSsrc, _mediaSsrc, _feedbackCount);
             var next = _nextToReport;
             for (; next <= _highest; next++)
             {
-                var slot = next & Mask;
-                if (_sequences[slot] != next)
+                ref readonly var slot = ref _ring[next & (_ring.Length - 1)];
+                if (slot.Sequence != next)
                     continue;
-                if (_builder.TryAddReceived((ushort)next, _arrivals[slot]))
+                if (_builder.TryAddReceived((ushort)next, slot.Microseconds))
                     continue;
                 // Refused as the first of a packet (an arrival time the format cannot express): skip it
                 // rather than stall every later report on it.
@@ -94,5 +115,23 @@ internal sealed class TransportFeedbackGenerator
             _feedbackSent++;
             return written;
         }
+    }
+
+    // The smallest power of two (up to MaxCapacity) that holds every arrival not reported yet; the
+    // entries keep their sequence numbers, slots that held nothing stay empty.
+    private void Grow()
+    {
+        var capacity = Math.Max(_ring.Length, InitialCapacity);
+        while (capacity < MaxCapacity && _highest - _nextToReport >= capacity)
+            capacity *= 2;
+        var grown = new Arrival[capacity];
+        for (var i = 0; i < grown.Length; i++)
+            grown[i].Sequence = -1;
+        foreach (var arrival in _ring)
+        {
+            if (arrival.Sequence >= 0)
+                grown[arrival.Sequence & (capacity - 1)] = arrival;
+        }
+        _ring = grown;
     }
 }

@@ -5,11 +5,12 @@ namespace Meet.Modules.Media.Routing;
 // no loss (a gap in sequence numbers is NACKed; a gap in picture ids makes libwebrtc's frame reference
 // finder wait for the missing pictures). A packet newer than every drop maps with the consumer's current
 // delta; an older one (reordered, or a NACKed retransmission) adds back the drops newer than itself.
-// Fixed capacity, allocated once per consumer: a number older than the drops the ring still holds cannot
-// be mapped any more (IsBeyondHorizon) and is dropped by the caller.
+// Fixed capacity, allocated on the first drop: a number older than the drops the ring still holds cannot
+// be mapped any more (IsBeyondHorizon) and is dropped by the caller. Issue 14: most consumers never drop
+// a temporal layer, and two eager rings per consumer were ≈ 20 KiB of every viewer of a large meeting.
 internal sealed class DroppedNumbers(int capacity, int mask)
 {
-    private readonly int[] _ring = new int[capacity];
+    private int[] _ring = [];
     private int _mask = mask;
     private int _count;
     private int _next;
@@ -32,6 +33,8 @@ internal sealed class DroppedNumbers(int capacity, int mask)
     // `number` is newer than every recorded drop (the caller checked); the oldest falls out when full.
     public void Add(int number)
     {
+        if (_ring.Length == 0)
+            _ring = new int[capacity];
         if (_count == _ring.Length)
             _horizon = _ring[_next];
         else

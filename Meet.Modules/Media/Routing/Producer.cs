@@ -123,7 +123,7 @@ internal sealed partial class Producer
         state.Octets += packet.Length;
         if (state.Loss?.OnPacket(header.SequenceNumber, now) == true)
             SendNack(state, now, sender);
-        Caches?[layer].Store(header.SequenceNumber, packet);
+        Caches?[layer].Store(header.SequenceNumber, packet, now);
         if (Kind == MediaKind.Audio && AudioLevelExtensionId != 0)
             RecordAudioLevel(packet, header, now);
         if (Mixer is { } mixer)

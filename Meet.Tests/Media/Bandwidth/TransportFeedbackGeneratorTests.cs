@@ -86,4 +86,41 @@ public sealed class TransportFeedbackGeneratorTests
                 RtcpTransportFeedback.TryParse(buffer.AsSpan(0, written), out _).Should().BeTrue();
         }
     }
+
+    [Test]
+    public void A_transport_that_never_receives_a_packet_allocates_no_ring()
+    {
+        var generator = new TransportFeedbackGenerator();
+        generator.WriteFeedback(1, new byte[TransportFeedbackGenerator.MaxFeedbackSize]).Should().Be(0);
+        generator.Capacity.Should().Be(0);
+    }
+
+    [Test]
+    public void A_stream_reported_every_interval_keeps_the_initial_ring_and_a_burst_grows_it_without_losing_arrivals()
+    {
+        var generator = new TransportFeedbackGenerator();
+        var buffer = new byte[TransportFeedbackGenerator.MaxFeedbackSize];
+        var sequence = 0;
+        for (var interval = 0; interval < 100; interval++)
+        {
+            for (var i = 0; i < 30; i++, sequence++)
+                generator.OnPacket((ushort)sequence, 5, sequence * 1000L);
+            while (generator.WriteFeedback(1, buffer) > 0)
+            {
+            }
+        }
+        generator.Capacity.Should().Be(TransportFeedbackGenerator.InitialCapacity);
+
+        // A stall: three initial rings' worth arrive before the next report.
+        var burstStart = sequence;
+        for (var i = 0; i < 3 * TransportFeedbackGenerator.InitialCapacity; i++, sequence++)
+            generator.OnPacket((ushort)sequence, 5, sequence * 1000L);
+        var reported = new List<ushort>();
+        int written;
+        while ((written = generator.WriteFeedback(1, buffer)) > 0)
+            reported.AddRange(Read(buffer.AsSpan(0, written)).Where(e => e.Status != RtcpPacketStatus.NotReceived).Select(e => e.Sequence));
+
+        generator.Capacity.Should().Be(4 * TransportFeedbackGenerator.InitialCapacity);
+        reported.Should().Equal(Enumerable.Range(burstStart, sequence - burstStart).Select(s => (ushort)s));
+    }
 }
