@@ -311,6 +311,12 @@ public sealed class MeetingFeaturesBrowserTests : BrowserFixture
 
         await call.Host.ClickAsync("#toggle-people");
         await call.Host.ClickAsync($"#menu-{call.CarolId}");
+        // A roster change while the menu is open (bob raises his hand) re-renders the list: the host's open
+        // menu stays open rather than vanishing under the pointer.
+        await call.Bob.ClickAsync("#raise-hand");
+        await call.Host.WaitForSelectorAsync($"#roster-panel li[data-participant-id='{call.BobId}']:not([data-hand-order='0'])");
+        (await call.Host.IsVisibleAsync($"#roster-panel li[data-participant-id='{call.CarolId}'] [data-action='remove']"))
+            .Should().BeTrue("the host's open menu survives a roster re-render");
         await call.Host.ClickAsync($"#roster-panel li[data-participant-id='{call.CarolId}'] [data-action='remove']");
 
         await call.Carol.WaitForSelectorAsync("#meeting-error:has-text('removed you')");

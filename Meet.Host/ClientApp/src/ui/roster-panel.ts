@@ -16,6 +16,9 @@ export class RosterPanel {
   private readonly heading = h('h2', { id: 'roster-heading' }, 'People');
   private readonly muteAll = h('button', { id: 'mute-all', type: 'button', class: 'secondary' }, 'Mute all');
   private openMenu: HTMLElement | null = null;
+  // Whose menu is open, so a re-render (a roster delta, a new speaker) reopens it instead of snatching it
+  // from under the host's pointer.
+  private openMenuFor: string | null = null;
 
   constructor(private readonly actions: RosterPanelActions) {
     this.muteAll.onclick = () => this.actions.hostAction('mute_all', null);
@@ -29,6 +32,8 @@ export class RosterPanel {
 
   // self: our own entry (shown first, without a menu); isHost: whether to offer host controls.
   render(self: ParticipantInfo, others: Iterable<ParticipantInfo>, speaking: string | null, isHost: boolean): void {
+    const reopen = isHost ? this.openMenuFor : null;
+    const focusWasInMenu = !!this.openMenu?.contains(document.activeElement);
     this.closeMenu();
     const sorted = [...others].sort((a, b) => {
       const ha = a.handRaisedOrder || Number.MAX_SAFE_INTEGER;
@@ -38,6 +43,7 @@ export class RosterPanel {
     this.heading.textContent = `People (${sorted.length + 1})`;
     this.muteAll.hidden = !isHost;
     this.list.replaceChildren(this.row(self, true, speaking, false), ...sorted.map(p => this.row(p, false, speaking, isHost)));
+    if (reopen) this.list.querySelector<HTMLButtonElement>(`#menu-${CSS.escape(reopen)}`)?.dispatchEvent(new CustomEvent('reopen', { detail: focusWasInMenu }));
   }
 
   private row(p: ParticipantInfo, isSelf: boolean, speaking: string | null, withMenu: boolean): HTMLElement {
@@ -80,15 +86,19 @@ export class RosterPanel {
       ...(p.handRaised ? [item('lower_hand', 'Lower hand')] : []),
       ...(p.role === 'host' ? [] : [item('make_host', 'Make co-host'), item('transfer_host', 'Make host (you stop being host)')]),
       item('remove', 'Remove from meeting'));
-    button.onclick = () => {
-      const opening = menu.hidden;
-      this.closeMenu();
-      if (!opening) return;
+    const open = (focus: boolean) => {
       menu.hidden = false;
       button.setAttribute('aria-expanded', 'true');
       this.openMenu = menu;
-      (menu.querySelector('button') as HTMLButtonElement | null)?.focus();
+      this.openMenuFor = p.participantId;
+      if (focus) (menu.querySelector('button') as HTMLButtonElement | null)?.focus();
     };
+    button.onclick = () => {
+      const opening = menu.hidden;
+      this.closeMenu();
+      if (opening) open(true);
+    };
+    button.addEventListener('reopen', e => open((e as CustomEvent<boolean>).detail));
     menu.onkeydown = e => {
       if (e.key === 'Escape') {
         this.closeMenu();
@@ -103,5 +113,6 @@ export class RosterPanel {
     this.openMenu.hidden = true;
     this.openMenu.parentElement?.querySelector('button')?.setAttribute('aria-expanded', 'false');
     this.openMenu = null;
+    this.openMenuFor = null;
   }
 }
