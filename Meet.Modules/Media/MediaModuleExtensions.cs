@@ -49,6 +49,7 @@ public static class MediaModuleExtensions
                 GroupByDestination = sp.GetRequiredService<IOptions<MediaOptions>>().Value.GroupSendsByDestination,
                 MaxBatchCapacity = sp.GetRequiredService<IOptions<MediaOptions>>().Value.SendBatchLimit,
                 BatchSrtp = sp.GetRequiredService<IOptions<MediaOptions>>().Value.BatchSrtp,
+                FrameHoldMicroseconds = sp.GetRequiredService<IOptions<MediaOptions>>().Value.FrameHoldMicroseconds,
             },
         });
         services.AddSingleton<IMediaModule>(sp => sp.GetRequiredService<MediaModule>());

@@ -68,6 +68,15 @@ public sealed class MediaOptions
     // that fan out that widely (the receive loops).
     public int SendBatchLimit { get; set; } = 1024;
 
+    public const int MaxFrameHoldMicroseconds = 2000;
+
+    // Frame hold (issue 14): a receive loop woken by a video frame's first packet keeps its fan-out until
+    // the frame's last packet (RTP marker) has been read and fanned out too, so each subscriber gets the
+    // frame in one UDP GSO send; at most this long (µs, 0..2000; 0 = off: every receive batch's sends leave
+    // at its end). Audio, RTCP and retransmissions are never held (sent at the end of their receive batch,
+    // with whatever was held). Sockets engine's recvmmsg loop only; DPDK sends per burst.
+    public int FrameHoldMicroseconds { get; set; } = 400;
+
     // Threads that decode, mix and encode the mixing meetings' audio (0 = half the cores, at least one).
     public int MixerThreads { get; set; }
 }

@@ -32,6 +32,8 @@ internal sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.AudioMode)} must be Forward or Mix (was {options.AudioMode}).");
         if (options.SendBatchLimit is < 64 or > 8192)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.SendBatchLimit)} must be 64..8192 (was {options.SendBatchLimit}).");
+        if (options.FrameHoldMicroseconds is < 0 or > MediaOptions.MaxFrameHoldMicroseconds)
+            failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.FrameHoldMicroseconds)} must be 0..{MediaOptions.MaxFrameHoldMicroseconds} (was {options.FrameHoldMicroseconds}).");
         if (options.MixerThreads is < 0 or > 64)
             failures.Add($"{MediaOptions.SectionName}:{nameof(MediaOptions.MixerThreads)} must be 0..64 (was {options.MixerThreads}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

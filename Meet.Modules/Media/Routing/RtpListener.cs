@@ -89,7 +89,12 @@ internal sealed class RtpListener(Router router, MediaCounters counters) : IRtpP
                 return;
             }
             if (table[i].Layer >= 0)
+            {
+                // A receive loop may hold this frame's fan-out for the rest of the frame (issue 14, FrameHold).
+                if (table[i].Producer.Kind == MediaKind.Video)
+                    MediaSender.NoteVideoPacket(header.Ssrc, header.Marker);
                 table[i].Producer.OnRtp(packet, header, table[i].Layer, sender);
+            }
             else if (table[i].RepairedLayer >= 0)
                 table[i].Producer.OnRtx(packet, header, table[i].RepairedLayer, sender);
             return;

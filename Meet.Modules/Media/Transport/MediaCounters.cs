@@ -16,12 +16,24 @@ internal sealed class MediaCounters
     private long _temporalLayerDrops;
     private long _temporalLayerSwitches;
     private long _redPrimaryForwarded;
+    private long _frameHolds;
+    private long _frameHoldsExpired;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
 
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
 
     public long RtpForwarded => Interlocked.Read(ref _rtpForwarded);
+
+    // Frame hold (issue 14, Media:FrameHoldMicroseconds): receive loops that kept their send batch for an
+    // incomplete video frame, and those holds that ended at the deadline rather than with the frame.
+    public long FrameHolds => Interlocked.Read(ref _frameHolds);
+
+    public long FrameHoldsExpired => Interlocked.Read(ref _frameHoldsExpired);
+
+    public void FrameHoldStarted() => Interlocked.Increment(ref _frameHolds);
+
+    public void FrameHoldExpired() => Interlocked.Increment(ref _frameHoldsExpired);
 
     public long RtcpReceived => Interlocked.Read(ref _rtcpReceived);
 

@@ -24,6 +24,10 @@ namespace Meet.Modules.Media.Transport;
 // length, but its AES-GCM encryption is left to the thread's AesNiGcmBatch, which encrypts four
 // subscribers' packets together; the batch runs before the slots are read (Flush, Grow) and whenever it
 // fills. A short packet costs about half as much encrypted that way (docs/protocols-srtp.md).
+// Frame hold (issue 14): a receive loop that can keep its batch past the end of a receive batch
+// (IHoldingPacketReceiver) holds it until the video frames in it are complete (FrameHold's rule) or
+// Media:FrameHoldMicroseconds pass, so each subscriber's packets of a frame leave in one GSO message;
+// the loop that batched them still sends them (ReleaseHold), as every other thread flushes its own.
 internal sealed class MediaSender
 {
     private const int BatchCapacity = 64;
@@ -49,6 +53,16 @@ internal sealed class MediaSender
 
     [ThreadStatic]
     private static AesNiGcmBatch? t_srtpBatch;
+
+    [ThreadStatic]
+    private static FrameHold? t_frameHold;
+
+    // Datagrams committed on this thread, ever: a receive loop compares it around one datagram to know
+    // whether that datagram sent anything.
+    [ThreadStatic]
+    private static long t_commits;
+
+    private long _frameHoldTicks;
 
     private readonly MediaCounters _counters;
     private readonly ConcurrentDictionary<PacketAddress, byte> _tcpPeers = new();
@@ -83,6 +97,57 @@ internal sealed class MediaSender
 
     // Media:BatchSrtp: leave forwarded packets' SRTP encryption to the thread's multi-buffer batch. Set at start.
     public bool BatchSrtp { get; set; } = true;
+
+    // Media:FrameHoldMicroseconds: the longest a receive loop holds its batch for incomplete video frames;
+    // 0 = no hold (each receive batch's sends leave at its end). Set at start.
+    public int FrameHoldMicroseconds
+    {
+        get => (int)(_frameHoldTicks * 1_000_000 / System.Diagnostics.Stopwatch.Frequency);
+        set => _frameHoldTicks = value * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+    }
+
+    public long CommitsOnThread => t_commits;
+
+    // This thread's hold state for a holding receive batch (null when holding is off); ended by EndHold.
+    public FrameHold? BeginHold()
+    {
+        if (_frameHoldTicks <= 0)
+            return null;
+        var hold = t_frameHold ??= new FrameHold();
+        hold.BeginBatch();
+        return hold;
+    }
+
+    // The routing layer's mark on a video packet of a forwarded layer, on whatever thread it runs.
+    public static void NoteVideoPacket(uint ssrc, bool marker) => t_frameHold?.OnVideoPacket(ssrc, marker);
+
+    // End of a holding receive batch: the hold's deadline (Stopwatch ticks) while the batch stays held,
+    // or 0 after sending it.
+    public long EndHold(FrameHold hold)
+    {
+        var batch = t_batch;
+        var pending = batch is not null && ReferenceEquals(t_owner, this) ? batch.Count : 0;
+        var wasHolding = hold.IsHolding;
+        if (hold.EndBatch(pending, System.Diagnostics.Stopwatch.GetTimestamp(), _frameHoldTicks))
+        {
+            if (!wasHolding)
+                _counters.FrameHoldStarted();
+            return hold.Deadline;
+        }
+        Flush();
+        return 0;
+    }
+
+    // The hold's deadline passed: send what is held.
+    public void ReleaseHold()
+    {
+        if (t_frameHold is { IsHolding: true } hold)
+        {
+            hold.Reset();
+            _counters.FrameHoldExpired();
+        }
+        Flush();
+    }
 
     // The thread's multi-buffer SRTP batch for protect calls whose slot came from GetSlotMemory, or null
     // when batching is off or the CPU lacks what it needs (then protect encrypts at once).
@@ -150,7 +215,11 @@ internal sealed class MediaSender
         return larger;
     }
 
-    public void Commit(int length, in PacketAddress destination) => OwnBatch().Commit(length, destination);
+    public void Commit(int length, in PacketAddress destination)
+    {
+        OwnBatch().Commit(length, destination);
+        t_commits++;
+    }
 
     public void SendNow(ReadOnlySpan<byte> datagram, in PacketAddress destination)
     {

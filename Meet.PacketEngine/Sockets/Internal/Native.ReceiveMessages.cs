@@ -39,10 +39,11 @@ internal static unsafe partial class Native
         }
 
         /// <summary>
-        /// Blocks for the first datagram (MSG_WAITFORONE), then takes whatever else is queued.
+        /// Blocks for the first datagram (MSG_WAITFORONE), then takes whatever else is queued; with
+        /// <paramref name="wait"/> false takes only what is queued (EAGAIN when nothing is).
         /// Returns how many slots were filled, or the negated errno.
         /// </summary>
-        public int Receive(SafeSocketHandle socket)
+        public int Receive(SafeSocketHandle socket, bool wait = true)
         {
             var controlLength = _controls is null ? 0u : TimestampCmsgSpace;
             for (var i = 0; i < _messages.Length; i++)
@@ -51,7 +52,7 @@ internal static unsafe partial class Native
                 _messages[i].Header.ControlLength = controlLength;
             }
             var messages = (MMsgHdr*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_messages));
-            var received = RecvMmsg(socket, messages, (uint)_messages.Length, MsgWaitForOne, null);
+            var received = RecvMmsg(socket, messages, (uint)_messages.Length, wait ? MsgWaitForOne : MsgWaitForOne | MsgDontWait, null);
             return received >= 0 ? received : -Marshal.GetLastPInvokeError();
         }
 

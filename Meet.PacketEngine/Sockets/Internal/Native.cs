@@ -23,6 +23,8 @@ internal static unsafe partial class Native
 
     public const int MsgTrunc = 0x20;
     public const int MsgWaitForOne = 0x10000;
+    public const int MsgDontWait = 0x40;
+    public const short PollIn = 0x1;
 
     public const int EIntr = 4;
     public const int EIo = 5;
@@ -73,6 +75,24 @@ internal static unsafe partial class Native
         public int Type;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport(LibC, EntryPoint = "ppoll", SetLastError = true)]
+    private static partial int PPoll(PollFd* fds, nuint count, TimeSpec* timeout, void* signalMask);
+
     [LibraryImport(LibC, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMmsg(SafeSocketHandle socket, MMsgHdr* messages, uint count, int flags, void* timeout);
 
@@ -81,6 +101,28 @@ internal static unsafe partial class Native
 
     [LibraryImport(LibC, EntryPoint = "getsockopt", SetLastError = true)]
     public static partial int GetSockOpt(SafeSocketHandle socket, int level, int name, void* value, uint* length);
+
+    /// <summary>
+    /// Waits at most <paramref name="timeoutNanoseconds"/> for the socket to become readable (ppoll: a
+    /// nanosecond timeout, where poll and SO_RCVTIMEO have milliseconds or a syscall to set). True when
+    /// readable (or in error, which the next receive reports); false on timeout or a signal.
+    /// </summary>
+    public static bool WaitReadable(SafeSocketHandle socket, long timeoutNanoseconds)
+    {
+        var added = false;
+        socket.DangerousAddRef(ref added);
+        try
+        {
+            var fd = new PollFd { Fd = (int)socket.DangerousGetHandle(), Events = PollIn };
+            var timeout = new TimeSpec { Seconds = timeoutNanoseconds / 1_000_000_000, Nanoseconds = timeoutNanoseconds % 1_000_000_000 };
+            return PPoll(&fd, 1, &timeout, null) > 0;
+        }
+        finally
+        {
+            if (added)
+                socket.DangerousRelease();
+        }
+    }
 
     public static bool IsSupported => OperatingSystem.IsLinux() && (RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64);
 

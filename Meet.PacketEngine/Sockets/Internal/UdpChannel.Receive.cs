@@ -43,34 +43,67 @@ internal sealed partial class UdpChannel
             }
         }
 
+        // With a holding receiver (IHoldingPacketReceiver, issue 14) the loop keeps the receiver's deadline:
+        // while something is held it only takes what is queued and otherwise waits for the socket no longer
+        // than the deadline, then lets the receiver send what it holds.
         public void Run()
         {
             var handle = _socket.SafeHandle;
+            long heldUntil = 0;
             while (!_channel.Stopping)
             {
                 int received;
                 try
                 {
-                    received = _messages.Receive(handle);
+                    received = _messages.Receive(handle, wait: heldUntil == 0);
                 }
                 catch (ObjectDisposedException)
                 {
-                    return;
+                    break;
                 }
                 if (received > 0)
                 {
-                    Process(received);
+                    heldUntil = Process(received, heldUntil);
+                    // Datagrams arriving back to back must not stretch a hold past its deadline.
+                    if (heldUntil != 0 && Stopwatch.GetTimestamp() >= heldUntil)
+                        heldUntil = _channel.ExpireHold();
                     continue;
                 }
                 var errno = -received;
+                if (heldUntil != 0 && errno == Native.EAgain)
+                {
+                    heldUntil = WaitWhileHeld(handle, heldUntil);
+                    continue;
+                }
                 if (received == 0 || errno is Native.EAgain or Native.EIntr || _channel.Stopping)
                     continue;
                 _channel.ReportReceiveError(errno);
                 Thread.Sleep(10);
             }
+            if (heldUntil != 0)
+                _channel.ExpireHold();
         }
 
-        private void Process(int received)
+        // Nothing queued while the receiver holds sends: wait for a datagram until the deadline at most.
+        // Returns the deadline still running, or 0 once the hold is released.
+        private long WaitWhileHeld(SafeSocketHandle handle, long heldUntil)
+        {
+            var remaining = heldUntil - Stopwatch.GetTimestamp();
+            try
+            {
+                if (remaining > 0 && Native.WaitReadable(handle, (long)(remaining / TicksPerNanosecond)))
+                    return heldUntil;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closing: the next receive ends the loop, which releases the hold.
+                return heldUntil;
+            }
+            return _channel.ExpireHold();
+        }
+
+        // Returns the receiver's hold deadline after this batch (heldUntil when nothing was kept).
+        private long Process(int received, long heldUntil)
         {
             var lengths = _batch.Lengths;
             var addresses = _batch.Addresses;
@@ -105,10 +138,10 @@ internal sealed partial class UdpChannel
                 kept++;
             }
             if (kept == 0)
-                return;
+                return heldUntil;
             _batch.SetCount(kept);
             counters.AddReceived(kept, bytes);
-            _channel.Deliver(_batch);
+            return _channel.DeliverHolding(_batch);
         }
     }
 

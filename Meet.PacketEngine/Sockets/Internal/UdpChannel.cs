@@ -18,6 +18,7 @@ internal sealed partial class UdpChannel : IPacketChannel
 
     private readonly SocketsPacketEngine _engine;
     private readonly IPacketReceiver _receiver;
+    private readonly IHoldingPacketReceiver? _holdingReceiver;
     private readonly ILogger _logger;
     private readonly Socket[] _sockets;
     private readonly Thread[] _threads;
@@ -41,6 +42,7 @@ internal sealed partial class UdpChannel : IPacketChannel
         _engine = engine;
         _sockets = sockets;
         _receiver = receiver;
+        _holdingReceiver = receiver as IHoldingPacketReceiver;
         _logger = logger;
         _sendSocket = sockets[0];
         _ipv6Socket = _sendSocket.AddressFamily == AddressFamily.InterNetworkV6;
@@ -161,6 +163,44 @@ internal sealed partial class UdpChannel : IPacketChannel
             if (Interlocked.Exchange(ref _receiverFaultLogged, 1) == 0)
                 SocketsLog.ReceiverThrew(_logger, LocalAddress, ex);
         }
+    }
+
+    // The recvmmsg loop's delivery: a holding receiver may keep its sends until the deadline returned
+    // (0 = nothing held); the loop calls ExpireHold by then.
+    internal long DeliverHolding(PacketBatch batch)
+    {
+        if (_holdingReceiver is null)
+        {
+            Deliver(batch);
+            return 0;
+        }
+        try
+        {
+            return _holdingReceiver.OnReceivedHolding(this, batch);
+        }
+        catch (Exception ex)
+        {
+            Counters.AddDrop(DropReason.ReceiverFault, batch.Count);
+            if (Interlocked.Exchange(ref _receiverFaultLogged, 1) == 0)
+                SocketsLog.ReceiverThrew(_logger, LocalAddress, ex);
+            // Whatever the receiver still holds leaves now rather than wait for a deadline it never named.
+            return ExpireHold();
+        }
+    }
+
+    // Always 0: the hold is over, whether or not the receiver's send threw.
+    internal long ExpireHold()
+    {
+        try
+        {
+            _holdingReceiver?.OnHoldExpired(this);
+        }
+        catch (Exception ex)
+        {
+            if (Interlocked.Exchange(ref _receiverFaultLogged, 1) == 0)
+                SocketsLog.ReceiverThrew(_logger, LocalAddress, ex);
+        }
+        return 0;
     }
 
     internal void ReportReceiveError(int errno)

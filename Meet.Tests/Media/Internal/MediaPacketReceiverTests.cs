@@ -17,6 +17,7 @@ namespace Meet.Tests.Media.Internal;
 public sealed class MediaPacketReceiverTests
 {
     internal const uint PublisherSsrc = 0x5555_0001;
+    internal const uint AudioSsrc = 0x5555_0002;
 
     [Test]
     public async Task Forwarding_rewrites_per_subscriber_and_allocates_nothing()
@@ -60,6 +61,114 @@ public sealed class MediaPacketReceiverTests
     }
 
     [Test]
+    public async Task A_frame_read_over_several_receive_batches_leaves_in_one_grouped_send_per_subscriber()
+    {
+        // Issue 14, frame hold: the loop is woken by the frame's first packets and reads the rest later;
+        // the fan-out waits for the marker, then each subscriber's six packets are neighbours in one send.
+        await using var rig = Rig.Create(subscribers: 50);
+        rig.Module.Sender.FrameHoldMicroseconds = 400;
+        rig.Receive(keyFrame: true).Should().Be(50);
+        rig.Channel.Rtp = 0;
+        rig.Channel.Sends = 0;
+
+        var first = rig.DeliverHolding(rig.ProtectFramePacket(0, 6), rig.ProtectFramePacket(1, 6));
+        var second = rig.DeliverHolding(rig.ProtectFramePacket(2, 6), rig.ProtectFramePacket(3, 6));
+        rig.Channel.Sends.Should().Be(0, "the frame is not complete yet");
+        first.Should().NotBe(0);
+        second.Should().Be(first, "a hold's deadline is set when it begins and never extended");
+        rig.DeliverHolding(rig.ProtectFramePacket(4, 6), rig.ProtectFramePacket(5, 6)).Should().Be(0, "the marker completed the frame");
+
+        rig.Channel.Sends.Should().Be(1);
+        rig.Channel.Rtp.Should().Be(300);
+        rig.Channel.LongestRunToOneDestination.Should().Be(6, "each subscriber's packets of the frame are neighbours");
+        rig.Module.Counters.FrameHolds.Should().Be(1);
+        rig.Module.Counters.FrameHoldsExpired.Should().Be(0);
+    }
+
+    [Test]
+    public async Task The_deadline_sends_an_incomplete_frame_and_ends_the_hold()
+    {
+        await using var rig = Rig.Create(subscribers: 10);
+        rig.Module.Sender.FrameHoldMicroseconds = 400;
+        rig.Receive(keyFrame: true).Should().Be(10);
+        rig.Channel.Rtp = 0;
+        rig.Channel.Sends = 0;
+
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        var deadline = rig.DeliverHolding(rig.ProtectFramePacket(0, 4), rig.ProtectFramePacket(1, 4));
+        var after = System.Diagnostics.Stopwatch.GetTimestamp();
+        var hold = System.Diagnostics.Stopwatch.Frequency * 400 / 1_000_000;
+        deadline.Should().BeInRange(before + hold, after + hold, "the hold lasts the configured time from the end of its first batch");
+        rig.Receiver.OnHoldExpired(rig.Channel);
+
+        rig.Channel.Sends.Should().Be(1);
+        rig.Channel.Rtp.Should().Be(20);
+        rig.Module.Counters.FrameHoldsExpired.Should().Be(1);
+        // The marker lost with the rest of that frame: the next frame starts a new hold of its own.
+        rig.DeliverHolding(rig.ProtectFramePacket(0, 2)).Should().NotBe(0).And.NotBe(deadline);
+        rig.DeliverHolding(rig.ProtectFramePacket(1, 2)).Should().Be(0);
+        rig.Channel.Sends.Should().Be(2);
+    }
+
+    [Test]
+    public async Task Audio_is_not_held_behind_an_incomplete_video_frame()
+    {
+        await using var rig = Rig.Create(subscribers: 3, withAudio: true);
+        rig.Module.Sender.FrameHoldMicroseconds = 400;
+        rig.Receive(keyFrame: true).Should().Be(3);
+        rig.Channel.Rtp = 0;
+        rig.DeliverHolding(rig.ProtectAudioPacket()).Should().Be(0, "audio alone is never held");
+        rig.Channel.Rtp.Should().Be(3, "the microphone is forwarded to every subscriber");
+        rig.Channel.Rtp = 0;
+        rig.Channel.Sends = 0;
+
+        rig.DeliverHolding(rig.ProtectFramePacket(0, 3)).Should().NotBe(0);
+        rig.Channel.Sends.Should().Be(0);
+        rig.DeliverHolding(rig.ProtectAudioPacket()).Should().Be(0, "audio leaves at the end of its receive batch");
+
+        rig.Channel.Sends.Should().Be(1);
+        rig.Channel.Rtp.Should().Be(6, "the audio packet and the video held before it, to three subscribers");
+        rig.Module.Counters.FrameHoldsExpired.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Holding_frames_allocates_nothing_per_packet()
+    {
+        await using var rig = Rig.Create(subscribers: 100);
+        rig.Module.Sender.FrameHoldMicroseconds = 400;
+        rig.Receive(keyFrame: true).Should().Be(100);
+        rig.WarmUp();
+        // Three receive batches of two packets each; the arrays are made before measuring (the publisher's
+        // side and the params array allocate, the receive side must not).
+        var batches = new[] { new byte[2][], new byte[2][], new byte[2][] };
+        void Protect()
+        {
+            for (var p = 0; p < 6; p++)
+                batches[p / 2][p % 2] = rig.ProtectFramePacket(p, 6);
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            Protect();
+            foreach (var batch in batches)
+                rig.DeliverHolding(batch);
+        }
+        rig.Channel.Sends = 0;
+
+        long allocated = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            Protect();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (var batch in batches)
+                rig.DeliverHolding(batch);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        allocated.Should().Be(0);
+        rig.Channel.Sends.Should().Be(20, "one send per frame");
+        rig.Channel.LongestRunToOneDestination.Should().Be(6);
+    }
+
+    [Test]
     public async Task Delta_frames_before_the_first_keyframe_are_not_forwarded()
     {
         await using var rig = Rig.Create(subscribers: 2);
@@ -94,9 +203,12 @@ public sealed class MediaPacketReceiverTests
         private readonly PacketBatch _batch = new(1);
         private readonly PacketBatch _frameBatch = new(16);
         private readonly List<SrtpSession> _subscriberClients = [];
+        private readonly Dictionary<int, int> _subscriberByPort = [];
+        private readonly PacketBatch _held = new(16);
         private SrtpSession _publisherClient = null!;
         private PacketAddress _publisherAddress;
         private ushort _sequence = 7;
+        private ushort _audioSequence = 300;
         private uint _timestamp = 1000;
 
         public MediaModule Module { get; private set; } = null!;
@@ -107,20 +219,26 @@ public sealed class MediaPacketReceiverTests
 
         public List<MediaParticipant> Subscribers { get; } = [];
 
-        // track: what the publisher sends (VP8 by default); editOffer: changes to its offer's SDP text.
-        public static Rig Create(int subscribers, ClientMediaTrack? track = null, Func<string, string>? editOffer = null)
+        // track: what the publisher sends (VP8 by default); editOffer: changes to its offer's SDP text;
+        // withAudio: an Opus track (AudioSsrc) beside it; addresses: the publisher's and the subscribers'
+        // (real sockets' for an engine test; loopback ports 50000 and 51000 + i by default).
+        public static Rig Create(int subscribers, ClientMediaTrack? track = null, Func<string, string>? editOffer = null,
+            bool withAudio = false, PacketAddress? publisherAddress = null, IReadOnlyList<PacketAddress>? subscriberAddresses = null)
         {
             var rig = new Rig();
             rig.Module = new MediaModule("127.0.0.1", TimeProvider.System);
             rig.Module.Sender.Channel = rig.Channel;
             rig.Receiver = new MediaPacketReceiver(rig.Module);
-            rig._publisherAddress = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 50000));
+            rig._publisherAddress = publisherAddress ?? PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 50000));
             var publisher = (MediaParticipant)rig.Module.AddParticipant(new MediaParticipantRequest("m", "pub", "pub"), new NullListener());
             var (server, client) = (NewKeys(), NewKeys());
             publisher.Publisher.ConnectForTesting(new SrtpSession(server, client), rig._publisherAddress);
             rig._publisherClient = new SrtpSession(client, server);
             var offerer = new ClientPeerConnection();
-            var offer = offerer.CreateOffer([track ?? ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)]);
+            ClientMediaTrack[] tracks = withAudio
+                ? [track ?? ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc), ClientMediaTrack.Opus("pub", "mic", AudioSsrc)]
+                : [track ?? ClientMediaTrack.Vp8("pub", "cam", PublisherSsrc)];
+            var offer = offerer.CreateOffer(tracks);
             var answer = publisher.AnswerPublisherOffer(editOffer is null ? offer : editOffer(offer));
             offerer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             answer.Succeeded.Should().BeTrue(answer.ErrorMessage);
@@ -128,7 +246,9 @@ public sealed class MediaPacketReceiverTests
             {
                 var subscriber = (MediaParticipant)rig.Module.AddParticipant(new MediaParticipantRequest("m", "sub" + i, "sub"), new NullListener());
                 var (s, c) = (NewKeys(), NewKeys());
-                subscriber.Subscriber.ConnectForTesting(new SrtpSession(s, c), PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i)));
+                var address = subscriberAddresses?[i] ?? PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 51000 + i));
+                subscriber.Subscriber.ConnectForTesting(new SrtpSession(s, c), address);
+                rig._subscriberByPort[address.Port] = i;
                 rig._subscriberClients.Add(new SrtpSession(c, s));
                 rig.Subscribers.Add(subscriber);
             }
@@ -193,6 +313,38 @@ public sealed class MediaPacketReceiverTests
             return Channel.Rtp;
         }
 
+        // Packet `index` of a `count`-packet delta frame (a new frame at index 0; marker on the last
+        // unless `marker` says otherwise), SRTP-protected as the publisher sends it.
+        public byte[] ProtectFramePacket(int index, int count, bool? marker = null, bool keyFrame = false)
+        {
+            _payload[1] = keyFrame ? (byte)0 : (byte)1;
+            if (index == 0)
+                _timestamp += 3000;
+            var writer = new RtpPacketWriter(_scratch, 96, _sequence++, _timestamp, PublisherSsrc, marker ?? index == count - 1);
+            writer.TryComplete(_payload, 0, out var length);
+            _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+            return _scratch.AsSpan(0, protectedLength).ToArray();
+        }
+
+        // One Opus packet as the publisher sends it (no marker: the middle of a talk spurt).
+        public byte[] ProtectAudioPacket()
+        {
+            var writer = new RtpPacketWriter(_scratch, 111, _audioSequence++, _timestamp, AudioSsrc, marker: false);
+            writer.TryComplete(_payload.AsSpan(0, 80), 0, out var length);
+            _publisherClient.TryProtectRtp(_scratch, length, out var protectedLength, out _);
+            return _scratch.AsSpan(0, protectedLength).ToArray();
+        }
+
+        // These datagrams from the publisher as one receive batch of a loop that can hold (the sockets
+        // engine's recvmmsg loop); returns the hold's deadline (0: nothing held).
+        public long DeliverHolding(params byte[][] datagrams)
+        {
+            _held.Clear();
+            foreach (var datagram in datagrams)
+                _held.TryAdd(datagram, _publisherAddress);
+            return Receiver.OnReceivedHolding(Channel, _held);
+        }
+
         // Header and payload of each packet of the last batch, as its subscriber decrypts it.
         public List<(RtpHeader Header, byte[] Payload)> DecodeLastPackets()
         {
@@ -200,7 +352,7 @@ public sealed class MediaPacketReceiverTests
             for (var i = 0; i < Channel.Last.Count; i++)
             {
                 var (bytes, port) = Channel.Last[i];
-                _subscriberClients[port - 51000].TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
+                _subscriberClients[_subscriberByPort[port]].TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
                 RtpHeader.TryParse(bytes.AsSpan(0, plain), out var header).Should().BeTrue();
                 packets.Add((header, header.GetPayload(bytes.AsSpan(0, plain)).ToArray()));
             }
@@ -220,7 +372,7 @@ public sealed class MediaPacketReceiverTests
             for (var i = 0; i < Channel.Last.Count; i++)
             {
                 var (bytes, port) = Channel.Last[i];
-                var session = _subscriberClients[port - 51000];
+                var session = _subscriberClients[_subscriberByPort[port]];
                 session.TryUnprotectRtp(bytes, bytes.Length, out var plain, out var error).Should().BeTrue(error.ToString());
                 RtpHeader.TryParse(bytes.AsSpan(0, plain), out var header).Should().BeTrue();
                 headers.Add(header);
