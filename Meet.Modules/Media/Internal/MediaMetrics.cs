@@ -22,6 +22,8 @@ internal sealed class MediaMetrics
         var counters = media.Counters;
         meter.CreateObservableCounter("meet.media.rtp.received", () => counters.RtpReceived, "{packet}", "RTP packets received from publishers and unprotected");
         meter.CreateObservableCounter("meet.media.rtp.forwarded", () => counters.RtpForwarded, "{packet}", "RTP packets forwarded to subscribers");
+        meter.CreateObservableCounter("meet.media.frame_holds", () => counters.FrameHolds, "{hold}", "Receive loops that held a video frame's fan-out for the rest of the frame (Media:FrameHoldMicroseconds)");
+        meter.CreateObservableCounter("meet.media.frame_holds.expired", () => counters.FrameHoldsExpired, "{hold}", "Frame holds that ended at the deadline rather than with the frame's last packet");
         meter.CreateObservableCounter("meet.media.rtp.retransmitted", () => counters.RtpRetransmitted, "{packet}", "RTX packets sent in answer to NACKs");
         meter.CreateObservableCounter("meet.media.ice.restarts", () => counters.IceRestarts, "{restart}", "ICE restarts begun (network handover, failover)");
         meter.CreateObservableCounter("meet.media.ticks.skipped", () => media.TicksSkipped, "{tick}", "periodic SFU ticks skipped because the previous one still ran (an overloaded server)");

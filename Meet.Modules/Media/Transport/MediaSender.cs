@@ -32,9 +32,10 @@ internal sealed class MediaSender
 {
     private const int BatchCapacity = 64;
 
-    // Default of Media:SendBatchLimit: 1,024 slots of 2 KiB (2 MiB, twice over with the grouped copy)
-    // on the few threads that fan out widely — the receive loops.
-    public const int DefaultMaxBatchCapacity = 1024;
+    // Default of Media:SendBatchLimit: up to 4,096 slots of 2 KiB (8 MiB, grown by need) on the few
+    // threads that fan out widely — the receive loops. Issue 14: a held frame's whole fan-out must fit,
+    // or the batch is sent mid-frame and the rest of each subscriber's frame leaves on its own.
+    public const int DefaultMaxBatchCapacity = 4096;
 
     [ThreadStatic]
     private static PacketBatch? t_batch;

@@ -65,6 +65,9 @@ public sealed class MediaMetricsTests
         Value(text, "meet_media_consumers_paused").Should().BeGreaterThanOrEqualTo(0);
         Value(text, "meet_media_consumers_forwarded").Should().BeGreaterThanOrEqualTo(1, "the viewer's consumer of the bot's camera forwards");
         Value(text, "meet_media_slot_remaps_total").Should().BeGreaterThanOrEqualTo(0);
+        // One-packet frames (marker on each) complete at once: the exported counters exist, no hold expired.
+        Value(text, "meet_media_frame_holds_total").Should().BeGreaterThanOrEqualTo(0);
+        Value(text, "meet_media_frame_holds_expired_total").Should().Be(0);
     }
 
     // The first sample of that name (carrying that label, if given); the value is the line's last field.
