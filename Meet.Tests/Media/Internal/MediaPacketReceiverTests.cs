@@ -66,10 +66,7 @@ public sealed class MediaPacketReceiverTests
         // Issue 14, frame hold: the loop is woken by the frame's first packets and reads the rest later;
         // the fan-out waits for the marker, then each subscriber's six packets are neighbours in one send.
         await using var rig = Rig.Create(subscribers: 50);
-        rig.Module.Sender.FrameHoldMicroseconds = 400;
-        rig.Receive(keyFrame: true).Should().Be(50);
-        rig.Channel.Rtp = 0;
-        rig.Channel.Sends = 0;
+        rig.StartHolding();
 
         var first = rig.DeliverHolding(rig.ProtectFramePacket(0, 6), rig.ProtectFramePacket(1, 6));
         var second = rig.DeliverHolding(rig.ProtectFramePacket(2, 6), rig.ProtectFramePacket(3, 6));
@@ -89,10 +86,7 @@ public sealed class MediaPacketReceiverTests
     public async Task The_deadline_sends_an_incomplete_frame_and_ends_the_hold()
     {
         await using var rig = Rig.Create(subscribers: 10);
-        rig.Module.Sender.FrameHoldMicroseconds = 400;
-        rig.Receive(keyFrame: true).Should().Be(10);
-        rig.Channel.Rtp = 0;
-        rig.Channel.Sends = 0;
+        rig.StartHolding();
 
         var before = System.Diagnostics.Stopwatch.GetTimestamp();
         var deadline = rig.DeliverHolding(rig.ProtectFramePacket(0, 4), rig.ProtectFramePacket(1, 4));
@@ -114,9 +108,7 @@ public sealed class MediaPacketReceiverTests
     public async Task Audio_is_not_held_behind_an_incomplete_video_frame()
     {
         await using var rig = Rig.Create(subscribers: 3, withAudio: true);
-        rig.Module.Sender.FrameHoldMicroseconds = 400;
-        rig.Receive(keyFrame: true).Should().Be(3);
-        rig.Channel.Rtp = 0;
+        rig.StartHolding();
         rig.DeliverHolding(rig.ProtectAudioPacket()).Should().Be(0, "audio alone is never held");
         rig.Channel.Rtp.Should().Be(3, "the microphone is forwarded to every subscriber");
         rig.Channel.Rtp = 0;
@@ -135,8 +127,7 @@ public sealed class MediaPacketReceiverTests
     public async Task Holding_frames_allocates_nothing_per_packet()
     {
         await using var rig = Rig.Create(subscribers: 100);
-        rig.Module.Sender.FrameHoldMicroseconds = 400;
-        rig.Receive(keyFrame: true).Should().Be(100);
+        rig.StartHolding();
         rig.WarmUp();
         // Three receive batches of two packets each; the arrays are made before measuring (the publisher's
         // side and the params array allocate, the receive side must not).
@@ -254,6 +245,16 @@ public sealed class MediaPacketReceiverTests
             }
             rig._payload[0] = 0x10;
             return rig;
+        }
+
+        // Frame hold on (400 µs, as configured by default), the camera's first keyframe forwarded to every
+        // subscriber, and the channel's counts reset.
+        public void StartHolding()
+        {
+            Module.Sender.FrameHoldMicroseconds = 400;
+            Receive(keyFrame: true).Should().Be(Subscribers.Count);
+            Channel.Rtp = 0;
+            Channel.Sends = 0;
         }
 
         // What grows once per stream, not per packet, grows here: the retransmission ring doubles while it
