@@ -78,6 +78,9 @@ internal sealed partial class UdpChannel
                 if (received == 0 || errno is Native.EAgain or Native.EIntr || _channel.Stopping)
                     continue;
                 _channel.ReportReceiveError(errno);
+                // The pause after an error must not hold the receiver's sends with it.
+                if (heldUntil != 0)
+                    heldUntil = _channel.ExpireHold();
                 Thread.Sleep(10);
             }
             if (heldUntil != 0)
