@@ -186,6 +186,35 @@ public sealed class MediaSenderTests
             context.Dispose();
     }
 
+    // Issue 14: datagrams written while a received packet is handled carry its arrival, and the flush records
+    // each one's time in the server; datagrams written outside one (timers, RTCP answers) are not counted.
+    [Test]
+    public void A_flush_records_the_time_since_arrival_of_every_datagram_made_while_handling_a_received_packet()
+    {
+        var counters = new MediaCounters();
+        var udp = new RecordingChannel(PacketProtocol.Udp);
+        var sender = new MediaSender(counters) { Channel = udp };
+        sender.Flush();
+        var arrival = System.Diagnostics.Stopwatch.GetTimestamp() - System.Diagnostics.Stopwatch.Frequency / 100;
+        MediaSender.Arrival = arrival;
+        try
+        {
+            Write(sender, 1, UdpPeer);
+            Write(sender, 2, Subscriber3);
+        }
+        finally
+        {
+            MediaSender.Arrival = 0;
+        }
+        Write(sender, 3, UdpPeer);
+        sender.Flush();
+
+        udp.Sent.Should().HaveCount(3);
+        var recorded = counters.ForwardingLatency.Snapshot();
+        recorded.Sum().Should().Be(2, "the two copies of the received packet, not the third datagram");
+        TickHistogram.PercentileSeconds(null, recorded, 1).Should().BeGreaterThanOrEqualTo(0.01, "they arrived 10 ms before the flush");
+    }
+
     [Test]
     public void With_srtp_batching_off_the_sender_offers_no_batch()
     {
