@@ -124,12 +124,12 @@ internal static class MeetingCommand
         md.AppendLine();
         md.AppendLine("One-way latency split (issue 14): generator send lag (payload stamp → send call returned) + server (engine arrival → the forwarded copy's send call returned, from its /metrics) + generator receive lag (kernel receive time at the subscriber's socket → its callback, after SRTP); percentiles do not add, each is its own distribution.");
         md.AppendLine();
-        md.AppendLine("| step | one-way p50 / p99 / p99.9 ms | generator send lag p50 / p99 / p99.9 ms | server p50 / p99 / p99.9 ms | generator receive lag p50 / p99 / p99.9 ms | server samples |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| step | one-way p50 / p99 / p99.9 ms | generator send lag p50 / p99 / p99.9 ms | server p50 / p99 / p99.9 ms | generator receive lag p50 / p99 / p99.9 ms | server samples | server GCs (pause ms) in the window |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             md.AppendLine(inv, $"| {r.Step} | {r.LatencyP50Ms:F2} / {r.LatencyP99Ms:F2} / {r.LatencyP999Ms:F2} | {r.SendLagP50Ms:F3} / {r.SendLagP99Ms:F3} / {r.SendLagP999Ms:F3} | " +
-                $"{r.ServerLatencyP50Ms:F3} / {r.ServerLatencyP99Ms:F3} / {r.ServerLatencyP999Ms:F3} | {r.ReceiveLagP50Ms:F3} / {r.ReceiveLagP99Ms:F3} / {r.ReceiveLagP999Ms:F3} | {r.ServerLatencySamples:N0} |");
+                $"{r.ServerLatencyP50Ms:F3} / {r.ServerLatencyP99Ms:F3} / {r.ServerLatencyP999Ms:F3} | {r.ReceiveLagP50Ms:F3} / {r.ReceiveLagP99Ms:F3} / {r.ReceiveLagP999Ms:F3} | {r.ServerLatencySamples:N0} | {r.ServerGcCollections:F0} ({r.ServerGcPauseMs:F1}) |");
         }
         md.AppendLine();
         foreach (var r in results)

@@ -292,6 +292,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             ReceiveLagP50Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.5),
             ReceiveLagP99Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.99),
             ReceiveLagP999Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.999),
+            ServerGcCollections = serverCounted.GcCollections,
+            ServerGcPauseMs = serverCounted.GcPauseSeconds * 1000,
             LossPercent = received + lost > 0 ? 100.0 * lost / (received + lost) : 0,
             Freezes = summaries.Sum(s => s.Freezes),
             SubscriberFeedback = feedbackCounted,

@@ -88,6 +88,9 @@ internal sealed record StepResult
     public double ReceiveLagP50Ms { get; init; }
     public double ReceiveLagP99Ms { get; init; }
     public double ReceiveLagP999Ms { get; init; }
+    // The server's garbage collections in the window and the time they paused it (its System.Runtime meter).
+    public double ServerGcCollections { get; init; }
+    public double ServerGcPauseMs { get; init; }
     public double LossPercent { get; init; }
     public int Freezes { get; init; }
     // Subscriber-side RTCP over the window (browser-like receivers) and what the server did with it.
