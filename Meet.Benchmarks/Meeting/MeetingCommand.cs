@@ -14,6 +14,8 @@ namespace Meet.Benchmarks.Meeting;
 // server in a child process measured through /proc, results (JSON + Markdown) in a folder per run.
 internal static class MeetingCommand
 {
+    internal const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -32,6 +34,12 @@ internal static class MeetingCommand
         }
         if (options.Dpdk && options.DpdkInterface is null)
             return await DpdkLoadNamespace.RunInsideAsync(args);
+        // Issue 14: the subscribers' receive continuations run on the sockets engine's epoll thread instead of
+        // a thread-pool hop each (a worker woken per datagram): the generator's receive lag and CPU both fell.
+        // Read by the runtime when the first socket operation starts, so set before any; the server child is
+        // started without it (MeetingServerProcess). --pool-receives keeps the hop.
+        if (!options.PoolReceives)
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
         var output = options.Output ?? Path.Combine("results", "meeting", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(output);
         var machine = MachineDescription();
