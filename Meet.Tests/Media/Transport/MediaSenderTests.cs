@@ -216,6 +216,28 @@ public sealed class MediaSenderTests
     }
 
     [Test]
+    public void Timing_the_copies_allocates_nothing()
+    {
+        var counters = new MediaCounters();
+        var sender = new MediaSender(counters) { Channel = new DiscardingChannel() };
+        void Round()
+        {
+            MediaSender.Arrival = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var i = 0; i < 100; i++)
+                Write(sender, (byte)i, i % 2 == 0 ? UdpPeer : Subscriber3);
+            MediaSender.Arrival = 0;
+            sender.Flush();
+        }
+        Round();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 50; round++)
+            Round();
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        counters.ForwardingLatency.Snapshot().Sum().Should().Be(51 * 100);
+    }
+
+    [Test]
     public void With_srtp_batching_off_the_sender_offers_no_batch()
     {
         var (sender, _, _) = Create();
@@ -237,6 +259,19 @@ public sealed class MediaSenderTests
         var slot = sender.GetSlot();
         slot[0] = marker;
         sender.Commit(1, destination);
+    }
+
+    private sealed class DiscardingChannel : IPacketChannel
+    {
+        public PacketAddress LocalAddress { get; } = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 40000));
+
+        public PacketProtocol Protocol => PacketProtocol.Udp;
+
+        public PacketChannelCounters Counters { get; } = new();
+
+        public int Send(PacketBatch batch) => batch.Count;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class RecordingChannel(PacketProtocol protocol) : IPacketChannel
