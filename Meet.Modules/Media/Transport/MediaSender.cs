@@ -63,6 +63,9 @@ internal sealed class MediaSender
     [ThreadStatic]
     private static long t_commits;
 
+    [ThreadStatic]
+    private static long t_arrival;
+
     private long _frameHoldTicks;
 
     private readonly MediaCounters _counters;
@@ -154,6 +157,15 @@ internal sealed class MediaSender
     // when batching is off or the CPU lacks what it needs (then protect encrypts at once).
     public AesNiGcmBatch? SrtpBatch => BatchSrtp && AesNiGcmBatch.IsSupported ? t_srtpBatch ??= new AesNiGcmBatch() : null;
 
+    // Issue 14: the engine's arrival time (Stopwatch ticks) of the packet this thread is handling, set around
+    // its handling (WebRtcTransport.HandleSrtp); what is committed meanwhile carries it, and Flush records each
+    // such datagram's time in the server (MediaCounters.ForwardingLatency). 0: not handling one.
+    public static long Arrival
+    {
+        get => t_arrival;
+        set => t_arrival = value;
+    }
+
     public void AddTcpPeer(in PacketAddress address)
     {
         if (_tcpPeers.TryAdd(address, 0))
@@ -211,14 +223,14 @@ internal sealed class MediaSender
         t_srtpBatch?.EncryptAll();
         var larger = new PacketBatch(Math.Min(MaxBatchCapacity, batch.Capacity * 2));
         for (var i = 0; i < batch.Count; i++)
-            larger.TryAdd(batch[i], batch.GetAddress(i));
+            larger.TryAdd(batch[i], batch.GetAddress(i), batch.GetReceiveTimestamp(i));
         t_batch = larger;
         return larger;
     }
 
     public void Commit(int length, in PacketAddress destination)
     {
-        OwnBatch().Commit(length, destination);
+        OwnBatch().Commit(length, destination, t_arrival);
         t_commits++;
     }
 
@@ -249,6 +261,7 @@ internal sealed class MediaSender
             SendSplit(batch, channel, tcp);
         else if (channel is not null)
             channel.Send(batch);
+        _counters.RecordSent(batch, System.Diagnostics.Stopwatch.GetTimestamp());
         batch.Clear();
     }
 
