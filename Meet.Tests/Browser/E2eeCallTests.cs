@@ -107,8 +107,11 @@ public sealed class E2eeCallTests : BrowserFixture
         await WaitForUndecryptableAsync(wrong.Page, ownerId);
         await WaitForUndecryptableAsync(owner.Page, wrongId);
         await WaitForUndecryptableAsync(keyless.Page, ownerId);
+        // The notice follows the first few failed frames of either track, often the audio's (20 ms each):
+        // the owner's video may still be on its way (its first keyframe), so wait for it before reading.
+        await BrowserWait.UntilAsync(async () => (await ParticipantPages.StatsAsync(wrong)).TryGetValue(ownerId, out var s) && s.VideoPacketsReceived > 0,
+            MediaTimeout, "the wrong-key page receives the owner's video packets");
         var wrongStats = await ParticipantPages.StatsAsync(wrong);
-        wrongStats[ownerId].VideoPacketsReceived.Should().BeGreaterThan(0);
         wrongStats[ownerId].FramesDecoded.Should().Be(0, "frames that fail to authenticate are dropped before the decoder");
         (await ParticipantPages.StatsAsync(keyless))[ownerId].FramesDecoded.Should().Be(0);
         (await EventuallyCounterAsync(wrong, "droppedUnauthenticated")).Should().BeGreaterThan(0, "the wrong key's frames fail authentication");
