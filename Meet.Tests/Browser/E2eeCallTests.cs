@@ -40,10 +40,10 @@ public sealed class E2eeCallTests : BrowserFixture
         // remains, which it may only do on a keyframe of that layer, and Bob keeps decoding.
         var consumer = AliceVideoConsumer(meetingId, firstId, secondId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([true, false, false]); return true; }");
-        await WaitForLayerAsync(consumer, 0);
+        await WaitForLayerAsync(consumer, 0, meetingId, secondId);
         await ParticipantPages.ExpectMediaFromAsync(second, firstId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([false, false, true]); return true; }");
-        await WaitForLayerAsync(consumer, 2);
+        await WaitForLayerAsync(consumer, 2, meetingId, secondId);
         await ParticipantPages.ExpectMediaFromAsync(second, firstId);
 
         var counters = await CountersAsync(second);
@@ -248,12 +248,17 @@ public sealed class E2eeCallTests : BrowserFixture
         return producer.Consumers.Single(c => c.SubscriberId == subscriberId);
     }
 
-    private static async Task WaitForLayerAsync(Consumer consumer, int layer)
+    private async Task WaitForLayerAsync(Consumer consumer, int layer, string meetingId, string subscriberId)
     {
         var deadline = DateTime.UtcNow + MediaTimeout;
         while (DateTime.UtcNow < deadline && consumer.CurrentLayer != layer)
             await Task.Delay(100);
-        consumer.CurrentLayer.Should().Be(layer, "the SFU switches to the only layer still sent once it sees that layer's keyframe");
+        // The publisher's layers as the SFU sees them (packets, last arrival, dynacast) beside the consumer's state.
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var layers = string.Join(", ", consumer.Producer.Layers.Select((l, i) =>
+            $"{i}: {l.PacketsReceived} packets, last {(now - l.LastPacketTimestamp) * 1000 / System.Diagnostics.Stopwatch.Frequency} ms ago, dynacast paused {l.DynacastPaused}"));
+        consumer.CurrentLayer.Should().Be(layer, "the SFU switches to the only layer still sent once it sees that layer's keyframe "
+            + $"(publisher layers {layers}; {VideoConsumerStates.Describe(Harness.Host.Get<MediaModule>(), meetingId, subscriberId)})");
     }
 
     private sealed record PictureSample(double Red, double Green, double Blue, double Roughness);
