@@ -41,10 +41,10 @@ internal sealed class SubscriberDownlink
     private long _clusterBytes;
     private int _clusterPackets;
     private bool _probing;
-    // A cluster chosen on feedback waits for the pacer's first step to start its clock and its tagging:
-    // on a loaded machine that step came 50-100 ms late, the media sent meanwhile already made the cluster
-    // "enough" and long, so it ended at once without padding and measured only the media (CappedSubscriber
-    // Tests: every probe after the lift "limited" at the 360p rate, the track stuck below 720p).
+    // A cluster chosen on feedback waits for the pacer's first step (a thread-pool timer) to start its clock
+    // and its tagging: on a loaded machine that step comes late, and the media sent meanwhile made the
+    // cluster long and "enough", so it ended at once without padding and measured only the media
+    // (CappedSubscriberTests: probes after the lift "limited" at the 360p rate, the track stuck below 720p).
     private bool _clusterPending;
 
     public SubscriberDownlink(TimeSpan nackRttLimit, AdaptiveMediaCounters? counters = null,
