@@ -107,6 +107,10 @@ public sealed class E2eeCallTests : BrowserFixture
         await WaitForUndecryptableAsync(wrong.Page, ownerId);
         await WaitForUndecryptableAsync(owner.Page, wrongId);
         await WaitForUndecryptableAsync(keyless.Page, ownerId);
+        // An undecryptable tile still asks for its video (shown or not is the page's business): reported
+        // hidden, the SFU paused it, and the wrong-key page never received a video packet (2 runs in ~10).
+        var reports = await wrong.EvaluateAsync<string>("() => JSON.stringify(window.meet.tileSizes())");
+        reports.Should().Contain("\"hidden\":false").And.NotContain("\"hidden\":true", "the undecryptable tile is on screen: {0}", reports);
         // The notice follows the first few failed frames of either track, often the audio's (20 ms each):
         // the owner's video may still be on its way (its first keyframe), so wait for it before reading.
         await BrowserWait.UntilAsync(async () => (await ParticipantPages.StatsAsync(wrong)).TryGetValue(ownerId, out var s) && s.VideoPacketsReceived > 0,
