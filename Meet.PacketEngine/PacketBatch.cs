@@ -84,8 +84,10 @@ public sealed class PacketBatch
     /// <summary>
     /// When datagram <paramref name="index"/> arrived, in <see cref="System.Diagnostics.Stopwatch"/> ticks: the
     /// kernel's receive time where the backend has one (SO_TIMESTAMPNS), else when the backend read it;
-    /// 0 when unknown (a datagram added to a send batch). Arrival-time feedback (transport-cc) reads it,
-    /// so that the time a datagram waited for a busy receive thread does not look like network queueing.
+    /// 0 when unknown. Arrival-time feedback (transport-cc) reads it, so that the time a datagram waited
+    /// for a busy receive thread does not look like network queueing. In a send batch: the arrival of the
+    /// datagram this one was forwarded from, when the sender gave one (<see cref="Commit(int, in PacketAddress, long)"/>),
+    /// so the time it spent in the server can be measured when it is sent.
     /// </summary>
     public long GetReceiveTimestamp(int index) => _receiveTimestamps[CheckIndex(index)];
 
@@ -114,14 +116,17 @@ public sealed class PacketBatch
     /// </summary>
     public Memory<byte> GetNextSlotMemory() => Count == Capacity ? Memory<byte>.Empty : _buffer.AsMemory(Count * SlotSize, SlotSize);
 
-    public void Commit(int length, in PacketAddress address)
+    public void Commit(int length, in PacketAddress address) => Commit(length, address, 0);
+
+    /// <summary>Commits the next slot, remembering <paramref name="receiveTimestamp"/> (see <see cref="GetReceiveTimestamp"/>).</summary>
+    public void Commit(int length, in PacketAddress address, long receiveTimestamp)
     {
         if (Count == Capacity)
             throw new InvalidOperationException("The batch is full.");
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)SlotSize, nameof(length));
         _lengths[Count] = length;
         _addresses[Count] = address;
-        _receiveTimestamps[Count] = 0;
+        _receiveTimestamps[Count] = receiveTimestamp;
         Count++;
     }
 

@@ -80,7 +80,7 @@ internal sealed class MediaPacer : IDisposable
                         var length = SyntheticMedia.WriteAudioPayload(buffer, _profile.AudioFrameBytes, publisher.Number);
                         if (pc.SendRtp(publisher.AudioSsrc, 111, publisher.AudioSequence++, publisher.AudioFrameCount * 960, false,
                                 buffer.AsSpan(0, length), level))
-                            publisher.Counters.AddSent(length + 12);
+                            Sent(publisher, buffer.AsSpan(0, length));
                     }
                     publisher.AudioFrameCount++;
                     publisher.NextAudioTicks += audioInterval;
@@ -137,7 +137,7 @@ internal sealed class MediaPacer : IDisposable
                 var length = SyntheticMedia.WriteVideoPayload(buffer, frameLength, i, keyframe, publisher.Number, shape.Width, shape.Height);
                 if (pc.SendRtp(layer.Ssrc, 96, layer.Sequence++, timestamp, i == packets - 1, buffer.AsSpan(0, length), null,
                         layer.Rid.Length > 0 ? SyntheticParticipant.VideoMid : default, layer.Rid))
-                    publisher.Counters.AddSent(length + 12);
+                    Sent(publisher, buffer.AsSpan(0, length));
             }
             var interval = (long)(Stopwatch.Frequency / framesPerSecond);
             layer.NextFrameTicks += interval;
@@ -147,6 +147,14 @@ internal sealed class MediaPacer : IDisposable
     }
 
     private const int MaxOwedTalkFrames = 10;
+
+    // Counts a sent payload and its send lag (its trailer's stamp to the send call having returned, issue 14).
+    private static void Sent(SyntheticParticipant publisher, ReadOnlySpan<byte> payload)
+    {
+        publisher.Counters.AddSent(payload.Length + 12);
+        if (SyntheticMedia.TryReadTrailer(payload, out var stamped, out _, out _))
+            publisher.Counters.SendLag.Record((Stopwatch.GetTimestamp() - stamped) * 1_000_000.0 / Stopwatch.Frequency);
+    }
 
     private static readonly long UnscaledAudioIntervalTicks = (long)(Stopwatch.Frequency / MediaProfile.BaseAudioPacketsPerSecond);
 

@@ -14,6 +14,8 @@ namespace Meet.Benchmarks.Meeting;
 // server in a child process measured through /proc, results (JSON + Markdown) in a folder per run.
 internal static class MeetingCommand
 {
+    internal const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -32,6 +34,12 @@ internal static class MeetingCommand
         }
         if (options.Dpdk && options.DpdkInterface is null)
             return await DpdkLoadNamespace.RunInsideAsync(args);
+        // Issue 14: the subscribers' receive continuations run on the sockets engine's epoll thread instead of
+        // a thread-pool hop each (a worker woken per datagram): the generator's receive lag and CPU both fell.
+        // Read by the runtime when the first socket operation starts, so set before any; the server child is
+        // started without it (MeetingServerProcess). --pool-receives keeps the hop.
+        if (!options.PoolReceives)
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
         var output = options.Output ?? Path.Combine("results", "meeting", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(output);
         var machine = MachineDescription();
@@ -121,6 +129,17 @@ internal static class MeetingCommand
             md.AppendLine(inv, $"Per viewer ({r.Step}, LastN {r.LastN}): ≤ {r.ViewerSectionsMax} m-sections, {r.ViewerVideosMean:F1} videos on average (max {r.ViewerVideosMax}), " +
                 $"downlink {r.ViewerKbpsMean:F0} kbps on average (max {r.ViewerKbpsMax:F0}), {r.SubscriberOffersMean:F1} subscriber offers per participant.");
         }
+        md.AppendLine();
+        md.AppendLine("One-way latency split (issue 14): generator send lag (payload stamp → send call returned) + server (engine arrival → the forwarded copy's send call returned, from its /metrics) + generator receive lag (kernel receive time at the subscriber's socket → its callback, after SRTP); percentiles do not add, each is its own distribution.");
+        md.AppendLine();
+        md.AppendLine("| step | one-way p50 / p99 / p99.9 ms | generator send lag p50 / p99 / p99.9 ms | server p50 / p99 / p99.9 ms | generator receive lag p50 / p99 / p99.9 ms | server samples | server GCs (pause ms) in the window |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            md.AppendLine(inv, $"| {r.Step} | {r.LatencyP50Ms:F2} / {r.LatencyP99Ms:F2} / {r.LatencyP999Ms:F2} | {r.SendLagP50Ms:F3} / {r.SendLagP99Ms:F3} / {r.SendLagP999Ms:F3} | " +
+                $"{r.ServerLatencyP50Ms:F3} / {r.ServerLatencyP99Ms:F3} / {r.ServerLatencyP999Ms:F3} | {r.ReceiveLagP50Ms:F3} / {r.ReceiveLagP99Ms:F3} / {r.ReceiveLagP999Ms:F3} | {r.ServerLatencySamples:N0} | {r.ServerGcCollections:F0} ({r.ServerGcPauseMs:F1}) |");
+        }
+        md.AppendLine();
         foreach (var r in results)
         {
             md.AppendLine(inv, $"Server work ({r.Step}, net of idle): {r.ServerCpuMsPerSubscriberSecond:F3} ms of CPU per second per subscriber, " +

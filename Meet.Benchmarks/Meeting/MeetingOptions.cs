@@ -29,6 +29,7 @@ internal sealed class MeetingOptions
                                  joins' own (no forwarding to the viewers joined so far)
           --out DIR              results folder (default results/meeting/<scenario>-<utc time>)
           --quiet                no progress (the summary and the table only)
+          --pool-receives        subscribers' receives continue on the thread pool (default: inline on the epoll thread)
           --engine sockets|dpdk  the server's packet engine (default sockets). dpdk: the whole run moves into
                                  a network namespace it creates (root): a veth pair, DPDK's net_af_packet on
                                  one end, the participants' sockets on the other (10.77.0.1 -> 10.77.0.2)
@@ -67,6 +68,9 @@ internal sealed class MeetingOptions
     public bool MediaAfterJoins { get; set; }
     public string? Output { get; set; }
     public bool Quiet { get; set; }
+
+    // Issue 14: keep the thread-pool hop per received datagram (the runtime's default) instead of inline completions.
+    public bool PoolReceives { get; set; }
 
     public bool BoundedSlots { get; set; } = true;
 
@@ -135,6 +139,7 @@ internal sealed class MeetingOptions
                 case "--publishers-one-by-one": options.PublishersTogether = false; break;
                 case "--media-after-joins": options.MediaAfterJoins = true; break;
                 case "--quiet": options.Quiet = true; break;
+                case "--pool-receives": options.PoolReceives = true; break;
                 case "--bounded-slots": options.BoundedSlots = true; break;
                 case "--per-track": options.BoundedSlots = false; break;
                 case "--engine" when value is "sockets": options.Dpdk = false; i++; break;

@@ -39,6 +39,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             // Issue 10: a camera answers the SFU's PLI at once, as a real one on its own machine would,
             // not after the thread pool drained the subscribers' packets (a talk spurt to 999 viewers).
             PublisherReceiveThread = true,
+            // Issue 14: one-way latency split into the generator's receive lag, the server's and the rest.
+            SubscriberKernelReceiveTimes = true,
             MediaAddress = options.Dpdk ? DpdkLoadNamespace.ParticipantAddress : null,
             MediaConnectTimeout = TimeSpan.FromSeconds(60),
         };
@@ -156,6 +158,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var (startSent, startReceived, startLost) = (_counters.SentPackets, _counters.ReceivedPackets, TotalLost());
         var startBytes = _counters.ReceivedBytes;
         var startMetrics = await ServerMetrics.ScrapeAsync(http, server.BaseAddress);
+        var startServerLatency = await ServerLatencyBuckets.ScrapeAsync(http, server.BaseAddress);
+        var (startSendLag, startReceiveLag) = (_counters.SendLag.Snapshot(), _counters.ReceiveLag.Snapshot());
         var startFeedback = FeedbackTotals.Of(Snapshot().Select(p => p.Feedback));
         var window = Stopwatch.StartNew();
         using var churnStop = new CancellationTokenSource();
@@ -193,6 +197,8 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
         var windowSeconds = window.Elapsed.TotalSeconds;
         var endServer = server.Sample();
         var serverCounted = await ServerMetrics.ScrapeAsync(http, server.BaseAddress) - startMetrics;
+        var endServerLatency = await ServerLatencyBuckets.ScrapeAsync(http, server.BaseAddress);
+        var (endSendLag, endReceiveLag) = (_counters.SendLag.Snapshot(), _counters.ReceiveLag.Snapshot());
         var feedbackCounted = FeedbackTotals.Of(Snapshot().Select(p => p.Feedback)) - startFeedback;
         var endGenerator = generator.TotalProcessorTime;
         var endHistogram = _latency.Snapshot();
@@ -275,6 +281,19 @@ internal sealed class MeetingRun(MeetingScenario scenario, MeetingStep step, Mee
             LatencyP50Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.5),
             LatencyP99Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.99),
             LatencyP999Ms = LatencyHistogram.Percentile(startHistogram, endHistogram, 0.999),
+            // Issue 14: one-way split into the generator's send lag, the server's own time and the generator's receive lag.
+            ServerLatencySamples = (long)(endServerLatency.Total - startServerLatency.Total),
+            ServerLatencyP50Ms = ServerLatencyBuckets.PercentileMs(startServerLatency, endServerLatency, 0.5),
+            ServerLatencyP99Ms = ServerLatencyBuckets.PercentileMs(startServerLatency, endServerLatency, 0.99),
+            ServerLatencyP999Ms = ServerLatencyBuckets.PercentileMs(startServerLatency, endServerLatency, 0.999),
+            SendLagP50Ms = LatencyHistogram.Percentile(startSendLag, endSendLag, 0.5),
+            SendLagP99Ms = LatencyHistogram.Percentile(startSendLag, endSendLag, 0.99),
+            SendLagP999Ms = LatencyHistogram.Percentile(startSendLag, endSendLag, 0.999),
+            ReceiveLagP50Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.5),
+            ReceiveLagP99Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.99),
+            ReceiveLagP999Ms = LatencyHistogram.Percentile(startReceiveLag, endReceiveLag, 0.999),
+            ServerGcCollections = serverCounted.GcCollections,
+            ServerGcPauseMs = serverCounted.GcPauseSeconds * 1000,
             LossPercent = received + lost > 0 ? 100.0 * lost / (received + lost) : 0,
             Freezes = summaries.Sum(s => s.Freezes),
             SubscriberFeedback = feedbackCounted,

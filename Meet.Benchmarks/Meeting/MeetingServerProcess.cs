@@ -52,6 +52,8 @@ internal sealed class MeetingServerProcess : IAsyncDisposable
             ["DOTNET_gcServer"] = "1",
             // Meet.Host's System.GC.ConserveMemory (issue 14): the child runs from this project's runtimeconfig.
             ["DOTNET_GCConserveMemory"] = "7",
+            // The generator's inline socket completions (MeetingCommand) are not the server's: Meet.Host runs without.
+            [MeetingCommand.InlineCompletionsVariable] = "0",
         };
         ServerChildProcess? process = null;
         process = ServerChildProcess.Start(fileName, arguments, environment,

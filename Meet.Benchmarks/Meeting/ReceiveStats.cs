@@ -43,7 +43,8 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
 
     public long FirstMediaTicks => Interlocked.Read(ref _firstMediaTicks);
 
-    public void OnRtp(ReadOnlySpan<byte> packet)
+    // receivedAt: the kernel's receive time of the datagram (ClientPeerConnection.ReceivedAt), 0 when unknown.
+    public void OnRtp(ReadOnlySpan<byte> packet, long receivedAt = 0)
     {
         var now = Stopwatch.GetTimestamp();
         if (packet.Length < 12)
@@ -65,6 +66,8 @@ internal sealed class ReceiveStats(LatencyHistogram latency, RunCounters counter
         Interlocked.Add(ref _bytes, packet.Length);
         if (tagged)
             latency.Record((now - sent) * 1_000_000.0 / Stopwatch.Frequency);
+        if (receivedAt != 0)
+            counters.ReceiveLag.Record((now - receivedAt) * 1_000_000.0 / Stopwatch.Frequency);
         lock (_lock)
         {
             if (!_ssrcs.TryGetValue(ssrc, out var state))
@@ -174,6 +177,12 @@ internal sealed class RunCounters
     private long _sentBytes;
     private long _receivedPackets;
     private long _receivedBytes;
+
+    // Issue 14, the generator's own parts of one-way latency: from a payload's send stamp to its send call
+    // having returned (the pacer), and from the kernel's receive time at a subscriber's socket to its callback.
+    public LatencyHistogram SendLag { get; } = new();
+
+    public LatencyHistogram ReceiveLag { get; } = new();
 
     public long SentPackets => Interlocked.Read(ref _sentPackets);
 

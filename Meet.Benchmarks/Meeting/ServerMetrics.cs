@@ -5,7 +5,7 @@ namespace Meet.Benchmarks.Meeting;
 // The server's own counters, scraped from its /metrics (Prometheus text): what the SFU forwarded and
 // what went through the media port, as any Prometheus would read them.
 internal readonly record struct ServerMetrics(double RtpReceived, double RtpForwarded, double EnginePacketsIn, double EnginePacketsOut, double MediaDropped, double EngineDropped,
-    double NacksReceived, double RtpRetransmitted, double EngineBatchesOut = 0, double EngineSendMessages = 0)
+    double NacksReceived, double RtpRetransmitted, double EngineBatchesOut = 0, double EngineSendMessages = 0, double GcCollections = 0, double GcPauseSeconds = 0)
 {
     public static async Task<ServerMetrics> ScrapeAsync(HttpClient http, Uri baseAddress)
     {
@@ -22,7 +22,9 @@ internal readonly record struct ServerMetrics(double RtpReceived, double RtpForw
                 Sum(text, "meet_media_nacks_received_total"),
                 Sum(text, "meet_media_rtp_retransmitted_total"),
                 Sum(text, "meet_packet_engine_batches_total", "direction=\"out\""),
-                Sum(text, "meet_packet_engine_send_messages_total"));
+                Sum(text, "meet_packet_engine_send_messages_total"),
+                Sum(text, "dotnet_gc_collections_total"),
+                Sum(text, "dotnet_gc_pause_time_seconds_total"));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -32,7 +34,8 @@ internal readonly record struct ServerMetrics(double RtpReceived, double RtpForw
 
     public static ServerMetrics operator -(ServerMetrics a, ServerMetrics b) => new(a.RtpReceived - b.RtpReceived, a.RtpForwarded - b.RtpForwarded,
         a.EnginePacketsIn - b.EnginePacketsIn, a.EnginePacketsOut - b.EnginePacketsOut, a.MediaDropped - b.MediaDropped, a.EngineDropped - b.EngineDropped,
-        a.NacksReceived - b.NacksReceived, a.RtpRetransmitted - b.RtpRetransmitted, a.EngineBatchesOut - b.EngineBatchesOut, a.EngineSendMessages - b.EngineSendMessages);
+        a.NacksReceived - b.NacksReceived, a.RtpRetransmitted - b.RtpRetransmitted, a.EngineBatchesOut - b.EngineBatchesOut, a.EngineSendMessages - b.EngineSendMessages,
+        a.GcCollections - b.GcCollections, a.GcPauseSeconds - b.GcPauseSeconds);
 
     private static double Sum(string text, string name, string? label = null)
     {

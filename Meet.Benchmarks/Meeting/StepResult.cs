@@ -75,6 +75,22 @@ internal sealed record StepResult
     public double LatencyP50Ms { get; init; }
     public double LatencyP99Ms { get; init; }
     public double LatencyP999Ms { get; init; }
+    // Issue 14: the server's added latency (its /metrics histogram: engine arrival to the forwarded copy's send
+    // call returned; one sample per copy), and the generator's own send lag (payload stamp to send call
+    // returned) and receive lag (kernel receive time at the subscriber's socket to its callback), in ms.
+    public long ServerLatencySamples { get; init; }
+    public double ServerLatencyP50Ms { get; init; }
+    public double ServerLatencyP99Ms { get; init; }
+    public double ServerLatencyP999Ms { get; init; }
+    public double SendLagP50Ms { get; init; }
+    public double SendLagP99Ms { get; init; }
+    public double SendLagP999Ms { get; init; }
+    public double ReceiveLagP50Ms { get; init; }
+    public double ReceiveLagP99Ms { get; init; }
+    public double ReceiveLagP999Ms { get; init; }
+    // The server's garbage collections in the window and the time they paused it (its System.Runtime meter).
+    public double ServerGcCollections { get; init; }
+    public double ServerGcPauseMs { get; init; }
     public double LossPercent { get; init; }
     public int Freezes { get; init; }
     // Subscriber-side RTCP over the window (browser-like receivers) and what the server did with it.

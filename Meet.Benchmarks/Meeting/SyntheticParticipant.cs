@@ -34,7 +34,7 @@ internal sealed class SyntheticParticipant : IAsyncDisposable
                 return;
             RtpArrived?.Invoke(packet);
             if (Feedback.OnRtp(packet))
-                Stats.OnRtp(packet);
+                Stats.OnRtp(packet, _client.Subscriber?.ReceivedAt ?? 0);
         };
         if (speakerChanges is not null && publisherNumber is not null)
         {

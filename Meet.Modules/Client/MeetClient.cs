@@ -262,7 +262,8 @@ public sealed class MeetClient : IAsyncDisposable
 
     private ClientPeerConnection NewPeerConnection(bool publisher)
     {
-        var pc = new ClientPeerConnection(options.MediaAddress, receiveThread: publisher && options.PublisherReceiveThread)
+        var pc = new ClientPeerConnection(options.MediaAddress, receiveThread: publisher && options.PublisherReceiveThread,
+            kernelReceiveTimes: !publisher && options.SubscriberKernelReceiveTimes)
         {
             TransportWideCc = publisher && options.PublisherTransportWideCc,
             IceOptions = options.Ice,

@@ -28,6 +28,10 @@ public sealed class MeetClientOptions
     // the subscribers receive.
     public bool PublisherReceiveThread { get; init; }
 
+    // The subscriber PeerConnection reads each datagram's kernel receive time (ClientPeerConnection.ReceivedAt),
+    // one ioctl per datagram: the load generator's own receive lag (issue 14).
+    public bool SubscriberKernelReceiveTimes { get; init; }
+
     // The address the PeerConnections' UDP sockets bind and offer as their host candidate (loopback
     // when null), e.g. a veth end towards a DPDK-engine server (issue 14's load runs).
     public System.Net.IPAddress? MediaAddress { get; init; }

@@ -45,6 +45,9 @@ public static class HostingModuleExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeetMeters)
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
+            // The runtime's own (GC collections and pause time, thread pool, CPU): a latency investigation
+            // needs the GC's pauses next to the SFU's figures (issue 14).
+            .AddMeter("System.Runtime")
             .AddPrometheusExporter());
         return services;
     }

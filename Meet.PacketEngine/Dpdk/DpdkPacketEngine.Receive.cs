@@ -56,6 +56,9 @@ internal sealed unsafe partial class DpdkPacketEngine
         var received = Native.RxPeek(_port, 0, _rxMbufs, _rxData, _rxLengths, (ushort)_rxBurst);
         if (received <= 0)
             return 0;
+        // The burst's arrival for every datagram in it (PacketBatch.GetReceiveTimestamp): the poll's clock
+        // right after the rx burst, as this engine has no kernel receive time.
+        var arrival = System.Diagnostics.Stopwatch.GetTimestamp();
         var touchedCount = 0;
         long frameBytes = 0;
         for (var i = 0; i < received; i++)
@@ -80,7 +83,7 @@ internal sealed unsafe partial class DpdkPacketEngine
                         Counters.AddDrop(DropReason.NotForUs);
                         break;
                     }
-                    Accept(channel, frame, datagram, ref touchedCount);
+                    Accept(channel, frame, datagram, arrival, ref touchedCount);
                     break;
                 case FrameKind.ArpRequest:
                     Learn(arp.SenderIp, arp.SenderMac);
@@ -108,7 +111,7 @@ internal sealed unsafe partial class DpdkPacketEngine
 
     // Copies the payload into the channel's batch, verifying a non-zero UDP checksum in the same
     // pass (the one read of the payload on the receive path).
-    private void Accept(DpdkChannel channel, ReadOnlySpan<byte> frame, in UdpDatagramInfo datagram, ref int touchedCount)
+    private void Accept(DpdkChannel channel, ReadOnlySpan<byte> frame, in UdpDatagramInfo datagram, long arrival, ref int touchedCount)
     {
         var pending = channel.Pending;
         var slot = pending.GetNextSlot();
@@ -135,7 +138,7 @@ internal sealed unsafe partial class DpdkPacketEngine
         }
         if (pending.Count == 0)
             _touched[touchedCount++] = channel;
-        pending.Commit(datagram.PayloadLength, PacketAddress.FromIPv4(datagram.SourceIp, datagram.SourcePort));
+        pending.Commit(datagram.PayloadLength, PacketAddress.FromIPv4(datagram.SourceIp, datagram.SourcePort), arrival);
     }
 
     private void Deliver(DpdkChannel channel)

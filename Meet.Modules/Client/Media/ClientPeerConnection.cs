@@ -68,10 +68,12 @@ public sealed class ClientPeerConnection : IAsyncDisposable
 
     // receiveThread: receive on a thread of this PeerConnection's own instead of asynchronously on the
     // thread pool (see ReceiveLoop).
-    public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null, bool receiveThread = false)
+    // kernelReceiveTimes: read each datagram's kernel receive time (ReceivedAt), for a load generator's latency split.
+    public ClientPeerConnection(IPAddress? localAddress = null, TimeProvider? time = null, bool receiveThread = false, bool kernelReceiveTimes = false)
     {
         _time = time ?? TimeProvider.System;
         _receiveThread = receiveThread;
+        _kernelReceiveTimes = kernelReceiveTimes;
         var address = localAddress ?? IPAddress.Loopback;
         (_socket, _local) = OpenSocket(address);
         _sendSocket = _socket;
@@ -86,6 +88,12 @@ public sealed class ClientPeerConnection : IAsyncDisposable
     }
 
     private readonly bool _receiveThread;
+    private readonly bool _kernelReceiveTimes;
+    private long _receivedAt;
+
+    // Issue 14: the kernel's receive time (Stopwatch ticks) of the datagram whose callback (RtpReceived, ...) is
+    // running, read on that callback's thread; 0 unless constructed with kernelReceiveTimes, or when unknown.
+    public long ReceivedAt => _receivedAt;
 
     private void StartReceiving(Socket socket, PacketAddress local)
     {
@@ -548,6 +556,8 @@ public sealed class ClientPeerConnection : IAsyncDisposable
                 // An ICMP error reported on the socket (or the close racing the receive): keep going while it is open.
                 continue;
             }
+            if (_kernelReceiveTimes)
+                _receivedAt = KernelReceiveClock.LastReceived(socket);
             HandleReceived(buffer.AsSpan(0, length), from, local);
         }
     }

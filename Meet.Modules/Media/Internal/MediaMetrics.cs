@@ -31,6 +31,8 @@ internal sealed class MediaMetrics
         meter.CreateObservableCounter("meet.media.keyframe_requests.received", () => counters.KeyFrameRequestsReceived, "{request}", "PLI/FIR from subscribers");
         meter.CreateObservableCounter("meet.media.keyframe_requests.sent", () => counters.KeyFrameRequestsSent, "{request}", "PLI sent to publishers after coalescing");
         meter.CreateObservableCounter("meet.media.dropped", () => MediaDrops(counters), "{packet}", "Packets the SFU dropped, by reason");
+        meter.CreateObservableCounter("meet.media.forwarding_latency", () => LatencyBuckets(counters.ForwardingLatency), "{packet}",
+            "Forwarded packets by the time they spent in the server (engine arrival to send call returned), cumulative by upper bound le in seconds; buckets with none left out");
 
         meter.CreateObservableCounter("meet.packet_engine.packets", () => EngineTraffic(media.Channel, bytes: false), "{packet}", "Datagrams through the media port, by direction");
         meter.CreateObservableCounter("meet.packet_engine.bytes", () => EngineTraffic(media.Channel, bytes: true), "By", "Bytes through the media port, by direction");
@@ -136,6 +138,28 @@ internal sealed class MediaMetrics
         yield return new Measurement<long>(counters.StaleAnswers, new KeyValuePair<string, object?>("outcome", "stale"));
         yield return new Measurement<long>(counters.Timeouts, new KeyValuePair<string, object?>("outcome", "timeout"));
     }
+
+    // Prometheus-style cumulative buckets: every non-empty bucket's upper bound with the count at or below it,
+    // and +Inf with the total, so histogram_quantile() and the load generator read percentiles from them.
+    private static IEnumerable<Measurement<long>> LatencyBuckets(TickHistogram histogram)
+    {
+        long cumulative = 0;
+        for (var bucket = 0; bucket < TickHistogram.BucketCount - 1; bucket++)
+        {
+            var count = histogram.Count(bucket);
+            if (count == 0)
+                continue;
+            cumulative += count;
+            yield return new Measurement<long>(cumulative, LatencyBucketTags[bucket]);
+        }
+        cumulative += histogram.Count(TickHistogram.BucketCount - 1);
+        yield return new Measurement<long>(cumulative, LatencyBucketTags[^1]);
+    }
+
+    private static readonly KeyValuePair<string, object?>[] LatencyBucketTags = Enumerable.Range(0, TickHistogram.BucketCount)
+        .Select(bucket => new KeyValuePair<string, object?>("le", bucket == TickHistogram.BucketCount - 1 ? "+Inf"
+            : TickHistogram.UpperBoundSeconds(bucket).ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))
+        .ToArray();
 
     private static IEnumerable<Measurement<long>> MediaDrops(MediaCounters counters)
     {

@@ -1,3 +1,5 @@
+using Meet.PacketEngine;
+
 namespace Meet.Modules.Media.Transport;
 
 internal sealed class MediaCounters
@@ -18,6 +20,24 @@ internal sealed class MediaCounters
     private long _redPrimaryForwarded;
 
     public Bandwidth.AdaptiveMediaCounters Adaptive { get; } = new();
+
+    // Issue 14: the server's own added latency, from a publisher's packet reaching the packet engine (the
+    // kernel's receive time on the sockets engine, the poll's clock on DPDK) to the send call carrying its
+    // forwarded copy having returned; one sample per copy (RecordSent). On /metrics as
+    // meet_media_forwarding_latency_seconds_total{le=...}.
+    public TickHistogram ForwardingLatency { get; } = new();
+
+    // A send batch has just been handed to the engine at `sentAt`: every datagram made while handling an
+    // incoming packet (MediaSender.Arrival, copied to its slot at Commit) adds its time in the server.
+    public void RecordSent(PacketBatch batch, long sentAt)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var arrival = batch.GetReceiveTimestamp(i);
+            if (arrival != 0)
+                ForwardingLatency.Record(sentAt - arrival);
+        }
+    }
 
     public long RtpReceived => Interlocked.Read(ref _rtpReceived);
 

@@ -50,6 +50,9 @@ internal sealed class MediaSender
     [ThreadStatic]
     private static AesNiGcmBatch? t_srtpBatch;
 
+    [ThreadStatic]
+    private static long t_arrival;
+
     private readonly MediaCounters _counters;
     private readonly ConcurrentDictionary<PacketAddress, byte> _tcpPeers = new();
     private IPacketChannel? _channel;
@@ -87,6 +90,15 @@ internal sealed class MediaSender
     // The thread's multi-buffer SRTP batch for protect calls whose slot came from GetSlotMemory, or null
     // when batching is off or the CPU lacks what it needs (then protect encrypts at once).
     public AesNiGcmBatch? SrtpBatch => BatchSrtp && AesNiGcmBatch.IsSupported ? t_srtpBatch ??= new AesNiGcmBatch() : null;
+
+    // Issue 14: the engine's arrival time (Stopwatch ticks) of the packet this thread is handling, set around
+    // its handling (WebRtcTransport.HandleSrtp); what is committed meanwhile carries it, and Flush records each
+    // such datagram's time in the server (MediaCounters.ForwardingLatency). 0: not handling one.
+    public static long Arrival
+    {
+        get => t_arrival;
+        set => t_arrival = value;
+    }
 
     public void AddTcpPeer(in PacketAddress address)
     {
@@ -145,12 +157,12 @@ internal sealed class MediaSender
         t_srtpBatch?.EncryptAll();
         var larger = new PacketBatch(Math.Min(MaxBatchCapacity, batch.Capacity * 2));
         for (var i = 0; i < batch.Count; i++)
-            larger.TryAdd(batch[i], batch.GetAddress(i));
+            larger.TryAdd(batch[i], batch.GetAddress(i), batch.GetReceiveTimestamp(i));
         t_batch = larger;
         return larger;
     }
 
-    public void Commit(int length, in PacketAddress destination) => OwnBatch().Commit(length, destination);
+    public void Commit(int length, in PacketAddress destination) => OwnBatch().Commit(length, destination, t_arrival);
 
     public void SendNow(ReadOnlySpan<byte> datagram, in PacketAddress destination)
     {
@@ -179,6 +191,7 @@ internal sealed class MediaSender
             SendSplit(batch, channel, tcp);
         else if (channel is not null)
             channel.Send(batch);
+        _counters.RecordSent(batch, System.Diagnostics.Stopwatch.GetTimestamp());
         batch.Clear();
     }
 

@@ -183,7 +183,16 @@ internal sealed partial class WebRtcTransport
             return;
         }
         _counters.RtpIn();
-        PacketListener.OnRtp(packet, header, sender, receivedAt);
+        // Issue 14: the forwarded copies carry the arrival, so the send measures the server's added latency.
+        MediaSender.Arrival = receivedAt;
+        try
+        {
+            PacketListener.OnRtp(packet, header, sender, receivedAt);
+        }
+        finally
+        {
+            MediaSender.Arrival = 0;
+        }
     }
 
     // Forwarding: copy into a send slot, rewrite SSRC/seq/timestamp (and the payload type when

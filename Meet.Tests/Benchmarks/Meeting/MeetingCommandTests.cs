@@ -41,6 +41,14 @@ public sealed class MeetingCommandTests
         feedback.GetProperty("transportFeedback").GetInt64().Should().BePositive(log);
         feedback.GetProperty("nackedSequences").GetInt64().Should().BePositive(log);
         step.GetProperty("serverNacksReceived").GetDouble().Should().BePositive(log);
+        // Issue 14: one-way latency split — the server's own added latency (its /metrics histogram) and the
+        // generator's send and receive lags are there and positive (no bound: timings are not asserted).
+        step.GetProperty("serverLatencySamples").GetInt64().Should().BePositive(log);
+        step.GetProperty("serverLatencyP50Ms").GetDouble().Should().BePositive(log);
+        step.GetProperty("serverLatencyP99Ms").GetDouble().Should().BeGreaterThanOrEqualTo(step.GetProperty("serverLatencyP50Ms").GetDouble());
+        step.GetProperty("sendLagP50Ms").GetDouble().Should().BePositive(log);
+        step.GetProperty("receiveLagP50Ms").GetDouble().Should().BePositive(log);
+        File.ReadAllText(Path.Combine(output, "results.md")).Should().Contain("server p50 / p99 / p99.9 ms");
     }
 
     // Issue 14: with --media-after-joins the cameras start only once everyone joined (CPU per join is

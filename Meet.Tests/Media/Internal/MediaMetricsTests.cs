@@ -65,6 +65,18 @@ public sealed class MediaMetricsTests
         Value(text, "meet_media_consumers_paused").Should().BeGreaterThanOrEqualTo(0);
         Value(text, "meet_media_consumers_forwarded").Should().BeGreaterThanOrEqualTo(1, "the viewer's consumer of the bot's camera forwards");
         Value(text, "meet_media_slot_remaps_total").Should().BeGreaterThanOrEqualTo(0);
+        // Issue 14: the runtime's GC figures beside them (the meeting command reads the window's pauses).
+        Value(text, "dotnet_gc_pause_time_seconds_total").Should().BeGreaterThanOrEqualTo(0);
+        Value(text, "dotnet_gc_collections_total").Should().BeGreaterThanOrEqualTo(0);
+        // Issue 14: the server's added latency per forwarded copy, as cumulative buckets up to +Inf.
+        Value(text, "meet_media_forwarding_latency_total", "le=\"+Inf\"").Should().BeGreaterThanOrEqualTo(5, "every forwarded copy is timed");
+        var buckets = text.Split('\n').Where(l => l.StartsWith("meet_media_forwarding_latency_total{", StringComparison.Ordinal)).ToList();
+        buckets.Should().HaveCountGreaterThanOrEqualTo(2, "at least one finite bucket and +Inf");
+        var parsed = Meet.Benchmarks.Meeting.ServerLatencyBuckets.Parse(text);
+        parsed.BoundCount.Should().Be(buckets.Count);
+        parsed.Total.Should().Be(Value(text, "meet_media_forwarding_latency_total", "le=\"+Inf\""));
+        Meet.Benchmarks.Meeting.ServerLatencyBuckets.PercentileMs(Meet.Benchmarks.Meeting.ServerLatencyBuckets.Empty, parsed, 0.5)
+            .Should().BePositive().And.BeLessThan(double.PositiveInfinity, "the generator reads a median from the same text");
     }
 
     // The first sample of that name (carrying that label, if given); the value is the line's last field.

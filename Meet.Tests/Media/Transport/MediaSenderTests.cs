@@ -186,6 +186,57 @@ public sealed class MediaSenderTests
             context.Dispose();
     }
 
+    // Issue 14: datagrams written while a received packet is handled carry its arrival, and the flush records
+    // each one's time in the server; datagrams written outside one (timers, RTCP answers) are not counted.
+    [Test]
+    public void A_flush_records_the_time_since_arrival_of_every_datagram_made_while_handling_a_received_packet()
+    {
+        var counters = new MediaCounters();
+        var udp = new RecordingChannel(PacketProtocol.Udp);
+        var sender = new MediaSender(counters) { Channel = udp };
+        sender.Flush();
+        var arrival = System.Diagnostics.Stopwatch.GetTimestamp() - System.Diagnostics.Stopwatch.Frequency / 100;
+        MediaSender.Arrival = arrival;
+        try
+        {
+            Write(sender, 1, UdpPeer);
+            Write(sender, 2, Subscriber3);
+        }
+        finally
+        {
+            MediaSender.Arrival = 0;
+        }
+        Write(sender, 3, UdpPeer);
+        sender.Flush();
+
+        udp.Sent.Should().HaveCount(3);
+        var recorded = counters.ForwardingLatency.Snapshot();
+        recorded.Sum().Should().Be(2, "the two copies of the received packet, not the third datagram");
+        TickHistogram.PercentileSeconds(null, recorded, 1).Should().BeGreaterThanOrEqualTo(0.01, "they arrived 10 ms before the flush");
+    }
+
+    [Test]
+    public void Timing_the_copies_allocates_nothing()
+    {
+        var counters = new MediaCounters();
+        var sender = new MediaSender(counters) { Channel = new DiscardingChannel() };
+        void Round()
+        {
+            MediaSender.Arrival = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var i = 0; i < 100; i++)
+                Write(sender, (byte)i, i % 2 == 0 ? UdpPeer : Subscriber3);
+            MediaSender.Arrival = 0;
+            sender.Flush();
+        }
+        Round();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 50; round++)
+            Round();
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        counters.ForwardingLatency.Snapshot().Sum().Should().Be(51 * 100);
+    }
+
     [Test]
     public void With_srtp_batching_off_the_sender_offers_no_batch()
     {
@@ -208,6 +259,19 @@ public sealed class MediaSenderTests
         var slot = sender.GetSlot();
         slot[0] = marker;
         sender.Commit(1, destination);
+    }
+
+    private sealed class DiscardingChannel : IPacketChannel
+    {
+        public PacketAddress LocalAddress { get; } = PacketAddress.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 40000));
+
+        public PacketProtocol Protocol => PacketProtocol.Udp;
+
+        public PacketChannelCounters Counters { get; } = new();
+
+        public int Send(PacketBatch batch) => batch.Count;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class RecordingChannel(PacketProtocol protocol) : IPacketChannel
