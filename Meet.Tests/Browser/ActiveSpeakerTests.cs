@@ -18,9 +18,12 @@ public sealed class ActiveSpeakerTests : BrowserFixture
         WriteTone(wav);
         var pages = new List<Microsoft.Playwright.IPage>();
         string? link = null;
+        // The capture file is a browser-wide flag, but each context opens its own microphone on it: one
+        // Chromium for the three talkers (three launched at once made the machine's slowest moment
+        // slower still: a join's navigation timed out at load 30-60).
+        var browser = await Harness.LaunchAsync(true, $"--use-file-for-fake-audio-capture={wav}");
         for (var i = 0; i < 3; i++)
         {
-            var browser = await Harness.LaunchAsync(true, $"--use-file-for-fake-audio-capture={wav}");
             var page = await Harness.NewParticipantAsync(browser);
             await MeetPage.JoinFromLandingAsync(page, $"Talker {i}", link);
             link ??= page.Url;

@@ -40,10 +40,10 @@ public sealed class E2eeCallTests : BrowserFixture
         // remains, which it may only do on a keyframe of that layer, and Bob keeps decoding.
         var consumer = AliceVideoConsumer(meetingId, firstId, secondId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([true, false, false]); return true; }");
-        await WaitForLayerAsync(consumer, 0);
+        await WaitForLayerAsync(consumer, 0, meetingId, secondId);
         await ParticipantPages.ExpectMediaFromAsync(second, firstId);
         await first.EvaluateAsync<bool>("async () => { await window.meet.setVideoLayers([false, false, true]); return true; }");
-        await WaitForLayerAsync(consumer, 2);
+        await WaitForLayerAsync(consumer, 2, meetingId, secondId);
         await ParticipantPages.ExpectMediaFromAsync(second, firstId);
 
         var counters = await CountersAsync(second);
@@ -107,8 +107,15 @@ public sealed class E2eeCallTests : BrowserFixture
         await WaitForUndecryptableAsync(wrong.Page, ownerId);
         await WaitForUndecryptableAsync(owner.Page, wrongId);
         await WaitForUndecryptableAsync(keyless.Page, ownerId);
+        // An undecryptable tile still asks for its video (shown or not is the page's business): reported
+        // hidden, the SFU paused it, and the wrong-key page never received a video packet (2 runs in ~10).
+        var reports = await wrong.EvaluateAsync<string>("() => JSON.stringify(window.meet.tileSizes())");
+        reports.Should().Contain("\"hidden\":false").And.NotContain("\"hidden\":true", "the undecryptable tile is on screen: {0}", reports);
+        // The notice follows the first few failed frames of either track, often the audio's (20 ms each):
+        // the owner's video may still be on its way (its first keyframe), so wait for it before reading.
+        await BrowserWait.UntilAsync(async () => (await ParticipantPages.StatsAsync(wrong)).TryGetValue(ownerId, out var s) && s.VideoPacketsReceived > 0,
+            MediaTimeout, "the wrong-key page receives the owner's video packets");
         var wrongStats = await ParticipantPages.StatsAsync(wrong);
-        wrongStats[ownerId].VideoPacketsReceived.Should().BeGreaterThan(0);
         wrongStats[ownerId].FramesDecoded.Should().Be(0, "frames that fail to authenticate are dropped before the decoder");
         (await ParticipantPages.StatsAsync(keyless))[ownerId].FramesDecoded.Should().Be(0);
         (await EventuallyCounterAsync(wrong, "droppedUnauthenticated")).Should().BeGreaterThan(0, "the wrong key's frames fail authentication");
@@ -245,12 +252,17 @@ public sealed class E2eeCallTests : BrowserFixture
         return producer.Consumers.Single(c => c.SubscriberId == subscriberId);
     }
 
-    private static async Task WaitForLayerAsync(Consumer consumer, int layer)
+    private async Task WaitForLayerAsync(Consumer consumer, int layer, string meetingId, string subscriberId)
     {
         var deadline = DateTime.UtcNow + MediaTimeout;
         while (DateTime.UtcNow < deadline && consumer.CurrentLayer != layer)
             await Task.Delay(100);
-        consumer.CurrentLayer.Should().Be(layer, "the SFU switches to the only layer still sent once it sees that layer's keyframe");
+        // The publisher's layers as the SFU sees them (packets, last arrival, dynacast) beside the consumer's state.
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var layers = string.Join(", ", consumer.Producer.Layers.Select((l, i) =>
+            $"{i}: {l.PacketsReceived} packets, last {(now - l.LastPacketTimestamp) * 1000 / System.Diagnostics.Stopwatch.Frequency} ms ago, dynacast paused {l.DynacastPaused}"));
+        consumer.CurrentLayer.Should().Be(layer, "the SFU switches to the only layer still sent once it sees that layer's keyframe "
+            + $"(publisher layers {layers}; {VideoConsumerStates.Describe(Harness.Host.Get<MediaModule>(), meetingId, subscriberId)})");
     }
 
     private sealed record PictureSample(double Red, double Green, double Blue, double Roughness);

@@ -22,8 +22,21 @@ internal static class MeetPage
             await page.FillAsync("#meeting", link);
             await page.ClickAsync("#join");
         }
-        await page.WaitForURLAsync(url => url.Contains("/j/mtg-", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => url.Contains("/j/mtg-", StringComparison.Ordinal),
+                new PageWaitForURLOptions { Timeout = (float)NavigationTimeout.TotalMilliseconds });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"No meeting page {NavigationTimeout.TotalSeconds:F0} s after '{name}' clicked "
+                + $"{(link is null ? "#create" : "#join")} (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}): {page.Url}: {await page.InnerTextAsync("body")}", e);
+        }
     }
+
+    // Creating a meeting is the fixture host's first database write and the page's first load of the
+    // meeting bundle: cold paths that took over Playwright's default 30 s at load 20-60 on 2 cores.
+    private static readonly TimeSpan NavigationTimeout = TimeSpan.FromSeconds(90);
 
     public static Task<string?> StateAsync(IPage page) =>
         page.EvaluateAsync<string?>("() => window.meet?.state ?? null");

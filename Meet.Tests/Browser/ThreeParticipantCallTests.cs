@@ -1,4 +1,5 @@
 using Meet.Modules.Media;
+using Meet.Modules.Media.Internal;
 using Microsoft.Playwright;
 
 namespace Meet.Tests.Browser;
@@ -34,16 +35,9 @@ public sealed class ThreeParticipantCallTests : BrowserFixture
         var first = new List<IReadOnlyDictionary<string, MeetPage.RemoteStats>>();
         for (var i = 0; i < pages.Length; i++)
             first.Add(await WaitForMediaAsync(pages[i], ids.Where((_, j) => j != i).ToArray()));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var meetingId = new Uri(alice.Url).Segments[^1];
         for (var i = 0; i < pages.Length; i++)
-        {
-            var later = await MeetPage.StatsAsync(pages[i]);
-            foreach (var other in ids.Where((_, j) => j != i))
-            {
-                later[other].FramesDecoded.Should().BeGreaterThan(first[i][other].FramesDecoded, $"{i} keeps decoding {other}'s video");
-                later[other].AudioPacketsReceived.Should().BeGreaterThan(first[i][other].AudioPacketsReceived, $"{i} keeps receiving {other}'s audio");
-            }
-        }
+            await WaitForMoreMediaAsync(pages[i], first[i], Harness.Host.Get<MediaModule>(), meetingId, ids[i]);
 
         foreach (var page in pages)
         {
@@ -118,6 +112,37 @@ public sealed class ThreeParticipantCallTests : BrowserFixture
         Assert.Fail($"No media from every other participant: {string.Join("; ", stats.Select(p => $"{p.Key}={p.Value}"))}; page: {await page.InnerTextAsync("body")}");
         return stats;
     }
+
+    // Media flows on, not a single keyframe: every other participant's decoded frames and audio packets
+    // grow past what `first` saw. The first seconds of a call switch layers and a loaded 2-core machine
+    // starves pages for a moment; a frozen stream stays frozen past the deadline, and the SFU's side of it
+    // is in the message.
+    internal static async Task WaitForMoreMediaAsync(IPage page, IReadOnlyDictionary<string, MeetPage.RemoteStats> first,
+        MediaModule media, string meetingId, string subscriberId)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stats = first;
+        bool Grew(string id) => stats.TryGetValue(id, out var s) && s.FramesDecoded > first[id].FramesDecoded && s.AudioPacketsReceived > first[id].AudioPacketsReceived;
+        var slowSeen = false;
+        while (!first.Keys.All(Grew) && clock.Elapsed < MoreMediaTimeout)
+        {
+            await Task.Delay(100);
+            stats = await MeetPage.StatsAsync(page);
+            if (!slowSeen && clock.Elapsed > TimeSpan.FromSeconds(1.5))
+            {
+                slowSeen = true;
+                TestContext.Out.WriteLine($"{subscriberId}: no new media for 1.5 s from {string.Join(", ", first.Keys.Where(id => !Grew(id)))}: "
+                    + VideoConsumerStates.Describe(media, meetingId, subscriberId));
+            }
+        }
+        var seen = string.Join("; ", stats.Select(p => $"{p.Key}={p.Value} (first {first.GetValueOrDefault(p.Key)})"));
+        first.Keys.Where(id => !Grew(id)).Should().BeEmpty(
+            $"{subscriberId} keeps decoding and hearing everyone ({seen}; SFU: {VideoConsumerStates.Describe(media, meetingId, subscriberId)})");
+        if (slowSeen)
+            TestContext.Out.WriteLine($"{subscriberId}: media grew again after {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static readonly TimeSpan MoreMediaTimeout = TimeSpan.FromSeconds(10);
 
     internal static async Task WaitForCountsAsync(IMediaModule media, Func<MediaResourceCounts, bool> done)
     {

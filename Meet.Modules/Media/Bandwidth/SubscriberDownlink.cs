@@ -41,6 +41,11 @@ internal sealed class SubscriberDownlink
     private long _clusterBytes;
     private int _clusterPackets;
     private bool _probing;
+    // A cluster chosen on feedback waits for the pacer's first step (a thread-pool timer) to start its clock
+    // and its tagging: on a loaded machine that step comes late, and the media sent meanwhile made the
+    // cluster long and "enough", so it ended at once without padding and measured only the media
+    // (CappedSubscriberTests: probes after the lift "limited" at the 360p rate, the track stuck below 720p).
+    private bool _clusterPending;
 
     public SubscriberDownlink(TimeSpan nackRttLimit, AdaptiveMediaCounters? counters = null,
         double maxProbeBitrate = double.PositiveInfinity)
@@ -61,7 +66,7 @@ internal sealed class SubscriberDownlink
         get
         {
             lock (_lock)
-                return _probing;
+                return _probing || _clusterPending;
         }
     }
 
@@ -157,6 +162,12 @@ internal sealed class SubscriberDownlink
         long due;
         lock (_lock)
         {
+            if (_clusterPending)
+            {
+                _clusterPending = false;
+                _probing = true;
+                _clusterStart = now;
+            }
             if (!_probing)
                 return false;
             var elapsedMs = (now - _clusterStart) * 1000.0 / Stopwatch.Frequency;
@@ -250,11 +261,11 @@ internal sealed class SubscriberDownlink
             if (_estimator.ProbeTarget is { } target && _estimator.ProbeCluster != _clusterId)
             {
                 _clusterId = _estimator.ProbeCluster;
-                _clusterStart = now;
                 _clusterTarget = target;
                 _clusterBytes = 0;
                 _clusterPackets = 0;
-                _probing = true;
+                _probing = false;
+                _clusterPending = true;
                 probeStarted = true;
             }
         }

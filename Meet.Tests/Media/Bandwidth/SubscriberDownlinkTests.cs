@@ -182,14 +182,28 @@ public sealed class SubscriberDownlinkTests
     }
 
     [Test]
-    public void A_probe_cluster_pads_up_to_its_target_and_its_result_lifts_the_estimate()
+    public void A_probe_cluster_pads_up_to_its_target_and_its_result_lifts_the_estimate() => ProbeOnACleanPath(pacerLateMs: 0);
+
+    // A loaded machine runs the pacer's first step late: the cluster starts with it, so the media sent
+    // meanwhile neither ends it before any padding nor stretches its span (it measured the media's rate
+    // alone, "limited", and the estimate never found the headroom a lifted cap left).
+    [Test]
+    public void A_probe_whose_pacer_starts_100_ms_late_still_pads_up_to_its_target() => ProbeOnACleanPath(pacerLateMs: 100);
+
+    private static void ProbeOnACleanPath(double pacerLateMs)
     {
         var counters = new AdaptiveMediaCounters();
         var downlink = new SubscriberDownlink(TimeSpan.FromMilliseconds(150), counters, maxProbeBitrate: 3_000_000);
         var padding = new PaddingRecorder(downlink);
         downlink.PaddingSender = padding;
         var started = 0;
-        downlink.ProbeStarted = _ => started++;
+        var pacerFrom = double.NaN;
+        var nowMs = 0.0;
+        downlink.ProbeStarted = _ =>
+        {
+            started++;
+            pacerFrom = nowMs + pacerLateMs;
+        };
         downlink.SetWanted(2_000_000);
         var media = new byte[1200];
         byte[] header = [0x90, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x31, 0, 0, 0];
@@ -200,16 +214,19 @@ public sealed class SubscriberDownlinkTests
         var feedbackCount = 0;
 
         // 300 kbps of media (a 1,200-byte packet every 32 ms) on a clean 20 ms path; feedback every 100 ms.
-        // Every packet sent (media or padding) arrives 20 ms later; the pacer runs every 5 ms.
+        // Every packet sent (media or padding) arrives 20 ms later; the pacer runs every 5 ms (from
+        // pacerLateMs after the probe started).
         var sends = new List<(long Sequence, double SentMs)>();
         for (var ms = 0.0; ms < 8000 && downlink.Probe.Succeeded == 0; ms += 5)
         {
+            nowMs = ms;
             var now = (long)(ms * ticksPerMs);
             padding.Now = now;
             var before = downlink.SequencesSent;
             if ((int)ms % 32 < 5)
                 downlink.OnSend(media, 3, now);
-            downlink.SendProbePadding(null!, now);
+            if (!(ms < pacerFrom))
+                downlink.SendProbePadding(null!, now);
             for (var s = before; s < downlink.SequencesSent; s++)
                 sends.Add((s, ms));
             if ((int)ms % 100 == 0 && sends.Count > 0)
