@@ -19,6 +19,8 @@ export class RosterPanel {
   // Whose menu is open, so a re-render (a roster delta, a new speaker) reopens it instead of snatching it
   // from under the host's pointer.
   private openMenuFor: string | null = null;
+  // How to open each listed participant's menu, rebuilt by every render.
+  private readonly menuOpeners = new Map<string, (focus: boolean) => void>();
 
   constructor(private readonly actions: RosterPanelActions) {
     this.muteAll.onclick = () => this.actions.hostAction('mute_all', null);
@@ -42,8 +44,9 @@ export class RosterPanel {
     });
     this.heading.textContent = `People (${sorted.length + 1})`;
     this.muteAll.hidden = !isHost;
+    this.menuOpeners.clear();
     this.list.replaceChildren(this.row(self, true, speaking, false), ...sorted.map(p => this.row(p, false, speaking, isHost)));
-    if (reopen) this.list.querySelector<HTMLButtonElement>(`#menu-${CSS.escape(reopen)}`)?.dispatchEvent(new CustomEvent('reopen', { detail: focusWasInMenu }));
+    if (reopen) this.menuOpeners.get(reopen)?.(focusWasInMenu);
   }
 
   private row(p: ParticipantInfo, isSelf: boolean, speaking: string | null, withMenu: boolean): HTMLElement {
@@ -98,7 +101,7 @@ export class RosterPanel {
       this.closeMenu();
       if (opening) open(true);
     };
-    button.addEventListener('reopen', e => open((e as CustomEvent<boolean>).detail));
+    this.menuOpeners.set(p.participantId, open);
     menu.onkeydown = e => {
       if (e.key === 'Escape') {
         this.closeMenu();
