@@ -84,7 +84,7 @@ internal static class MixListenersCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {mode} | {connected}/{listenerCount} | {joined.TotalSeconds:0} s | {frames} | {counters.MaxEncodesPerFrame} / {encodes / (double)Math.Max(1, frames):0.00} | {perListener[0]:0.0} / {perListener[perListener.Length / 2]:0.0} | " +
             $"{100 * mixerCpu / elapsed:0.0} % | {1e6 * mixerCpu / Math.Max(1, frames):0} / {ownCpuPerFrame / 1000:0} = {codecCpuPerFrame / 1000:0} + {(ownCpuPerFrame - codecCpuPerFrame) / 1000:0} µs | {100 * sendShare:0.0} % | {listenerCount / Math.Max(1e-9, sendShare):0} | " +
-            $"{counters.Latency.Percentile(0.5, latencyBefore[0])} / {counters.Latency.Percentile(0.99, latencyBefore[0])} ms | {counters.FramesSkipped - skippedBefore} | {counters.SpeakersDropped} |"));
+            $"{counters.LatencyPercentile(0.5, latencyBefore[0])} / {counters.LatencyPercentile(0.99, latencyBefore[0])} ms | {counters.FramesSkipped - skippedBefore} | {counters.SpeakersDropped} |"));
         if (mode == "mix")
             Console.WriteLine($"  mixer over the measured {seconds} s: {counters.LatencySummary(latencyBefore)}; codec CPU per frame {codecCpuPerFrame / 1000:0} µs, per listener packet {(ownCpuPerFrame - codecCpuPerFrame) / Math.Max(1, listenerCount):0} ns");
         return connected == listenerCount && counters.MaxEncodesPerFrame <= 4;

@@ -1,8 +1,11 @@
+using Meet.Modules.Media.Transport;
+
 namespace Meet.Modules.Media.Mixing;
 
 // Process-wide mixer figures (exported on /metrics): frames mixed and skipped, codec work, packets
 // sent, speakers dropped by meetings that fell behind, and the mixer's added latency (packet arrival to
-// the mixed frame carrying it being sent) as a 1 ms histogram, split into its stages.
+// the mixed frame carrying it being sent) as tick histograms (the forwarding path's `TickHistogram`, buckets at most 12.5 % wide), split into
+// its stages.
 internal sealed class MixerCounters
 {
     private long _framesMixed;
@@ -78,25 +81,36 @@ internal sealed class MixerCounters
     // The mixer's added latency per mixed speaker frame: from the arrival at the SFU (the decrypted
     // packet reaching the speaker's jitter buffer) of the first packet decoded for the frame, to the end
     // of sending the frame's mixed packets to every listener. Its stages (they add up to it):
-    public LatencyHistogram Latency { get; } = new();
+    public TickHistogram Latency { get; } = new();
 
     // Arrival to the frame's clock deadline: the jitter buffer's delay, plus the wait for the next
     // 20 ms boundary of the mixer's clock (0–20 ms, the arrival's phase against the clock).
-    public LatencyHistogram Buffered { get; } = new();
+    public TickHistogram Buffered { get; } = new();
 
     // The frame's deadline to a worker starting it: the clock thread's wake-up and the worker queue.
-    public LatencyHistogram Queued { get; } = new();
+    public TickHistogram Queued { get; } = new();
 
     // A worker starting the frame to its last listener's packet sent: decode, mix, encode and send.
-    public LatencyHistogram Work { get; } = new();
+    public TickHistogram Work { get; } = new();
 
-    public int LatencyPercentile(double fraction) => Latency.Percentile(fraction);
+    // The bound (ms, rounded up) under which `fraction` of the mixed frames' latency fell (since the
+    // LatencyCounts snapshot `since`); -1 before any.
+    public int LatencyPercentile(double fraction, long[]? since = null) => PercentileMilliseconds(Latency, fraction, since);
 
     // Snapshots of Latency, Buffered, Queued and Work, for LatencySummary over a window.
     public long[][] LatencyCounts() => [Latency.Snapshot(), Buffered.Snapshot(), Queued.Snapshot(), Work.Snapshot()];
 
     // "p50/p99" of the total and each stage (since LatencyCounts `since`), for test and benchmark output.
     public string LatencySummary(long[][]? since = null) =>
-        $"latency p50/p99 {Latency.Percentile(0.5, since?[0])}/{Latency.Percentile(0.99, since?[0])} ms (buffered {Buffered.Percentile(0.5, since?[1])}/{Buffered.Percentile(0.99, since?[1])}, " +
-        $"queued {Queued.Percentile(0.5, since?[2])}/{Queued.Percentile(0.99, since?[2])}, work {Work.Percentile(0.5, since?[3])}/{Work.Percentile(0.99, since?[3])})";
+        $"latency p50/p99 {LatencyPercentile(0.5, since?[0])}/{LatencyPercentile(0.99, since?[0])} ms (buffered {Stage(Buffered, since?[1])}, " +
+        $"queued {Stage(Queued, since?[2])}, work {Stage(Work, since?[3])})";
+
+    private static string Stage(TickHistogram stage, long[]? since) =>
+        $"{PercentileMilliseconds(stage, 0.5, since)}/{PercentileMilliseconds(stage, 0.99, since)}";
+
+    private static int PercentileMilliseconds(TickHistogram histogram, double fraction, long[]? since)
+    {
+        var seconds = TickHistogram.PercentileSeconds(since, histogram.Snapshot(), fraction);
+        return double.IsNaN(seconds) ? -1 : (int)Math.Ceiling(Math.Min(seconds * 1000, int.MaxValue));
+    }
 }
